@@ -1,0 +1,77 @@
+"""The background worker: one loop for heartbeats, periodic jobs and queued django-tasks."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
+
+from .models import WorkerHeartbeat
+from .registry import registered_jobs
+
+logger = logging.getLogger("paksemmok.worker")
+
+
+class Worker:
+    def __init__(self, *, worker_id: str | None = None, tick: float | None = None) -> None:
+        self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}"
+        self.tick = settings.WORKER_TICK_SECONDS if tick is None else tick
+        self.running = True
+        self.started_at = timezone.now()
+        self.ticks = 0
+        self.next_run: dict[str, float] = {}
+        self.task_worker = TaskWorker(
+            queue_names=["*"], interval=0, batch=True, backend_name="default",
+            startup_delay=False, max_tasks=20, worker_id=self.worker_id[:64],
+            excluded_queue_names=[],
+        )
+
+    def stop(self, *_: Any) -> None:
+        logger.info("worker %s stopping after this tick", self.worker_id)
+        self.running = False
+
+    def beat(self) -> None:
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=self.worker_id[:64],
+            defaults={"last_seen": timezone.now(), "started_at": self.started_at,
+                      "ticks": self.ticks},
+        )
+
+    def run_once(self) -> None:
+        close_old_connections()
+        self.beat()
+        now = time.monotonic()
+        for job in registered_jobs():
+            if self.next_run.get(job.name, 0) <= now:
+                self.next_run[job.name] = now + job.every_seconds
+                try:
+                    job.func()
+                except Exception:
+                    # One failing job must not stop notifications or the others.
+                    logger.exception("periodic job %s failed", job.name)
+        # Runs queued tasks until none is ready or 20 have run, then gives the loop back.
+        self.task_worker._run_tasks = 0
+        self.task_worker.run()
+        self.ticks += 1
+
+    def run(self, *, max_ticks: int | None = None) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        logger.info("worker %s started", self.worker_id)
+        while self.running:
+            started = time.monotonic()
+            try:
+                self.run_once()
+            except Exception:
+                logger.exception("worker tick failed; retrying")
+            if max_ticks is not None and self.ticks >= max_ticks:
+                break
+            time.sleep(max(0.0, self.tick - (time.monotonic() - started)))

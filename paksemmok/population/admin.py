@@ -1,0 +1,103 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from paksemmok.audit.log import record
+
+from .models import Family, FamilyVersion, Region, Resident
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every staff read and change of a person's record through the admin is audited."""
+
+    audit_prefix = ""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                record(f"{self.audit_prefix}.viewed", actor=request.user, obj=obj,
+                       purpose="admin", ip_address=request.META.get("REMOTE_ADDR"))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record(f"{self.audit_prefix}.{'changed' if change else 'created'}", actor=request.user,
+               obj=obj, details={"fields": sorted(form.changed_data)}, purpose="admin",
+               ip_address=request.META.get("REMOTE_ADDR"))
+
+    def has_delete_permission(self, request, obj=None):
+        # People leave the register by a status (deceased, moved), never by deletion.
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "postal_code"]
+    list_filter = ["level", "kind"]
+    search_fields = ["code", "name"]
+    ordering = ["code"]
+
+
+class MemberInline(admin.TabularInline):
+    model = Resident
+    fields = ["nik", "full_name", "relationship", "sex", "birth_date", "life_status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class VersionInline(admin.TabularInline):
+    model = FamilyVersion
+    fields = ["version", "kk_number", "reason", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Family)
+class FamilyAdmin(AuditedAdmin):
+    audit_prefix = "register.family"
+    list_display = ["kk_number", "head", "village", "rt", "rw", "current_version", "is_active"]
+    list_filter = ["is_active", "village__parent", "village"]
+    search_fields = ["=kk_number", "head__full_name", "=head__nik"]
+    raw_id_fields = ["head"]
+    autocomplete_fields = ["village"]
+    list_select_related = ["head", "village"]
+    inlines = [MemberInline, VersionInline]
+    readonly_fields = ["current_version"]
+
+
+@admin.register(Resident)
+class ResidentAdmin(AuditedAdmin):
+    audit_prefix = "register.resident"
+    list_display = [
+        "nik", "full_name", "sex", "birth_date", "village", "life_status", "ektp_recording",
+    ]
+    list_filter = [
+        "life_status", "ektp_recording", "ektp_printed", "sex", "village__parent", "village",
+    ]
+    # "=" makes NIK and No. KK exact matches, which use the unique indexes.
+    search_fields = ["=nik", "=family__kk_number", "full_name"]
+    raw_id_fields = ["family"]
+    autocomplete_fields = ["village"]
+    list_select_related = ["village"]
+    fieldsets = [
+        (None, {"fields": ["nik", "full_name", "sex", "birth_place", "birth_date"]}),
+        (_("Data pribadi"), {"fields": [
+            "religion", "education", "occupation", "marital_status", "citizenship",
+            "father_name", "mother_name",
+        ]}),
+        (_("Alamat dan keluarga"), {"fields": [
+            "village", "address", "rt", "rw", "family", "relationship",
+        ]}),
+        (_("Status"), {"fields": [
+            "life_status", "death_date", "ektp_recording", "ektp_printed",
+        ]}),
+    ]

@@ -1,0 +1,143 @@
+"""Changes to the population register. Each function runs in one transaction and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from paksemmok.audit.log import record
+
+from .identifiers import nik_birth_part
+from .models import Family, FamilyVersion, NumberSequence, Region, Relationship, Resident
+
+
+class RegisterError(Exception):
+    """A register change that cannot be made; the message is shown to staff."""
+
+
+def next_serial(kind: str, prefix: str, *, floor: int = 0) -> int:
+    """Reserves the next serial under a 12-digit prefix, safely under concurrency.
+
+    The increment is a single UPDATE, so two transactions can never read the same value: the
+    second waits for the first's row lock (PostgreSQL) or the database write lock (SQLite).
+    `floor` seeds a new sequence above serials already present from an import.
+    """
+    with transaction.atomic():
+        updated = NumberSequence.objects.filter(kind=kind, prefix=prefix).update(
+            last_serial=F("last_serial") + 1
+        )
+        if not updated:
+            try:
+                with transaction.atomic():
+                    NumberSequence.objects.create(kind=kind, prefix=prefix, last_serial=floor + 1)
+            except IntegrityError:
+                # Another transaction created the row first: take the next one after it.
+                NumberSequence.objects.filter(kind=kind, prefix=prefix).update(
+                    last_serial=F("last_serial") + 1
+                )
+        serial = NumberSequence.objects.get(kind=kind, prefix=prefix).last_serial
+    if serial > 9999:
+        raise RegisterError(f"Nomor urut untuk awalan {prefix} sudah habis (maksimal 9999).")
+    return serial
+
+
+def _highest_serial(model: type, field: str, prefix: str) -> int:
+    top = (
+        model.objects.filter(**{f"{field}__startswith": prefix})
+        .order_by(f"-{field}")
+        .values_list(field, flat=True)
+        .first()
+    )
+    return int(top[12:]) if top else 0
+
+
+def generate_nik(kecamatan: Region, birth_date: dt.date, sex: str) -> str:
+    """A new NIK for a newborn registered in `kecamatan`: kecamatan + DDMMYY(+40) + serial."""
+    if kecamatan.level != Region.Level.KECAMATAN:
+        raise RegisterError("NIK dibentuk dari kode kecamatan.")
+    prefix = kecamatan.digits + nik_birth_part(birth_date, sex)
+    serial = next_serial(
+        NumberSequence.Kind.NIK, prefix, floor=_highest_serial(Resident, "nik", prefix)
+    )
+    return f"{prefix}{serial:04d}"
+
+
+def generate_kk_number(kecamatan: Region, issued_on: dt.date | None = None) -> str:
+    """A new No. KK: kecamatan code + DDMMYY of issue + serial (the split is our decision)."""
+    if kecamatan.level != Region.Level.KECAMATAN:
+        raise RegisterError("Nomor KK dibentuk dari kode kecamatan.")
+    issued_on = issued_on or timezone.localdate()
+    prefix = kecamatan.digits + issued_on.strftime("%d%m%y")
+    serial = next_serial(
+        NumberSequence.Kind.KK, prefix, floor=_highest_serial(Family, "kk_number", prefix)
+    )
+    return f"{prefix}{serial:04d}"
+
+
+RELATIONSHIP_ORDER = {code: i for i, code in enumerate(Relationship.values)}
+
+
+def family_snapshot(family: Family) -> dict[str, Any]:
+    """What a printed KK shows: the address and the members in KK order."""
+    members = sorted(
+        family.members.filter(life_status=Resident.LifeStatus.ALIVE),
+        key=lambda r: (RELATIONSHIP_ORDER.get(r.relationship, 99), r.birth_date, r.nik),
+    )
+    return {
+        "kk_number": family.kk_number,
+        "address": family.address,
+        "rt": family.rt,
+        "rw": family.rw,
+        "village_code": family.village.code,
+        "head_nik": family.head.nik if family.head_id else None,
+        "members": [
+            {
+                "nik": m.nik,
+                "full_name": m.full_name,
+                "sex": m.sex,
+                "birth_place": m.birth_place,
+                "birth_date": m.birth_date.isoformat(),
+                "religion": m.religion,
+                "education": m.education,
+                "occupation": m.occupation,
+                "marital_status": m.marital_status,
+                "relationship": m.relationship,
+                "citizenship": m.citizenship,
+                "father_name": m.father_name,
+                "mother_name": m.mother_name,
+            }
+            for m in members
+        ],
+    }
+
+
+@transaction.atomic
+def record_family_version(
+    family: Family, *, reason: str, actor: Any = None, details: dict[str, Any] | None = None
+) -> FamilyVersion:
+    """Freezes the family's current state as a new KK version; older versions are kept.
+
+    Call it after every change to a family's members, head, address or number.
+    """
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    family.current_version = F("current_version") + 1
+    family.save(update_fields=["current_version", "updated_at"])
+    family.refresh_from_db(fields=["current_version"])
+    version = FamilyVersion.objects.create(
+        family=family,
+        version=family.current_version,
+        kk_number=family.kk_number,
+        reason=reason,
+        snapshot=family_snapshot(family),
+    )
+    record(
+        "register.family.changed" if version.version > 1 else "register.family.created",
+        actor=actor,
+        obj=family,
+        details={"version": version.version, "reason": reason, **(details or {})},
+    )
+    return version

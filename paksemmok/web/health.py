@@ -1,0 +1,57 @@
+"""Readiness checks for /healthz: database, file storage and the background worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.utils import timezone
+
+from paksemmok.jobs.models import WorkerHeartbeat
+
+
+def check_database() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def check_storage() -> dict:
+    # A real round trip: a read-only or full disk, or a wrong bucket, must show here.
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as handle:
+            ok = handle.read() == b"ok"
+    finally:
+        default_storage.delete(name)
+    return {"ok": ok}
+
+
+def check_worker() -> dict:
+    newest = WorkerHeartbeat.objects.order_by("-last_seen").first()
+    if newest is None:
+        return {"ok": False, "error": "no worker has reported"}
+    age = (timezone.now() - newest.last_seen).total_seconds()
+    limit = settings.WORKER_HEARTBEAT_MAX_AGE
+    alive = WorkerHeartbeat.objects.filter(
+        last_seen__gte=timezone.now() - dt.timedelta(seconds=limit)
+    ).count()
+    return {"ok": age <= limit, "last_seen_seconds": round(age, 1), "alive_workers": alive}
+
+
+CHECKS = {"database": check_database, "storage": check_storage, "worker": check_worker}
+
+
+def run_checks() -> tuple[bool, dict]:
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            results[name] = check()
+        except Exception as exc:  # any failure is a "not ready", reported by class only
+            results[name] = {"ok": False, "error": type(exc).__name__}
+    return all(r["ok"] for r in results.values()), results
