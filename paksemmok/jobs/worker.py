@@ -60,7 +60,6 @@ class Worker:
         # Runs queued tasks until none is ready or 20 have run, then gives the loop back.
         self.task_worker._run_tasks = 0
         self.task_worker.run()
-        self.ticks += 1
 
     def run(self, *, max_ticks: int | None = None) -> None:
         signal.signal(signal.SIGTERM, self.stop)
@@ -72,6 +71,7 @@ class Worker:
                 self.run_once()
             except Exception:
                 logger.exception("worker tick failed; retrying")
+            self.ticks += 1
             if max_ticks is not None and self.ticks >= max_ticks:
                 break
             time.sleep(max(0.0, self.tick - (time.monotonic() - started)))

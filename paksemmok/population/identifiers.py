@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from lokal import parse_nik
 
@@ -54,7 +55,7 @@ def check_nik(
     if not _DIGITS16.fullmatch(value):
         result.errors.append(_("NIK harus terdiri dari 16 digit angka."))
         return result
-    info = parse_nik(value, reference_date=reference_date or dt.date.today())
+    info = parse_nik(value, reference_date=reference_date or timezone.localdate())
     for issue in info.errors:
         result.errors.append(_nik_error_message(issue.code, value))
     if result.errors:

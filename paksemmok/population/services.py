@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from paksemmok.audit.log import record
@@ -24,21 +25,19 @@ def next_serial(kind: str, prefix: str, *, floor: int = 0) -> int:
 
     The increment is a single UPDATE, so two transactions can never read the same value: the
     second waits for the first's row lock (PostgreSQL) or the database write lock (SQLite).
-    `floor` seeds a new sequence above serials already present from an import.
+    `floor` is the highest serial already in the register: numbers typed in by staff or
+    imported must never be handed out again, whether or not a sequence row exists yet.
     """
+    bumped = Greatest(F("last_serial"), Value(floor)) + 1
     with transaction.atomic():
-        updated = NumberSequence.objects.filter(kind=kind, prefix=prefix).update(
-            last_serial=F("last_serial") + 1
-        )
+        updated = NumberSequence.objects.filter(kind=kind, prefix=prefix).update(last_serial=bumped)
         if not updated:
             try:
                 with transaction.atomic():
                     NumberSequence.objects.create(kind=kind, prefix=prefix, last_serial=floor + 1)
             except IntegrityError:
                 # Another transaction created the row first: take the next one after it.
-                NumberSequence.objects.filter(kind=kind, prefix=prefix).update(
-                    last_serial=F("last_serial") + 1
-                )
+                NumberSequence.objects.filter(kind=kind, prefix=prefix).update(last_serial=bumped)
         serial = NumberSequence.objects.get(kind=kind, prefix=prefix).last_serial
     if serial > 9999:
         raise RegisterError(f"Nomor urut untuk awalan {prefix} sudah habis (maksimal 9999).")

@@ -1,0 +1,222 @@
+"""Fast bulk loading of register rows, shared by the population generator and the CSV import.
+
+Django's `bulk_create` builds a model instance per row and, on SQLite, at most 999 bound
+parameters per statement (about 40 residents). For a whole regency that is minutes of Python
+overhead, so the loaders here write rows straight through the driver: COPY on PostgreSQL,
+`executemany` on SQLite, and `bulk_create` in batches on any other database.
+
+Primary keys are assigned here, not by the database: a family references its head and the head
+references the family, and Django creates both foreign keys DEFERRABLE INITIALLY DEFERRED, so
+with known ids both rows are written once, inside one transaction, without a second UPDATE pass.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection
+from django.db.models import F, Max, Model
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from .models import Family, FamilyVersion, NumberSequence, Resident
+from .services import RELATIONSHIP_ORDER
+
+# Attribute names (not columns) in the order the loaders build their tuples.
+FAMILY_FIELDS = ["id", "kk_number", "village_id", "address", "rt", "rw", "head_id",
+                 "is_active", "current_version", "created_at", "updated_at"]
+RESIDENT_FIELDS = [
+    "id", "nik", "full_name", "sex", "birth_place", "birth_date", "religion", "education",
+    "occupation", "marital_status", "citizenship", "father_name", "mother_name", "village_id",
+    "address", "rt", "rw", "family_id", "relationship", "life_status", "death_date",
+    "ektp_recording", "ektp_printed", "created_at", "updated_at",
+]
+VERSION_FIELDS = ["id", "family_id", "version", "kk_number", "reason", "snapshot", "created_at"]
+
+# Index of each value inside a resident tuple, for code that reads them back (snapshots).
+R = {name: i for i, name in enumerate(RESIDENT_FIELDS)}
+SNAPSHOT_MEMBER_FIELDS = [
+    "nik", "full_name", "sex", "birth_place", "birth_date", "religion", "education",
+    "occupation", "marital_status", "relationship", "citizenship", "father_name", "mother_name",
+]
+_SNAPSHOT_INDEXES = [(name, R[name]) for name in SNAPSHOT_MEMBER_FIELDS]
+_ALIVE = Resident.LifeStatus.ALIVE.value
+
+
+def db_now() -> Any:
+    """`created_at`/`updated_at` for raw rows, already in the form the driver expects."""
+    now = timezone.now()
+    if connection.vendor == "sqlite":
+        return connection.ops.adapt_datetimefield_value(now)
+    return now
+
+
+def snapshot(family: Sequence[Any], village_code: str, members: Iterable[Sequence[Any]],
+             head_nik: str | None) -> dict[str, Any]:
+    """The same dictionary as `services.family_snapshot`, built from tuples without queries.
+
+    `family` is a FAMILY_FIELDS tuple and `members` RESIDENT_FIELDS tuples whose birth_date
+    is an ISO string. The generator's tests compare both functions on the same families.
+    """
+    alive = sorted(
+        (m for m in members if m[R["life_status"]] == _ALIVE),
+        key=lambda m: (RELATIONSHIP_ORDER.get(m[R["relationship"]], 99), m[R["birth_date"]],
+                       m[R["nik"]]),
+    )
+    return {
+        "kk_number": family[1],
+        "address": family[3],
+        "rt": family[4],
+        "rw": family[5],
+        "village_code": village_code,
+        "head_nik": head_nik,
+        "members": [{name: m[i] for name, i in _SNAPSHOT_INDEXES} for m in alive],
+    }
+
+
+class BulkWriter:
+    """Writes tuples into a model's table by the fastest route the database offers.
+
+    Use inside `transaction.atomic()`; call `finish()` once at the end so the id sequences
+    move past the ids assigned here.
+    """
+
+    def __init__(self, method: str = "auto") -> None:
+        vendor = connection.vendor
+        if method == "auto":
+            method = {"postgresql": "copy", "sqlite": "executemany"}.get(vendor, "orm")
+        if method == "copy" and vendor != "postgresql":
+            raise ValueError("COPY needs PostgreSQL.")
+        if method == "executemany" and vendor != "sqlite":
+            raise ValueError("executemany loading is written for SQLite.")
+        self.method = method
+        self.models: set[type[Model]] = set()
+
+    def now(self) -> Any:
+        """`created_at`/`updated_at` in the form this loading method expects."""
+        return timezone.now() if self.method == "orm" else db_now()
+
+    def next_ids(self) -> dict[type[Model], int]:
+        """The first free primary key of each register table."""
+        return {
+            model: (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+            for model in (Family, Resident, FamilyVersion)
+        }
+
+    def lock_tables(self) -> None:
+        """Keeps other writers out while ids are assigned here (reads go on as usual).
+
+        SQLite needs nothing: its IMMEDIATE transactions already hold the write lock.
+        """
+        if connection.vendor == "postgresql":
+            tables = ", ".join(
+                connection.ops.quote_name(m._meta.db_table)
+                for m in (Family, Resident, FamilyVersion, NumberSequence)
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+
+    def write(self, model: type[Model], fields: list[str], rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        self.models.add(model)
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        # Fields added to a model later get their Python default, so this keeps working
+        # after a migration adds a column with a default.
+        extra = [f for name, f in by_attname.items() if name not in fields]
+        extra_values = tuple(f.get_default() for f in extra)
+        if self.method == "orm":
+            names = fields + [f.attname for f in extra]
+            objs = [model(**dict(zip(names, row + extra_values, strict=True))) for row in rows]
+            model.objects.bulk_create(objs, batch_size=2000)
+            return
+        columns = [by_attname[name].column for name in fields] + [f.column for f in extra]
+        json_at = [i for i, name in enumerate(fields) if name == "snapshot"]
+        if json_at:
+            # The ORM would serialise a JSONField the same way (json.dumps, default options).
+            j = json_at[0]
+            rows = [(*row[:j], json.dumps(row[j]), *row[j + 1:]) for row in rows]
+        if extra:
+            extra_db = tuple(
+                f.get_db_prep_save(v, connection) for f, v in zip(extra, extra_values, strict=True)
+            )
+            rows = [row + extra_db for row in rows]
+        qn = connection.ops.quote_name
+        table = qn(model._meta.db_table)
+        column_sql = ", ".join(qn(c) for c in columns)
+        connection.ensure_connection()
+        raw = connection.connection
+        # The driver's own exceptions become Django's (IntegrityError etc.), as with the ORM.
+        with connection.wrap_database_errors:
+            if self.method == "copy":
+                with raw.cursor() as cursor, cursor.copy(
+                    f"COPY {table} ({column_sql}) FROM STDIN"
+                ) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join("?" * len(columns))
+                # Table and column names come from model metadata, never from input.
+                sql = f"INSERT INTO {table} ({column_sql}) VALUES ({marks})"  # noqa: S608
+                raw.executemany(sql, rows)
+
+    def finish(self) -> None:
+        if self.method != "orm" and connection.vendor == "postgresql" and self.models:
+            statements = connection.ops.sequence_reset_sql(no_style(), list(self.models))
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+
+
+def serial_floors(kind: str, prefixes: Iterable[str] | None = None,
+                  numbers: dict[str, int] | None = None) -> dict[str, int]:
+    """Highest serial already taken under each 12-digit prefix, from NumberSequence rows.
+
+    With `prefixes`, only those; `numbers` (prefix -> serial from the register rows) is merged
+    in, so the result is what a new number under the prefix must exceed.
+    """
+    floors = dict(numbers or {})
+    qs = NumberSequence.objects.filter(kind=kind)
+    if prefixes is not None:
+        wanted = set(prefixes)
+        rows = [(p, s) for p, s in qs.values_list("prefix", "last_serial") if p in wanted]
+    else:
+        rows = list(qs.values_list("prefix", "last_serial"))
+    for prefix, last in rows:
+        if last > floors.get(prefix, 0):
+            floors[prefix] = last
+    return floors
+
+
+def register_serials(model: type[Model], field: str, starts_with: str) -> dict[str, int]:
+    """Highest serial per 12-digit prefix among numbers already in the register."""
+    top: dict[str, int] = {}
+    values = model.objects.filter(**{f"{field}__startswith": starts_with}).values_list(
+        field, flat=True
+    )
+    for number in values.iterator(chunk_size=20000):
+        prefix, serial = number[:12], number[12:]
+        if serial.isdigit() and int(serial) > top.get(prefix, 0):
+            top[prefix] = int(serial)
+    return top
+
+
+def raise_sequences(kind: str, used: dict[str, int]) -> int:
+    """Moves existing NumberSequence rows past serials that were written without them.
+
+    `services.next_serial` seeds a *new* sequence from the highest number in the register
+    (its `floor`), but an *existing* sequence row is trusted as it is; so only prefixes that
+    already have a row need raising. Returns how many rows were raised.
+    """
+    raised = 0
+    for seq in NumberSequence.objects.filter(kind=kind).only("id", "prefix", "last_serial"):
+        top = used.get(seq.prefix)
+        if top is not None and top > seq.last_serial:
+            NumberSequence.objects.filter(pk=seq.pk).update(
+                last_serial=Greatest(F("last_serial"), top)
+            )
+            raised += 1
+    return raised

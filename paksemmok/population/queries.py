@@ -1,0 +1,44 @@
+"""Read queries on the register that views and the API share."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from .identifiers import clean_number
+from .models import Resident
+from .services import RELATIONSHIP_ORDER
+
+
+def kk_order(members: list[Resident]) -> list[Resident]:
+    """Members in the order a printed KK lists them (the same as `services.family_snapshot`)."""
+    return sorted(
+        members, key=lambda r: (RELATIONSHIP_ORDER.get(r.relationship, 99), r.birth_date, r.nik)
+    )
+
+
+def resident_with_family(nik: str) -> Resident | None:
+    """A resident by NIK with their village, KK, the KK's village and head, and the KK's living
+    members in KK order as `resident.kk_members` (an empty list without a KK).
+
+    Two queries whatever the family's size: one join for the resident, one for the members.
+    Returns None for an unknown NIK. Callers that show the result to staff must audit the read.
+    """
+    nik = clean_number(nik)
+    members = Prefetch(
+        "family__members",
+        queryset=Resident.objects.filter(life_status=Resident.LifeStatus.ALIVE),
+        to_attr="living_members",
+    )
+    try:
+        # get(), not first(): first() adds ORDER BY id, which can steer the planner away
+        # from the unique NIK index.
+        resident = (
+            Resident.objects.select_related("village", "family", "family__village",
+                                            "family__head")
+            .prefetch_related(members)
+            .get(nik=nik)
+        )
+    except Resident.DoesNotExist:
+        return None
+    resident.kk_members = kk_order(resident.family.living_members) if resident.family else []
+    return resident

@@ -1,0 +1,362 @@
+"""Loading an existing population register from a CSV file (layout: docs/register-import.md).
+
+All or nothing: every row is checked first, and a single error loads nothing. Problems are
+reported per row and column, in the words staff use ("Baris 12, kolom nik: ..."). What a NIK
+implies but the row contradicts (birth date, sex) and a member living away from the KK's
+address are warnings only: both happen in real registers (domain.md, "Identifiers").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import TextChoices
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from paksemmok.audit.log import record
+
+from . import bulk
+from .identifiers import check_kk_number, check_nik, clean_number
+from .models import (
+    Citizenship,
+    Education,
+    Family,
+    FamilyVersion,
+    MaritalStatus,
+    NumberSequence,
+    Region,
+    Relationship,
+    Religion,
+    Resident,
+    Sex,
+)
+
+IMPORT_REASON = "Impor register"
+COLUMNS = [
+    "kk_number", "nik", "full_name", "sex", "birth_place", "birth_date", "religion",
+    "education", "occupation", "marital_status", "relationship", "citizenship", "father_name",
+    "mother_name", "village_code", "address", "rt", "rw", "life_status", "ektp_recording",
+    "ektp_printed",
+]
+OPTIONAL = {"father_name", "mother_name", "ektp_printed"}
+CHOICES: dict[str, type[TextChoices]] = {
+    "sex": Sex, "religion": Religion, "education": Education, "marital_status": MaritalStatus,
+    "relationship": Relationship, "citizenship": Citizenship,
+    "life_status": Resident.LifeStatus, "ektp_recording": Resident.Recording,
+}
+_TRUE = {"ya", "y", "sudah", "true", "1"}
+_FALSE = {"tidak", "t", "belum", "false", "0", ""}
+_FREE_TEXT = ["full_name", "birth_place", "occupation", "father_name", "mother_name", "address"]
+_MAX_LENGTH = {name: Resident._meta.get_field(name).max_length for name in _FREE_TEXT}
+
+
+@dataclass
+class Problem:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("Baris %(line)s, kolom %(column)s: %(message)s") % {
+                "line": self.line, "column": self.column, "message": self.message}
+        return _("Baris %(line)s: %(message)s") % {"line": self.line, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    families: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    loaded: bool = False
+
+
+class _Row(dict[str, Any]):
+    line: int
+
+
+def _choice_lookup(choices: type[TextChoices]) -> dict[str, str]:
+    """Codes and Indonesian labels, lower-cased, to the code."""
+    lookup: dict[str, str] = {}
+    with translation.override("id"):
+        for value, label in choices.choices:
+            lookup[str(value).lower()] = value
+            lookup[" ".join(str(label).lower().split())] = value
+    return lookup
+
+
+def _accepted(choices: type[TextChoices]) -> str:
+    with translation.override("id"):
+        return ", ".join(f"{value} ({label})" for value, label in choices.choices)
+
+
+def _read(source: str | Path | io.TextIOBase) -> tuple[list[str], list[_Row]]:
+    if isinstance(source, str | Path):
+        with open(source, encoding="utf-8-sig", newline="") as handle:
+            text = handle.read()
+    else:
+        text = source.read()
+        text = text.removeprefix("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets set to Indonesian save CSV with semicolons, because the comma is the
+    # decimal separator there.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader, [])]
+    rows: list[_Row] = []
+    for values in reader:
+        if not any(v.strip() for v in values):
+            continue
+        row = _Row(zip(header, (v.strip() for v in values), strict=False))
+        for column in OPTIONAL:
+            row.setdefault(column, "")
+        row.line = reader.line_num
+        row["_width"] = len(values)
+        rows.append(row)
+    return header, rows
+
+
+def validate(source: str | Path | io.TextIOBase) -> tuple[ImportReport, list[dict[str, Any]]]:
+    """Checks the whole file; returns the report and the cleaned rows (use only if no errors)."""
+    report = ImportReport()
+    header, rows = _read(source)
+    report.rows = len(rows)
+    missing = [c for c in COLUMNS if c not in header and c not in OPTIONAL]
+    if missing:
+        report.errors.append(Problem(1, "", _("Kolom wajib tidak ada: %(columns)s.") % {
+            "columns": ", ".join(missing)}))
+        return report, []
+    if not rows:
+        report.errors.append(Problem(1, "", _("Berkas tidak berisi data penduduk.")))
+        return report, []
+
+    lookups = {name: _choice_lookup(choices) for name, choices in CHOICES.items()}
+    villages = {
+        r.code: r
+        for r in Region.objects.filter(level=Region.Level.VILLAGE).select_related("parent")
+    }
+    today = timezone.localdate()
+    cleaned: list[dict[str, Any]] = []
+    first_line_of_nik: dict[str, int] = {}
+
+    def error(row: _Row, column: str, message: str) -> None:
+        report.errors.append(Problem(row.line, column, message))
+
+    def warning(row: _Row, column: str, message: str) -> None:
+        report.warnings.append(Problem(row.line, column, message))
+
+    for row in rows:
+        if row["_width"] != len(header):
+            error(row, "", _("Jumlah kolom %(found)s, seharusnya %(expected)s.") % {
+                "found": row["_width"], "expected": len(header)})
+            continue
+        out: dict[str, Any] = {"line": row.line}
+        for column in COLUMNS:
+            if column not in OPTIONAL and not row[column]:
+                error(row, column, _("Wajib diisi."))
+            elif column in _MAX_LENGTH and len(row[column]) > _MAX_LENGTH[column]:
+                error(row, column, _("Terlalu panjang (maksimal %(max)s karakter).") % {
+                    "max": _MAX_LENGTH[column]})
+        for column, lookup in lookups.items():
+            value = " ".join(row[column].lower().split())
+            if not value:
+                continue
+            if value not in lookup:
+                error(row, column, _("Nilai '%(value)s' tidak dikenal. Pilihan: %(choices)s.") % {
+                    "value": row[column], "choices": _accepted(CHOICES[column])})
+            else:
+                out[column] = lookup[value]
+        birth_date = None
+        if row["birth_date"]:
+            try:
+                birth_date = dt.date.fromisoformat(row["birth_date"])
+                if len(row["birth_date"]) != 10:
+                    raise ValueError
+            except ValueError:
+                error(row, "birth_date", _("Tanggal harus berformat TTTT-BB-HH, "
+                                           "misalnya 1990-05-17."))
+            else:
+                if birth_date > today:
+                    error(row, "birth_date", _("Tanggal lahir di masa depan."))
+                elif birth_date.year < 1900:
+                    error(row, "birth_date", _("Tanggal lahir sebelum tahun 1900."))
+        out["birth_date"] = birth_date
+        nik = clean_number(row["nik"])
+        if row["nik"]:
+            check = check_nik(row["nik"], birth_date=birth_date, sex=out.get("sex"))
+            for message in check.errors:
+                error(row, "nik", message)
+            for message in check.warnings:
+                warning(row, "nik", message)
+            if check.valid:
+                if nik in first_line_of_nik:
+                    error(row, "nik", _("NIK sama dengan baris %(line)s.") % {
+                        "line": first_line_of_nik[nik]})
+                else:
+                    first_line_of_nik[nik] = row.line
+        out["nik"] = nik
+        kk_number = clean_number(row["kk_number"])
+        if row["kk_number"]:
+            check = check_kk_number(row["kk_number"], regency_code=settings.REGENCY_CODE)
+            for message in check.errors:
+                error(row, "kk_number", message)
+            for message in check.warnings:
+                warning(row, "kk_number", message)
+        out["kk_number"] = kk_number
+        village = villages.get(row["village_code"])
+        if row["village_code"] and village is None:
+            error(row, "village_code", _("Kode desa/kelurahan '%(code)s' tidak dikenal; "
+                                         "impor wilayah dulu.") % {"code": row["village_code"]})
+        out["village"] = village
+        for column in ("rt", "rw"):
+            if row[column] and not (row[column].isdigit() and len(row[column]) <= 3):
+                error(row, column, _("Harus berupa angka, paling banyak 3 digit."))
+            out[column] = row[column].zfill(3)
+        printed = row["ektp_printed"].lower()
+        if printed not in _TRUE | _FALSE:
+            error(row, "ektp_printed", _("Isi 'ya' atau 'tidak'."))
+        out["ektp_printed"] = printed in _TRUE
+        for column in _FREE_TEXT:
+            out[column] = " ".join(row[column].split())
+        cleaned.append(out)
+
+    _check_database(cleaned, report)
+    _check_families(cleaned, report)
+    report.families = len({r["kk_number"] for r in cleaned})
+    report.errors.sort(key=lambda p: p.line)
+    report.warnings.sort(key=lambda p: p.line)
+    return report, cleaned
+
+
+def _in_batches(values: list[str], size: int = 500) -> Iterable[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _check_database(rows: list[dict[str, Any]], report: ImportReport) -> None:
+    niks = [r["nik"] for r in rows if r["nik"]]
+    taken: set[str] = set()
+    for batch in _in_batches(niks):
+        taken.update(Resident.objects.filter(nik__in=batch).values_list("nik", flat=True))
+    kks = sorted({r["kk_number"] for r in rows if r["kk_number"]})
+    taken_kk: set[str] = set()
+    for batch in _in_batches(kks):
+        taken_kk.update(Family.objects.filter(kk_number__in=batch).values_list("kk_number",
+                                                                                flat=True))
+    for row in rows:
+        if row["nik"] in taken:
+            report.errors.append(Problem(row["line"], "nik", _("NIK sudah terdaftar di register.")))
+        if row["kk_number"] in taken_kk:
+            report.errors.append(Problem(
+                row["line"], "kk_number",
+                _("Nomor KK sudah terdaftar; perubahan KK yang ada lewat layanan KK, bukan impor."),
+            ))
+
+
+def _check_families(rows: list[dict[str, Any]], report: ImportReport) -> None:
+    families: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        if row["kk_number"]:
+            families[row["kk_number"]].append(row)
+    for kk, members in families.items():
+        heads = [m for m in members if m.get("relationship") == Relationship.HEAD]
+        if not heads:
+            report.errors.append(Problem(
+                members[0]["line"], "relationship",
+                _("KK %(kk)s tidak punya kepala keluarga (kepala).") % {"kk": kk}))
+            continue
+        for extra in heads[1:]:
+            report.errors.append(Problem(
+                extra["line"], "relationship",
+                _("KK %(kk)s sudah punya kepala keluarga di baris %(line)s.") % {
+                    "kk": kk, "line": heads[0]["line"]}))
+        head = heads[0]
+        for member in members:
+            if member is head:
+                continue
+            for column in ("village", "address", "rt", "rw"):
+                if member[column] != head[column]:
+                    name = "village_code" if column == "village" else column
+                    report.warnings.append(Problem(
+                        member["line"], name,
+                        _("Berbeda dengan alamat kepala keluarga (baris %(line)s); alamat KK "
+                          "diambil dari kepala keluarga.") % {"line": head["line"]}))
+
+
+def import_register(source: str | Path | io.TextIOBase, *, actor: Any = None,
+                    name: str = "") -> ImportReport:
+    """Validates and, only when there is no error, loads the file in one transaction."""
+    report, rows = validate(source)
+    if report.errors:
+        return report
+    writer = bulk.BulkWriter()
+    families: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        families[row["kk_number"]].append(row)
+    with transaction.atomic():
+        writer.lock_tables()
+        # Checked again inside the lock: another import may have landed since validation.
+        _check_database(rows, report)
+        if report.errors:
+            return report
+        ids = writer.next_ids()
+        family_id, resident_id, version_id = ids[Family], ids[Resident], ids[FamilyVersion]
+        now = writer.now()
+        family_rows, resident_rows, version_rows = [], [], []
+        for kk, members in families.items():
+            head = next(m for m in members if m["relationship"] == Relationship.HEAD)
+            member_rows = []
+            for m in members:
+                member_rows.append((
+                    resident_id, m["nik"], m["full_name"], m["sex"], m["birth_place"],
+                    m["birth_date"].isoformat(), m["religion"], m["education"], m["occupation"],
+                    m["marital_status"], m["citizenship"], m["father_name"], m["mother_name"],
+                    m["village"].id, m["address"], m["rt"], m["rw"], family_id,
+                    m["relationship"], m["life_status"], None, m["ektp_recording"],
+                    m["ektp_printed"], now, now,
+                ))
+                if m is head:
+                    head_row = member_rows[-1]
+                resident_id += 1
+            family = (family_id, kk, head["village"].id, head["address"], head["rt"], head["rw"],
+                      head_row[0], True, 1, now, now)
+            family_rows.append(family)
+            resident_rows.extend(member_rows)
+            version_rows.append((
+                version_id, family_id, 1, kk, IMPORT_REASON,
+                bulk.snapshot(family, head["village"].code, member_rows, head["nik"]), now,
+            ))
+            family_id += 1
+            version_id += 1
+        writer.write(Family, bulk.FAMILY_FIELDS, family_rows)
+        writer.write(Resident, bulk.RESIDENT_FIELDS, resident_rows)
+        writer.write(FamilyVersion, bulk.VERSION_FIELDS, version_rows)
+        writer.finish()
+        bulk.raise_sequences(NumberSequence.Kind.NIK, _top_serials(r["nik"] for r in rows))
+        bulk.raise_sequences(NumberSequence.Kind.KK, _top_serials(families))
+        record("register.imported", actor=actor, details={
+            "file": name, "residents": len(resident_rows), "families": len(family_rows),
+            "warnings": len(report.warnings),
+        })
+    report.loaded = True
+    return report
+
+
+def _top_serials(numbers: Iterable[str]) -> dict[str, int]:
+    top: dict[str, int] = {}
+    for number in numbers:
+        prefix, serial = number[:12], int(number[12:])
+        if serial > top.get(prefix, 0):
+            top[prefix] = serial
+    return top
