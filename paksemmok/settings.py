@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "paksemmok.population",
     "paksemmok.accounts",
     "paksemmok.notifications",
+    "paksemmok.appointments",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # request.acting_for: the resident a village helper is acting for, if any.
+    "paksemmok.accounts.middleware.ActingForMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -162,6 +165,26 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# --- accounts (paksemmok.accounts) ---------------------------------------------------------
+# The lockout page says in Indonesian when to try again; NIKs typed with spaces or dots count
+# as the same username, so reformatting cannot dodge the lockout.
+AXES_LOCKOUT_CALLABLE = "paksemmok.accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "paksemmok.accounts.lockout.axes_username"
+# One-time codes (sign-up verification, password reset, helper consent).
+ACCOUNTS_CODE_LIFETIME_MINUTES = env_int("ACCOUNTS_CODE_LIFETIME_MINUTES", 10)
+ACCOUNTS_CODE_MAX_ATTEMPTS = env_int("ACCOUNTS_CODE_MAX_ATTEMPTS", 5)
+ACCOUNTS_CODE_RESEND_SECONDS = env_int("ACCOUNTS_CODE_RESEND_SECONDS", 60)
+ACCOUNTS_CODE_MAX_PER_HOUR = env_int("ACCOUNTS_CODE_MAX_PER_HOUR", 5)
+# Sign-up and password-reset requests per client IP and window (Django cache). Generous:
+# Indonesian mobile carriers put many phones behind one CGNAT address.
+ACCOUNTS_SIGNUP_THROTTLE_ATTEMPTS = env_int("ACCOUNTS_SIGNUP_THROTTLE_ATTEMPTS", 20)
+ACCOUNTS_RESET_THROTTLE_ATTEMPTS = env_int("ACCOUNTS_RESET_THROTTLE_ATTEMPTS", 20)
+ACCOUNTS_THROTTLE_WINDOW_SECONDS = env_int("ACCOUNTS_THROTTLE_WINDOW_SECONDS", 15 * 60)
+ACCOUNTS_THROTTLE_CACHE = env_str("ACCOUNTS_THROTTLE_CACHE", "default")
+# How long a village helper may act for a resident after the resident's code.
+ACCOUNTS_ACTING_FOR_MINUTES = env_int("ACCOUNTS_ACTING_FOR_MINUTES", 30)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Pak Semmok Kudus")
+# --- end accounts --------------------------------------------------------------------------
 
 PHONENUMBER_DEFAULT_REGION = "ID"
 
@@ -227,6 +250,26 @@ TASKS = {
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
 WORKER_TICK_SECONDS = float(env_str("WORKER_TICK_SECONDS", "2"))
 
+# --- Perekaman appointments (paksemmok.appointments) --------------------------------------
+# Residents may book this many days ahead, counting today.
+APPOINTMENTS_BOOKING_DAYS = env_int("APPOINTMENTS_BOOKING_DAYS", 30)
+# A slot closes for online booking this many minutes before it starts.
+APPOINTMENTS_MIN_LEAD_MINUTES = env_int("APPOINTMENTS_MIN_LEAD_MINUTES", 60)
+# e-KTP age (UU 24/2013): 17, or younger when married or ever married.
+APPOINTMENTS_MIN_AGE = env_int("APPOINTMENTS_MIN_AGE", 17)
+APPOINTMENTS_MIN_SLOT_MINUTES = env_int("APPOINTMENTS_MIN_SLOT_MINUTES", 5)
+# Defaults for places created by seed_perekaman_places / setup_demo; edited in the admin after.
+APPOINTMENTS_MINUTES_PER_RECORDING = env_int("APPOINTMENTS_MINUTES_PER_RECORDING", 15)
+APPOINTMENTS_DINAS_STATIONS = env_int("APPOINTMENTS_DINAS_STATIONS", 4)
+APPOINTMENTS_KECAMATAN_STATIONS = env_int("APPOINTMENTS_KECAMATAN_STATIONS", 2)
+# Day-before reminders are not sent before this local hour.
+APPOINTMENTS_REMINDER_FROM_HOUR = env_int("APPOINTMENTS_REMINDER_FROM_HOUR", 7)
+# Government offices close on cuti bersama; set to serve on those days.
+APPOINTMENTS_OPEN_ON_CUTI_BERSAMA = env_bool("APPOINTMENTS_OPEN_ON_CUTI_BERSAMA", False)
+# Years lokal-id has no holiday data for are closed unless this is set (upgrade lokal-id).
+APPOINTMENTS_OPEN_WHEN_HOLIDAYS_UNKNOWN = env_bool("APPOINTMENTS_OPEN_WHEN_HOLIDAYS_UNKNOWN", False)
+# --- end perekaman appointments ------------------------------------------------------------
+
 # --- E-mail and notifications -----------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -242,6 +285,47 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Pak Semmok <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications (outbox, WhatsApp/SMS gateways) --- owned by paksemmok.notifications ---
+# Channels tried, in this order, after the preferred one fails for good or has no address.
+NOTIFY_FALLBACK_ORDER = env_list("NOTIFY_FALLBACK_ORDER", "whatsapp,sms,email")
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)  # per channel, before falling back
+NOTIFY_BACKOFF_SECONDS = float(env_str("NOTIFY_BACKOFF_SECONDS", "30"))
+NOTIFY_BACKOFF_MAX_SECONDS = float(env_str("NOTIFY_BACKOFF_MAX_SECONDS", "3600"))
+NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 50)
+# A row left in "sending" longer than this belongs to a crashed worker and is retried.
+NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFY_CLAIM_TIMEOUT_SECONDS", 300)
+# How long one worker tick may spend draining a backlog before other jobs get their turn.
+NOTIFY_DRAIN_SECONDS = float(env_str("NOTIFY_DRAIN_SECONDS", "5"))
+# PostgreSQL: record send outcomes without waiting for fsync (a DB crash can then cause a
+# duplicate send, never a lost message). Measured: ~6 ms per durable commit here.
+NOTIFY_ASYNC_COMMIT = env_bool("NOTIFY_ASYNC_COMMIT", True)
+# Without a gateway URL, WhatsApp/SMS are printed to the console (development) or, when this
+# is off, skipped so the message falls back to the next channel.
+NOTIFY_CONSOLE = env_bool("NOTIFY_CONSOLE", DEBUG)
+# Verification codes are readable in the admin only where that is the demo's way in.
+NOTIFY_ADMIN_SHOW_SECRETS = env_bool("NOTIFY_ADMIN_SHOW_SECRETS", DEBUG)
+
+
+def _gateway(prefix: str) -> dict:
+    return {
+        "URL": env_str(f"{prefix}_GATEWAY_URL"),
+        "TOKEN": env_str(f"{prefix}_GATEWAY_TOKEN"),
+        "AUTH_HEADER": env_str(f"{prefix}_GATEWAY_AUTH_HEADER", "Authorization"),
+        "AUTH_SCHEME": env_str(f"{prefix}_GATEWAY_AUTH_SCHEME", "Bearer"),
+        "FORMAT": env_str(f"{prefix}_GATEWAY_FORMAT", "json"),  # "json" or "form"
+        "PAYLOAD": env_str(
+            f"{prefix}_GATEWAY_PAYLOAD", '{"to": "{to}", "body": "{body}", "sender": "{sender}"}'
+        ),
+        "SENDER": env_str(f"{prefix}_GATEWAY_SENDER"),
+        "TIMEOUT": float(env_str(f"{prefix}_GATEWAY_TIMEOUT", "10")),
+        "ID_FIELD": env_str(f"{prefix}_GATEWAY_ID_FIELD", "id"),
+    }
+
+
+WHATSAPP_GATEWAY = _gateway("WHATSAPP")
+SMS_GATEWAY = _gateway("SMS")
+# --- end of Notifications ---------------------------------------------------------------
 
 # --- Security ---------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from paksemmok.accounts.admin import StaffAdminSite
+
+# Staff must pass TOTP before the admin opens; sign-in goes through /akun/masuk/.
+admin.site.__class__ = StaffAdminSite
 admin.site.site_header = "Pak Semmok — Disdukcapil"
 admin.site.site_title = "Pak Semmok"
 
 urlpatterns = [
     path("", include("paksemmok.web.urls")),
     path("akun/", include("paksemmok.accounts.urls")),
+    path("perekaman/", include("paksemmok.appointments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staf/admin/", admin.site.urls),
 ]

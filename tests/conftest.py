@@ -87,3 +87,55 @@ def kudus(db):
     from paksemmok.population.models import Region
 
     return Region.objects.get(code="33.19")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, plus the TOTP second factor the admin site requires
+    (paksemmok.accounts.admin.StaffAdminSite)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=admin_user, name="test", confirmed=True)
+    client.force_login(admin_user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs ~0.3 s per hash by design; suites with a cast of users would take minutes.
+    # Hash strength is not what tests check (production keeps Django's default hashers).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+
+
+@pytest.fixture(autouse=True)
+def _audit_rows_removable_after_transactional_tests(request):
+    """SQLite's append-only trigger would make the flush after a transactional test fail:
+    lift it briefly to empty the table. (PostgreSQL flushes with TRUNCATE, which row
+    triggers do not see.)"""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from importlib import import_module
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    trigger = import_module("paksemmok.audit.migrations.0002_append_only_trigger")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
+        cursor.execute("DELETE FROM audit_auditentry")
+        cursor.execute(trigger.SQLITE_FORWARD_DELETE)

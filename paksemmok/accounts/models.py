@@ -1,9 +1,24 @@
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+def validate_service_codes(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValidationError(_('Isi dengan daftar kode layanan, misalnya ["kk", "ektp"].'))
 
 
 class User(AbstractUser):
@@ -41,7 +56,23 @@ class User(AbstractUser):
         _("saluran notifikasi"), max_length=10, choices=Channel.choices, default=Channel.WHATSAPP
     )
     preferred_language = models.CharField(_("bahasa"), max_length=5, default="id")
-    is_verified = models.BooleanField(_("terverifikasi"), default=False)
+    # Named `contact_verified`, not `is_verified`: django-otp's middleware installs an
+    # `is_verified()` method on request.user, which would shadow (and, on save, corrupt) a
+    # field of that name.
+    contact_verified = models.BooleanField(
+        _("kontak terverifikasi"), default=False,
+        help_text=_("Penduduk membuktikan nomor/e-mailnya dengan kode sekali pakai."),
+    )
+    # Service codes an operator handles. A JSON list for now, so it works on SQLite; the
+    # catalogue app will turn it into a relation (a data migration reads this list).
+    services = models.JSONField(
+        _("layanan yang ditangani"), default=list, blank=True,
+        validators=[validate_service_codes],
+        help_text=_('Daftar kode layanan, misalnya ["kk", "ektp"]. Khusus operator.'),
+    )
+    # Part of the session hash: rotating it logs the user out of every session ("keluar dari
+    # semua perangkat") without touching the password.
+    session_token = models.CharField(max_length=32, default=new_session_token, editable=False)
 
     class Meta:
         verbose_name = _("pengguna")
@@ -52,3 +83,86 @@ class User(AbstractUser):
         return self.role in {
             self.Role.OPERATOR, self.Role.SUPERVISOR, self.Role.PEREKAMAN, self.Role.ADMIN,
         }
+
+    @property
+    def requires_totp(self) -> bool:
+        """Supervisors and admins, and anyone who may open the admin site, need a TOTP."""
+        return (
+            self.role in {self.Role.SUPERVISOR, self.Role.ADMIN}
+            or self.is_staff
+            or self.is_superuser
+        )
+
+    @property
+    def needs_contact_verification(self) -> bool:
+        # Only self-registered residents prove their contact; staff and helpers are created by
+        # an admin who checked them in person.
+        return self.role == self.Role.RESIDENT and not self.contact_verified
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django's own hash covers only the password; adding session_token lets
+        # `rotate_session_token()` end every session. Overrides a private hook that Django's
+        # get_session_auth_hash() and its SECRET_KEY_FALLBACKS variant both call.
+        key_salt = "paksemmok.accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_token}", secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+        self.save(update_fields=["session_token"])
+
+
+class OneTimeCode(models.Model):
+    """A 6-digit code sent to a resident: sign-up verification, password reset, or consent
+    for a village helper to act for them. Only an HMAC of the code is stored."""
+
+    class Purpose(models.TextChoices):
+        VERIFY = "verify", _("Verifikasi akun")
+        RESET = "reset", _("Atur ulang kata sandi")
+        ACT_FOR = "act_for", _("Izin pendamping desa")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="one_time_codes"
+    )
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=64)
+    channel = models.CharField(max_length=10, choices=User.Channel.choices)
+    # The helper who asked (purpose act_for): the code only works in that helper's session.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Set when a newer code replaces this one or too many wrong tries burn it.
+    invalidated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("kode sekali pakai")
+        verbose_name_plural = _("kode sekali pakai")
+        indexes = [
+            models.Index(fields=["user", "purpose", "created_at"], name="otc_user_purpose_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} #{self.pk}"
+
+    @staticmethod
+    def hash_code(user_id: int, purpose: str, code: str) -> str:
+        # A keyed hash: 10^6 possible codes are trivial to brute-force from a plain hash, but
+        # not without SECRET_KEY, which is not in the database.
+        return salted_hmac(
+            "paksemmok.accounts.OneTimeCode", f"{user_id}:{purpose}:{code}", algorithm="sha256"
+        ).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.used_at is None and self.invalidated_at is None
+
+    def is_expired(self, now: timezone.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.expires_at

@@ -1,0 +1,38 @@
+"""Per-client request budgets kept in the Django cache (sign-up, password-reset requests).
+
+Fixed windows are enough here: the point is to make probing the register or pumping SMS
+slow, not to meter precisely. With the default in-process cache each gunicorn worker counts
+separately; configure a shared cache (database or Redis) in production.
+"""
+
+from __future__ import annotations
+
+import time
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # The same resolution axes uses, so both limits see one address behind a proxy.
+    return get_client_ip_address(request)
+
+
+def hit(scope: str, request: HttpRequest, limit: int, window: int | None = None) -> int | None:
+    """Counts one attempt; returns the seconds to wait when over `limit`, else None."""
+    window = window or settings.ACCOUNTS_THROTTLE_WINDOW_SECONDS
+    now = time.time()
+    bucket = int(now // window)
+    key = f"accounts:throttle:{scope}:{client_ip(request) or 'unknown'}:{bucket}"
+    cache = caches[settings.ACCOUNTS_THROTTLE_CACHE]
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        count = 1
+    if count > limit:
+        return max(1, int((bucket + 1) * window - now))
+    return None

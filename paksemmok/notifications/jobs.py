@@ -1,0 +1,30 @@
+"""Periodic work for `manage.py worker`: send the outbox, rescue rows from dead workers."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+
+from paksemmok.jobs.registry import periodic
+
+from .delivery import deliver_due, reclaim_stuck
+
+
+@periodic(every_seconds=1, name="notifications.deliver")
+def deliver_outbox() -> int:
+    """Sends due messages batch after batch until the queue is empty or the time is up."""
+    started = time.monotonic()
+    sent = 0
+    while True:
+        stats = deliver_due()
+        sent += stats.sent
+        if stats.claimed < settings.NOTIFY_BATCH_SIZE:
+            return sent
+        if time.monotonic() - started > settings.NOTIFY_DRAIN_SECONDS:
+            return sent
+
+
+@periodic(every_seconds=30, name="notifications.reclaim")
+def reclaim_stuck_messages() -> int:
+    return reclaim_stuck()

@@ -1,0 +1,211 @@
+"""Queueing notifications: `notify()` is the one function other apps call.
+
+It renders the message now, in the recipient's language, and writes one outbox row in the
+caller's transaction: a rolled-back change sends nothing, a committed one is never lost. The
+worker (`delivery.deliver_due`) sends it later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+
+from .models import PHONE_CHANNELS, Attempt, Channel, Message
+
+logger = logging.getLogger("paksemmok.notifications")
+
+STATUS_KINDS = (
+    "submitted", "returned", "approved", "rejected", "document_ready", "card_ready", "cancelled",
+)
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    required: tuple[str, ...]
+    # Codes and reset links: hidden in the production admin, and dropped once expired.
+    secret: bool = False
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+TEMPLATES: dict[str, TemplateSpec] = {
+    "verification_code": TemplateSpec(("code", "minutes"), secret=True),
+    "password_reset": TemplateSpec(("code", "minutes"), secret=True),
+    # A resident lets a village helper act for them by passing this code on (optional
+    # context: village). Unlike the other codes, this one is meant to be shared.
+    "helper_access_code": TemplateSpec(("code", "minutes", "helper"), secret=True),
+    "status_change": TemplateSpec(("kind", "reference"), choices={"kind": STATUS_KINDS}),
+    "appointment_booked": TemplateSpec(("place", "when", "booking_code")),
+    "appointment_reminder": TemplateSpec(("place", "when", "booking_code")),
+    "jemput_bola_announcement": TemplateSpec(("place", "date", "hours")),
+    "generic": TemplateSpec(("subject", "body")),
+}
+
+
+def is_secret(template: str) -> bool:
+    spec = TEMPLATES.get(template)
+    return bool(spec and spec.secret)
+
+
+def _language(requested: str | None) -> str:
+    supported = {code for code, _name in settings.LANGUAGES}
+    if requested:
+        base = requested.lower().split("-")[0]
+        if base in supported:
+            return base
+    return settings.LANGUAGE_CODE
+
+
+def _humanise(value: Any) -> Any:
+    """Dates and times in the recipient's language and Kudus time (e.g. "Senin, 2 Juni 2025")."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, "l, j F Y, H.i T" if timezone.is_aware(value)
+                                   else "l, j F Y, H.i")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "l, j F Y")
+    return value
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
+def _clean_text(text: str) -> str:
+    # Template tags leave stray spaces and blank lines; WhatsApp and SMS show them verbatim.
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def render(template: str, context: dict, language: str) -> tuple[str, str]:
+    """Returns (subject, body) for `template` rendered in `language`."""
+    spec = TEMPLATES.get(template)
+    if spec is None:
+        raise ValueError(
+            f"Unknown notification template {template!r}; known: {', '.join(sorted(TEMPLATES))}"
+        )
+    missing = [key for key in spec.required if context.get(key) in (None, "")]
+    if missing:
+        raise ValueError(f"Notification {template!r} needs context key(s): {', '.join(missing)}")
+    for key, allowed in spec.choices.items():
+        if context[key] not in allowed:
+            raise ValueError(
+                f"Notification {template!r}: {key}={context[key]!r} is not one of {allowed}"
+            )
+    with translation.override(language):
+        ctx = {key: _humanise(value) for key, value in context.items()}
+        if ctx.get("url"):
+            ctx["url"] = _absolute(str(ctx["url"]))
+        ctx.update(service=settings.SERVICE_NAME, regency=settings.REGENCY_NAME)
+        subject = render_to_string(f"notifications/{template}.subject.txt", ctx)
+        body = render_to_string(f"notifications/{template}.txt", ctx)
+    return " ".join(subject.split())[:200], _clean_text(body)
+
+
+def normalise_phone(value: Any) -> str:
+    """E.164 (+62...) from a PhoneNumber or a string such as 0812-..., or ValueError."""
+    if value is None or str(value).strip() == "":
+        return ""
+    try:
+        number = phonenumbers.parse(str(value), settings.PHONENUMBER_DEFAULT_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"Invalid phone number for a notification: {value!r}") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"Invalid phone number for a notification: {value!r}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def address_for(channel: str, phone: str, email: str) -> str:
+    return phone if channel in PHONE_CHANNELS else email if channel == Channel.EMAIL else ""
+
+
+def channel_chain(requested: str) -> list[str]:
+    """The requested channel first, then the configured fallback order."""
+    return [requested] + [c for c in settings.NOTIFY_FALLBACK_ORDER if c != requested]
+
+
+def next_channel(requested: str, tried: list[str], phone: str, email: str) -> str | None:
+    for channel in channel_chain(requested):
+        if channel not in tried and address_for(channel, phone, email):
+            return channel
+    return None
+
+
+def notify(
+    *,
+    template: str,
+    context: dict,
+    user: Any = None,
+    to_phone: str | None = None,
+    to_email: str | None = None,
+    channel: str | None = None,
+    language: str | None = None,
+) -> Message:
+    """Queues one message in the caller's transaction and returns the outbox row.
+
+    The recipient is `user` (their phone, e-mail, preferred channel and language) unless
+    `to_phone`/`to_email` are given: then only those addresses are used, so a code meant to
+    verify a new number or address never goes anywhere else. `channel` overrides the
+    preferred channel; if it has no address the configured fallback order applies. When no
+    channel has an address the row is stored as failed (visible in the admin) rather than
+    raising, so a staff decision is not undone by a resident's missing contact details.
+    """
+    if user is None and not to_phone and not to_email:
+        raise ValueError("notify() needs a user or an explicit to_phone/to_email.")
+    if to_phone or to_email:
+        phone, email = normalise_phone(to_phone), (to_email or "").strip()
+    else:
+        phone, email = normalise_phone(getattr(user, "phone", None)), (user.email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ValueError(f"Invalid e-mail address for a notification: {email!r}") from exc
+
+    requested = channel or getattr(user, "preferred_channel", None) or (
+        Channel.WHATSAPP if phone else Channel.EMAIL
+    )
+    if requested not in Channel.values:
+        raise ValueError(f"Unknown notification channel {requested!r}; use one of {Channel.values}")
+    lang = _language(language or getattr(user, "preferred_language", None))
+    subject, body = render(template, context, lang)
+
+    now = timezone.now()
+    expires_at = None
+    if is_secret(template) and str(context.get("minutes", "")).isdigit():
+        expires_at = now + dt.timedelta(minutes=int(context["minutes"]))
+
+    first = next_channel(requested, [], phone, email)
+    message = Message(
+        user=user if getattr(user, "pk", None) else None,
+        template=template, language=lang, requested_channel=requested,
+        channel=first or requested, address=address_for(first or requested, phone, email),
+        to_phone=phone, to_email=email, subject=subject, body=body,
+        next_attempt_at=now, created_at=now, expires_at=expires_at,
+    )
+    chain = channel_chain(requested)
+    skipped = chain[: chain.index(first)] if first else chain
+    if first is None:
+        message.status = Message.Status.FAILED
+        message.last_error = "no phone number or e-mail address for any channel"
+        logger.warning("notification %s for user %s has no address", template,
+                       getattr(user, "pk", None))
+    message.channels_tried = ",".join(skipped)
+    message.save()
+    if skipped:
+        Attempt.objects.bulk_create([
+            Attempt(message=message, channel=c, outcome=Attempt.Outcome.SKIPPED,
+                    error="no address for this channel", at=now)
+            for c in skipped
+        ])
+    return message
