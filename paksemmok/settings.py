@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "paksemmok.accounts",
     "paksemmok.notifications",
     "paksemmok.appointments",
+    "paksemmok.catalog",
+    "paksemmok.applications",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +272,21 @@ APPOINTMENTS_OPEN_ON_CUTI_BERSAMA = env_bool("APPOINTMENTS_OPEN_ON_CUTI_BERSAMA"
 APPOINTMENTS_OPEN_WHEN_HOLIDAYS_UNKNOWN = env_bool("APPOINTMENTS_OPEN_WHEN_HOLIDAYS_UNKNOWN", False)
 # --- end perekaman appointments ------------------------------------------------------------
 
+# --- Online applications (paksemmok.catalog, paksemmok.applications) ----------------------
+# Per-file limits come from each requirement in the catalogue (default 5 MB); these bound a
+# whole application and what a decoded image or a PDF may cost the server.
+APPLICATIONS_MAX_TOTAL_BYTES = env_int("APPLICATIONS_MAX_TOTAL_BYTES", 20 * 1024 * 1024)
+APPLICATIONS_MAX_IMAGE_PIXELS = env_int("APPLICATIONS_MAX_IMAGE_PIXELS", 40_000_000)
+APPLICATIONS_MIN_IMAGE_SIDE = env_int("APPLICATIONS_MIN_IMAGE_SIDE", 300)
+# Images are stored re-encoded with this long side at most (the browser already shrinks to
+# about 2000 px; this catches uploads from clients without JavaScript).
+APPLICATIONS_IMAGE_LONG_SIDE = env_int("APPLICATIONS_IMAGE_LONG_SIDE", 2000)
+APPLICATIONS_JPEG_QUALITY = env_int("APPLICATIONS_JPEG_QUALITY", 85)
+APPLICATIONS_MAX_PDF_PAGES = env_int("APPLICATIONS_MAX_PDF_PAGES", 10)
+# UU 24/2013: deaths are reported within 30 days; later reports ask for a statement.
+APPLICATIONS_DEATH_REPORT_DAYS = env_int("APPLICATIONS_DEATH_REPORT_DAYS", 30)
+# --- end online applications ------------------------------------------------------------
+
 # --- E-mail and notifications -----------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -365,5 +382,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The task runner logs two lines per worker tick; keep only its warnings.
+        "django_tasks_db": {"level": "WARNING"},
+    },
 }

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("paksemmok.web.urls")),
     path("akun/", include("paksemmok.accounts.urls")),
     path("perekaman/", include("paksemmok.appointments.urls")),
+    path("layanan/", include("paksemmok.catalog.urls")),
+    path("permohonan/", include("paksemmok.applications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staf/admin/", admin.site.urls),
 ]

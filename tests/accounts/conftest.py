@@ -20,12 +20,6 @@ PASSWORD = "Kudus-Kretek-2026"
 CODE_RE = re.compile(r"\b(\d{6})\b")
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    # Django's PBKDF2 costs ~0.3 s per hash by design; the cast of users would make the
-    # permission matrix take minutes. Hashing strength is not what these tests check.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture(autouse=True)
 def _fresh_throttles():
@@ -118,22 +112,3 @@ def otp_login(client, user: User) -> None:
 def post_login(client, username: str, password: str = PASSWORD, **extra):
     return client.post("/akun/masuk/", {"username": username, "password": password, **extra})
 
-
-@pytest.fixture
-def removable_audit_rows(transactional_db):
-    """On SQLite the audit log's DELETE trigger makes the flush after a transactional test
-    fail; empty the table with the trigger briefly lifted so the flush finds nothing to
-    delete. PostgreSQL flushes with TRUNCATE, which row triggers do not see. (The same
-    fixture exists in tests/appointments/conftest.py; it belongs in tests/conftest.py.)"""
-    yield
-    from importlib import import_module
-
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    trigger = import_module("paksemmok.audit.migrations.0002_append_only_trigger")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
-        cursor.execute("DELETE FROM audit_auditentry")
-        cursor.execute(trigger.SQLITE_FORWARD_DELETE)

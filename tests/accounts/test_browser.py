@@ -17,7 +17,7 @@ from .conftest import PASSWORD, latest_code
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_sign_up_verify_sign_in_on_a_phone(live_server, browser, phone_context_args, kudus,
-                                           removable_audit_rows, settings):
+                                           settings):
     # End to end with the production password hasher, not the tests' fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     family = FamilyFactory()

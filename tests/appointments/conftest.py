@@ -28,11 +28,6 @@ def at(day: dt.date | str, hhmm: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.fromisoformat(hhmm), tzinfo=WIB)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Accounts are made by the dozen here; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def frozen():
@@ -93,21 +88,3 @@ def sari(kudus):
         village=Region.objects.get(code="33.19.02.1001"), email="sari@example.id",
     )
 
-
-@pytest.fixture
-def removable_audit_rows(transactional_db):
-    """On SQLite the audit log's DELETE trigger makes the flush after a transactional test
-    fail; empty the table with the trigger briefly lifted so the flush finds nothing to delete.
-    (PostgreSQL flushes with TRUNCATE, which row triggers do not see.)"""
-    yield
-    from importlib import import_module
-
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    trigger = import_module("paksemmok.audit.migrations.0002_append_only_trigger")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
-        cursor.execute("DELETE FROM audit_auditentry")
-        cursor.execute(trigger.SQLITE_FORWARD_DELETE)

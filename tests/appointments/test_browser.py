@@ -21,7 +21,7 @@ def login_cookie(user, live_server) -> dict:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_resident_books_on_a_phone_and_officer_checks_in(
-    live_server, browser, phone_context_args, kudus, removable_audit_rows
+    live_server, browser, phone_context_args, kudus
 ):
     from paksemmok.accounts.models import User
     from paksemmok.population.models import Region

@@ -1,0 +1,361 @@
+"""The resident's pages. Thin: read, call a service function, show the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from paksemmok.accounts.acting import current_subject, get_acting_for
+from paksemmok.accounts.audit_reads import audited_read
+from paksemmok.accounts.models import User
+from paksemmok.catalog.fields import field_defs
+from paksemmok.catalog.models import Requirement, Service, Variant
+from paksemmok.population.queries import kk_order
+
+from . import services
+from .access import resident_may_view, staff_may_view
+from .checks import SubmissionRejected, answers, check_application, check_subject, group
+from .forms import ApplicationDataForm, CancelForm
+from .lifecycle import Action, ApplicationError, Status, allowed
+from .models import Application, ApplicationDocument
+from .uploads import UploadRejected
+
+
+def resident_side(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Residents, and village helpers while acting for a resident (accounts.acting)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if user.role == User.Role.HELPER and get_acting_for(request) is None:
+            messages.info(request, _("Pilih dulu penduduk yang Anda dampingi."))
+            return redirect("accounts:helper")
+        if user.role not in (User.Role.RESIDENT, User.Role.HELPER):
+            raise Http404
+        request.subject_user = current_subject(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _application(request: HttpRequest, reference: str) -> Application:
+    app = get_object_or_404(
+        Application.objects.select_related("variant", "service", "subject", "family",
+                                           "applicant", "filed_by"),
+        reference=reference)
+    if not resident_may_view(request.user, request.subject_user, app):
+        raise Http404
+    return app
+
+
+def time_left_label(app: Application, now: dt.datetime | None = None) -> str:
+    left = app.time_left(now)
+    if left is None:
+        return ""
+    if left.total_seconds() <= 0:
+        return _("Melewati batas waktu; petugas sedang menyelesaikannya.")
+    hours, rest = divmod(int(left.total_seconds()), 3600)
+    return _("Sisa waktu %(h)s jam %(m)s menit") % {"h": hours, "m": rest // 60}
+
+
+def _slots(app: Application, problems: dict[str, list] | None = None,
+           errors: dict[str, str] | None = None,
+           only: Requirement | None = None) -> list[dict[str, Any]]:
+    given = answers(app.data)
+    current = {d.requirement_id: d for d in app.current_documents()}
+    deficient = app.deficient_items() if app.status == Status.RETURNED else None
+    slots = []
+    for r in app.variant.requirements.all():
+        # `only`: the one slot an upload answers with, even if a newer answer hid it.
+        if (only is not None and r.pk != only.pk) or (only is None and not r.applies(given)):
+            continue
+        code = f"doc:{r.code}"
+        slots.append({
+            "requirement": r, "document": current.get(r.pk), "needed": r.needed(given),
+            "editable": allowed(app.status, Action.EDIT)
+            and (deficient is None or code in deficient),
+            "flagged": deficient is not None and code in deficient,
+            "problems": (problems or {}).get(code, []),
+            "error": (errors or {}).get(r.code, ""),
+            "app": app,
+        })
+    return slots
+
+
+def _deficiencies(app: Application) -> list[dict[str, str]]:
+    return services.deficiency_display(app, app.deficiencies)
+
+
+# --- listing and starting ----------------------------------------------------------------
+
+@never_cache
+@resident_side
+def mine(request: HttpRequest) -> HttpResponse:
+    apps = list(Application.objects.filter(applicant=request.subject_user)
+                .exclude(status=Status.CANCELLED, submitted_at__isnull=True)
+                .select_related("variant", "service", "subject"))
+    now = timezone.now()
+    for app in apps:
+        app.time_left_label = time_left_label(app, now)
+    return render(request, "applications/mine.html", {"applications": apps})
+
+
+@resident_side
+def start(request: HttpRequest) -> HttpResponse:
+    active = Variant.objects.filter(is_active=True)
+    return render(request, "applications/start.html", {
+        "services": Service.objects.filter(is_active=True).prefetch_related(
+            Prefetch("variants", queryset=active)),
+    })
+
+
+@never_cache
+@resident_side
+def choose_subject(request: HttpRequest, variant_code: str) -> HttpResponse:
+    variant = get_object_or_404(Variant.objects.select_related("service"), code=variant_code,
+                                is_active=True)
+    subject_user = request.subject_user
+    own = subject_user.resident
+    members = kk_order(list(own.family.members.filter(life_status="hidup"))) \
+        if own and own.family_id else []
+    problems: list = []
+    if request.method == "POST":
+        choice = request.POST.get("subject", "")
+        subject = None
+        if choice != "newborn":
+            # Only a member of the applicant's own KK can be chosen; anything else is
+            # refused by the same check as at submission.
+            subject = next((m for m in members if str(m.pk) == choice), None)
+        if choice != "newborn" and subject is None:
+            problems = [_("Pilih anggota keluarga yang dimohonkan.")]
+        else:
+            try:
+                app = services.create_draft(applicant=subject_user, variant=variant,
+                                            subject=subject, filed_by=request.user)
+            except SubmissionRejected as exc:
+                problems = exc.problems
+            else:
+                return redirect("applications:edit", app.reference)
+    choices = []
+    if variant.subject == Variant.Subject.NEWBORN:
+        choices.append({"value": "newborn", "label": _("Anak yang baru lahir"),
+                        "problems": check_subject(variant, None, subject_user)})
+    else:
+        for member in members:
+            choices.append({"value": member.pk, "label": member.full_name, "member": member,
+                            "problems": check_subject(variant, member, subject_user)})
+    return render(request, "applications/choose_subject.html", {
+        "variant": variant, "choices": choices, "problems": problems,
+    }, status=422 if problems else 200)
+
+
+# --- the form, uploads, review ----------------------------------------------------------
+
+def _editable_fields(app: Application) -> set[str] | None:
+    if app.status != Status.RETURNED:
+        return None
+    return {i.partition(":")[2] for i in app.deficient_items() if i.startswith("field:")}
+
+
+@never_cache
+@resident_side
+def edit(request: HttpRequest, reference: str) -> HttpResponse:
+    app = _application(request, reference)
+    if not allowed(app.status, Action.EDIT):
+        return redirect("applications:detail", app.reference)
+    editable = _editable_fields(app)
+    form = ApplicationDataForm(app.variant, request.POST or None,
+                               initial=ApplicationDataForm.initial_from(app.data),
+                               editable=editable)
+    autosave = request.headers.get("X-Autosave") == "1"
+    if request.method == "POST":
+        if form.is_valid():
+            # A field absent from the POST is left alone (a client may send only what
+            # changed), except a checkbox: browsers omit unticked ones.
+            data = {k: v for k, v in form.cleaned_data.items()
+                    if (editable is None or k in editable)
+                    and (k in request.POST or form.defs[k].kind == "bool")}
+            try:
+                services.save_draft(app, data=data, actor=request.user)
+            except ApplicationError as exc:
+                if autosave:
+                    return JsonResponse({"ok": False, "error": str(exc)}, status=409)
+                form.add_error(None, str(exc))
+            else:
+                if autosave:
+                    return JsonResponse({"ok": True, "saved": _("Draf tersimpan")})
+                if "review" in request.POST:
+                    return redirect("applications:review", app.reference)
+                messages.success(request, _("Draf tersimpan. Anda dapat melanjutkannya "
+                                            "kapan saja, juga dari perangkat lain."))
+                return redirect("applications:edit", app.reference)
+        elif autosave:
+            return JsonResponse({"ok": False, "errors": form.errors}, status=422)
+    return render(request, "applications/edit.html", {
+        "app": app, "form": form, "slots": _slots(app),
+        "deficiencies": _deficiencies(app) if app.status == Status.RETURNED else [],
+        "subject_member": app.subject,
+    }, status=422 if form.errors else 200)
+
+
+@require_POST
+@resident_side
+def upload(request: HttpRequest, reference: str, requirement_code: str) -> HttpResponse:
+    app = _application(request, reference)
+    requirement = get_object_or_404(Requirement, variant=app.variant, code=requirement_code)
+    incoming = request.FILES.get("file") or request.FILES.get("camera")
+    error = ""
+    if incoming is None:
+        error = _("Pilih berkas atau ambil foto terlebih dahulu.")
+    else:
+        try:
+            services.attach_document(app, requirement, incoming, actor=request.user)
+        except (UploadRejected, ApplicationError) as exc:
+            error = str(exc)
+    # Scripts (fetch/XHR with a progress bar) get the slot back to swap in; without
+    # JavaScript the whole page reloads.
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        app.refresh_from_db()
+        (slot,) = _slots(app, errors={requirement.code: error}, only=requirement)
+        return render(request, "applications/_slot.html", {"slot": slot},
+                      status=422 if error else 200)
+    if error:
+        messages.error(request, f"{requirement.name}: {error}")
+    else:
+        messages.success(request, _("%(name)s terunggah.") % {"name": requirement.name})
+    return redirect(f"{reverse('applications:edit', args=[app.reference])}#slot-{requirement.code}")
+
+
+def _review_rows(app: Application) -> list[dict[str, Any]]:
+    return [{"code": f.code, "label": f.label, "value": f.display(app.data.get(f.code))}
+            for f in field_defs(app.variant.form_fields)]
+
+
+@never_cache
+@resident_side
+def review(request: HttpRequest, reference: str) -> HttpResponse:
+    app = _application(request, reference)
+    if app.status not in (Status.DRAFT, Status.RETURNED):
+        return redirect("applications:detail", app.reference)
+    if request.method == "POST":
+        try:
+            if app.status == Status.RETURNED:
+                services.resubmit_application(app, actor=request.user)
+            else:
+                services.submit_application(app, actor=request.user)
+        except SubmissionRejected as exc:
+            problems = exc.problems
+        except ApplicationError as exc:
+            # Usually a second tap on "Kirim" after the first went through.
+            messages.info(request, str(exc))
+            return redirect("applications:detail", app.reference)
+        else:
+            return redirect("applications:receipt", app.reference)
+    else:
+        problems = check_application(app)
+    by_item = group(problems)
+    return render(request, "applications/review.html", {
+        "app": app, "rows": [{**row, "problems": by_item.get(f"field:{row['code']}", [])}
+                             for row in _review_rows(app)],
+        "slots": _slots(app, by_item), "problems": problems,
+        "subject_problems": by_item.get("subject", []),
+    }, status=422 if request.method == "POST" else 200)
+
+
+# --- after submission -------------------------------------------------------------------
+
+def _qr_data_uri(app: Application) -> str:
+    url = settings.SITE_URL + reverse("applications:detail", args=[app.reference])
+    return segno.make(url, error="m").svg_data_uri(scale=5, border=2)
+
+
+@never_cache
+@resident_side
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    app = _application(request, reference)
+    if app.submitted_at is None:
+        return redirect("applications:edit", app.reference)
+    return render(request, "applications/receipt.html", {
+        "app": app, "qr": _qr_data_uri(app), "time_left": time_left_label(app),
+    })
+
+
+@never_cache
+@resident_side
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    app = _application(request, reference)
+    documents = list(app.documents.select_related("requirement").order_by(
+        "requirement__order", "-uploaded_at"))
+    return render(request, "applications/detail.html", {
+        "app": app, "time_left": time_left_label(app), "rows": _review_rows(app),
+        "events": app.events.select_related("actor"),
+        "documents": documents,
+        "deficiencies": _deficiencies(app),
+        "can_edit": allowed(app.status, Action.EDIT),
+        "can_cancel": allowed(app.status, Action.CANCEL),
+    })
+
+
+@never_cache
+@resident_side
+def cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    app = _application(request, reference)
+    if not allowed(app.status, Action.CANCEL):
+        messages.info(request, _("Permohonan ini sudah tidak dapat dibatalkan."))
+        return redirect("applications:detail", app.reference)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_application(app, actor=request.user,
+                                        reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Permohonan %(ref)s dibatalkan.")
+                             % {"ref": app.reference})
+        return redirect("applications:detail", app.reference)
+    return render(request, "applications/cancel.html", {"app": app, "form": form})
+
+
+@never_cache
+def document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    """Streams one uploaded file to the applicant, the helper who filed it, or staff who may
+    handle the application (their read is audited). Everyone else: 404."""
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404
+    doc = get_object_or_404(
+        ApplicationDocument.objects.select_related("application__service", "requirement"),
+        pk=document_id, application__reference=reference)
+    app = doc.application
+    if staff_may_view(user, app):
+        audited_read(request, app, purpose=f"Permohonan {app.reference}",
+                     what=doc.requirement.code, details={"document": doc.pk})
+    elif not resident_may_view(user, current_subject(request), app):
+        raise Http404
+    ext = "pdf" if doc.content_type == "application/pdf" else "jpg"
+    response = FileResponse(doc.file.storage.open(doc.file.name, "rb"),
+                            content_type=doc.content_type,
+                            filename=f"{app.reference}-{doc.requirement.code}.{ext}",
+                            as_attachment=request.GET.get("unduh") == "1")
+    response["Cache-Control"] = "private, no-store"
+    # A PDF is shown by the browser's own viewer; forbid it any script or embedding.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response

@@ -1,0 +1,150 @@
+/* Pak Semmok: the application form on a phone.
+ *
+ * - Each upload slot posts on its own (XHR, for a progress bar), so a failed upload never
+ *   loses what was typed in the form; "Coba lagi" resends the same prepared file.
+ * - Photos are shrunk in the browser to about 2000 px on the long side as JPEG before
+ *   upload: a phone photo costs a few hundred KB of mobile data instead of several MB.
+ *   The server still checks and re-encodes everything; this is only to save data.
+ * - The form's answers are saved as a draft shortly after each change.
+ * Without JavaScript every form still works with ordinary page loads.
+ */
+(function () {
+  "use strict";
+
+  var LONG_SIDE = 2000;
+  var QUALITY = 0.85;
+
+  function shrink(file) {
+    // Only images the browser can decode; PDFs and anything else go as they are.
+    if (!/^image\//.test(file.type) || !window.createImageBitmap) {
+      return Promise.resolve(file);
+    }
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = Math.min(1, LONG_SIDE / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      var ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#fff";
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      if (bitmap.close) { bitmap.close(); }
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          // A shrunk copy larger than the original (small PNG scans) is not worth sending.
+          resolve(blob && blob.size < file.size ? blob : file);
+        }, "image/jpeg", QUALITY);
+      });
+    }).catch(function () { return file; });
+  }
+
+  function jpegName(file, blob) {
+    if (blob === file) { return file.name || "berkas"; }
+    return (file.name || "foto").replace(/\.[^.]*$/, "") + ".jpg";
+  }
+
+  function send(form, blob, name) {
+    var box = form.querySelector(".app-progress");
+    var bar = box.querySelector("progress");
+    var text = box.querySelector(".app-progress-text");
+    var retry = box.querySelector(".app-retry");
+    var slot = form.closest(".app-slot");
+    box.hidden = false;
+    retry.hidden = true;
+    bar.value = 0;
+    text.textContent = "Mengunggah…";
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    data.append("file", blob, name);
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) {
+        bar.value = Math.round((e.loaded / e.total) * 100);
+        text.textContent = bar.value + "% dari " + Math.ceil(e.total / 1024) + " KB";
+      }
+    });
+    xhr.addEventListener("load", function () {
+      if ((xhr.status === 200 || xhr.status === 422) && xhr.responseText) {
+        // The server sends the slot back: uploaded, or with the reason it was refused.
+        var holder = document.createElement("div");
+        holder.innerHTML = xhr.responseText.trim();
+        var fresh = holder.firstElementChild;
+        if (fresh && slot) {
+          slot.replaceWith(fresh);
+          bind(fresh);
+          return;
+        }
+      }
+      failed();
+    });
+    xhr.addEventListener("error", failed);
+    xhr.addEventListener("timeout", failed);
+    xhr.timeout = 120000;
+    xhr.send(data);
+
+    function failed() {
+      text.textContent = "Gagal mengunggah (sinyal terputus?).";
+      retry.hidden = false;
+      retry.onclick = function () { send(form, blob, name); };
+    }
+  }
+
+  function bind(root) {
+    root.querySelectorAll("form.app-upload").forEach(function (form) {
+      form.classList.add("js");
+      form.querySelectorAll("input[data-upload]").forEach(function (input) {
+        input.addEventListener("change", function () {
+          var file = input.files && input.files[0];
+          if (!file) { return; }
+          shrink(file).then(function (blob) {
+            send(form, blob, jpegName(file, blob));
+            input.value = "";
+          });
+        });
+      });
+    });
+  }
+
+  function autosave(form) {
+    var status = form.querySelector(".app-autosave-status");
+    var timer = null;
+    var reloadAfter = false;
+    function save() {
+      var data = new FormData(form);
+      fetch(form.action || window.location.href, {
+        method: "POST", body: data, credentials: "same-origin",
+        headers: { "X-Autosave": "1", "X-Requested-With": "XMLHttpRequest" },
+      }).then(function (r) { return r.json().then(function (body) { return [r, body]; }); })
+        .then(function (pair) {
+          if (pair[0].ok) {
+            status.textContent = pair[1].saved || "";
+            // A yes/no or a choice can change which documents are asked for.
+            if (reloadAfter) { window.location.reload(); }
+          } else {
+            status.textContent = pair[1].error || "Periksa kembali isian yang bertanda merah.";
+          }
+          reloadAfter = false;
+        })
+        .catch(function () { status.textContent = "Belum tersimpan (tidak ada sinyal)."; });
+    }
+    form.addEventListener("change", function (e) {
+      if (e.target.hasAttribute("data-affects-slots")) { reloadAfter = true; }
+      clearTimeout(timer);
+      timer = setTimeout(save, 600);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    bind(document);
+    document.querySelectorAll("form[data-autosave]").forEach(autosave);
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+    document.querySelectorAll("button[data-once]").forEach(function (button) {
+      // One tap sends once; the server refuses a second submission anyway.
+      button.form.addEventListener("submit", function () { button.disabled = true; });
+    });
+  });
+})();

@@ -1,0 +1,1 @@
+from tests.applications.conftest import catalogue  # noqa: F401  (autouse: shipped catalogue)
