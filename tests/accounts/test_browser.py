@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from paksemmok.accounts.models import User
 from paksemmok.population.models import Relationship
@@ -56,7 +57,7 @@ def test_sign_up_verify_sign_in_on_a_phone(live_server, browser, phone_context_a
     page.get_by_role("button", name="Masuk").last.click()
 
     page.wait_for_url("**/akun/profil/")
-    assert page.get_by_role("heading", name="Profil saya").is_visible()
+    expect(page.get_by_role("heading", name="Profil saya")).to_be_visible()
     assert person.nik in page.content()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert problems == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import time_machine
 from django.test import Client
+from playwright.sync_api import expect
 
 from paksemmok.appointments.models import Booking
 
@@ -70,9 +71,9 @@ def test_resident_books_on_a_phone_and_officer_checks_in(
         staff.goto(f"{live_server.url}/perekaman/staf/?tempat={office.pk}&tanggal=2026-12-01")
         staff.get_by_label("Kode booking atau NIK").fill(code.lower())
         staff.get_by_role("button", name="Catat hadir").click()
-        assert staff.get_by_text("Dewi Lestari hadir").is_visible()
+        expect(staff.get_by_text("Dewi Lestari hadir")).to_be_visible()
         staff.get_by_role("button", name="Selesai direkam").click()
-        assert staff.get_by_text("Perekaman Dewi Lestari tercatat").is_visible()
+        expect(staff.get_by_text("Perekaman Dewi Lestari tercatat")).to_be_visible()
 
         booking.refresh_from_db()
         dewi.refresh_from_db()
