@@ -322,6 +322,8 @@ NOTIFY_ASYNC_COMMIT = env_bool("NOTIFY_ASYNC_COMMIT", True)
 NOTIFY_CONSOLE = env_bool("NOTIFY_CONSOLE", DEBUG)
 # Verification codes are readable in the admin only where that is the demo's way in.
 NOTIFY_ADMIN_SHOW_SECRETS = env_bool("NOTIFY_ADMIN_SHOW_SECRETS", DEBUG)
+# Sent and failed messages lose their text and addresses after this many days (UU PDP).
+NOTIFY_RETENTION_DAYS = env_int("NOTIFY_RETENTION_DAYS", 90)
 
 
 def _gateway(prefix: str) -> dict:

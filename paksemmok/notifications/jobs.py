@@ -9,6 +9,7 @@ from django.conf import settings
 from paksemmok.jobs.registry import periodic
 
 from .delivery import deliver_due, reclaim_stuck
+from .retention import redact_old_messages
 
 
 @periodic(every_seconds=1, name="notifications.deliver")
@@ -28,3 +29,8 @@ def deliver_outbox() -> int:
 @periodic(every_seconds=30, name="notifications.reclaim")
 def reclaim_stuck_messages() -> int:
     return reclaim_stuck()
+
+
+@periodic(every_seconds=3600, name="notifications.retention")
+def redact_expired_messages() -> int:
+    return redact_old_messages()
