@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "paksemmok.appointments",
     "paksemmok.catalog",
     "paksemmok.applications",
+    "paksemmok.backoffice",
+    "paksemmok.issuance",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +288,24 @@ APPLICATIONS_MAX_PDF_PAGES = env_int("APPLICATIONS_MAX_PDF_PAGES", 10)
 # UU 24/2013: deaths are reported within 30 days; later reports ask for a statement.
 APPLICATIONS_DEATH_REPORT_DAYS = env_int("APPLICATIONS_DEATH_REPORT_DAYS", 30)
 # --- end online applications ------------------------------------------------------------
+
+# --- Back office and issued documents (paksemmok.backoffice, paksemmok.issuance) -----------
+# The signing official printed on documents, and the key + certificate (PEM) that sign them
+# (PAdES). `manage.py make_demo_signing_key` writes a self-signed demo pair to these paths.
+SIGNING_KEY_PATH = Path(env_str("SIGNING_KEY_PATH", str(BASE_DIR / "var" / "signing" / "key.pem")))
+SIGNING_CERT_PATH = Path(
+    env_str("SIGNING_CERT_PATH", str(BASE_DIR / "var" / "signing" / "cert.pem"))
+)
+SIGNING_KEY_PASSPHRASE = env_str("SIGNING_KEY_PASSPHRASE")
+SIGNER_NAME = env_str("SIGNER_NAME", "Drs. Contoh Pejabat, M.Si.")
+SIGNER_NIP = env_str("SIGNER_NIP", "197001011990031001")
+SIGNER_TITLE = env_str("SIGNER_TITLE", "Kepala Dinas Kependudukan dan Pencatatan Sipil")
+# A claim on an application nobody has touched for this long is released by the worker.
+BACKOFFICE_CLAIM_IDLE_MINUTES = env_int("BACKOFFICE_CLAIM_IDLE_MINUTES", 30)
+# "clock": 24 clock hours; "working": hours within office hours on working days.
+BACKOFFICE_DEADLINE_MODE = env_str("BACKOFFICE_DEADLINE_MODE", "clock")
+BACKOFFICE_OFFICE_HOURS = env_str("BACKOFFICE_OFFICE_HOURS", "08:00-16:00")
+# --- end back office and issued documents ------------------------------------------------
 
 # --- E-mail and notifications -----------------------------------------------------------
 EMAIL_BACKEND = env_str(

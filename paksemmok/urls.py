@@ -14,6 +14,8 @@ urlpatterns = [
     path("perekaman/", include("paksemmok.appointments.urls")),
     path("layanan/", include("paksemmok.catalog.urls")),
     path("permohonan/", include("paksemmok.applications.urls")),
+    path("", include("paksemmok.issuance.urls")),
+    path("staf/antrean/", include("paksemmok.backoffice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staf/admin/", admin.site.urls),
 ]

@@ -56,7 +56,10 @@ def test_resident_books_on_a_phone_and_officer_checks_in(
 
         code = page.get_by_test_id("booking-code").inner_text().strip()
         assert page.get_by_test_id("booking-status").inner_text() == "Terjadwal"
-        assert page.locator("img.appt-qr").evaluate("img => img.naturalWidth") > 0
+        # The QR is a separate image request: wait until it has loaded before measuring it.
+        page.wait_for_function(
+            "() => { const img = document.querySelector('img.appt-qr');"
+            " return img && img.complete && img.naturalWidth > 0; }")
         booking = Booking.objects.get(code=code)
         assert booking.resident == dewi and booking.place == office
         # The clock runs from 07.00 and slots need 60 minutes' lead, so the 08.00 slot has

@@ -15,9 +15,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {
     "/", "/healthz", "/akun/daftar/", "/akun/masuk/", "/akun/lupa-sandi/", "/layanan/",
     "/i18n/setlang/",
+    # The API's public part (its own permission matrix: tests/api/test_permissions.py).
+    "/api/v1/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/auth/token/",
+    "/api/v1/catalog/services/", "/api/v1/appointments/places/",
+    "/api/v1/appointments/availability/",
 }
 PUBLIC_PATTERNS = [
     re.compile(r"^/verifikasi/[^/]+$"),  # document verification by QR code
+    re.compile(r"^/api/v1/(catalog/services|catalog/variants|verify)/[^/]+/$"),
 ]
 SAMPLE = {"int": "999999", "str": "ZZ-UNKNOWN", "slug": "tidak-ada", "uuid":
           "00000000-0000-0000-0000-000000000000", "path": "x"}
@@ -58,7 +63,8 @@ def test_the_guard_sees_the_project():
 @pytest.mark.parametrize("path", [p for p in PATHS if not is_public(p)])
 def test_private_pages_refuse_anonymous_visitors(client, path):
     response = client.get(path)
-    assert response.status_code in {302, 403, 404, 405}, response.status_code
+    # 401: the API's answer to a client without credentials (JSON, never a redirect).
+    assert response.status_code in {302, 401, 403, 404, 405}, response.status_code
     if response.status_code == 302:
         # To sign in, or back to the start of a flow that has nothing pending.
         assert response["Location"].startswith(("/akun/masuk/", "/akun/lupa-sandi/")), (

@@ -1,0 +1,74 @@
+"""The decision deadline: 24 clock hours (default) or working hours within office hours.
+
+With BACKOFFICE_DEADLINE_MODE = "working", a variant's `deadline_hours` count only the
+hours the office is open (BACKOFFICE_OFFICE_HOURS, e.g. 08:00-16:00, Kudus time) on working
+days: weekends, national holidays and cuti bersama (lokal-id's calendar) are skipped. A
+year lokal-id has no holiday data for counts weekends only (logged once per call).
+
+The applications app sets `deadline_at = submitted_at + deadline_hours` at (re)submission;
+`apply_deadline_mode` (a pre_save receiver, see apps.py) replaces that value in the same
+save when the regency counts working hours, so there is one place that knows the rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+import lokal
+from django.conf import settings
+from django.utils import timezone
+
+logger = logging.getLogger("paksemmok.backoffice")
+
+
+def office_hours() -> tuple[dt.time, dt.time]:
+    opening, closing = settings.BACKOFFICE_OFFICE_HOURS.split("-")
+    return dt.time.fromisoformat(opening.strip()), dt.time.fromisoformat(closing.strip())
+
+
+def is_working_day(day: dt.date) -> bool:
+    try:
+        return lokal.is_working_day(day, cuti_bersama=True)
+    except ValueError:
+        logger.warning("No holiday data for %s; counting weekends only.", day.year)
+        return day.weekday() < 5
+
+
+def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
+    """The moment `hours` office hours after `start` (aware datetime, result aware)."""
+    tz = timezone.get_current_timezone()
+    opening, closing = office_hours()
+    moment = timezone.localtime(start, tz)
+    left = dt.timedelta(hours=hours)
+    for _day in range(3660):  # ten years of days: a bound, never reached in practice
+        day = moment.date()
+        day_open = dt.datetime.combine(day, opening, tzinfo=tz)
+        day_close = dt.datetime.combine(day, closing, tzinfo=tz)
+        if is_working_day(day) and moment < day_close:
+            begin = max(moment, day_open)
+            available = day_close - begin
+            if left <= available:
+                return begin + left
+            left -= available
+        moment = dt.datetime.combine(day + dt.timedelta(days=1), opening, tzinfo=tz)
+    raise ValueError("No working hours found within ten years.")
+
+
+def deadline_for(start: dt.datetime, hours: float) -> dt.datetime:
+    if settings.BACKOFFICE_DEADLINE_MODE == "working":
+        return add_working_hours(start, hours)
+    return start + dt.timedelta(hours=hours)
+
+
+def apply_deadline_mode(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """pre_save on Application: a clock deadline just set at (re)submission becomes a
+    working-hours deadline when the regency counts that way."""
+    if settings.BACKOFFICE_DEADLINE_MODE != "working" or kwargs.get("raw"):
+        return
+    if not (instance.submitted_at and instance.deadline_at):
+        return
+    hours = instance.variant.deadline_hours
+    if instance.deadline_at == instance.submitted_at + dt.timedelta(hours=hours):
+        instance.deadline_at = add_working_hours(instance.submitted_at, hours)

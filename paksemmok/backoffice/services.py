@@ -1,0 +1,271 @@
+"""The staff side: claim, take next, release, reassign, decide (pretix style).
+
+Each function runs in one transaction, checks who holds the application, writes the audit
+entry (`backoffice.claim.<act>`; decisions are audited by applications.services) and, for
+decisions, applies the register effects (issuance.effects) in the same transaction as the
+approval: the decision, the register change and the signed documents commit together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from paksemmok.accounts.models import User
+from paksemmok.applications import services as app_services
+from paksemmok.applications.lifecycle import CLOCK_RUNNING, ApplicationError, Status
+from paksemmok.applications.models import Application
+from paksemmok.audit.log import record
+from paksemmok.issuance.effects import apply_approval
+from paksemmok.issuance.models import IssuedDocument
+from paksemmok.issuance.services import files_removed_on_failure
+from paksemmok.population.services import RegisterError
+
+from .models import Claim
+
+ALL_SERVICES_ROLES = (User.Role.SUPERVISOR, User.Role.ADMIN)
+DECIDING_ROLES = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
+
+
+class BackofficeError(Exception):
+    """An act refused now (someone else holds it, already decided); shown to staff."""
+
+
+def handles(user: Any, application: Application) -> bool:
+    if user.role in ALL_SERVICES_ROLES:
+        return True
+    return user.role == User.Role.OPERATOR and application.service.code in (user.services or [])
+
+
+def queue_for(user: Any) -> QuerySet[Application]:
+    """Applications awaiting a decision that this officer may handle, oldest deadline first."""
+    qs = Application.objects.filter(status__in=CLOCK_RUNNING)
+    if user.role not in ALL_SERVICES_ROLES:
+        qs = qs.filter(service__code__in=user.services or [])
+    return qs.order_by("deadline_at", "id")
+
+
+def _ensure_may_decide(user: Any) -> None:
+    if not (user.is_authenticated and user.is_active and user.role in DECIDING_ROLES):
+        raise BackofficeError(_("Hanya operator dan supervisor yang dapat memeriksa permohonan."))
+
+
+def _locked(application: Application) -> Application:
+    return (Application.objects.select_for_update(of=("self",))
+            .select_related("service", "variant").get(pk=application.pk))
+
+
+def _holder_name(claim: Claim) -> str:
+    officer = claim.officer
+    return officer.get_full_name() or officer.username
+
+
+def _create_claim(app: Application, actor: Any) -> Claim:
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(application=app, officer=actor)
+    except IntegrityError as exc:
+        raise BackofficeError(_("Permohonan ini baru saja diambil petugas lain.")) from exc
+    if app.status == Status.SUBMITTED:
+        app_services.start_review(app, actor=actor)
+    elif app.assigned_to_id != actor.pk:
+        # In review before (claim released): the back office owns who is assigned.
+        Application.objects.filter(pk=app.pk).update(assigned_to=actor)
+        app.assigned_to = actor
+    record("backoffice.claim.taken", actor=actor, obj=app)
+    return claim
+
+
+def claim_application(application: Application, *, actor: Any) -> Claim:
+    """Takes this application for review, unless another officer holds it."""
+    _ensure_may_decide(actor)
+    with transaction.atomic():
+        app = _locked(application)
+        if not handles(actor, app):
+            raise BackofficeError(_("Anda tidak menangani layanan ini."))
+        if app.status not in CLOCK_RUNNING:
+            raise BackofficeError(_("Permohonan ini tidak menunggu keputusan (status: "
+                                    "%(status)s).") % {"status": app.get_status_display()})
+        existing = Claim.objects.select_related("officer").filter(application=app).first()
+        if existing is not None:
+            if existing.officer_id == actor.pk:
+                return existing
+            raise BackofficeError(_("Permohonan ini sedang diperiksa oleh %(name)s.")
+                                  % {"name": _holder_name(existing)})
+        claim = _create_claim(app, actor)
+    application.refresh_from_db()
+    return claim
+
+
+def take_next(*, actor: Any) -> Application | None:
+    """The unclaimed application with the oldest deadline, claimed for `actor`.
+
+    PostgreSQL: SKIP LOCKED, so officers pressing "take next" at the same moment get
+    different applications instead of waiting for each other. SQLite serialises writers, and
+    the unique claim per application is the guard either way (retry on a lost race).
+    """
+    _ensure_may_decide(actor)
+    for _attempt in range(5):
+        with transaction.atomic():
+            candidates = queue_for(actor).filter(claim__isnull=True)
+            if connection.features.has_select_for_update_skip_locked:
+                candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+            app = candidates.select_related("service", "variant").first()
+            if app is None:
+                return None
+            try:
+                _create_claim(app, actor)
+            except BackofficeError:
+                continue
+        app.refresh_from_db()
+        return app
+    return None
+
+
+def touch_claim(application: Application, actor: Any) -> None:
+    Claim.objects.filter(application=application, officer=actor).update(
+        last_seen_at=timezone.now())
+
+
+def release_claim(application: Application, *, actor: Any, reason: str = "") -> None:
+    """The holder lets go, or a supervisor releases it."""
+    with transaction.atomic():
+        app = _locked(application)
+        claim = Claim.objects.filter(application=app).first()
+        if claim is None:
+            return
+        if claim.officer_id != actor.pk and actor.role not in ALL_SERVICES_ROLES:
+            raise BackofficeError(_("Hanya supervisor yang dapat melepas permohonan petugas "
+                                    "lain."))
+        claim.delete()
+        record("backoffice.claim.released", actor=actor, obj=app,
+               details={"officer": claim.officer_id, "reason": reason[:200]})
+
+
+def reassign(application: Application, *, to: Any, actor: Any) -> Claim:
+    if actor.role not in ALL_SERVICES_ROLES:
+        raise BackofficeError(_("Hanya supervisor yang dapat mengalihkan permohonan."))
+    with transaction.atomic():
+        app = _locked(application)
+        if not handles(to, app):
+            raise BackofficeError(_("Petugas tujuan tidak menangani layanan ini."))
+        Claim.objects.filter(application=app).delete()
+        claim = _create_claim(app, to)
+        record("backoffice.claim.reassigned", actor=actor, obj=app, details={"to": to.pk})
+    return claim
+
+
+def release_idle_claims(now: dt.datetime | None = None) -> int:
+    """Claims nobody has touched for BACKOFFICE_CLAIM_IDLE_MINUTES go back to the queue."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=settings.BACKOFFICE_CLAIM_IDLE_MINUTES)
+    released = 0
+    with transaction.atomic():
+        stale = Claim.objects.select_for_update(skip_locked=True).filter(last_seen_at__lt=cutoff)
+        for claim in stale.select_related("application"):
+            claim.delete()
+            record("backoffice.claim.expired", obj=claim.application,
+                   details={"officer": claim.officer_id})
+            released += 1
+    return released
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+def _ensure_holder(app: Application, actor: Any) -> Claim:
+    if app.status not in CLOCK_RUNNING:
+        raise BackofficeError(_("Permohonan ini sudah diputuskan atau tidak menunggu "
+                                "keputusan (status: %(status)s).")
+                              % {"status": app.get_status_display()})
+    claim = Claim.objects.select_related("officer").filter(application=app).first()
+    if claim is None:
+        raise BackofficeError(_("Ambil permohonan ini dulu sebelum memutuskan."))
+    if claim.officer_id != actor.pk:
+        raise BackofficeError(_("Permohonan ini sedang diperiksa oleh %(name)s.")
+                              % {"name": _holder_name(claim)})
+    return claim
+
+
+def _decide(application: Application, actor: Any, act: Any) -> Any:
+    _ensure_may_decide(actor)
+    try:
+        with files_removed_on_failure(), transaction.atomic():
+            app = _locked(application)
+            claim = _ensure_holder(app, actor)
+            result = act(app)
+            claim.delete()
+    except (ApplicationError, RegisterError) as exc:
+        raise BackofficeError(str(exc)) from exc
+    application.refresh_from_db()
+    return result
+
+
+def approve(application: Application, *, actor: Any) -> list[IssuedDocument]:
+    """Approves and applies the event to the register, all in one transaction."""
+    def act(app: Application) -> list[IssuedDocument]:
+        app_services.approve_application(app, actor)
+        return apply_approval(app, actor)
+
+    return _decide(application, actor, act)
+
+
+def return_for_fixes(application: Application, *, deficiencies: list[dict[str, str]],
+                     actor: Any) -> None:
+    _decide(application, actor,
+            lambda app: app_services.return_application(app, deficiencies, actor))
+
+
+def reject(application: Application, *, deficiencies: list[dict[str, str]], actor: Any) -> None:
+    _decide(application, actor,
+            lambda app: app_services.reject_application(app, deficiencies, actor))
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    return Q(deadline_at__lt=now)
+
+
+# --- supervisors' alerts ------------------------------------------------------------------
+
+ALERT_NEAR_HOURS = 4
+
+
+def send_deadline_alerts(now: dt.datetime | None = None) -> int:
+    """Tells supervisors (outbox) when an application has 4 hours left and when it becomes
+    overdue: each once per (re)submission round, guarded by AlertSent's unique key."""
+    from paksemmok.notifications.services import notify
+
+    from .models import AlertSent
+
+    now = now or timezone.now()
+    supervisors = list(User.objects.filter(role=User.Role.SUPERVISOR, is_active=True))
+    near_cutoff = now + dt.timedelta(hours=ALERT_NEAR_HOURS)
+    waiting = (Application.objects.filter(status__in=CLOCK_RUNNING, deadline_at__lte=near_cutoff)
+               .select_related("variant").order_by("deadline_at")[:500])
+    sent = 0
+    for app in waiting:
+        kind = "overdue" if app.deadline_at <= now else "near"
+        try:
+            with transaction.atomic():
+                AlertSent.objects.create(application=app, round=app.round, kind=kind)
+                if kind == "overdue":
+                    subject = _("Permohonan %(ref)s melewati batas waktu") % {
+                        "ref": app.reference}
+                else:
+                    subject = _("Permohonan %(ref)s: sisa waktu kurang dari %(h)s jam") % {
+                        "ref": app.reference, "h": ALERT_NEAR_HOURS}
+                body = _("%(variant)s, batas %(deadline)s.") % {
+                    "variant": app.variant.name,
+                    "deadline": timezone.localtime(app.deadline_at).strftime("%d-%m-%Y %H.%M")}
+                for supervisor in supervisors:
+                    notify(template="generic", user=supervisor,
+                           context={"subject": subject, "body": body})
+        except IntegrityError:
+            continue  # another worker sent it
+        sent += 1
+    return sent

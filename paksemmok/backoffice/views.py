@@ -1,0 +1,328 @@
+"""Thin staff views: the queue, the review page and the decisions (services.py decides)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from paksemmok.accounts.audit_reads import audited_read
+from paksemmok.accounts.models import User
+from paksemmok.accounts.permissions import role_required
+from paksemmok.applications.checks import check_application
+from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
+from paksemmok.applications.models import Application, ApplicationDocument
+from paksemmok.catalog.fields import CHANGEABLE_FIELDS, field_defs
+from paksemmok.catalog.models import DeficiencyReason, Service, Variant
+from paksemmok.issuance.models import IssuedDocument
+from paksemmok.population.models import Region, Resident
+from paksemmok.population.queries import kk_order
+
+from . import services
+from .models import Claim
+
+STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
+NEAR_HOURS = 4
+
+
+def time_left(app: Application, now: dt.datetime) -> dict[str, Any]:
+    if not app.deadline_at:
+        return {"label": "", "overdue": False, "near": False}
+    seconds = int((app.deadline_at - now).total_seconds())
+    hours, rest = divmod(abs(seconds), 3600)
+    label = _("%(h)s j %(m)s m") % {"h": hours, "m": rest // 60}
+    if seconds < 0:
+        return {"label": _("lewat %(t)s") % {"t": label}, "overdue": True, "near": False}
+    return {"label": label, "overdue": False, "near": seconds < NEAR_HOURS * 3600}
+
+
+@never_cache
+@role_required(*STAFF)
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    now = timezone.now()
+    base = services.queue_for(user)
+    qs = base
+    f = {k: request.GET.get(k, "") for k in ("service", "variant", "kecamatan", "status")}
+    if f["service"]:
+        qs = qs.filter(service__code=f["service"])
+    if f["variant"]:
+        qs = qs.filter(variant__code=f["variant"])
+    if f["kecamatan"]:
+        qs = qs.filter(family__village__parent__code=f["kecamatan"])
+    if f["status"] in (Status.SUBMITTED, Status.IN_REVIEW):
+        qs = qs.filter(status=f["status"])
+    elif f["status"] == "overdue":
+        qs = qs.filter(deadline_at__lt=now)
+    elif f["status"] == "free":
+        qs = qs.filter(claim__isnull=True)
+    rows = list(qs.select_related("service", "variant", "subject", "claim__officer",
+                                  "family__village__parent")[:100])
+    counts = base.aggregate(
+        total=Count("id"), overdue=Count("id", filter=Q(deadline_at__lt=now)),
+        free=Count("id", filter=Q(claim__isnull=True)),
+        mine=Count("id", filter=Q(claim__officer=user)))
+    # order_by(): the queue's ordering would otherwise join the GROUP BY.
+    per_service = dict(base.order_by().values_list("service__code").annotate(n=Count("id")))
+    services_shown = Service.objects.all() if user.role != User.Role.OPERATOR else \
+        Service.objects.filter(code__in=user.services or [])
+    return render(request, "backoffice/queue.html", {
+        "rows": [{"app": a, "left": time_left(a, now)} for a in rows],
+        "counts": counts, "filters": f, "filtered": qs.count() if any(f.values()) else None,
+        "services": [{"s": s, "n": per_service.get(s.code, 0)} for s in services_shown],
+        "variants": Variant.objects.filter(service__in=services_shown),
+        "kecamatans": Region.objects.filter(level=Region.Level.KECAMATAN,
+                                            code__startswith=_regency_prefix()),
+    })
+
+
+def _regency_prefix() -> str:
+    from django.conf import settings
+
+    return settings.REGENCY_CODE + "."
+
+
+@require_POST
+@role_required(*STAFF)
+def take_next(request: HttpRequest) -> HttpResponse:
+    try:
+        app = services.take_next(actor=request.user)
+    except services.BackofficeError as exc:
+        messages.error(request, str(exc))
+        return redirect("backoffice:queue")
+    if app is None:
+        messages.info(request, _("Tidak ada permohonan yang menunggu."))
+        return redirect("backoffice:queue")
+    return redirect("backoffice:review", app.reference)
+
+
+def _application(request: HttpRequest, reference: str) -> Application:
+    app = get_object_or_404(Application.objects.select_related(
+        "service", "variant", "subject", "family__village__parent", "applicant",
+        "assigned_to"), reference=reference)
+    if app.status == Status.DRAFT or not services.handles(request.user, app):
+        raise Http404
+    return app
+
+
+@require_POST
+@role_required(*STAFF)
+def claim(request: HttpRequest, reference: str) -> HttpResponse:
+    app = _application(request, reference)
+    try:
+        services.claim_application(app, actor=request.user)
+    except services.BackofficeError as exc:
+        messages.error(request, str(exc))
+    return redirect("backoffice:review", app.reference)
+
+
+@require_POST
+@role_required(*STAFF)
+def release(request: HttpRequest, reference: str) -> HttpResponse:
+    app = _application(request, reference)
+    try:
+        services.release_claim(app, actor=request.user)
+        messages.success(request, _("Permohonan dikembalikan ke antrean."))
+    except services.BackofficeError as exc:
+        messages.error(request, str(exc))
+    return redirect("backoffice:queue")
+
+
+@require_POST
+@role_required(User.Role.SUPERVISOR, User.Role.ADMIN)
+def reassign(request: HttpRequest, reference: str) -> HttpResponse:
+    app = _application(request, reference)
+    to = User.objects.filter(pk=request.POST.get("officer"), role__in=STAFF,
+                             is_active=True).first()
+    if to is None:
+        messages.error(request, _("Pilih petugas."))
+    else:
+        try:
+            services.reassign(app, to=to, actor=request.user)
+            messages.success(request, _("Permohonan dialihkan."))
+        except services.BackofficeError as exc:
+            messages.error(request, str(exc))
+    return redirect("backoffice:review", app.reference)
+
+
+def _differences(app: Application) -> list[dict[str, Any]]:
+    """The application's answers beside the register, differing ones flagged."""
+    rows = []
+    subject, family = app.subject, app.family
+    for fdef in field_defs(app.variant.form_fields):
+        value = app.data.get(fdef.code)
+        register: Any = None
+        differs = False
+        if fdef.code in ("address", "rt", "rw"):
+            register = getattr(family, fdef.code)
+            differs = str(register) != str(value or "")
+        elif fdef.code == "new_value" and subject is not None:
+            changed = app.data.get("changed_field", "")
+            if changed in dict(CHANGEABLE_FIELDS):
+                display = getattr(subject, f"get_{changed}_display", None)
+                register = display() if callable(display) else getattr(subject, changed, "")
+                differs = str(register) != str(value or "")
+        elif fdef.kind == "nik" and value:
+            person = Resident.objects.filter(nik=value).first()
+            if person is None:
+                register, differs = _("tidak terdaftar"), True
+            else:
+                where = _("di KK ini") if person.family_id == family.pk else _("di KK lain")
+                register = f"{person.full_name} ({where})"
+        rows.append({"label": fdef.label, "value": fdef.display(value),
+                     "register": "" if register is None else str(register),
+                     "differs": differs})
+    return rows
+
+
+@never_cache
+@role_required(*STAFF)
+def review(request: HttpRequest, reference: str) -> HttpResponse:
+    app = _application(request, reference)
+    purpose = f"Permohonan {app.reference}"
+    audited_read(request, app, purpose, what="application")
+    if app.subject_id:
+        audited_read(request, app.subject, purpose, what="register")
+    audited_read(request, app.family, purpose, what="kk_members")
+    holder = Claim.objects.select_related("officer").filter(application=app).first()
+    if holder is not None and holder.officer_id == request.user.pk:
+        services.touch_claim(app, request.user)
+    members = kk_order(list(app.family.members.filter(life_status=Resident.LifeStatus.ALIVE)))
+    documents = list(app.current_documents().select_related("requirement"))
+    problems = check_application(app) if app.status in CLOCK_RUNNING else []
+    return render(request, "backoffice/review.html", {
+        "app": app, "holder": holder, "mine": holder is not None
+        and holder.officer_id == request.user.pk,
+        "left": time_left(app, timezone.now()), "rows": _differences(app),
+        "members": members, "documents": documents, "problems": problems,
+        "reasons": DeficiencyReason.objects.filter(is_active=True),
+        "events": app.events.select_related("actor"),
+        "issued": IssuedDocument.objects.filter(application=app),
+        "officers": User.objects.filter(role__in=STAFF, is_active=True)
+        if request.user.role in (User.Role.SUPERVISOR, User.Role.ADMIN) else [],
+    })
+
+
+def _deficiencies(request: HttpRequest, app: Application) -> list[dict[str, str]]:
+    """Per-requirement verdicts from the form: `verdict-<item>` = "ok" | "deficient"."""
+    items = []
+    for key, verdict in request.POST.items():
+        if not key.startswith("verdict-") or verdict != "deficient":
+            continue
+        item = key.removeprefix("verdict-")
+        items.append({"item": item, "reason": request.POST.get(f"reason-{item}", ""),
+                      "note": request.POST.get(f"note-{item}", "").strip()})
+    return items
+
+
+@require_POST
+@role_required(*STAFF)
+def decide(request: HttpRequest, reference: str) -> HttpResponse:
+    app = _application(request, reference)
+    action = request.POST.get("action")
+    try:
+        if action == "approve":
+            services.approve(app, actor=request.user)
+            messages.success(request, _("Permohonan disetujui; register dan dokumen "
+                                        "diperbarui."))
+        elif action == "return":
+            services.return_for_fixes(app, deficiencies=_deficiencies(request, app),
+                                      actor=request.user)
+            messages.success(request, _("Permohonan dikembalikan kepada pemohon."))
+        elif action == "reject":
+            reason = request.POST.get("reject_reason", "")
+            services.reject(app, actor=request.user, deficiencies=[
+                {"item": "application", "reason": reason,
+                 "note": request.POST.get("reject_note", "").strip()}])
+            messages.success(request, _("Permohonan ditolak."))
+        else:
+            raise Http404
+    except services.BackofficeError as exc:
+        messages.error(request, str(exc))
+        return redirect("backoffice:review", app.reference)
+    return redirect("backoffice:queue")
+
+
+@never_cache
+@xframe_options_sameorigin
+@role_required(*STAFF)
+def document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    """An uploaded file shown inside the review page (the residents' file view forbids
+    framing). Same access rule as the review page; every read audited."""
+    app = _application(request, reference)
+    doc = get_object_or_404(ApplicationDocument.objects.select_related("requirement"),
+                            pk=document_id, application=app)
+    audited_read(request, app, f"Permohonan {app.reference}",
+                 what=f"file:{doc.requirement.code}")
+    response = FileResponse(doc.file.storage.open(doc.file.name, "rb"),
+                            content_type=doc.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; " \
+                                          "frame-ancestors 'self'"
+    return response
+
+
+@never_cache
+@role_required(User.Role.SUPERVISOR, User.Role.ADMIN)
+def overview(request: HttpRequest) -> HttpResponse:
+    """Queue size, overdue, decisions today, workload per officer, nearing the deadline."""
+    from paksemmok.applications.models import Event
+
+    now = timezone.now()
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    waiting = Application.objects.filter(status__in=CLOCK_RUNNING)
+    decisions = Event.objects.filter(at__gte=today,
+                                     action__in=("approved", "returned", "rejected"))
+    by_action = dict(decisions.order_by().values_list("action").annotate(n=Count("id")))
+    decided = dict(decisions.order_by().values_list("actor").annotate(n=Count("id")))
+    held = dict(Claim.objects.order_by().values_list("officer").annotate(n=Count("id")))
+    officers = User.objects.filter(role__in=STAFF, is_active=True).order_by("username")
+    workload = [{"officer": o, "claims": held.get(o.pk, 0), "decided": decided.get(o.pk, 0),
+                 "services": ", ".join(o.services or []) or "—"} for o in officers]
+    near = list(waiting.filter(deadline_at__gte=now,
+                               deadline_at__lt=now + dt.timedelta(hours=NEAR_HOURS))
+                .select_related("variant", "claim__officer").order_by("deadline_at")[:50])
+    return render(request, "backoffice/overview.html", {
+        "queue_size": waiting.count(), "overdue": waiting.filter(deadline_at__lt=now).count(),
+        "decided_today": sum(by_action.values()), "by_action": by_action,
+        "workload": workload,
+        "near": [{"app": a, "left": time_left(a, now)} for a in near],
+    })
+
+
+@never_cache
+@role_required(*STAFF)
+def cards(request: HttpRequest) -> HttpResponse:
+    """Cards being printed or waiting for pickup; staff mark them ready and collected."""
+    from paksemmok.issuance import services as issuance
+
+    if request.method == "POST":
+        card = get_object_or_404(IssuedDocument, pk=request.POST.get("card"),
+                                 card_status__in=["printing", "ready"])
+        if card.application and not services.handles(request.user, card.application):
+            raise Http404
+        try:
+            if request.POST.get("action") == "ready":
+                issuance.mark_card_ready(card, actor=request.user)
+            elif request.POST.get("action") == "collected":
+                issuance.mark_card_collected(card, actor=request.user)
+        except issuance.IssuanceError as exc:
+            messages.error(request, str(exc))
+        return redirect("backoffice:cards")
+    waiting = IssuedDocument.objects.filter(card_status__in=["printing", "ready"]) \
+        .select_related("application__service", "subject").order_by("issued_at")
+    if request.user.role == User.Role.OPERATOR:
+        waiting = waiting.filter(application__service__code__in=request.user.services or [])
+    shown = list(waiting[:200])
+    for card in shown:  # names of card holders are personal data: each read is audited
+        audited_read(request, card, "Pengambilan kartu", what="card")
+    return render(request, "backoffice/cards.html", {"cards": shown})

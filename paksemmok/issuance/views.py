@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from paksemmok.accounts.audit_reads import audited_read
+
+from .access import resident_may_download, staff_may_download
+from .models import IssuedDocument
+
+
+@never_cache
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public (the QR on a printed document): valid, superseded, revoked or unknown."""
+    document = (IssuedDocument.objects.filter(code=code.strip().upper()[:16])
+                .select_related("superseded_by").first())
+    response = render(request, "issuance/verify.html", {"doc": document, "code": code[:32]},
+                      status=200 if document else 404)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+def my_documents(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    resident = getattr(user, "resident", None)
+    mine = Q(application__applicant=user)
+    if resident is not None:
+        mine |= Q(subject=resident)
+        if resident.family_id:
+            mine |= Q(family_version__family_id=resident.family_id)
+    documents = (IssuedDocument.objects.filter(mine).exclude(pdf="")
+                 .select_related("application").order_by("-issued_at")
+                 if not user.is_staff_member else IssuedDocument.objects.none())
+    return render(request, "issuance/my_documents.html", {"documents": documents})
+
+
+@login_required
+@never_cache
+def download(request: HttpRequest, code: str) -> HttpResponse:
+    document = (IssuedDocument.objects.select_related("application", "family_version")
+                .filter(code=code).first())
+    if document is None or not document.pdf:
+        raise Http404
+    if staff_may_download(request.user, document):
+        audited_read(request, document, purpose=(
+            f"Permohonan {document.application.reference}" if document.application
+            else "Pemeriksaan dokumen terbit"), what="pdf")
+    elif not resident_may_download(request.user, document):
+        raise Http404
+    response = FileResponse(document.pdf.storage.open(document.pdf.name, "rb"),
+                            content_type="application/pdf",
+                            filename=f"{document.kind}-{document.number}.pdf",
+                            as_attachment=request.GET.get("lihat") != "1")
+    response["Cache-Control"] = "private, no-store"
+    # Our own generated PDF (no scripts): no `sandbox`, which would stop the browser's PDF
+    # viewer from showing it inline.
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    return response

@@ -1,0 +1,15 @@
+// Review page: rotate and zoom uploaded images (no inline script: CSP).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest(".bo-rotate, .bo-zoom");
+  if (!button) return;
+  const image = button.closest(".bo-doc").querySelector(".bo-zoomable");
+  if (!image) return;
+  if (button.classList.contains("bo-rotate")) {
+    const angle = (Number(image.dataset.rotate || 0) + 90) % 360;
+    image.dataset.rotate = String(angle);
+    image.classList.remove("bo-rot-0", "bo-rot-90", "bo-rot-180", "bo-rot-270");
+    image.classList.add(`bo-rot-${angle}`);
+  } else {
+    image.classList.toggle("bo-zoomed");
+  }
+});
