@@ -4,6 +4,8 @@ KK superseded by the next version."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 
 import pytest
 from asn1crypto import pem, x509
@@ -159,3 +161,16 @@ def test_demo_step_makes_the_signing_pair(settings, tmp_path):
     [(name, step)] = demo.STEPS
     step()
     assert name == "issuance.signing_key" and settings.SIGNING_KEY_PATH.exists()
+
+
+@pytest.mark.skipif(not shutil.which("pdfsig"), reason="poppler-utils (pdfsig) not installed")
+def test_a_standard_pdf_reader_sees_the_signature(family, signing_pair, tmp_path):
+    # Poppler (the engine of most Linux PDF viewers) must find and verify the signature, not
+    # only pyHanko, which wrote it.
+    version = record_family_version(family.kk, reason="uji", actor=None)
+    path = tmp_path / "kk.pdf"
+    path.write_bytes(pdf_bytes(services.issue_kk(version, actor=None)))
+    result = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60)
+    assert "Signature #1" in result.stdout, result.stdout + result.stderr
+    assert "Signature is Valid" in result.stdout, result.stdout
+    assert "Drs. Uji Pejabat" in result.stdout
