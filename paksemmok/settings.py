@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "paksemmok.applications",
     "paksemmok.backoffice",
     "paksemmok.issuance",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "paksemmok.api",
 ]
 
 MIDDLEWARE = [
@@ -306,6 +310,56 @@ BACKOFFICE_CLAIM_IDLE_MINUTES = env_int("BACKOFFICE_CLAIM_IDLE_MINUTES", 30)
 BACKOFFICE_DEADLINE_MODE = env_str("BACKOFFICE_DEADLINE_MODE", "clock")
 BACKOFFICE_OFFICE_HOURS = env_str("BACKOFFICE_OFFICE_HOURS", "08:00-16:00")
 # --- end back office and issued documents ------------------------------------------------
+
+# --- API (paksemmok.api) --------------------------------------------------------------------
+# Residents sign in with a token (NIK + password through authenticate(), so axes applies) or
+# the site's session. Every error is JSON {"code", "message", "details"} (api/errors.py).
+# Rates: "<n>/<second|minute|hour|day>"; per user, per client IP (generous: many phones share
+# one CGNAT address) and for the token endpoint per IP.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "paksemmok.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "paksemmok.api.throttling.PerUserThrottle",
+        "paksemmok.api.throttling.PerIpThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_THROTTLE_USER", "120/minute"),
+        "ip": env_str("API_THROTTLE_IP", "600/minute"),
+        "token": env_str("API_THROTTLE_TOKEN", "10/minute"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "paksemmok.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Pak Semmok API",
+    "DESCRIPTION": "API layanan adminduk daring Disdukcapil (katalog, profil, permohonan, "
+                   "janji perekaman). Setiap galat: {\"code\", \"message\", \"details\"}.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "paksemmok.applications.lifecycle.Status",
+        "BookingStatusEnum": "paksemmok.appointments.models.Booking.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "paksemmok.api.schema.add_error_responses",
+    ],
+}
+# --- end API --------------------------------------------------------------------------------
 
 # --- E-mail and notifications -----------------------------------------------------------
 EMAIL_BACKEND = env_str(
