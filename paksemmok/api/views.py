@@ -449,11 +449,10 @@ class VerifyView(APIView):
     @extend_schema(tags=["verifikasi"], auth=[], responses={200: s.VerificationSerializer},
                    summary="Verifikasi dokumen terbit dengan kodenya")
     def get(self, request: Request, code: str) -> Response:
+        from paksemmok.issuance.access import find_by_code
         from paksemmok.issuance.models import IssuedDocument
 
-        # The same lookup as the page (issuance.views.verify).
-        doc = IssuedDocument.objects.filter(code=code.strip().upper()[:16]).first() \
-            if code.strip().isalnum() else None
+        doc = find_by_code(code)
         if doc is None:
             raise ApiError("unknown_document", _(
                 "Dokumen tidak dikenal. Kode verifikasi ini tidak terdaftar; dokumen yang "
@@ -485,19 +484,9 @@ class IssuedDocumentListView(ResidentView):
     @extend_schema(tags=["dokumen"], responses={200: s.IssuedDocumentSerializer(many=True)},
                    summary="Dokumen terbit milik sendiri atau keluarga (KK)")
     def get(self, request: Request) -> Response:
-        from django.db.models import Q
+        from paksemmok.issuance.access import documents_for
 
-        from paksemmok.issuance.models import IssuedDocument
-
-        user = request.user
-        resident = user.resident
-        mine = Q(application__applicant=user) | Q(subject=resident)
-        if resident.family_id:
-            mine |= Q(family_version__family_id=resident.family_id)
-        candidates = (IssuedDocument.objects.filter(mine)
-                      .select_related("application", "family_version").order_by("-issued_at"))
-        # The download rule (issuance.access) decides; the query only narrows the candidates.
-        docs = [d for d in candidates if _may_download(user, d)]
+        docs = documents_for(request.user)
         return Response(s.IssuedDocumentSerializer([s.issued_data(d) for d in docs],
                                                    many=True).data)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from paksemmok.applications.access import staff_may_view
 
 from .models import IssuedDocument
@@ -32,3 +34,31 @@ def staff_may_download(user: Any, document: IssuedDocument) -> bool:
     if document.application is not None:
         return staff_may_view(user, document.application)
     return user.role in ("supervisor", "admin")
+
+
+def find_by_code(code: str) -> IssuedDocument | None:
+    """The document a verification code (typed, or read from the QR) names, if any.
+
+    Codes are 16 letters and digits; anything else cannot be one, so it is not looked up.
+    """
+    code = code.strip().upper()
+    if not code.isalnum() or len(code) > 16:
+        return None
+    return IssuedDocument.objects.select_related("superseded_by").filter(code=code).first()
+
+
+def documents_for(user: Any) -> list[IssuedDocument]:
+    """The documents a resident may download: their own, their applications' and their KK's.
+
+    The query narrows the candidates; `resident_may_download` decides each one, so the list
+    and the download view can never disagree.
+    """
+    resident = getattr(user, "resident", None)
+    if resident is None or getattr(user, "is_staff_member", False):
+        return []
+    mine = Q(application__applicant=user) | Q(subject=resident)
+    if resident.family_id:
+        mine |= Q(family_version__family_id=resident.family_id)
+    candidates = (IssuedDocument.objects.filter(mine).exclude(pdf="")
+                  .select_related("application", "family_version").order_by("-issued_at"))
+    return [d for d in candidates if resident_may_download(user, d)]

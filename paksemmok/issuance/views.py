@@ -1,22 +1,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from paksemmok.accounts.audit_reads import audited_read
 
-from .access import resident_may_download, staff_may_download
+from .access import documents_for, find_by_code, resident_may_download, staff_may_download
 from .models import IssuedDocument
 
 
 @never_cache
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public (the QR on a printed document): valid, superseded, revoked or unknown."""
-    document = (IssuedDocument.objects.filter(code=code.strip().upper()[:16])
-                .select_related("superseded_by").first())
+    document = find_by_code(code)
     response = render(request, "issuance/verify.html", {"doc": document, "code": code[:32]},
                       status=200 if document else 404)
     response["X-Robots-Tag"] = "noindex"
@@ -25,17 +23,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def my_documents(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    resident = getattr(user, "resident", None)
-    mine = Q(application__applicant=user)
-    if resident is not None:
-        mine |= Q(subject=resident)
-        if resident.family_id:
-            mine |= Q(family_version__family_id=resident.family_id)
-    documents = (IssuedDocument.objects.filter(mine).exclude(pdf="")
-                 .select_related("application").order_by("-issued_at")
-                 if not user.is_staff_member else IssuedDocument.objects.none())
-    return render(request, "issuance/my_documents.html", {"documents": documents})
+    return render(request, "issuance/my_documents.html",
+                  {"documents": documents_for(request.user)})
 
 
 @login_required
