@@ -379,47 +379,45 @@ def validate_deficiencies(application: Application,
     return clean
 
 
-def return_application(application: Application, deficiencies: list[dict[str, str]],
-                       actor: Any) -> Application:
-    """Sends it back with an itemised list; the clock stops until the resident resubmits."""
+def _decide_with_items(application: Application, deficiencies: list[dict[str, str]],
+                       actor: Any, *, action: str, status: str, stamp: str,
+                       verb: str) -> Application:
+    """Return and reject share one shape: the itemised list is validated, stored, logged and
+    sent to the resident in the same transaction as the status change."""
     _ensure_staff(actor)
     with transaction.atomic():
         app = _locked(application)
-        ensure_allowed(app.status, Action.RETURN)
+        ensure_allowed(app.status, action)
         items = validate_deficiencies(app, deficiencies)
         before = app.status
-        app.status = Status.RETURNED
-        app.returned_at = timezone.now()
+        app.status = status
+        setattr(app, stamp, timezone.now())
         app.deficiencies = items
-        app.save(update_fields=["status", "returned_at", "deficiencies", "updated_at"])
-        _log(app, "returned", actor, from_status=before, details={"deficiencies": items})
-        _notify(app, "returned", items)
+        app.save(update_fields=["status", stamp, "deficiencies", "updated_at"])
+        _log(app, verb, actor, from_status=before, details={"deficiencies": items})
+        _notify(app, verb, items)
     _refresh(application, app)
     return application
+
+
+def return_application(application: Application, deficiencies: list[dict[str, str]],
+                       actor: Any) -> Application:
+    """Sends it back with an itemised list; the clock stops until the resident resubmits."""
+    return _decide_with_items(application, deficiencies, actor, action=Action.RETURN,
+                              status=Status.RETURNED, stamp="returned_at", verb="returned")
 
 
 def reject_application(application: Application, deficiencies: list[dict[str, str]],
                        actor: Any) -> Application:
     """Refuses it for good (e.g. not eligible); the reasons are told to the resident."""
-    _ensure_staff(actor)
-    with transaction.atomic():
-        app = _locked(application)
-        ensure_allowed(app.status, Action.REJECT)
-        items = validate_deficiencies(app, deficiencies)
-        before = app.status
-        app.status = Status.REJECTED
-        app.decided_at = timezone.now()
-        app.deficiencies = items
-        app.save(update_fields=["status", "decided_at", "deficiencies", "updated_at"])
-        _log(app, "rejected", actor, from_status=before, details={"deficiencies": items})
-        _notify(app, "rejected", items)
-    _refresh(application, app)
-    return application
+    return _decide_with_items(application, deficiencies, actor, action=Action.REJECT,
+                              status=Status.REJECTED, stamp="decided_at", verb="rejected")
 
 
 def approve_application(application: Application, actor: Any) -> Application:
-    """Approves it. The change to the register and the output document are the next step
-    (issuance); this only records the decision and tells the resident."""
+    """Records the approval and tells the resident. Staff approve through
+    `backoffice.services.approve`, which runs this and the register effects and documents
+    (`issuance.effects`) in one transaction."""
     _ensure_staff(actor)
     with transaction.atomic():
         app = _locked(application)

@@ -64,7 +64,10 @@ def test_birth_certificate_on_a_phone(live_server, browser, phone_context_args, 
     page.get_by_role("button", name="Kirim permohonan").click()
 
     reference = page.get_by_test_id("receipt-reference").inner_text().strip()
-    assert page.locator("img.app-qr").evaluate("img => img.naturalWidth") > 0
+    assert page.locator("img.app-qr").evaluate(
+        # An image loads after the page: wait for it rather than reading 0.
+        "img => (img.complete && img.naturalWidth) ? img.naturalWidth : new Promise("
+        "r => img.addEventListener('load', () => r(img.naturalWidth), {once: true}))") > 0
     app = Application.objects.get(reference=reference)
     assert app.status == Status.SUBMITTED
     assert app.data["child_name"] == "Putri Santoso"
