@@ -497,12 +497,9 @@ def describe_entry(entry: AuditEntry, user: User) -> dict[str, Any]:
 def family_members(resident: Resident) -> list[Resident]:
     if not resident.family_id:
         return [resident]
-    from paksemmok.population.services import RELATIONSHIP_ORDER
+    from paksemmok.population.services import living_members
 
-    members = resident.family.members.filter(life_status=Resident.LifeStatus.ALIVE)
-    return sorted(
-        members, key=lambda r: (RELATIONSHIP_ORDER.get(r.relationship, 99), r.birth_date, r.nik)
-    )
+    return living_members(resident.family)
 
 
 def _resident_data(r: Resident) -> dict[str, Any]:

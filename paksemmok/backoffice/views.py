@@ -25,7 +25,7 @@ from paksemmok.catalog.fields import CHANGEABLE_FIELDS, field_defs
 from paksemmok.catalog.models import DeficiencyReason, Service, Variant
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import Region, Resident
-from paksemmok.population.queries import kk_order
+from paksemmok.population.services import living_members
 
 from . import services
 from .models import Claim
@@ -196,7 +196,7 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     holder = Claim.objects.select_related("officer").filter(application=app).first()
     if holder is not None and holder.officer_id == request.user.pk:
         services.touch_claim(app, request.user)
-    members = kk_order(list(app.family.members.filter(life_status=Resident.LifeStatus.ALIVE)))
+    members = living_members(app.family)
     documents = list(app.current_documents().select_related("requirement"))
     problems = check_application(app) if app.status in CLOCK_RUNNING else []
     return render(request, "backoffice/review.html", {

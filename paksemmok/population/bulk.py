@@ -23,7 +23,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .models import Family, FamilyVersion, NumberSequence, Resident
-from .services import RELATIONSHIP_ORDER
+from .services import kk_order_key
 
 # Attribute names (not columns) in the order the loaders build their tuples.
 FAMILY_FIELDS = ["id", "kk_number", "village_id", "address", "rt", "rw", "head_id",
@@ -63,8 +63,7 @@ def snapshot(family: Sequence[Any], village_code: str, members: Iterable[Sequenc
     """
     alive = sorted(
         (m for m in members if m[R["life_status"]] == _ALIVE),
-        key=lambda m: (RELATIONSHIP_ORDER.get(m[R["relationship"]], 99), m[R["birth_date"]],
-                       m[R["nik"]]),
+        key=lambda m: kk_order_key(m[R["relationship"]], m[R["birth_date"]], m[R["nik"]]),
     )
     return {
         "kk_number": family[1],

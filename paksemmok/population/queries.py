@@ -6,14 +6,7 @@ from django.db.models import Prefetch
 
 from .identifiers import clean_number
 from .models import Resident
-from .services import RELATIONSHIP_ORDER
-
-
-def kk_order(members: list[Resident]) -> list[Resident]:
-    """Members in the order a printed KK lists them (the same as `services.family_snapshot`)."""
-    return sorted(
-        members, key=lambda r: (RELATIONSHIP_ORDER.get(r.relationship, 99), r.birth_date, r.nik)
-    )
+from .services import kk_order
 
 
 def resident_with_family(nik: str) -> Resident | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -80,12 +81,27 @@ def generate_kk_number(kecamatan: Region, issued_on: dt.date | None = None) -> s
 RELATIONSHIP_ORDER = {code: i for i, code in enumerate(Relationship.values)}
 
 
+def kk_order_key(relationship: str, birth_date: Any, nik: str) -> tuple[int, Any, str]:
+    """The order a printed KK lists its members: head, spouse, children..., then by age.
+
+    The one definition of that order: snapshots, profile pages, the API and the bulk loader
+    (which sorts tuples, with ISO date strings that sort like dates) all use it.
+    """
+    return (RELATIONSHIP_ORDER.get(relationship, 99), birth_date, nik)
+
+
+def kk_order(members: Iterable[Resident]) -> list[Resident]:
+    return sorted(members, key=lambda r: kk_order_key(r.relationship, r.birth_date, r.nik))
+
+
+def living_members(family: Family) -> list[Resident]:
+    """The family's living members in KK order."""
+    return kk_order(family.members.filter(life_status=Resident.LifeStatus.ALIVE))
+
+
 def family_snapshot(family: Family) -> dict[str, Any]:
     """What a printed KK shows: the address and the members in KK order."""
-    members = sorted(
-        family.members.filter(life_status=Resident.LifeStatus.ALIVE),
-        key=lambda r: (RELATIONSHIP_ORDER.get(r.relationship, 99), r.birth_date, r.nik),
-    )
+    members = living_members(family)
     return {
         "kk_number": family.kk_number,
         "address": family.address,
