@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from paksemmok.accounts.audit_reads import audited_read
+from paksemmok.accounts.throttle import client_ip
 from paksemmok.audit.log import record
 
 from .models import Family, FamilyVersion, Region, Resident
@@ -15,15 +17,16 @@ class AuditedAdmin(admin.ModelAdmin):
         if request.method == "GET":
             obj = self.get_object(request, object_id)
             if obj is not None:
-                record(f"{self.audit_prefix}.viewed", actor=request.user, obj=obj,
-                       purpose="admin", ip_address=request.META.get("REMOTE_ADDR"))
+                # The same record as any other staff read, so a resident's activity log and
+                # the PDP reports see admin reads too.
+                audited_read(request, obj, purpose="Django admin")
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         record(f"{self.audit_prefix}.{'changed' if change else 'created'}", actor=request.user,
-               obj=obj, details={"fields": sorted(form.changed_data)}, purpose="admin",
-               ip_address=request.META.get("REMOTE_ADDR"))
+               obj=obj, details={"fields": sorted(form.changed_data)}, purpose="Django admin",
+               ip_address=client_ip(request))
 
     def has_delete_permission(self, request, obj=None):
         # People leave the register by a status (deceased, moved), never by deletion.

@@ -1,0 +1,25 @@
+import pytest
+
+from paksemmok.audit.models import AuditEntry
+from tests.factories import ResidentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_reads_and_changes_of_a_resident_are_audited(admin_client, kudus):
+    resident = ResidentFactory(full_name="Sri Wahyuni")
+    url = f"/staf/admin/population/resident/{resident.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    read = AuditEntry.objects.get(action="personal_data.read", object_id=str(resident.pk))
+    assert read.purpose == "Django admin"
+    assert read.object_type == "population.resident"
+    assert resident.nik not in read.object_label
+
+
+def test_admin_search_by_nik_and_no_deletion(admin_client, kudus):
+    resident = ResidentFactory()
+    response = admin_client.get("/staf/admin/population/resident/", {"q": resident.nik})
+    assert response.status_code == 200
+    assert resident.full_name in response.content.decode()
+    delete = admin_client.get(f"/staf/admin/population/resident/{resident.pk}/delete/")
+    assert delete.status_code == 403
