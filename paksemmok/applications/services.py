@@ -37,14 +37,16 @@ from .checks import (
     subject_key,
 )
 from .lifecycle import Action, ApplicationError, Status, ensure_allowed
-from .models import Application, ApplicationDocument, Event
+from .models import Application, ApplicationDocument, Decision, DecisionReason, Event
+from .signals import application_completed
 from .uploads import UploadRejected, clean_upload, display_name
 
 logger = logging.getLogger("paksemmok.applications")
 
 __all__ = [
     "ApplicationError", "SubmissionRejected", "UploadRejected", "approve_application",
-    "attach_document", "cancel_application", "create_draft", "reject_application",
+    "attach_document", "cancel_application", "complete_application", "create_draft",
+    "reject_application",
     "resubmit_application", "return_application", "save_draft", "start_review",
     "submit_application",
 ]
@@ -266,6 +268,10 @@ def submit_application(application: Application, *, actor: Any) -> Application:
         app.submitted_at = now
         app.deadline_at = now + dt.timedelta(hours=app.variant.deadline_hours)
         app.round = 1
+        if app.first_submitted_at is None:
+            app.first_submitted_at = now
+            app.village_id = app.family.village_id
+            app.kecamatan_id = app.family.village.parent_id
         _save_open(app)
         _log(app, "submitted", actor, from_status=before,
              on_behalf_of=_on_behalf_of(app, actor))
@@ -379,6 +385,27 @@ def validate_deficiencies(application: Application,
     return clean
 
 
+def _record_decision(app: Application, outcome: str, actor: Any,
+                     items: list[dict[str, str]] = ()) -> Decision:
+    """The fact the dashboards count (see models.Decision): this sending, its clock, its
+    answer."""
+    decided_at = app.decided_at if outcome != Decision.Outcome.RETURNED else app.returned_at
+    started = app.submitted_at or decided_at
+    deadline = app.deadline_at or started
+    decision = Decision.objects.create(
+        application=app, round=app.round, outcome=outcome, officer=actor,
+        service_id=app.service_id, variant_id=app.variant_id, village_id=app.village_id,
+        kecamatan_id=app.kecamatan_id, submitted_at=started, deadline_at=deadline,
+        decided_at=decided_at,
+        seconds_to_decision=max(0, int((decided_at - started).total_seconds())),
+        within_deadline=decided_at <= deadline,
+    )
+    DecisionReason.objects.bulk_create(
+        DecisionReason(decision=decision, decided_at=decided_at, service_id=app.service_id,
+                       item=i["item"][:60], reason=i["reason"][:40]) for i in items)
+    return decision
+
+
 def _decide_with_items(application: Application, deficiencies: list[dict[str, str]],
                        actor: Any, *, action: str, status: str, stamp: str,
                        verb: str) -> Application:
@@ -394,6 +421,7 @@ def _decide_with_items(application: Application, deficiencies: list[dict[str, st
         setattr(app, stamp, timezone.now())
         app.deficiencies = items
         app.save(update_fields=["status", stamp, "deficiencies", "updated_at"])
+        _record_decision(app, verb, actor, items)
         _log(app, verb, actor, from_status=before, details={"deficiencies": items})
         _notify(app, verb, items)
     _refresh(application, app)
@@ -426,7 +454,24 @@ def approve_application(application: Application, actor: Any) -> Application:
         app.status = Status.APPROVED
         app.decided_at = timezone.now()
         app.save(update_fields=["status", "decided_at", "updated_at"])
+        _record_decision(app, Decision.Outcome.APPROVED, actor)
         _log(app, "approved", actor, from_status=before)
         _notify(app, "approved")
+    _refresh(application, app)
+    return application
+
+
+def complete_application(application: Application, *, actor: Any) -> Application:
+    """The resident has what they asked for: the documents are issued, or the last card is
+    collected. Listeners of `application_completed` (the satisfaction survey) act in the same
+    transaction."""
+    with transaction.atomic():
+        app = _locked(application)
+        ensure_allowed(app.status, Action.COMPLETE)
+        app.status = Status.COMPLETED
+        app.completed_at = timezone.now()
+        app.save(update_fields=["status", "completed_at", "updated_at"])
+        _log(app, "completed", actor, from_status=Status.APPROVED)
+        application_completed.send(sender=Application, application=app)
     _refresh(application, app)
     return application

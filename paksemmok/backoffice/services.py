@@ -210,7 +210,12 @@ def approve(application: Application, *, actor: Any) -> list[IssuedDocument]:
     """Approves and applies the event to the register, all in one transaction."""
     def act(app: Application) -> list[IssuedDocument]:
         app_services.approve_application(app, actor)
-        return apply_approval(app, actor)
+        documents = apply_approval(app, actor)
+        # Printed documents are in the resident's hands now; a card completes the application
+        # when it is collected (issuance.services.mark_card_collected).
+        if not any(d.is_card for d in documents):
+            app_services.complete_application(app, actor=actor)
+        return documents
 
     return _decide(application, actor, act)
 

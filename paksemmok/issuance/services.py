@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from paksemmok.applications.lifecycle import Status as ApplicationStatus
+from paksemmok.applications.services import complete_application
 from paksemmok.audit.log import record
 from paksemmok.notifications.services import notify
 from paksemmok.population.models import (
@@ -287,6 +289,11 @@ def mark_card_collected(document: IssuedDocument, *, actor: Any) -> IssuedDocume
         doc.collected_at = timezone.now()
         doc.save(update_fields=["card_status", "collected_at"])
         record("issuance.card.collected", actor=actor, obj=doc)
+        app = doc.application
+        if app is not None and app.status == ApplicationStatus.APPROVED and not (
+                IssuedDocument.objects.filter(application=app, card_status__in=(
+                    CardStatus.PRINTING, CardStatus.READY)).exists()):
+            complete_application(app, actor=actor)
         if doc.application is not None:
             notify(template="generic", user=doc.application.applicant, context={
                 "subject": _("Kartu sudah diambil"),

@@ -72,7 +72,7 @@ def test_return_fix_approve_download(live_server, browser, family, agus_user, bu
     op.get_by_test_id("approve").click()
     op.wait_for_url(f"{live_server.url}/staf/antrean/")
     app.refresh_from_db()
-    assert app.status == Status.APPROVED
+    assert app.status == Status.COMPLETED
 
     # The resident downloads the signed birth certificate.
     certificate = IssuedDocument.objects.get(application=app, kind="akta_kelahiran")

@@ -42,7 +42,8 @@ def test_birth_adds_the_child_with_a_nik_and_a_new_kk(family, agus_user, budi):
     docs = approve(app, budi)
 
     app.refresh_from_db()
-    assert app.status == Status.APPROVED
+    # Printed documents are issued at once, so the application is complete.
+    assert app.status == Status.COMPLETED and app.completed_at
     child = Resident.objects.get(full_name="Putri Santoso")
     assert child.family == family.kk and child.relationship == Relationship.CHILD
     assert child.nik.startswith("331902") and child.sex == "P"
@@ -172,6 +173,8 @@ def test_kk_new_head_after_death(family, agus_user, budi):
 def test_ektp_card_goes_ready_then_collected(family, agus_user, budi):
     app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
     [card] = approve(app, budi)
+    app.refresh_from_db()
+    assert app.status == Status.APPROVED  # complete only when the card is in hand
     assert card.kind == Kind.EKTP and card.card_status == IssuedDocument.CardStatus.PRINTING
     assert card.pickup_place == "Kantor Disdukcapil Kabupaten Kudus" and not card.pdf
     issuance.mark_card_ready(card, actor=budi)
@@ -182,6 +185,8 @@ def test_ektp_card_goes_ready_then_collected(family, agus_user, budi):
     issuance.mark_card_collected(card, actor=budi)
     card.refresh_from_db()
     assert card.card_status == IssuedDocument.CardStatus.COLLECTED and card.collected_at
+    app.refresh_from_db()
+    assert app.status == Status.COMPLETED and app.completed_at >= card.collected_at
     assert Message.objects.filter(user=agus_user, template="generic").count() == 1
     with pytest.raises(issuance.IssuanceError):
         issuance.mark_card_collected(card, actor=budi)
