@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "paksemmok.applications",
     "paksemmok.backoffice",
     "paksemmok.issuance",
+    "paksemmok.reports",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Pages anyone may open without signing in.
 PUBLIC = {
     "/", "/healthz", "/akun/daftar/", "/akun/masuk/", "/akun/lupa-sandi/", "/layanan/",
-    "/i18n/setlang/",
+    "/i18n/setlang/", "/standar-pelayanan/",
     # The API's public part (its own permission matrix: tests/api/test_permissions.py).
     "/api/v1/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/auth/token/",
     "/api/v1/catalog/services/", "/api/v1/appointments/places/",
