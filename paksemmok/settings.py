@@ -298,6 +298,12 @@ APPLICATIONS_JPEG_QUALITY = env_int("APPLICATIONS_JPEG_QUALITY", 85)
 APPLICATIONS_MAX_PDF_PAGES = env_int("APPLICATIONS_MAX_PDF_PAGES", 10)
 # UU 24/2013: deaths are reported within 30 days; later reports ask for a statement.
 APPLICATIONS_DEATH_REPORT_DAYS = env_int("APPLICATIONS_DEATH_REPORT_DAYS", 30)
+# Data minimisation (UU 27/2022 PDP): drafts nobody sent are deleted after this many idle
+# days; files with no further purpose (replaced files of closed applications, all files of
+# cancelled ones) after this many days from closing. Files of decided applications that the
+# decision rests on are kept.
+APPLICATIONS_DRAFT_RETENTION_DAYS = env_int("APPLICATIONS_DRAFT_RETENTION_DAYS", 60)
+APPLICATIONS_CLOSED_FILE_RETENTION_DAYS = env_int("APPLICATIONS_CLOSED_FILE_RETENTION_DAYS", 90)
 # --- end online applications ------------------------------------------------------------
 
 # --- Back office and issued documents (paksemmok.backoffice, paksemmok.issuance) -----------
