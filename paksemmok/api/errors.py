@@ -20,6 +20,8 @@ from paksemmok.applications.checks import SubmissionRejected
 from paksemmok.applications.lifecycle import ApplicationError
 from paksemmok.applications.uploads import UploadRejected
 from paksemmok.appointments.services import AppointmentError
+from paksemmok.backoffice.services import BackofficeError
+from paksemmok.population.services import RegisterError
 
 logger = logging.getLogger("paksemmok.api")
 
@@ -78,6 +80,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, UploadRejected):
         return Response(body("upload_rejected", str(exc)),
                         status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+    if isinstance(exc, BackofficeError):
+        return _backoffice_error(exc)
     if isinstance(exc, ApplicationError):
         return Response(body("application_conflict", str(exc)),
                         status=status.HTTP_409_CONFLICT)
@@ -106,6 +110,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     logger.exception("API error", exc_info=exc)
     return Response(body("server_error", _("Terjadi kesalahan pada server. Coba lagi nanti.")),
                     status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def _backoffice_error(exc: BackofficeError) -> Response:
+    """`backoffice.services` re-raises the errors of the rules it calls as BackofficeError;
+    the cause tells apart a decision the applications rules refused (the deficiency list) and
+    a register change that cannot be made from a claim or holder conflict."""
+    if isinstance(exc.__cause__, ApplicationError):
+        return Response(body("decision_refused", str(exc)),
+                        status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+    if isinstance(exc.__cause__, RegisterError):
+        return Response(body("register_conflict", str(exc)), status=status.HTTP_409_CONFLICT)
+    return Response(body("backoffice_conflict", str(exc)), status=status.HTTP_409_CONFLICT)
 
 
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:

@@ -19,3 +19,35 @@ class IsResident(BasePermission):
         return bool(user and user.is_authenticated and user.is_active
                     and user.role == User.Role.RESIDENT and user.resident_id
                     and not user.needs_contact_verification)
+
+
+class IsBackofficeStaff(BasePermission):
+    """Operators, supervisors and admins: the roles the back-office pages admit
+    (`backoffice.services.DECIDING_ROLES`, the same tuple as the pages' `role_required`).
+
+    Staff use the API only from a signed-in *session*, never with a token. The site's
+    sign-in is where TOTP is enforced for supervisors and admins (and anyone with admin
+    access); a long-lived token would skip it, and an operator's token would be a standing
+    key to residents' records without the session's expiry. So a token (even one made
+    outside /auth/token/, which refuses staff) is refused here, and a session that has not
+    passed TOTP when the role needs it is refused as the pages redirect it to the TOTP step.
+    """
+
+    message = _("Fitur ini hanya untuk petugas back office.")
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        from paksemmok.accounts.permissions import has_role, needs_totp
+        from paksemmok.backoffice.services import DECIDING_ROLES
+
+        from .errors import ApiError
+
+        user = request.user
+        if not has_role(user, *DECIDING_ROLES):
+            return False
+        if request.auth is not None:
+            raise ApiError("session_required", _(
+                "Petugas memakai API ini dari sesi masuk di situs, bukan dengan token."), 403)
+        if needs_totp(user):
+            raise ApiError("totp_required", _(
+                "Verifikasi kode autentikator (TOTP) di situs terlebih dahulu."), 403)
+        return True

@@ -329,3 +329,213 @@ def issued_data(doc: Any) -> dict[str, Any]:
             "number": doc.number, "status": doc.status, "issued_at": doc.issued_at,
             "application": doc.application.reference if doc.application_id else None,
             "has_pdf": bool(doc.pdf)}
+
+
+# --- staff (back office) ---------------------------------------------------------------------
+
+QUEUE_STATUS_FILTERS = [
+    ("submitted", "Dikirim"), ("in_review", "Diperiksa petugas"),
+    ("free", "Belum diambil"), ("overdue", "Lewat batas"),
+]
+
+
+class StaffQueueQuerySerializer(serializers.Serializer):
+    """The queue page's filters, with the same meaning."""
+
+    service = serializers.SlugField(max_length=40, required=False, allow_blank=True,
+                                    help_text="Kode layanan, mis. `ektp`.")
+    variant = serializers.SlugField(max_length=40, required=False, allow_blank=True,
+                                    help_text="Kode jenis permohonan, mis. `ektp-cetak`.")
+    kecamatan = serializers.RegexField(r"^[0-9.]{0,20}$", max_length=20, required=False,
+                                       allow_blank=True,
+                                       help_text="Kode kecamatan Kemendagri, mis. `33.19.02`.")
+    status = serializers.ChoiceField(choices=QUEUE_STATUS_FILTERS, required=False,
+                                     allow_blank=True)
+
+
+class StaffQueueItemSerializer(serializers.Serializer):
+    """One row of the queue, as the queue page shows it (no identity numbers)."""
+
+    reference = serializers.CharField()
+    service = serializers.CharField()
+    service_name = serializers.CharField()
+    variant = serializers.CharField()
+    variant_name = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField()
+    kecamatan = serializers.CharField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    deadline_at = serializers.DateTimeField(allow_null=True)
+    seconds_left = serializers.IntegerField(
+        allow_null=True, help_text="Detik sampai batas waktu; negatif bila sudah lewat.")
+    overdue = serializers.BooleanField()
+    near_deadline = serializers.BooleanField()
+    claimed_by = serializers.CharField(allow_null=True, help_text="Nama petugas pemeriksa.")
+    claimed_by_me = serializers.BooleanField()
+
+
+def queue_item(app: Application, user: Any, now: Any) -> dict[str, Any]:
+    from paksemmok.backoffice.views import time_left
+
+    left = time_left(app, now)
+    claim = getattr(app, "claim", None) if _has_claim(app) else None
+    officer = claim.officer if claim is not None else None
+    village = app.family.village if app.family_id else None
+    return {
+        "reference": app.reference, "service": app.service.code,
+        "service_name": app.service.name, "variant": app.variant.code,
+        "variant_name": app.variant.name, "status": app.status,
+        "status_label": app.get_status_display(),
+        "kecamatan": village.parent.name if village and village.parent_id else None,
+        "submitted_at": app.submitted_at, "deadline_at": app.deadline_at,
+        "seconds_left": int((app.deadline_at - now).total_seconds())
+        if app.deadline_at else None,
+        "overdue": left["overdue"], "near_deadline": left["near"],
+        "claimed_by": (officer.get_full_name() or officer.username) if officer else None,
+        "claimed_by_me": officer is not None and officer.pk == user.pk,
+    }
+
+
+def _has_claim(app: Application) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return app.claim is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+class TakeNextSerializer(serializers.Serializer):
+    application = StaffQueueItemSerializer(
+        allow_null=True, help_text="Kosong bila tidak ada permohonan yang menunggu.")
+
+
+class ReleaseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class StaffFieldSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.CharField(allow_blank=True, help_text="Isian permohonan, sebagai teks.")
+    register = serializers.CharField(allow_blank=True, help_text="Nilai di register, bila ada.")
+    differs = serializers.BooleanField()
+
+
+class StaffMemberSerializer(serializers.Serializer):
+    """A living member of the KK, as the review page lists them (the read is audited)."""
+
+    id = serializers.IntegerField()
+    nik = serializers.CharField()
+    full_name = serializers.CharField()
+    relationship = serializers.CharField()
+    relationship_label = serializers.CharField()
+    birth_date = serializers.DateField()
+    ektp_recording = serializers.CharField()
+    ektp_recording_label = serializers.CharField()
+    is_subject = serializers.BooleanField()
+
+
+class StaffDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    requirement = serializers.CharField()
+    requirement_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    is_image = serializers.BooleanField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    pages = serializers.IntegerField(allow_null=True)
+    round = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+    url = serializers.CharField(help_text="Unduh lewat API petugas (setiap unduhan diaudit).")
+
+
+class StaffIssuedSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    card_status = serializers.CharField(allow_blank=True)
+    has_pdf = serializers.BooleanField()
+
+
+def staff_issued_data(doc: Any) -> dict[str, Any]:
+    return {"code": doc.code, "kind": doc.kind, "kind_label": doc.get_kind_display(),
+            "number": doc.number, "status": doc.status, "card_status": doc.card_status or "",
+            "has_pdf": bool(doc.pdf)}
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DeficiencyItemSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="`doc:<persyaratan>`, `field:<isian>` atau "
+                                           "`application`.")
+    label = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    message = serializers.CharField()
+
+
+class StaffEventSerializer(EventSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "actor"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor(self, event: Event) -> str | None:
+        actor = event.actor
+        return (actor.get_full_name() or actor.username) if actor else None
+
+
+class StaffApplicationSerializer(StaffQueueItemSerializer):
+    """What the review page shows; reading it is audited as the page's read."""
+
+    round = serializers.IntegerField()
+    returned_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    applicant_name = serializers.CharField()
+    subject_name = serializers.CharField()
+    kk_number = serializers.CharField(allow_null=True)
+    data = serializers.JSONField(help_text="Isian formulir apa adanya: {kode isian: nilai}.")
+    answers = StaffFieldSerializer(many=True, help_text="Isian beserta nilai register.")
+    members = StaffMemberSerializer(many=True)
+    problems = ProblemSerializer(many=True, help_text="Hasil pemeriksaan otomatis.")
+    documents = StaffDocumentSerializer(many=True)
+    events = StaffEventSerializer(many=True)
+    issued_documents = StaffIssuedSerializer(many=True)
+    deficiencies = DeficiencySerializer(
+        many=True, help_text="Kekurangan dari pengembalian/penolakan terakhir.")
+    deficiency_items = DeficiencyItemSerializer(
+        many=True, help_text="Bagian yang dapat disebut pada `deficiencies[].item`.")
+    reasons = ReasonSerializer(many=True, help_text="Katalog alasan kekurangan.")
+    may_decide = serializers.BooleanField(help_text="Anda memegang permohonan ini.")
+
+
+class DecisionDeficiencySerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=80, help_text="`doc:<persyaratan>`, "
+                                 "`field:<isian>` atau `application`.")
+    reason = serializers.CharField(max_length=40, help_text="Kode alasan dari katalog.")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class DecideSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("approve", "approve"), ("return", "return"),
+                                                ("reject", "reject")])
+    deficiencies = DecisionDeficiencySerializer(
+        many=True, required=False, default=list, max_length=100,
+        help_text="Wajib untuk `return` dan `reject`; kosong untuk `approve`.")
+
+
+class DecisionResultSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField()
+    issued_documents = StaffIssuedSerializer(many=True)

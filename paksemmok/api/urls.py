@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import views, views_staff
 from .errors import not_found
 from .views_auth import TokenView
 
@@ -50,6 +50,20 @@ urlpatterns = [
     path("documents/<str:code>/file/", views.IssuedDocumentFileView.as_view(),
          name="document-file"),
     path("verify/<str:code>/", views.VerifyView.as_view(), name="verify"),
+    # Back office (staff sessions only; see permissions.IsBackofficeStaff).
+    path("staff/queue/", views_staff.QueueView.as_view(), name="staff-queue"),
+    path("staff/queue/take-next/", views_staff.TakeNextView.as_view(),
+         name="staff-take-next"),
+    path("staff/applications/<str:reference>/", views_staff.ApplicationView.as_view(),
+         name="staff-application"),
+    path("staff/applications/<str:reference>/claim/", views_staff.ClaimView.as_view(),
+         name="staff-claim"),
+    path("staff/applications/<str:reference>/release/", views_staff.ReleaseView.as_view(),
+         name="staff-release"),
+    path("staff/applications/<str:reference>/decide/", views_staff.DecideView.as_view(),
+         name="staff-decide"),
+    path("staff/applications/<str:reference>/documents/<int:document_id>/",
+         views_staff.DocumentView.as_view(), name="staff-document"),
     # Anything else under /api/v1/ answers JSON too, not the site's HTML 404 page.
     re_path(r"^[\s\S]*$", not_found),
 ]

@@ -61,7 +61,7 @@ class RootView(APIView):
             "services": url("services"), "me": url("me"), "family": url("family"),
             "applications": url("applications"), "places": url("places"),
             "availability": url("availability"), "appointments": url("appointments"),
-            "documents": url("documents"),
+            "documents": url("documents"), "staff_queue": url("staff-queue"),
             "verify": reverse("api:verify", args=["KODE"], request=request),
         })
 

@@ -21,14 +21,14 @@ from paksemmok.accounts.permissions import role_required
 from paksemmok.applications.checks import check_application
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application, ApplicationDocument
-from paksemmok.catalog.fields import CHANGEABLE_FIELDS, field_defs
 from paksemmok.catalog.models import DeficiencyReason, Service, Variant
 from paksemmok.issuance.models import IssuedDocument
-from paksemmok.population.models import Region, Resident
+from paksemmok.population.models import Region
 from paksemmok.population.services import living_members
 
 from . import services
 from .models import Claim
+from .review import register_differences
 
 STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 NEAR_HOURS = 4
@@ -154,36 +154,6 @@ def reassign(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("backoffice:review", app.reference)
 
 
-def _differences(app: Application) -> list[dict[str, Any]]:
-    """The application's answers beside the register, differing ones flagged."""
-    rows = []
-    subject, family = app.subject, app.family
-    for fdef in field_defs(app.variant.form_fields):
-        value = app.data.get(fdef.code)
-        register: Any = None
-        differs = False
-        if fdef.code in ("address", "rt", "rw"):
-            register = getattr(family, fdef.code)
-            differs = str(register) != str(value or "")
-        elif fdef.code == "new_value" and subject is not None:
-            changed = app.data.get("changed_field", "")
-            if changed in dict(CHANGEABLE_FIELDS):
-                display = getattr(subject, f"get_{changed}_display", None)
-                register = display() if callable(display) else getattr(subject, changed, "")
-                differs = str(register) != str(value or "")
-        elif fdef.kind == "nik" and value:
-            person = Resident.objects.filter(nik=value).first()
-            if person is None:
-                register, differs = _("tidak terdaftar"), True
-            else:
-                where = _("di KK ini") if person.family_id == family.pk else _("di KK lain")
-                register = f"{person.full_name} ({where})"
-        rows.append({"label": fdef.label, "value": fdef.display(value),
-                     "register": "" if register is None else str(register),
-                     "differs": differs})
-    return rows
-
-
 @never_cache
 @role_required(*STAFF)
 def review(request: HttpRequest, reference: str) -> HttpResponse:
@@ -202,7 +172,7 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "backoffice/review.html", {
         "app": app, "holder": holder, "mine": holder is not None
         and holder.officer_id == request.user.pk,
-        "left": time_left(app, timezone.now()), "rows": _differences(app),
+        "left": time_left(app, timezone.now()), "rows": register_differences(app),
         "members": members, "documents": documents, "problems": problems,
         "reasons": DeficiencyReason.objects.filter(is_active=True),
         "events": app.events.select_related("actor"),

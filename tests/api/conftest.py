@@ -85,3 +85,75 @@ def assert_error(response, status: int, code: str) -> dict:
     assert data["code"] == code, data
     assert isinstance(data["message"], str) and data["message"]
     return data
+
+
+# --- staff cast: Budi (operator, every service), Citra (operator, e-KTP only), Dewi
+# (supervisor, TOTP), Sari (village helper) ----------------------------------------------------
+
+ALL_SERVICES = ["kk", "ektp", "akta_lahir", "akta_mati", "kia"]
+
+
+def staff_user(username: str, role: str = "operator", services=None):
+    from paksemmok.accounts.models import User
+
+    return User.objects.create_user(username=username, password="x-Pass-12345", role=role,
+                                    first_name=username.title(), services=services or [])
+
+
+def session_client(user, *, totp: bool = False, csrf: bool = False) -> APIClient:
+    """A signed-in site session, as a browser of the back office has; `totp` marks the
+    session as having passed the TOTP step (django-otp's session key)."""
+    client = APIClient(enforce_csrf_checks=csrf)
+    client.force_login(user)
+    if totp:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def submitted(applicant, code: str, subject=None, answers: dict | None = None):
+    """An application sent by `applicant`, with every required file uploaded."""
+    from paksemmok.applications import services as app_services
+    from paksemmok.catalog.models import Variant
+    from tests.applications.conftest import fill_required
+
+    app = app_services.create_draft(applicant=applicant, variant=Variant.objects.get(code=code),
+                                    subject=subject)
+    fill_required(app, applicant, answers or {})
+    app_services.submit_application(app, actor=applicant)
+    return app
+
+
+@pytest.fixture
+def budi(db):
+    return staff_user("budi", services=ALL_SERVICES)
+
+
+@pytest.fixture
+def citra(db):
+    return staff_user("citra", services=["ektp"])
+
+
+@pytest.fixture
+def dewi(db):
+    return staff_user("dewi", "supervisor")
+
+
+@pytest.fixture
+def budi_client(budi) -> APIClient:
+    return session_client(budi)
+
+
+@pytest.fixture
+def citra_client(citra) -> APIClient:
+    return session_client(citra)
+
+
+@pytest.fixture
+def dewi_client(dewi) -> APIClient:
+    return session_client(dewi, totp=True)

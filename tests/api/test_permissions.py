@@ -1,6 +1,7 @@
 """Resident A cannot reach resident B's application, document or booking through any endpoint
-(404, as for a reference that does not exist); anonymous clients get JSON 401 everywhere but
-the public catalogue, places and availability."""
+(404, as for a reference that does not exist; 403 on the staff endpoints, which no resident
+may use at all); anonymous clients get JSON 401 everywhere but the public catalogue, places
+and availability."""
 
 from __future__ import annotations
 
@@ -66,7 +67,60 @@ def test_every_route_is_in_the_matrix():
                     "application-documents", "application-document", "application-submit",
                     "application-resubmit", "application-cancel", "appointment",
                     "appointment-reschedule", "appointment-cancel", "document-file"}
-    assert names == public | own_lists | by_reference
+    staff = {"staff-queue", "staff-take-next", "staff-application", "staff-claim",
+             "staff-release", "staff-decide", "staff-document"}
+    assert names == public | own_lists | by_reference | staff
+
+
+def staff_requests(app, doc):
+    ref = app.reference
+    return [
+        ("get", "/api/v1/staff/queue/", None),
+        ("post", "/api/v1/staff/queue/take-next/", None),
+        ("get", f"/api/v1/staff/applications/{ref}/", None),
+        ("post", f"/api/v1/staff/applications/{ref}/claim/", None),
+        ("post", f"/api/v1/staff/applications/{ref}/release/", {}),
+        ("post", f"/api/v1/staff/applications/{ref}/decide/", {"decision": "reject",
+                                                                 "deficiencies": []}),
+        ("get", f"/api/v1/staff/applications/{ref}/documents/{doc.pk}/", None),
+    ]
+
+
+def test_resident_a_cannot_reach_resident_b_through_staff_endpoints(a_client, agus, eko,
+                                                                    b_data):
+    """Even once B's application is sent and in the back-office queue, A's token and A's
+    session get 403 on every staff endpoint, and nothing of B's is read or changed."""
+    from paksemmok.audit.models import AuditEntry
+    from paksemmok.backoffice.models import Claim
+
+    app, doc, _booking = b_data
+    services.submit_application(app, actor=eko)
+    session = Client()
+    session.force_login(agus)
+    for client in (a_client, session):
+        for method, url, data in staff_requests(app, doc):
+            response = getattr(client, method)(url, data, content_type="application/json") \
+                if client is session else getattr(client, method)(url, data, format="json")
+            body = assert_error(response, 403, "permission_denied")
+            assert app.reference not in str(body), url
+    app.refresh_from_db()
+    assert app.status == "submitted"
+    assert not Claim.objects.exists()
+    assert not AuditEntry.objects.filter(action="personal_data.read").exists()
+
+
+def test_operators_reach_only_applications_of_their_services(b_data, eko):
+    """The staff side of the matrix: an operator for another service gets 404 for B's
+    application on every staff endpoint, as for a reference that does not exist."""
+    from .conftest import session_client, staff_user
+
+    app, doc, _booking = b_data
+    services.submit_application(app, actor=eko)
+    other = session_client(staff_user("kiki", services=["akta_lahir"]))
+    assert other.get("/api/v1/staff/queue/").json()["count"] == 0
+    for method, url, data in staff_requests(app, doc)[2:]:
+        assert_error(getattr(other, method)(url, data, format="json"), 404, "not_found")
+    assert other.post("/api/v1/staff/queue/take-next/").json() == {"application": None}
 
 
 def test_resident_a_cannot_reach_resident_b(a_client, b_data):

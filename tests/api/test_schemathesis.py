@@ -1,5 +1,6 @@
-"""schemathesis against the live schema, in-process (WSGI), authenticated as a resident:
-no server error and no response that breaks the schema, on every operation."""
+"""schemathesis against the live schema, in-process (WSGI), authenticated as a resident (token)
+and, on the staff endpoints, as an operator (a signed-in session with its CSRF token): no
+server error and no response that breaks the schema, on every operation."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 from paksemmok.applications import services
 from paksemmok.catalog.models import Variant
 
-from .conftest import token_client
+from .conftest import ALL_SERVICES, staff_user, submitted, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,8 @@ def api_schema(db, keep_test_connection, agus, family, office, settings):
     # Some data of the resident's own, so list and detail shapes are exercised too.
     services.create_draft(applicant=agus, variant=Variant.objects.get(code="ektp-cetak"),
                           subject=family.agus)
+    # A sent application, so the staff queue and take-next answer with rows, not only errors.
+    submitted(agus, "ektp-cetak", family.rina, {"pickup_place": "dinas"})
     from django.core.wsgi import get_wsgi_application
 
     return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
@@ -53,12 +56,28 @@ def api_schema(db, keep_test_connection, agus, family, office, settings):
 OPERATION_EXAMPLES = 15
 
 
-def make_run(operation, header, checks, statuses):
+def operator_session() -> dict[str, dict[str, str]]:
+    """A back-office session as a browser holds it: the session cookie, and the CSRF cookie
+    echoed in X-CSRFToken (staff use the API from their session only, never a token).
+    Keyword arguments for `case.call_and_validate`."""
+    from django.conf import settings
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
+    client = Client()
+    client.force_login(staff_user("operator-st", services=ALL_SERVICES))
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    csrf = _get_new_csrf_string()
+    return {"cookies": {settings.SESSION_COOKIE_NAME: session, settings.CSRF_COOKIE_NAME: csrf},
+            "headers": {"X-CSRFToken": csrf}}
+
+
+def make_run(operation, auth, checks, statuses):
     @given(case=operation.as_strategy())
     @settings(max_examples=OPERATION_EXAMPLES, deadline=None, derandomize=True,
               database=None, suppress_health_check=list(HealthCheck))
     def run(case):
-        response = case.call_and_validate(headers={"Authorization": header}, checks=checks)
+        response = case.call_and_validate(checks=checks, **auth)
         statuses[operation.label].add(response.status_code)
 
     return run
@@ -72,13 +91,18 @@ def test_api_conforms_to_its_schema(api_schema, agus):
     failures: list[str] = []
     statuses: dict[str, set[int]] = defaultdict(set)
     operations = 0
+    staff = operator_session()
     for result in api_schema.get_all_operations():
         operation = result.ok()
         operations += 1
-        # A fresh token per operation: DELETE /auth/token/ revokes the one it is sent with.
-        header = token_client(agus)._credentials["HTTP_AUTHORIZATION"]
+        if operation.path.startswith("/api/v1/staff/"):
+            auth = staff
+        else:
+            # A fresh token per operation: DELETE /auth/token/ revokes the one it is sent with.
+            auth = {"headers": {
+                "Authorization": token_client(agus)._credentials["HTTP_AUTHORIZATION"]}}
 
-        run = make_run(operation, header, checks, statuses)
+        run = make_run(operation, auth, checks, statuses)
         try:
             run()
         except Exception as exc:
@@ -89,4 +113,40 @@ def test_api_conforms_to_its_schema(api_schema, agus):
     assert 200 in statuses["GET /api/v1/applications/"]
     assert 200 in statuses["GET /api/v1/catalog/services/"]
     assert 200 in statuses["GET /api/v1/me/family/"]
+    # The staff endpoints ran as the operator, past the permission check.
+    assert 200 in statuses["GET /api/v1/staff/queue/"]
+    assert 200 in statuses["POST /api/v1/staff/queue/take-next/"]
     assert all(code < 500 for codes in statuses.values() for code in codes)
+
+
+def test_staff_responses_for_real_applications_conform(api_schema, agus):
+    """Generated references never exist, so the review data and a decision are also checked
+    for an application the operator holds: each response against its operation's schema."""
+    from paksemmok.applications.models import Application
+
+    staff = operator_session()
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance,
+              response_schema_conformance]
+    taken = api_schema["/api/v1/staff/queue/take-next/"]["POST"].Case().call_and_validate(
+        checks=checks, **staff).json()["application"]
+    assert taken is not None
+    ref = {"reference": taken["reference"]}
+    detail = api_schema["/api/v1/staff/applications/{reference}/"]["GET"].Case(
+        path_parameters=ref).call_and_validate(checks=checks, **staff)
+    assert detail.status_code == 200
+    document = detail.json()["documents"][0]
+    file = api_schema["/api/v1/staff/applications/{reference}/documents/{document_id}/"][
+        "GET"].Case(path_parameters={**ref, "document_id": document["id"]}) \
+        .call_and_validate(checks=checks, **staff)
+    assert file.status_code == 200
+    decide = api_schema["/api/v1/staff/applications/{reference}/decide/"]["POST"]
+    refused = decide.Case(path_parameters=ref, body={"decision": "return"},
+                          media_type="application/json").call_and_validate(
+        checks=checks, **staff)
+    assert refused.status_code == 422
+    done = decide.Case(path_parameters=ref, media_type="application/json", body={
+        "decision": "reject", "deficiencies": [{"item": "application",
+                                                "reason": "data_incorrect"}]}) \
+        .call_and_validate(checks=checks, **staff)
+    assert done.status_code == 200
+    assert Application.objects.get(reference=taken["reference"]).status == "rejected"

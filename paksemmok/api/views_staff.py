@@ -1,0 +1,285 @@
+"""Back-office endpoints for staff: the queue, claims and decisions.
+
+Thin like the staff pages (backoffice/views.py): who may see an application, the queue and
+every decision are `backoffice.services` (and, inside it, `applications.services`); reads of
+personal data are audited with `audited_read` exactly where the pages audit them. Staff
+authenticate with their site session only (see permissions.IsBackofficeStaff).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from paksemmok.accounts.audit_reads import audited_read
+from paksemmok.applications.checks import check_application
+from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
+from paksemmok.applications.models import Application, ApplicationDocument
+from paksemmok.applications.services import deficiency_display
+from paksemmok.backoffice import services
+from paksemmok.backoffice.models import Claim
+from paksemmok.backoffice.review import register_differences
+from paksemmok.catalog.fields import field_defs
+from paksemmok.catalog.models import DeficiencyReason
+from paksemmok.issuance.models import IssuedDocument
+from paksemmok.population.services import living_members
+
+from . import serializers as s
+from .errors import ApiError
+from .permissions import IsBackofficeStaff
+from .views import REFERENCE_RE, invalid
+
+TAGS = ["petugas"]
+# Documented as session-only: a token is authenticated (so a resident's gets a clear 403)
+# but never admitted here.
+AUTH = [{"cookieAuth": []}]
+ROW_RELATED = ("service", "variant", "claim__officer", "family__village__parent")
+
+
+class StaffView(APIView):
+    permission_classes = [IsBackofficeStaff]
+
+    def finalize_response(self, request: Request, response: Any, *args: Any,
+                          **kwargs: Any) -> Any:
+        # Personal data for one officer: never kept by a browser or a shared cache.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def staff_application(request: Request, reference: str) -> Application:
+    """The application if this officer handles its service and it has been sent (the pages'
+    rule, `services.handles`); 404 otherwise, so a reference outside one's services is not
+    confirmed to exist."""
+    app = (Application.objects.select_related(
+        "service", "variant", "subject", "family__village__parent", "applicant",
+        "assigned_to").filter(reference=reference).first()
+        if REFERENCE_RE.fullmatch(reference) else None)
+    if app is None or app.status == Status.DRAFT or not services.handles(request.user, app):
+        raise ApiError("not_found", _("Permohonan tidak ditemukan."), 404)
+    return app
+
+
+def _row(app: Application, request: Request) -> dict[str, Any]:
+    fresh = Application.objects.select_related(*ROW_RELATED).get(pk=app.pk)
+    return s.queue_item(fresh, request.user, timezone.now())
+
+
+# --- queue -----------------------------------------------------------------------------------
+
+class QueuePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class QueueView(ListAPIView):
+    permission_classes = [IsBackofficeStaff]
+    serializer_class = s.StaffQueueItemSerializer
+    pagination_class = QueuePagination
+
+    def finalize_response(self, request: Request, response: Any, *args: Any,
+                          **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def get_queryset(self) -> Any:
+        # The queue page's filters (backoffice.views.queue), over the officer's own queue.
+        query = s.StaffQueueQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        f = query.validated_data
+        qs = services.queue_for(self.request.user)
+        if f.get("service"):
+            qs = qs.filter(service__code=f["service"])
+        if f.get("variant"):
+            qs = qs.filter(variant__code=f["variant"])
+        if f.get("kecamatan"):
+            qs = qs.filter(family__village__parent__code=f["kecamatan"])
+        status = f.get("status")
+        if status in (Status.SUBMITTED, Status.IN_REVIEW):
+            qs = qs.filter(status=status)
+        elif status == "overdue":
+            qs = qs.filter(deadline_at__lt=timezone.now())
+        elif status == "free":
+            qs = qs.filter(claim__isnull=True)
+        return qs.select_related(*ROW_RELATED)
+
+    @extend_schema(tags=TAGS, auth=AUTH, parameters=[s.StaffQueueQuerySerializer],
+                   summary="Antrean pemeriksaan (batas waktu terdekat dahulu)")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        now = timezone.now()
+        rows = [s.queue_item(app, request.user, now) for app in page]
+        return self.get_paginated_response(s.StaffQueueItemSerializer(rows, many=True).data)
+
+
+class TakeNextView(StaffView):
+    @extend_schema(tags=TAGS, auth=AUTH, request=None, responses={200: s.TakeNextSerializer},
+                   summary="Ambil permohonan berikutnya (batas waktu terdekat, belum diambil)")
+    def post(self, request: Request) -> Response:
+        app = services.take_next(actor=request.user)
+        return Response(s.TakeNextSerializer(
+            {"application": _row(app, request) if app is not None else None}).data)
+
+
+class ClaimView(StaffView):
+    @extend_schema(tags=TAGS, auth=AUTH, request=None, responses={200: s.StaffQueueItemSerializer},
+                   summary="Ambil permohonan ini untuk diperiksa")
+    def post(self, request: Request, reference: str) -> Response:
+        app = staff_application(request, reference)
+        services.claim_application(app, actor=request.user)
+        return Response(s.StaffQueueItemSerializer(_row(app, request)).data)
+
+
+class ReleaseView(StaffView):
+    @extend_schema(tags=TAGS, auth=AUTH, request=s.ReleaseSerializer,
+                   responses={200: s.StaffQueueItemSerializer},
+                   summary="Lepas permohonan kembali ke antrean")
+    def post(self, request: Request, reference: str) -> Response:
+        app = staff_application(request, reference)
+        form = s.ReleaseSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.release_claim(app, actor=request.user,
+                               reason=form.validated_data.get("reason", ""))
+        return Response(s.StaffQueueItemSerializer(_row(app, request)).data)
+
+
+# --- review ----------------------------------------------------------------------------------
+
+def _deficiency_items(app: Application) -> list[dict[str, str]]:
+    """The parts a deficiency may name; the service (validate_deficiencies) is the judge."""
+    items = [{"code": f"doc:{r.code}", "label": r.name}
+             for r in app.variant.requirements.all()]
+    items += [{"code": f"field:{d.code}", "label": str(d.label)}
+              for d in field_defs(app.variant.form_fields)]
+    items.append({"code": "application", "label": _("Permohonan")})
+    return items
+
+
+class ApplicationView(StaffView):
+    @extend_schema(tags=TAGS, auth=AUTH, responses={200: s.StaffApplicationSerializer},
+                   summary="Data pemeriksaan satu permohonan (pembacaan diaudit)")
+    def get(self, request: Request, reference: str) -> Response:
+        app = staff_application(request, reference)
+        user = request.user
+        # The same three audited reads as the review page, before anything is shown.
+        django_request = request._request
+        purpose = f"Permohonan {app.reference}"
+        audited_read(django_request, app, purpose, what="application")
+        if app.subject_id:
+            audited_read(django_request, app.subject, purpose, what="register")
+        audited_read(django_request, app.family, purpose, what="kk_members")
+        holder = Claim.objects.select_related("officer").filter(application=app).first()
+        mine = holder is not None and holder.officer_id == user.pk
+        if mine:
+            services.touch_claim(app, user)
+        row = s.queue_item(Application.objects.select_related(*ROW_RELATED).get(pk=app.pk),
+                           user, timezone.now())
+        documents = app.current_documents().select_related("requirement")
+        problems = check_application(app) if app.status in CLOCK_RUNNING else []
+        data = {
+            **row,
+            "round": app.round, "returned_at": app.returned_at, "decided_at": app.decided_at,
+            "applicant_name": app.applicant.get_full_name() or app.applicant.username,
+            "subject_name": app.subject_name,
+            "kk_number": app.family.kk_number if app.family_id else None,
+            "data": app.data,
+            "answers": [{"code": d.code, **row_}
+                        for d, row_ in zip(field_defs(app.variant.form_fields),
+                                           register_differences(app), strict=True)],
+            "members": [{
+                "id": m.pk, "nik": m.nik, "full_name": m.full_name,
+                "relationship": m.relationship,
+                "relationship_label": m.get_relationship_display(),
+                "birth_date": m.birth_date, "ektp_recording": m.ektp_recording,
+                "ektp_recording_label": m.get_ektp_recording_display(),
+                "is_subject": m.pk == app.subject_id,
+            } for m in (living_members(app.family) if app.family_id else [])],
+            "problems": [{"item": p.item, "message": str(p.message)} for p in problems],
+            "documents": [{
+                "id": d.pk, "requirement": d.requirement.code,
+                "requirement_name": d.requirement.name, "content_type": d.content_type,
+                "size": d.size, "is_image": d.is_image, "width": d.width,
+                "height": d.height, "pages": d.pages, "round": d.round,
+                "uploaded_at": d.uploaded_at,
+                "url": reverse("api:staff-document", args=[app.reference, d.pk],
+                               request=request),
+            } for d in documents],
+            "events": app.events.select_related("actor"),
+            "issued_documents": [s.staff_issued_data(d)
+                                 for d in IssuedDocument.objects.filter(application=app)],
+            "deficiencies": deficiency_display(app, app.deficiencies or []),
+            "deficiency_items": _deficiency_items(app),
+            "reasons": DeficiencyReason.objects.filter(is_active=True),
+            "may_decide": mine and app.status in CLOCK_RUNNING,
+        }
+        return Response(s.StaffApplicationSerializer(data).data)
+
+
+class DocumentView(StaffView):
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(tags=TAGS, auth=AUTH, responses={
+        (200, "image/jpeg"): OpenApiTypes.BINARY, (200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="Unduh berkas unggahan (setiap unduhan diaudit)")
+    def get(self, request: Request, reference: str, document_id: int) -> Any:
+        app = staff_application(request, reference)
+        doc = ApplicationDocument.objects.select_related("requirement").filter(
+            pk=document_id, application=app).first()
+        if doc is None:
+            raise ApiError("not_found", _("Berkas tidak ditemukan."), 404)
+        # As backoffice.views.document: every read of a file is its own audit entry.
+        audited_read(request._request, app, f"Permohonan {app.reference}",
+                     what=f"file:{doc.requirement.code}")
+        ext = "pdf" if doc.content_type == "application/pdf" else "jpg"
+        response = FileResponse(doc.file.storage.open(doc.file.name, "rb"),
+                                content_type=doc.content_type, as_attachment=True,
+                                filename=f"{app.reference}-{doc.requirement.code}.{ext}")
+        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+        return response
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+class DecideView(StaffView):
+    @extend_schema(tags=TAGS, auth=AUTH, request=s.DecideSerializer,
+                   responses={200: s.DecisionResultSerializer},
+                   summary="Putuskan: setujui, kembalikan atau tolak")
+    def post(self, request: Request, reference: str) -> Response:
+        app = staff_application(request, reference)
+        form = s.DecideSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        decision = form.validated_data["decision"]
+        items = [{"item": d["item"], "reason": d["reason"], "note": d.get("note", "").strip()}
+                 for d in form.validated_data["deficiencies"]]
+        issued: list[IssuedDocument] = []
+        if decision == "approve":
+            # Not a rule of the decision, only of this request's shape: a list sent with an
+            # approval would be silently dropped, which hides a client's mistake.
+            if items:
+                raise invalid("deficiencies", _("Persetujuan tidak disertai daftar kekurangan."))
+            issued = services.approve(app, actor=request.user)
+        elif decision == "return":
+            services.return_for_fixes(app, deficiencies=items, actor=request.user)
+        else:
+            services.reject(app, deficiencies=items, actor=request.user)
+        return Response(s.DecisionResultSerializer({
+            "reference": app.reference, "status": app.status,
+            "status_label": app.get_status_display(),
+            "issued_documents": [s.staff_issued_data(d) for d in issued]}).data)
