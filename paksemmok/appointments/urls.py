@@ -6,6 +6,7 @@ app_name = "appointments"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("tempat/", views.public_places, name="public_places"),
     path("pendamping/pilih/", views.choose_resident, name="choose_resident"),
     path("pendamping/selesai/", views.clear_resident, name="clear_resident"),
     path("pilih/<slug:kind>/", views.places, name="places"),

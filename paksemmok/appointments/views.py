@@ -28,7 +28,7 @@ from paksemmok.accounts.permissions import role_required
 from paksemmok.audit.log import record
 from paksemmok.population.models import Resident
 
-from . import services
+from . import public, services
 from . import slots as slot_rules
 from .eligibility import perekaman_eligibility
 from .forms import CheckInForm, JemputBolaForm, NikForm
@@ -435,3 +435,19 @@ def staff_event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
     except services.AppointmentError as exc:
         messages.error(request, str(exc))
     return redirect("appointments:staff_events")
+
+
+# --- public (no sign-in) --------------------------------------------------------------------
+
+def public_places(request: HttpRequest) -> HttpResponse:
+    """Where and when perekaman is done: offices, their hours and closed days, and the coming
+    jemput bola days. Public, so residents without an account (most of whom jemput bola
+    serves) and village helpers can read and share it."""
+    return render(request, "appointments/public_places.html", {
+        "offices": public.office_schedules(),
+        "events": public.upcoming_events(),
+        "closure_days": public.CLOSURE_DAYS,
+        "event_days": public.EVENT_DAYS,
+        "booking_days": settings.APPOINTMENTS_BOOKING_DAYS,
+        "min_age": settings.APPOINTMENTS_MIN_AGE,
+    })

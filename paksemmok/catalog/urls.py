@@ -6,4 +6,5 @@ app_name = "catalog"
 
 urlpatterns = [
     path("", views.services, name="services"),
+    path("<slug:code>/", views.service_detail, name="service"),
 ]

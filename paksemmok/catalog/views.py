@@ -1,15 +1,63 @@
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
 
-from .models import Requirement, Service, Variant
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from .fields import FIELDS
+from .models import ELIGIBILITY_RULES, Requirement, Service, Variant
+
+
+def condition_text(condition: str) -> str:
+    """When a conditional requirement applies, in words a resident reads (not the code an
+    admin typed): `no_birth_letter`, `!no_birth_letter`, `lost_or_damaged=hilang`."""
+    expr = condition.strip()
+    if not expr:
+        return ""
+    negate = expr.startswith("!")
+    name, _sep, wanted = expr.lstrip("!").partition("=")
+    if name == "late_death_report":
+        what = _("kematian dilaporkan lebih dari %(days)s hari setelah meninggal") % {
+            "days": settings.APPLICATIONS_DEATH_REPORT_DAYS}
+        return (_("Kecuali bila: %(what)s") if negate else _("Bila: %(what)s")) % {"what": what}
+    field = FIELDS.get(name)
+    label = str(field.label) if field else name
+    if wanted:
+        choice = dict(field.choices).get(wanted, wanted) if field else wanted
+        what = f"{label}: {choice}"
+    else:
+        what = label
+    return (_("Kecuali bila: %(what)s") if negate else _("Bila: %(what)s")) % {"what": what}
+
+
+def _services() -> QuerySet[Service]:
+    variants = Prefetch(
+        "variants", queryset=Variant.objects.filter(is_active=True).prefetch_related(
+            Prefetch("requirements", queryset=Requirement.objects.order_by("order", "id"))))
+    return Service.objects.filter(is_active=True).prefetch_related(variants)
+
+
+def _annotate(services: list[Service]) -> list[Service]:
+    """Words for the codes the catalogue stores, so templates only print."""
+    for service in services:
+        for variant in service.variants.all():
+            variant.eligibility_labels = [str(ELIGIBILITY_RULES[c])
+                                          for c in variant.eligibility if c in ELIGIBILITY_RULES]
+            for requirement in variant.requirements.all():
+                requirement.condition_text = condition_text(requirement.condition)
+    return services
 
 
 def services(request: HttpRequest) -> HttpResponse:
     """Public: every service, its variants and what to prepare (no sign-in needed)."""
-    variants = Prefetch(
-        "variants", queryset=Variant.objects.filter(is_active=True).prefetch_related(
-            Prefetch("requirements", queryset=Requirement.objects.order_by("order", "id"))))
-    return render(request, "catalog/services.html", {
-        "services": Service.objects.filter(is_active=True).prefetch_related(variants),
-    })
+    return render(request, "catalog/services.html", {"services": _annotate(list(_services()))})
+
+
+def service_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: one service with every variant open, so a link (or a helper's chat message)
+    can point at exactly the service a resident needs."""
+    service = get_object_or_404(_services(), code=code)
+    return render(request, "catalog/service_detail.html",
+                  {"service": _annotate([service])[0]})

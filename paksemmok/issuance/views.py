@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from paksemmok.accounts.audit_reads import audited_read
 
 from .access import documents_for, find_by_code, resident_may_download, staff_may_download
+from .forms import VerifyCodeForm
 from .models import IssuedDocument
 
 
@@ -19,6 +23,21 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
                       status=200 if document else 404)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def verify_help(request: HttpRequest) -> HttpResponse:
+    """Public: how to check a printed document, with a form for the code under its QR.
+
+    GET, so the result page has the same address the QR opens and can be shared. A code that
+    is well formed goes to `verify` (which answers unknown codes itself); only malformed input
+    stays here with a message.
+    """
+    form = VerifyCodeForm(request.GET if "kode" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return redirect("issuance:verify", code=form.cleaned_data["kode"])
+    return render(request, "issuance/verify_help.html", {
+        "form": form, "site_host": urlsplit(settings.SITE_URL).netloc or request.get_host(),
+    })
 
 
 @login_required

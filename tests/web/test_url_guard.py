@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {
     "/", "/healthz", "/akun/daftar/", "/akun/masuk/", "/akun/lupa-sandi/", "/layanan/",
     "/i18n/setlang/", "/standar-pelayanan/",
+    # Public information pages: perekaman places and hours, how to verify a document.
+    "/perekaman/tempat/", "/verifikasi/",
     # The API's public part (its own permission matrix: tests/api/test_permissions.py).
     "/api/v1/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/auth/token/",
     "/api/v1/catalog/services/", "/api/v1/appointments/places/",
@@ -22,6 +24,7 @@ PUBLIC = {
 }
 PUBLIC_PATTERNS = [
     re.compile(r"^/verifikasi/[^/]+$"),  # document verification by QR code
+    re.compile(r"^/layanan/[^/]+/$"),  # one service's requirements
     re.compile(r"^/api/v1/(catalog/services|catalog/variants|verify)/[^/]+/$"),
 ]
 SAMPLE = {"int": "999999", "str": "ZZ-UNKNOWN", "slug": "tidak-ada", "uuid":
