@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "paksemmok.backoffice",
     "paksemmok.issuance",
     "paksemmok.reports",
+    "paksemmok.survey",  # satisfaction survey (IKM)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -477,3 +478,8 @@ LOGGING = {
         "django_tasks_db": {"level": "WARNING"},
     },
 }
+
+# --- Satisfaction survey (paksemmok.survey) ----------------------------------------------
+# Days a resident may answer the survey after their application is completed.
+SURVEY_RESPONSE_DAYS = env_int("SURVEY_RESPONSE_DAYS", 30)
+# --- end satisfaction survey ---------------------------------------------------------------

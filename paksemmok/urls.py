@@ -16,6 +16,7 @@ urlpatterns = [
     path("permohonan/", include("paksemmok.applications.urls")),
     path("", include("paksemmok.issuance.urls")),
     path("staf/antrean/", include("paksemmok.backoffice.urls")),
+    path("survei/", include("paksemmok.survey.urls")),  # satisfaction survey
     path("", include("paksemmok.reports.urls")),
     path("api/v1/", include("paksemmok.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
