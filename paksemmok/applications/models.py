@@ -93,7 +93,16 @@ class Application(models.Model):
                 name="application_one_open_per_subject_service",
             ),
         ]
-        indexes = [models.Index(fields=["status", "deadline_at"], name="application_queue_idx")]
+        indexes = [
+            models.Index(fields=["status", "deadline_at"], name="application_queue_idx"),
+            # A figure narrowed to one service or kecamatan (the public page asks per service):
+            # equality first, then the day range. With only the foreign-key index SQLite
+            # reads every year of that service or kecamatan (bench/dashboard.py).
+            models.Index(fields=["service", "first_submitted_at"],
+                         name="application_service_day_idx"),
+            models.Index(fields=["kecamatan", "first_submitted_at"],
+                         name="application_kecamatan_day_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -230,7 +239,14 @@ class Decision(models.Model):
         verbose_name_plural = _("keputusan")
         constraints = [models.UniqueConstraint(fields=["application", "round"],
                                                name="decision_one_per_round")]
-        indexes = [models.Index(fields=["decided_at", "service"], name="decision_day_idx")]
+        indexes = [
+            models.Index(fields=["decided_at", "service"], name="decision_day_idx"),
+            # Per service or kecamatan: see Application's indexes.
+            models.Index(fields=["service", "decided_at"], name="decision_service_day_idx"),
+            models.Index(fields=["kecamatan", "decided_at"], name="decision_kecamatan_day_idx"),
+            # The median per officer (officer_workload) asks per officer the same way.
+            models.Index(fields=["officer", "decided_at"], name="decision_officer_day_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id} #{self.round} {self.outcome}"
@@ -246,7 +262,10 @@ class DecisionReason(models.Model):
     reason = models.CharField(max_length=40)
 
     class Meta:
-        indexes = [models.Index(fields=["decided_at", "reason"], name="decision_reason_day_idx")]
+        indexes = [
+            models.Index(fields=["decided_at", "reason"], name="decision_reason_day_idx"),
+            models.Index(fields=["service", "decided_at"], name="decision_reason_service_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.decision_id} {self.item} {self.reason}"

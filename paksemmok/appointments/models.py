@@ -232,6 +232,9 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["place", "start"], name="appt_booking_place_start"),
             models.Index(fields=["status", "start"], name="appt_booking_status_start"),
+            # Figures over a date range for every place (reports.figures.perekaman_load):
+            # without it the range reads years of bookings (bench/dashboard.py).
+            models.Index(fields=["start"], name="appt_booking_start_idx"),
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,8 @@ from paksemmok.applications.signals import application_completed
 from paksemmok.backoffice import services
 from paksemmok.catalog.models import Requirement
 from tests.applications.conftest import photo
-from tests.backoffice.test_decisions import submitted
 from tests.backoffice.test_deadlines import wib
+from tests.backoffice.test_decisions import submitted
 
 pytestmark = pytest.mark.django_db
 
