@@ -276,13 +276,18 @@ class DocumentFileView(ResidentView):
             pk=document_id, application=app).first()
         if doc is None:
             raise ApiError("not_found", _("Berkas tidak ditemukan."), 404)
-        ext = "pdf" if doc.content_type == "application/pdf" else "jpg"
-        response = FileResponse(doc.file.storage.open(doc.file.name, "rb"),
-                                content_type=doc.content_type, as_attachment=True,
-                                filename=f"{app.reference}-{doc.requirement.code}.{ext}")
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-        return response
+        return upload_download(app, doc)
+
+
+def upload_download(app: Application, doc: ApplicationDocument) -> FileResponse:
+    """An uploaded file as an attachment, never cached and never rendered as a page."""
+    ext = "pdf" if doc.content_type == "application/pdf" else "jpg"
+    response = FileResponse(doc.file.storage.open(doc.file.name, "rb"),
+                            content_type=doc.content_type, as_attachment=True,
+                            filename=f"{app.reference}-{doc.requirement.code}.{ext}")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
 
 
 class _Act(ResidentView):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -38,7 +37,7 @@ from paksemmok.population.services import living_members
 from . import serializers as s
 from .errors import ApiError
 from .permissions import IsBackofficeStaff
-from .views import REFERENCE_RE, invalid
+from .views import REFERENCE_RE, invalid, upload_download
 
 TAGS = ["petugas"]
 # Documented as session-only: a token is authenticated (so a resident's gets a clear 403)
@@ -247,12 +246,7 @@ class DocumentView(StaffView):
         # As backoffice.views.document: every read of a file is its own audit entry.
         audited_read(request._request, app, f"Permohonan {app.reference}",
                      what=f"file:{doc.requirement.code}")
-        ext = "pdf" if doc.content_type == "application/pdf" else "jpg"
-        response = FileResponse(doc.file.storage.open(doc.file.name, "rb"),
-                                content_type=doc.content_type, as_attachment=True,
-                                filename=f"{app.reference}-{doc.requirement.code}.{ext}")
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-        return response
+        return upload_download(app, doc)
 
 
 # --- decisions -------------------------------------------------------------------------------
