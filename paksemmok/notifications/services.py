@@ -51,6 +51,14 @@ TEMPLATES: dict[str, TemplateSpec] = {
 }
 
 
+def register_template(name: str, spec: TemplateSpec) -> None:
+    """Lets another app bring its own message (text in its templates/notifications/).
+    Registering the same name twice with a different spec is a programming error."""
+    existing = TEMPLATES.setdefault(name, spec)
+    if existing != spec:
+        raise ValueError(f"notification template {name!r} is already registered differently")
+
+
 def is_secret(template: str) -> bool:
     spec = TEMPLATES.get(template)
     return bool(spec and spec.secret)

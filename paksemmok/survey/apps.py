@@ -15,9 +15,7 @@ class SurveyConfig(AppConfig):
 
         # notify() checks every template against its registry; this app brings its own
         # (the text lives in this app's templates/notifications/).
-        notifications.TEMPLATES.setdefault(
-            "survey_invitation",
-            notifications.TemplateSpec(("reference", "url", "days")),
-        )
+        notifications.register_template(
+            "survey_invitation", notifications.TemplateSpec(("reference", "url", "days")))
         application_completed.connect(on_application_completed,
                                       dispatch_uid="survey.invite_on_completion")
