@@ -121,6 +121,10 @@ def _backoffice_error(exc: BackofficeError) -> Response:
                         status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc.__cause__, RegisterError):
         return Response(body("register_conflict", str(exc)), status=status.HTTP_409_CONFLICT)
+    if exc.code == "not_permitted":
+        return Response(body("not_permitted", str(exc)), status=status.HTTP_403_FORBIDDEN)
+    if exc.code in ("claimed_by_other", "claim_required", "not_pending"):
+        return Response(body(exc.code, str(exc)), status=status.HTTP_409_CONFLICT)
     return Response(body("backoffice_conflict", str(exc)), status=status.HTTP_409_CONFLICT)
 
 

@@ -34,7 +34,14 @@ DECIDING_ROLES = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 
 
 class BackofficeError(Exception):
-    """An act refused now (someone else holds it, already decided); shown to staff."""
+    """An act refused now (someone else holds it, already decided); the message is shown to
+    staff, the code tells programs (the API) which case it is: "claimed_by_other",
+    "claim_required", "not_pending", "not_permitted", or "refused" (the rules of the
+    applications or the register said no; see __cause__)."""
+
+    def __init__(self, message: str, code: str = "refused") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def handles(user: Any, application: Application) -> bool:
@@ -53,7 +60,8 @@ def queue_for(user: Any) -> QuerySet[Application]:
 
 def _ensure_may_decide(user: Any) -> None:
     if not (user.is_authenticated and user.is_active and user.role in DECIDING_ROLES):
-        raise BackofficeError(_("Hanya operator dan supervisor yang dapat memeriksa permohonan."))
+        raise BackofficeError(_("Hanya operator dan supervisor yang dapat memeriksa permohonan."),
+                              "not_permitted")
 
 
 def _locked(application: Application) -> Application:
@@ -71,7 +79,8 @@ def _create_claim(app: Application, actor: Any) -> Claim:
         with transaction.atomic():
             claim = Claim.objects.create(application=app, officer=actor)
     except IntegrityError as exc:
-        raise BackofficeError(_("Permohonan ini baru saja diambil petugas lain.")) from exc
+        raise BackofficeError(_("Permohonan ini baru saja diambil petugas lain."),
+                              "claimed_by_other") from exc
     if app.status == Status.SUBMITTED:
         app_services.start_review(app, actor=actor)
     elif app.assigned_to_id != actor.pk:
@@ -88,16 +97,17 @@ def claim_application(application: Application, *, actor: Any) -> Claim:
     with transaction.atomic():
         app = _locked(application)
         if not handles(actor, app):
-            raise BackofficeError(_("Anda tidak menangani layanan ini."))
+            raise BackofficeError(_("Anda tidak menangani layanan ini."), "not_permitted")
         if app.status not in CLOCK_RUNNING:
             raise BackofficeError(_("Permohonan ini tidak menunggu keputusan (status: "
-                                    "%(status)s).") % {"status": app.get_status_display()})
+                                    "%(status)s).") % {"status": app.get_status_display()},
+                                  "not_pending")
         existing = Claim.objects.select_related("officer").filter(application=app).first()
         if existing is not None:
             if existing.officer_id == actor.pk:
                 return existing
             raise BackofficeError(_("Permohonan ini sedang diperiksa oleh %(name)s.")
-                                  % {"name": _holder_name(existing)})
+                                  % {"name": _holder_name(existing)}, "claimed_by_other")
         claim = _create_claim(app, actor)
     application.refresh_from_db()
     return claim
@@ -142,7 +152,7 @@ def release_claim(application: Application, *, actor: Any, reason: str = "") -> 
             return
         if claim.officer_id != actor.pk and actor.role not in ALL_SERVICES_ROLES:
             raise BackofficeError(_("Hanya supervisor yang dapat melepas permohonan petugas "
-                                    "lain."))
+                                    "lain."), "not_permitted")
         claim.delete()
         record("backoffice.claim.released", actor=actor, obj=app,
                details={"officer": claim.officer_id, "reason": reason[:200]})
@@ -150,11 +160,13 @@ def release_claim(application: Application, *, actor: Any, reason: str = "") -> 
 
 def reassign(application: Application, *, to: Any, actor: Any) -> Claim:
     if actor.role not in ALL_SERVICES_ROLES:
-        raise BackofficeError(_("Hanya supervisor yang dapat mengalihkan permohonan."))
+        raise BackofficeError(_("Hanya supervisor yang dapat mengalihkan permohonan."),
+                              "not_permitted")
     with transaction.atomic():
         app = _locked(application)
         if not handles(to, app):
-            raise BackofficeError(_("Petugas tujuan tidak menangani layanan ini."))
+            raise BackofficeError(_("Petugas tujuan tidak menangani layanan ini."),
+                                  "not_permitted")
         Claim.objects.filter(application=app).delete()
         claim = _create_claim(app, to)
         record("backoffice.claim.reassigned", actor=actor, obj=app, details={"to": to.pk})
@@ -182,13 +194,14 @@ def _ensure_holder(app: Application, actor: Any) -> Claim:
     if app.status not in CLOCK_RUNNING:
         raise BackofficeError(_("Permohonan ini sudah diputuskan atau tidak menunggu "
                                 "keputusan (status: %(status)s).")
-                              % {"status": app.get_status_display()})
+                              % {"status": app.get_status_display()}, "not_pending")
     claim = Claim.objects.select_related("officer").filter(application=app).first()
     if claim is None:
-        raise BackofficeError(_("Ambil permohonan ini dulu sebelum memutuskan."))
+        raise BackofficeError(_("Ambil permohonan ini dulu sebelum memutuskan."),
+                              "claim_required")
     if claim.officer_id != actor.pk:
         raise BackofficeError(_("Permohonan ini sedang diperiksa oleh %(name)s.")
-                              % {"name": _holder_name(claim)})
+                              % {"name": _holder_name(claim)}, "claimed_by_other")
     return claim
 
 

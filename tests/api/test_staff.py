@@ -129,11 +129,11 @@ def test_claim_then_release(budi_client, budi, ektp):
 
 def test_second_operator_gets_a_json_conflict(budi_client, citra_client, ektp, budi):
     assert budi_client.post(url(ektp, "claim")).status_code == 200
-    body = assert_error(citra_client.post(url(ektp, "claim")), 409, "backoffice_conflict")
+    body = assert_error(citra_client.post(url(ektp, "claim")), 409, "claimed_by_other")
     assert "Budi" in body["message"]
     assert Claim.objects.get().officer == budi
     # Only the holder or a supervisor may let go.
-    assert_error(citra_client.post(url(ektp, "release")), 409, "backoffice_conflict")
+    assert_error(citra_client.post(url(ektp, "release")), 403, "not_permitted")
     assert Claim.objects.exists()
 
 
@@ -289,11 +289,11 @@ def test_invalid_decisions_change_nothing(budi_client, budi, ektp, payload, stat
 
 def test_deciding_needs_the_claim(budi_client, citra_client, budi, ektp):
     body = assert_error(budi_client.post(url(ektp, "decide"), {"decision": "approve"},
-                                         format="json"), 409, "backoffice_conflict")
+                                         format="json"), 409, "claim_required")
     assert "Ambil permohonan ini dulu" in body["message"]
     services.claim_application(ektp, actor=budi)
     body = assert_error(citra_client.post(url(ektp, "decide"), {"decision": "approve"},
-                                          format="json"), 409, "backoffice_conflict")
+                                          format="json"), 409, "claimed_by_other")
     assert "Budi" in body["message"]
     ektp.refresh_from_db()
     assert ektp.status == Status.IN_REVIEW
@@ -305,14 +305,14 @@ def test_deciding_twice_is_a_conflict(budi_client, budi, ektp):
         {"item": "application", "reason": "data_incorrect"}]}
     assert budi_client.post(url(ektp, "decide"), payload, format="json").status_code == 200
     assert_error(budi_client.post(url(ektp, "decide"), payload, format="json"), 409,
-                 "backoffice_conflict")
-    assert_error(budi_client.post(url(ektp, "claim")), 409, "backoffice_conflict")
+                 "not_pending")
+    assert_error(budi_client.post(url(ektp, "claim")), 409, "not_pending")
 
 
 def test_messages_follow_the_request_language(budi_client, budi, ektp):
     body = assert_error(budi_client.post(url(ektp, "decide"), {"decision": "approve"},
                                          format="json", HTTP_ACCEPT_LANGUAGE="en"),
-                        409, "backoffice_conflict")
+                        409, "claim_required")
     assert "Ambil" not in body["message"]
 
 
