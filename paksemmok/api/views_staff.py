@@ -27,8 +27,7 @@ from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application, ApplicationDocument
 from paksemmok.applications.services import deficiency_display
 from paksemmok.backoffice import services
-from paksemmok.backoffice.models import Claim
-from paksemmok.backoffice.review import register_differences
+from paksemmok.backoffice.review import open_review, register_differences
 from paksemmok.catalog.fields import field_defs
 from paksemmok.catalog.models import DeficiencyReason
 from paksemmok.issuance.models import IssuedDocument
@@ -176,17 +175,9 @@ class ApplicationView(StaffView):
     def get(self, request: Request, reference: str) -> Response:
         app = staff_application(request, reference)
         user = request.user
-        # The same three audited reads as the review page, before anything is shown.
-        django_request = request._request
-        purpose = f"Permohonan {app.reference}"
-        audited_read(django_request, app, purpose, what="application")
-        if app.subject_id:
-            audited_read(django_request, app.subject, purpose, what="register")
-        audited_read(django_request, app.family, purpose, what="kk_members")
-        holder = Claim.objects.select_related("officer").filter(application=app).first()
+        # Exactly what opening the review page does: audited reads, claim kept alive.
+        holder = open_review(request._request, app)
         mine = holder is not None and holder.officer_id == user.pk
-        if mine:
-            services.touch_claim(app, user)
         row = s.queue_item(Application.objects.select_related(*ROW_RELATED).get(pk=app.pk),
                            user, timezone.now())
         documents = app.current_documents().select_related("requirement")

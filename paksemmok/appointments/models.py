@@ -243,3 +243,17 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @classmethod
+    def tallies(cls) -> dict[str, models.Count]:
+        """How bookings are counted wherever figures are shown (the perekaman staff's day
+        figures, the dashboard): one definition of "booked", "present" and the rest."""
+        s = cls.Status
+        return {
+            "booked": models.Count("id", filter=~Q(status=s.CANCELLED)),
+            "walk_in": models.Count("id", filter=Q(is_walk_in=True)),
+            "present": models.Count("id", filter=Q(status__in=[s.CHECKED_IN, s.RECORDED])),
+            "recorded": models.Count("id", filter=Q(status=s.RECORDED)),
+            "no_show": models.Count("id", filter=Q(status=s.NO_SHOW)),
+            "cancelled": models.Count("id", filter=Q(status=s.CANCELLED)),
+        }

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -375,15 +375,7 @@ def staff_figures(request: HttpRequest) -> HttpResponse:
                                                            dt.time.min))
         .annotate(day=TruncDate("start", tzinfo=tz))
         .values("place__name", "day")
-        .annotate(
-            booked=Count("id", filter=~Q(status=Booking.Status.CANCELLED)),
-            walk_in=Count("id", filter=Q(is_walk_in=True)),
-            present=Count("id", filter=Q(status__in=[Booking.Status.CHECKED_IN,
-                                                      Booking.Status.RECORDED])),
-            recorded=Count("id", filter=Q(status=Booking.Status.RECORDED)),
-            no_show=Count("id", filter=Q(status=Booking.Status.NO_SHOW)),
-            cancelled=Count("id", filter=Q(status=Booking.Status.CANCELLED)),
-        )
+        .annotate(**Booking.tallies())
         .order_by("day", "place__name")
     )
     return render(request, "appointments/staff_figures.html",

@@ -4,11 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from paksemmok.accounts.audit_reads import audited_read
 from paksemmok.applications.models import Application
 from paksemmok.catalog.fields import CHANGEABLE_FIELDS, field_defs
 from paksemmok.population.models import Resident
+
+from . import services
+from .models import Claim
+
+
+def open_review(request: HttpRequest, app: Application) -> Claim | None:
+    """What opening an application for review does, page or API: the three audited reads
+    (the application, the subject's register record, the KK's members) before anything is
+    shown, and the holder's claim kept alive. Returns the current claim, if any."""
+    purpose = f"Permohonan {app.reference}"
+    audited_read(request, app, purpose, what="application")
+    if app.subject_id:
+        audited_read(request, app.subject, purpose, what="register")
+    audited_read(request, app.family, purpose, what="kk_members")
+    holder = Claim.objects.select_related("officer").filter(application=app).first()
+    if holder is not None and holder.officer_id == request.user.pk:
+        services.touch_claim(app, request.user)
+    return holder
 
 
 def register_differences(app: Application) -> list[dict[str, Any]]:

@@ -28,7 +28,7 @@ from paksemmok.population.services import living_members
 
 from . import services
 from .models import Claim
-from .review import register_differences
+from .review import open_review, register_differences
 
 STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 NEAR_HOURS = 4
@@ -158,14 +158,7 @@ def reassign(request: HttpRequest, reference: str) -> HttpResponse:
 @role_required(*STAFF)
 def review(request: HttpRequest, reference: str) -> HttpResponse:
     app = _application(request, reference)
-    purpose = f"Permohonan {app.reference}"
-    audited_read(request, app, purpose, what="application")
-    if app.subject_id:
-        audited_read(request, app.subject, purpose, what="register")
-    audited_read(request, app.family, purpose, what="kk_members")
-    holder = Claim.objects.select_related("officer").filter(application=app).first()
-    if holder is not None and holder.officer_id == request.user.pk:
-        services.touch_claim(app, request.user)
+    holder = open_review(request, app)
     members = living_members(app.family)
     documents = list(app.current_documents().select_related("requirement"))
     problems = check_application(app) if app.status in CLOCK_RUNNING else []

@@ -76,12 +76,13 @@ class Filters:
     kecamatan: Region | None = None
 
     def apply(self, qs: QuerySet) -> QuerySet:
+        """For Application, Decision and DecisionReason rows (all carry the service; a
+        reason's kecamatan is its decision's)."""
         if self.service is not None:
             qs = qs.filter(service=self.service)
-        if self.kecamatan is not None and hasattr(qs.model, "kecamatan"):
-            qs = qs.filter(kecamatan=self.kecamatan)
-        if self.kecamatan is not None and qs.model is DecisionReason:
-            qs = qs.filter(decision__kecamatan=self.kecamatan)
+        if self.kecamatan is not None:
+            field = "decision__kecamatan" if qs.model is DecisionReason else "kecamatan"
+            qs = qs.filter(**{field: self.kecamatan})
         return qs
 
 
@@ -343,13 +344,7 @@ def perekaman_load(period: Period) -> list[PlaceLoad]:
 
     start, end = period.bounds
     counts = {r["place"]: r for r in Booking.objects.filter(start__gte=start, start__lt=end)
-              .values("place").annotate(
-                  booked=Count("id", filter=~Q(status=Booking.Status.CANCELLED)),
-                  present=Count("id", filter=Q(status__in=[Booking.Status.CHECKED_IN,
-                                                           Booking.Status.RECORDED])),
-                  recorded=Count("id", filter=Q(status=Booking.Status.RECORDED)),
-                  no_show=Count("id", filter=Q(status=Booking.Status.NO_SHOW)),
-                  cancelled=Count("id", filter=Q(status=Booking.Status.CANCELLED)))}
+              .values("place").annotate(**Booking.tallies())}
     places = list(Place.objects.filter(Q(is_active=True) | Q(pk__in=list(counts)))
                   .order_by("kind", "name"))
     rules = Rules(places, period.start, period.end)
