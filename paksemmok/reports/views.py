@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -301,8 +301,10 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         raise Http404
     form = RangeForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(" ".join(str(e) for errors in form.errors.values()
-                                               for e in errors))
+        # A stale or edited link: the dashboard's own form says what is wrong and lets the
+        # officer correct the range, rather than a bare error text.
+        return render(request, "reports/dashboard.html", {"form": form, "presets": PRESETS},
+                      status=400)
     period, filters = form.cleaned_data["period"], form.cleaned_data["filters"]
     spec = tables[table]
     rows = spec.rows(period, filters)

@@ -121,6 +121,8 @@ def test_bad_ranges_are_explained(supervisor_client, kudus, params, message):
     assert "sections" not in response.context
     export = supervisor_client.get("/staf/dasbor/unduh/ringkasan.csv", params)
     assert export.status_code == 400
+    # The refusal is the dashboard's form with the same Indonesian message, not bare text.
+    assert message in export.content.decode() and "<form" in export.content.decode()
 
 
 def test_query_count_does_not_grow_with_the_data(supervisor_client, kudus):
