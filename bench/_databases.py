@@ -31,8 +31,14 @@ def manage(url: str, *args: str) -> Run:
     so an earlier, bigger child (migrate) cannot hide in it."""
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
     started = time.perf_counter()
-    proc = subprocess.Popen([PYTHON, "manage.py", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     output = proc.stdout.read() if proc.stdout else ""
     _pid, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -64,9 +70,14 @@ class SqliteDatabase:
                 Path(self.path + suffix).unlink(missing_ok=True)
 
     def size_mb(self) -> float:
-        return sum(
-            Path(self.path + s).stat().st_size for s in ("", "-wal") if Path(self.path + s).exists()
-        ) / 1e6
+        return (
+            sum(
+                Path(self.path + s).stat().st_size
+                for s in ("", "-wal")
+                if Path(self.path + s).exists()
+            )
+            / 1e6
+        )
 
 
 class PostgresDatabase:

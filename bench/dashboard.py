@@ -56,27 +56,39 @@ PostgresDatabase, SqliteDatabase = _databases.PostgresDatabase, _databases.Sqlit
 
 DEFAULT_SIZES = [55_000, 165_000]
 LARGE = 1_000_000
-CHILD_ENV = {"DEBUG": "0", "SECRET_KEY": "bench-" * 10, "ALLOWED_HOSTS": "testserver",
-             "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0"}
+CHILD_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-" * 10,
+    "ALLOWED_HOSTS": "testserver",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_COOKIES": "0",
+}
 SUPERVISOR = "bench-supervisor"
 
 
-def setup_database(db: SqliteDatabase | PostgresDatabase, size: int, args: argparse.Namespace
-                   ) -> dict[str, float]:
+def setup_database(
+    db: SqliteDatabase | PostgresDatabase, size: int, args: argparse.Namespace
+) -> dict[str, float]:
     db.create()
     manage(db.url, "migrate", "--noinput", "-v0")
     manage(db.url, "import_regions", "33.19")
     manage(db.url, "generate_population", "--residents", str(args.residents), "--seed", "1")
     manage(db.url, "seed_perekaman_places")
     days = -(-size // args.per_day)
-    run = manage(db.url, "generate_history", "--days", str(days), "--count", str(size),
-                 "--seed", "1")
+    run = manage(
+        db.url, "generate_history", "--days", str(days), "--count", str(size), "--seed", "1"
+    )
     print(f"  {run.output.splitlines()[-1]}", flush=True)
-    return {"generate_s": run.seconds, "generate_peak_mb": run.peak_mb, "days": days,
-            "db_mb": db.size_mb()}
+    return {
+        "generate_s": run.seconds,
+        "generate_peak_mb": run.peak_mb,
+        "days": days,
+        "db_mb": db.size_mb(),
+    }
 
 
 # --- the child: measuring inside one Django process ---------------------------------------
+
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
@@ -105,10 +117,12 @@ def supervisor_client():
 
     from paksemmok.accounts.models import User
 
-    user, _ = User.objects.get_or_create(username=SUPERVISOR,
-                                         defaults={"role": User.Role.SUPERVISOR})
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench",
-                                                 defaults={"confirmed": True})
+    user, _ = User.objects.get_or_create(
+        username=SUPERVISOR, defaults={"role": User.Role.SUPERVISOR}
+    )
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
     # As the tests do: a session that has passed the second factor.
     client = Client()
     client.force_login(user)
@@ -141,8 +155,12 @@ def measure(runs: int, warmup: int, explain: bool) -> None:
     from paksemmok.reports.figures import Period
 
     # No collectstatic in a throw-away run: plain static storage instead of the manifest.
-    override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
     client = supervisor_client()
     result: dict[str, dict] = {}
     missing: dict[str, str] = {}
@@ -172,13 +190,13 @@ def measure(runs: int, warmup: int, explain: bool) -> None:
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     public_period = Period.last_days(30, yesterday)
     result["public: standard_by_service"] = timed(
-        lambda: figures.standard_by_service(public_period), runs, warmup)
+        lambda: figures.standard_by_service(public_period), runs, warmup
+    )
     functions = [
         ("applications_per_day", figures.applications_per_day),
         ("applications_by_variant", figures.applications_by_variant),
         ("applications_by_area", figures.applications_by_area),
-        ("applications_by_kecamatan",
-         lambda p: figures.applications_by_area(p, level="kecamatan")),
+        ("applications_by_kecamatan", lambda p: figures.applications_by_area(p, level="kecamatan")),
         ("standard", figures.standard),
         ("standard_by_service", figures.standard_by_service),
         ("decisions_per_day", figures.decisions_per_day),
@@ -189,18 +207,25 @@ def measure(runs: int, warmup: int, explain: bool) -> None:
     for days in (30, 365):
         period = Period.last_days(days)
         for name, fn in functions:
-            result[f"{days} d: {name}"] = timed(lambda fn=fn, period=period: fn(period),
-                                                runs, warmup)
+            result[f"{days} d: {name}"] = timed(
+                lambda fn=fn, period=period: fn(period), runs, warmup
+            )
         if "dashboard 30 d (page)" in missing:
             # No page yet: the sum of the figures is the nearest thing to it.
             result[f"{days} d: all figure functions"] = timed(
-                lambda period=period: [fn(period) for _n, fn in functions], runs, warmup)
+                lambda period=period: [fn(period) for _n, fn in functions], runs, warmup
+            )
 
     plans = []
     if explain and connection.vendor == "postgresql":
         plans = explain_heaviest(client, "dashboard 365 d (page)" not in missing, functions)
-    print("RESULT " + json.dumps({"timings": result, "missing": missing, "plans": plans,
-                                  "load": os.getloadavg()}), flush=True)
+    print(
+        "RESULT "
+        + json.dumps(
+            {"timings": result, "missing": missing, "plans": plans, "load": os.getloadavg()}
+        ),
+        flush=True,
+    )
 
 
 def explain_heaviest(client, has_page: bool, functions) -> list[dict[str, str]]:
@@ -236,6 +261,7 @@ def explain_heaviest(client, has_page: bool, functions) -> list[dict[str, str]]:
 
 # --- the parent: databases, sizes, the report ----------------------------------------------
 
+
 def short(size: int) -> str:
     return f"{size // 1_000_000}M" if size % 1_000_000 == 0 else f"{size // 1000}k"
 
@@ -245,8 +271,15 @@ def run_size(db, size: int, args: argparse.Namespace, explain: bool) -> dict:
         print(f"{db.label}, {size:,} applications:", flush=True)
         setup = setup_database(db, size, args)
         env = {**os.environ, "DATABASE_URL": db.url, **CHILD_ENV}
-        cmd = [PYTHON, __file__, "--measure", "--runs", str(args.runs), "--warmup",
-               str(args.warmup)] + (["--explain"] if explain else [])
+        cmd = [
+            PYTHON,
+            __file__,
+            "--measure",
+            "--runs",
+            str(args.runs),
+            "--warmup",
+            str(args.warmup),
+        ] + (["--explain"] if explain else [])
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
         if proc.returncode:
             raise SystemExit(proc.stdout + proc.stderr)
@@ -267,9 +300,11 @@ def run_size(db, size: int, args: argparse.Namespace, explain: bool) -> dict:
 
 def report_size(label: str, size: int, out: dict) -> None:
     load = ", ".join(f"{x:.2f}" for x in out["load"])
-    print(f"  history: {out['days']:,} days generated in {out['generate_s']:.1f} s "
-          f"(peak {out['generate_peak_mb']:.0f} MB); database {out['db_mb']:,.0f} MB; "
-          f"load average {load}")
+    print(
+        f"  history: {out['days']:,} days generated in {out['generate_s']:.1f} s "
+        f"(peak {out['generate_peak_mb']:.0f} MB); database {out['db_mb']:,.0f} MB; "
+        f"load average {load}"
+    )
     print(f"  {'':<40} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
     for name, r in out["timings"].items():
         queries = f"{r['queries']:>8}" if "queries" in r else ""
@@ -287,12 +322,15 @@ def report_growth(label: str, results: dict[int, dict]) -> None:
     if len(sizes) < 2:
         return
     print(f"{label}: growth of the median between sizes")
-    names = [n for n in results[sizes[0]]["timings"] if all(
-        n in results[s]["timings"] for s in sizes)]
+    names = [
+        n for n in results[sizes[0]]["timings"] if all(n in results[s]["timings"] for s in sizes)
+    ]
     for name in names:
         median = {s: results[s]["timings"][name]["median"] for s in sizes}
-        steps = ", ".join(f"{short(a)}→{short(b)} ×{median[b] / median[a]:.2f}"
-                          for a, b in itertools.pairwise(sizes))
+        steps = ", ".join(
+            f"{short(a)}→{short(b)} ×{median[b] / median[a]:.2f}"
+            for a, b in itertools.pairwise(sizes)
+        )
         print(f"  {name:<40} {steps}")
     print(flush=True)
 
@@ -318,12 +356,18 @@ def main() -> None:
 
     sizes = sorted(set(args.sizes or DEFAULT_SIZES) | ({LARGE} if args.large else set()))
     on_pg = os.environ.get("DATABASE_URL", "").startswith("postgres")
-    kinds = {"sqlite": ["sqlite"], "postgres": ["postgres"], "both": ["sqlite", "postgres"],
-             None: ["sqlite", "postgres"] if (on_pg or args.postgres) else ["sqlite"]}[
-        "both" if args.postgres and not args.db else args.db]
-    print(f"dashboard figures over {', '.join(f'{s:,}' for s in sizes)} applications "
-          f"({os.cpu_count()} CPUs, load average "
-          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())})", flush=True)
+    kinds = {
+        "sqlite": ["sqlite"],
+        "postgres": ["postgres"],
+        "both": ["sqlite", "postgres"],
+        None: ["sqlite", "postgres"] if (on_pg or args.postgres) else ["sqlite"],
+    }["both" if args.postgres and not args.db else args.db]
+    print(
+        f"dashboard figures over {', '.join(f'{s:,}' for s in sizes)} applications "
+        f"({os.cpu_count()} CPUs, load average "
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())})",
+        flush=True,
+    )
     for kind in kinds:
         results = {}
         for size in sizes:

@@ -25,34 +25,74 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paksemmok.settings")
 
 def members(n: int) -> list[dict]:
     rel = ["Kepala keluarga", "Istri"] + ["Anak"] * (n - 2)
-    return [{"nik": f"33190211{i:02d}900{i:03d}"[:16], "full_name": f"Anggota Keluarga {i}",
-             "sex": "Laki-laki", "birth_place": "Kudus", "birth_date": "17-05-1990",
-             "religion": "Islam", "education": "SLTA/sederajat", "occupation": "Karyawan swasta",
-             "marital_status": "Kawin", "relationship": rel[i], "citizenship": "WNI",
-             "father_name": "Bapak", "mother_name": "Ibu"} for i in range(n)]
+    return [
+        {
+            "nik": f"33190211{i:02d}900{i:03d}"[:16],
+            "full_name": f"Anggota Keluarga {i}",
+            "sex": "Laki-laki",
+            "birth_place": "Kudus",
+            "birth_date": "17-05-1990",
+            "religion": "Islam",
+            "education": "SLTA/sederajat",
+            "occupation": "Karyawan swasta",
+            "marital_status": "Kawin",
+            "relationship": rel[i],
+            "citizenship": "WNI",
+            "father_name": "Bapak",
+            "mother_name": "Ibu",
+        }
+        for i in range(n)
+    ]
 
 
 def documents():
     from paksemmok.issuance.models import IssuedDocument
 
-    person = {"full_name": "Putri Santoso", "nik": "3319025010260001", "sex": "Perempuan",
-              "birth_place": "Kudus", "birth_date": "10-10-2026", "father_name": "Agus Santoso",
-              "mother_name": "Rina Wati", "kk_number": "3319022811260001"}
+    person = {
+        "full_name": "Putri Santoso",
+        "nik": "3319025010260001",
+        "sex": "Perempuan",
+        "birth_place": "Kudus",
+        "birth_date": "10-10-2026",
+        "father_name": "Agus Santoso",
+        "mother_name": "Rina Wati",
+        "kk_number": "3319022811260001",
+    }
     common = {"signer_name": "Drs. Contoh Pejabat, M.Si.", "signer_nip": "197001011990031001"}
     return {
         "kk (6 members)": IssuedDocument(
-            kind="kk", number="3319022811260001", holder_name="Agus Santoso",
-            holder_number="3319022811260001", data={
-                "version": 3, "address": "Jl. Sunan Kudus No. 1", "rt": "001", "rw": "002",
-                "village_name": "Purwosari", "kecamatan_name": "Kota Kudus",
-                "head_name": "Agus Santoso", "members": members(6)}, **common),
+            kind="kk",
+            number="3319022811260001",
+            holder_name="Agus Santoso",
+            holder_number="3319022811260001",
+            data={
+                "version": 3,
+                "address": "Jl. Sunan Kudus No. 1",
+                "rt": "001",
+                "rw": "002",
+                "village_name": "Purwosari",
+                "kecamatan_name": "Kota Kudus",
+                "head_name": "Agus Santoso",
+                "members": members(6),
+            },
+            **common,
+        ),
         "akta_kelahiran": IssuedDocument(
-            kind="akta_kelahiran", number="3319-LT-28112026-0001", holder_name="Putri Santoso",
-            holder_number=person["nik"], data=person, **common),
-        "akta_kematian": IssuedDocument(
-            kind="akta_kematian", number="3319-KM-28112026-0001", holder_name="Putri Santoso",
+            kind="akta_kelahiran",
+            number="3319-LT-28112026-0001",
+            holder_name="Putri Santoso",
             holder_number=person["nik"],
-            data={**person, "death_date": "27-11-2026", "death_place": "RSUD Kudus"}, **common),
+            data=person,
+            **common,
+        ),
+        "akta_kematian": IssuedDocument(
+            kind="akta_kematian",
+            number="3319-KM-28112026-0001",
+            holder_name="Putri Santoso",
+            holder_number=person["nik"],
+            data={**person, "death_date": "27-11-2026", "death_place": "RSUD Kudus"},
+            **common,
+        ),
     }
 
 
@@ -76,8 +116,12 @@ def main() -> None:
     from paksemmok.issuance.pdf import render_pdf
     from paksemmok.issuance.signing import make_demo_pair, sign_pdf
 
-    make_demo_pair(settings.SIGNING_KEY_PATH, settings.SIGNING_CERT_PATH,
-                   common_name="Bench", organisation="Bench")
+    make_demo_pair(
+        settings.SIGNING_KEY_PATH,
+        settings.SIGNING_CERT_PATH,
+        common_name="Bench",
+        organisation="Bench",
+    )
     docs = documents()
     # Warm-up: fonts, Pango, the key.
     sign_pdf(render_pdf(docs["akta_kelahiran"]), reason="x", location="x")
@@ -97,10 +141,12 @@ def main() -> None:
             total_ms.append((t2 - t0) * 1000)
             size = len(signed)
         med = statistics.median
-        print(f"{label:<18}{med(render_ms):>9.1f} / {pct(render_ms, .95):>6.1f}"
-              f"{med(sign_ms):>8.1f} / {pct(sign_ms, .95):>5.1f}"
-              f"{med(total_ms):>9.1f} / {pct(total_ms, .95):>6.1f}"
-              f"{1000 / statistics.mean(total_ms):>9.1f}{size / 1024:>7.0f}")
+        print(
+            f"{label:<18}{med(render_ms):>9.1f} / {pct(render_ms, 0.95):>6.1f}"
+            f"{med(sign_ms):>8.1f} / {pct(sign_ms, 0.95):>5.1f}"
+            f"{med(total_ms):>9.1f} / {pct(total_ms, 0.95):>6.1f}"
+            f"{1000 / statistics.mean(total_ms):>9.1f}{size / 1024:>7.0f}"
+        )
     print("(median / p95)")
 
 

@@ -53,28 +53,44 @@ def child(count: int, seed: int) -> None:
         sample = resident_with_family(niks[0])
     timings = []
     members = 0
-    for nik in niks[500:500 + count]:
+    for nik in niks[500 : 500 + count]:
         started = time.perf_counter()
         resident = resident_with_family(nik)
         timings.append((time.perf_counter() - started) * 1000)
         members += len(resident.kk_members)
     timings.sort()
-    print(json.dumps({
-        "residents": Resident.objects.count(), "lookups": len(timings),
-        "median_ms": statistics.median(timings),
-        "p95_ms": timings[int(len(timings) * 0.95) - 1],
-        "p99_ms": timings[int(len(timings) * 0.99) - 1],
-        "mean_members": members / len(timings),
-        "queries_per_lookup": len(queries.captured_queries),
-        "found": sample is not None,
-    }))
+    print(
+        json.dumps(
+            {
+                "residents": Resident.objects.count(),
+                "lookups": len(timings),
+                "median_ms": statistics.median(timings),
+                "p95_ms": timings[int(len(timings) * 0.95) - 1],
+                "p99_ms": timings[int(len(timings) * 0.99) - 1],
+                "mean_members": members / len(timings),
+                "queries_per_lookup": len(queries.captured_queries),
+                "found": sample is not None,
+            }
+        )
+    )
 
 
 def measure(url: str, count: int, seed: int) -> dict[str, float]:
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0",
-           "SECRET_KEY": "bench-only-not-a-secret", "ALLOWED_HOSTS": "localhost"}
-    out = subprocess.run([PYTHON, __file__, "--child", "--count", str(count), "--seed", str(seed)],
-                         env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-not-a-secret",
+        "ALLOWED_HOSTS": "localhost",
+    }
+    out = subprocess.run(
+        [PYTHON, __file__, "--child", "--count", str(count), "--seed", str(seed)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if out.returncode:
         raise SystemExit(out.stderr)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -82,8 +98,9 @@ def measure(url: str, count: int, seed: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--residents", type=int,
-                        default=int(os.environ.get("BENCH_RESIDENTS", "850000")))
+    parser.add_argument(
+        "--residents", type=int, default=int(os.environ.get("BENCH_RESIDENTS", "850000"))
+    )
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
@@ -109,10 +126,12 @@ def main() -> None:
                 url = fresh.url
             assert url is not None
             r = measure(url, args.count, args.seed)
-            print(f"{label:<11} {r['residents']:,} residents, {r['lookups']:,} look-ups by NIK "
-                  f"({r['queries_per_lookup']} queries each, {r['mean_members']:.1f} members "
-                  f"on average): median {r['median_ms']:.3f} ms, p95 {r['p95_ms']:.3f} ms, "
-                  f"p99 {r['p99_ms']:.3f} ms")
+            print(
+                f"{label:<11} {r['residents']:,} residents, {r['lookups']:,} look-ups by NIK "
+                f"({r['queries_per_lookup']} queries each, {r['mean_members']:.1f} members "
+                f"on average): median {r['median_ms']:.3f} ms, p95 {r['p95_ms']:.3f} ms, "
+                f"p99 {r['p99_ms']:.3f} ms"
+            )
         finally:
             if fresh is not None:
                 fresh.drop()

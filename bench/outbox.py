@@ -35,7 +35,8 @@ def django_env(database_url: str, gateway_url: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "paksemmok.settings",
         "DATABASE_URL": database_url,
         # DEBUG off: with it on, Django keeps every query in memory.
-        "DEBUG": "0", "SECRET_KEY": "bench-outbox-not-secret-" + "x" * 32,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-outbox-not-secret-" + "x" * 32,
         "LOG_LEVEL": "WARNING",
         "WHATSAPP_GATEWAY_URL": f"{gateway_url}/wa",
         "WHATSAPP_GATEWAY_TOKEN": "bench",
@@ -46,6 +47,7 @@ def django_env(database_url: str, gateway_url: str) -> dict[str, str]:
 
 
 # --- worker subprocess -------------------------------------------------------------------
+
 
 def worker_main(worker_id: str, batch_size: int, deadline: float) -> None:
     import django
@@ -64,15 +66,27 @@ def worker_main(worker_id: str, batch_size: int, deadline: float) -> None:
         stats = deliver_due(batch_size=batch_size, worker_id=worker_id)
         sent += stats.sent
         batches += 1
-        if stats.claimed == 0 and not Message.objects.filter(
-            status__in=["pending", "sending"]
-        ).exists():
+        if (
+            stats.claimed == 0
+            and not Message.objects.filter(status__in=["pending", "sending"]).exists()
+        ):
             break
-    print(json.dumps({"worker": worker_id, "start": start, "end": time.time(), "sent": sent,
-                      "batches": batches}), flush=True)
+    print(
+        json.dumps(
+            {
+                "worker": worker_id,
+                "start": start,
+                "end": time.time(),
+                "sent": sent,
+                "batches": batches,
+            }
+        ),
+        flush=True,
+    )
 
 
 # --- orchestration -----------------------------------------------------------------------
+
 
 def fresh_database() -> tuple[str, callable]:
     url = os.environ.get("DATABASE_URL", "")
@@ -103,14 +117,21 @@ def queue(count: int) -> float:
     for chunk in range(0, count, 1000):
         with transaction.atomic():
             for n in range(chunk, min(count, chunk + 1000)):
-                notify(template="status_change", to_phone=f"+62812{n:08d}",
-                       context={"kind": "submitted", "reference": f"KK-2025-{n:06d}",
-                                "url": f"/permohonan/{n}/"})
+                notify(
+                    template="status_change",
+                    to_phone=f"+62812{n:08d}",
+                    context={
+                        "kind": "submitted",
+                        "reference": f"KK-2025-{n:06d}",
+                        "url": f"/permohonan/{n}/",
+                    },
+                )
     return count / (time.perf_counter() - started)
 
 
-def run_phase(workers: int, count: int, batch_size: int, time_limit: float, env: dict,
-              gateway) -> dict:
+def run_phase(
+    workers: int, count: int, batch_size: int, time_limit: float, env: dict, gateway
+) -> dict:
     from paksemmok.notifications.models import Attempt, Message
 
     Attempt.objects.all().delete()
@@ -121,10 +142,21 @@ def run_phase(workers: int, count: int, batch_size: int, time_limit: float, env:
     deadline = time.time() + time_limit
     procs = [
         subprocess.Popen(
-            [sys.executable, __file__, "--worker", f"bench-{i}", "--batch-size",
-             str(batch_size), "--deadline", str(deadline)],
-            env={**os.environ, **env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            text=True, cwd=ROOT,
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                f"bench-{i}",
+                "--batch-size",
+                str(batch_size),
+                "--deadline",
+                str(deadline),
+            ],
+            env={**os.environ, **env},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
         )
         for i in range(workers)
     ]
@@ -143,15 +175,20 @@ def run_phase(workers: int, count: int, batch_size: int, time_limit: float, env:
             proc.kill()
             timed_out = True
     sent = Message.objects.filter(status="sent").count()
-    elapsed = max(r["end"] for r in results) - min(r["start"] for r in results) if results \
-        else time_limit
+    elapsed = (
+        max(r["end"] for r in results) - min(r["start"] for r in results) if results else time_limit
+    )
     with gateway._lock:
         refs = Counter(r["json"]["ref"] for r in gateway.received)
     return {
-        "workers": workers, "messages": count, "sent": sent, "seconds": round(elapsed, 2),
+        "workers": workers,
+        "messages": count,
+        "sent": sent,
+        "seconds": round(elapsed, 2),
         "per_second": round(sent / elapsed, 1) if elapsed else 0.0,
         "queue_per_second": round(queue_rate, 1),
-        "gateway_requests": sum(refs.values()), "duplicates": sum(v - 1 for v in refs.values()),
+        "gateway_requests": sum(refs.values()),
+        "duplicates": sum(v - 1 for v in refs.values()),
         "per_worker": {r["worker"]: r["sent"] for r in results},
         "timed_out": timed_out,
     }
@@ -184,18 +221,23 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         from django.db import connection
 
-        print(f"outbox bench: {connection.vendor}, {args.messages} messages, "
-              f"batch {args.batch_size}, fake gateway {gateway.url}")
+        print(
+            f"outbox bench: {connection.vendor}, {args.messages} messages, "
+            f"batch {args.batch_size}, fake gateway {gateway.url}"
+        )
         failed = False
         for workers in [int(w) for w in args.workers.split(",")]:
-            result = run_phase(workers, args.messages, args.batch_size, args.time_limit, env,
-                               gateway)
-            print(f"  {workers} worker(s): {result['sent']}/{result['messages']} sent in "
-                  f"{result['seconds']} s = {result['per_second']} msg/s "
-                  f"(queueing with notify(): {result['queue_per_second']} msg/s; "
-                  f"gateway requests {result['gateway_requests']}, "
-                  f"duplicates {result['duplicates']}, per worker {result['per_worker']}"
-                  f"{', TIMED OUT' if result['timed_out'] else ''})")
+            result = run_phase(
+                workers, args.messages, args.batch_size, args.time_limit, env, gateway
+            )
+            print(
+                f"  {workers} worker(s): {result['sent']}/{result['messages']} sent in "
+                f"{result['seconds']} s = {result['per_second']} msg/s "
+                f"(queueing with notify(): {result['queue_per_second']} msg/s; "
+                f"gateway requests {result['gateway_requests']}, "
+                f"duplicates {result['duplicates']}, per worker {result['per_worker']}"
+                f"{', TIMED OUT' if result['timed_out'] else ''})"
+            )
             failed |= result["duplicates"] > 0 or result["sent"] != result["messages"]
         from django.db import connections
 

@@ -26,20 +26,22 @@ def bench(db: SqliteDatabase | PostgresDatabase, residents: int, seed: int) -> d
     db.create()
     prep = manage(db.url, "migrate", "--noinput", "-v0")
     regions = manage(db.url, "import_regions", "33.19")
-    run = manage(db.url, "generate_population", "--residents", str(residents),
-                 "--seed", str(seed))
+    run = manage(db.url, "generate_population", "--residents", str(residents), "--seed", str(seed))
     size = db.size_mb()
-    print(f"{db.label:<11} migrate {prep.seconds:5.1f} s, regions {regions.seconds:4.1f} s | "
-          f"generate {residents:,}: {run.seconds:6.1f} s wall, peak {run.peak_mb:6.0f} MB, "
-          f"database {size:,.0f} MB")
+    print(
+        f"{db.label:<11} migrate {prep.seconds:5.1f} s, regions {regions.seconds:4.1f} s | "
+        f"generate {residents:,}: {run.seconds:6.1f} s wall, peak {run.peak_mb:6.0f} MB, "
+        f"database {size:,.0f} MB"
+    )
     print(f"            {run.output.splitlines()[-1]}")
     return {"seconds": run.seconds, "peak_mb": run.peak_mb}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("residents", nargs="?", type=int,
-                        default=int(os.environ.get("BENCH_RESIDENTS", "850000")))
+    parser.add_argument(
+        "residents", nargs="?", type=int, default=int(os.environ.get("BENCH_RESIDENTS", "850000"))
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--keep", action="store_true", help="keep the databases, print URLs")
@@ -49,8 +51,10 @@ def main() -> None:
         targets.append(SqliteDatabase())
     if args.only != "sqlite":
         targets.append(PostgresDatabase())
-    print(f"generate_population --residents {args.residents:,} --seed {args.seed} "
-          f"({os.cpu_count()} CPUs)")
+    print(
+        f"generate_population --residents {args.residents:,} --seed {args.seed} "
+        f"({os.cpu_count()} CPUs)"
+    )
     for db in targets:
         try:
             bench(db, args.residents, args.seed)

@@ -68,8 +68,13 @@ CROSS JOIN LATERAL (SELECT now() - (random() * interval '1095 days') AS t) AS ts
 def setup_database(db: PostgresDatabase, count: int) -> None:
     manage(db.url, "migrate", "--noinput")
     manage(db.url, "import_regions", "33.19")
-    env = {**os.environ, "DATABASE_URL": db.url, "DEBUG": "0", "SECRET_KEY": "bench-" * 10,
-           "ALLOWED_HOSTS": "testserver"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": db.url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" * 10,
+        "ALLOWED_HOSTS": "testserver",
+    }
     subprocess.run([PYTHON, __file__, "--populate", str(count)], cwd=ROOT, env=env, check=True)
 
 
@@ -88,17 +93,24 @@ def populate(count: int) -> None:
     family.save()
     for i in range(4):
         ResidentFactory(family=family, full_name=f"Anggota Bench {i}")
-    applicant = User.objects.create_user(username=head.nik, password=None, role="resident",
-                                         resident=head)
-    User.objects.create_user(username="bench-operator", password=None, role="operator",
-                             services=["kk", "ektp", "akta_lahir", "akta_mati", "kia"])
+    applicant = User.objects.create_user(
+        username=head.nik, password=None, role="resident", resident=head
+    )
+    User.objects.create_user(
+        username="bench-operator",
+        password=None,
+        role="operator",
+        services=["kk", "ektp", "akta_lahir", "akta_mati", "kia"],
+    )
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(GENERATE, {"user": applicant.pk, "family": family.pk, "open": OPEN,
-                                  "count": count})
+        cursor.execute(
+            GENERATE, {"user": applicant.pk, "family": family.pk, "open": OPEN, "count": count}
+        )
         cursor.execute("ANALYZE")
-    print(f"  generated {count:,} applications in {time.perf_counter() - started:.1f} s",
-          flush=True)
+    print(
+        f"  generated {count:,} applications in {time.perf_counter() - started:.1f} s", flush=True
+    )
 
 
 def pct(values: list[float], p: float) -> float:
@@ -118,8 +130,12 @@ def measure(requests: int) -> None:
     from paksemmok.backoffice.services import queue_for
 
     # No collectstatic in a throw-away run: plain static storage instead of the manifest.
-    override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
     operator = User.objects.get(username="bench-operator")
     client = Client()
     client.force_login(operator)
@@ -139,8 +155,11 @@ def measure(requests: int) -> None:
             assert response.status_code == 200
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
-        result[name] = {"median": statistics.median(times), "p95": pct(times, 0.95),
-                        "queries": len(queries)}
+        result[name] = {
+            "median": statistics.median(times),
+            "p95": pct(times, 0.95),
+            "queries": len(queries),
+        }
     print("RESULT " + json.dumps(result), flush=True)
 
 
@@ -163,20 +182,33 @@ def main() -> None:
         try:
             print(f"{size:,} applications ({OPEN} open):", flush=True)
             setup_database(db, size)
-            env = {**os.environ, "DATABASE_URL": db.url, "DEBUG": "0",
-                   "SECRET_KEY": "bench-" * 10, "ALLOWED_HOSTS": "testserver",
-                   "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0"}
-            proc = subprocess.run([PYTHON, __file__, "--measure", "--requests",
-                                   str(args.requests)], cwd=ROOT, env=env,
-                                  capture_output=True, text=True)
+            env = {
+                **os.environ,
+                "DATABASE_URL": db.url,
+                "DEBUG": "0",
+                "SECRET_KEY": "bench-" * 10,
+                "ALLOWED_HOSTS": "testserver",
+                "SECURE_SSL_REDIRECT": "0",
+                "SECURE_COOKIES": "0",
+            }
+            proc = subprocess.run(
+                [PYTHON, __file__, "--measure", "--requests", str(args.requests)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             if proc.returncode:
                 raise SystemExit(proc.stdout + proc.stderr)
             out = proc.stdout
             line = next(x for x in out.splitlines() if x.startswith("RESULT "))
             results[size] = json.loads(line.removeprefix("RESULT "))
             for page, r in results[size].items():
-                print(f"  {page:<7} median {r['median']:6.1f} ms  p95 {r['p95']:6.1f} ms  "
-                      f"({r['queries']} queries)  db {db.size_mb():.0f} MB", flush=True)
+                print(
+                    f"  {page:<7} median {r['median']:6.1f} ms  p95 {r['p95']:6.1f} ms  "
+                    f"({r['queries']} queries)  db {db.size_mb():.0f} MB",
+                    flush=True,
+                )
         finally:
             db.drop()
     if len(results) >= 2:

@@ -95,8 +95,9 @@ def run(args: argparse.Namespace) -> None:
     event_day = today + dt.timedelta(days=5)
     while event_day.weekday() >= 5 or public_holiday(event_day):
         event_day += dt.timedelta(days=1)
-    JemputBolaEvent.objects.create(place=hall_for(village), date=event_day, opens=dt.time(8),
-                                   closes=dt.time(14), capacity=150)
+    JemputBolaEvent.objects.create(
+        place=hall_for(village), date=event_day, opens=dt.time(8), closes=dt.time(14), capacity=150
+    )
     places = list(Place.objects.all())
     assert len(places) == 11, len(places)
 
@@ -114,27 +115,47 @@ def run(args: argparse.Namespace) -> None:
     upcoming = upcoming[: args.bookings]
     history = [rng.choice(past_slots) for _ in range(args.bookings - len(upcoming))]
 
-    villages = list(Region.objects.filter(level=Region.Level.VILLAGE).values_list("pk",
-                                                                                   flat=True))
+    villages = list(Region.objects.filter(level=Region.Level.VILLAGE).values_list("pk", flat=True))
     residents = Resident.objects.bulk_create(
-        Resident(nik=f"3319{i:012d}", full_name=f"Bench {i}", sex="L", birth_place="Kudus",
-                 birth_date=dt.date(2000, 1, 1), religion="islam", education="slta",
-                 occupation="-", marital_status="belum_kawin", village_id=rng.choice(villages),
-                 address="-", rt="001", rw="001")
+        Resident(
+            nik=f"3319{i:012d}",
+            full_name=f"Bench {i}",
+            sex="L",
+            birth_place="Kudus",
+            birth_date=dt.date(2000, 1, 1),
+            religion="islam",
+            education="slta",
+            occupation="-",
+            marital_status="belum_kawin",
+            village_id=rng.choice(villages),
+            address="-",
+            rt="001",
+            rw="001",
+        )
         for i in range(max(len(upcoming), 1000))
     )
     Booking.objects.bulk_create(
-        [Booking(resident=residents[i], place_id=s.place_id, start=s.start,
-                 code=f"U{i:07d}") for i, s in enumerate(upcoming)]
-        + [Booking(resident=rng.choice(residents), place_id=s.place_id, start=s.start,
-                   code=f"H{i:07d}",
-                   status=rng.choice([Booking.Status.RECORDED, Booking.Status.NO_SHOW]))
-           for i, s in enumerate(history)],
+        [
+            Booking(resident=residents[i], place_id=s.place_id, start=s.start, code=f"U{i:07d}")
+            for i, s in enumerate(upcoming)
+        ]
+        + [
+            Booking(
+                resident=rng.choice(residents),
+                place_id=s.place_id,
+                start=s.start,
+                code=f"H{i:07d}",
+                status=rng.choice([Booking.Status.RECORDED, Booking.Status.NO_SHOW]),
+            )
+            for i, s in enumerate(history)
+        ],
         batch_size=2000,
     )
     SlotCounter.objects.bulk_create(
-        [SlotCounter(place_id=row["place_id"], start=row["start"], booked=row["n"])
-         for row in Booking.objects.values("place_id", "start").annotate(n=Count("id"))],
+        [
+            SlotCounter(place_id=row["place_id"], start=row["start"], booked=row["n"])
+            for row in Booking.objects.values("place_id", "start").annotate(n=Count("id"))
+        ],
         batch_size=2000,
     )
     setup_seconds = time.perf_counter() - started
@@ -152,21 +173,29 @@ def run(args: argparse.Namespace) -> None:
     def describe(label: str, samples: list[float]) -> None:
         ordered = sorted(samples)
         p95 = ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]
-        print(f"  {label:<44} median {statistics.median(ordered):7.1f} ms   "
-              f"p95 {p95:7.1f} ms   (n={len(ordered)})")
+        print(
+            f"  {label:<44} median {statistics.median(ordered):7.1f} ms   "
+            f"p95 {p95:7.1f} ms   (n={len(ordered)})"
+        )
 
     with CaptureQueriesContext(connection) as queries:
         result = availability(places, today, args.days)
     slots = sum(len(day) for per_day in result.values() for day in per_day.values())
 
     print(f"database: {connection.vendor}  ({setup_seconds:.0f} s to build)")
-    print(f"places: {len(places)}   bookings: {Booking.objects.count():,}   "
-          f"slot counters: {SlotCounter.objects.count():,}   "
-          f"bookings in the window: {len(upcoming):,}")
-    print(f"availability for {args.days} days x {len(places)} places: {slots:,} open slots, "
-          f"{len(queries)} queries")
-    describe(f"all {len(places)} places, {args.days} days",
-             timed(lambda: availability(places, today, args.days)))
+    print(
+        f"places: {len(places)}   bookings: {Booking.objects.count():,}   "
+        f"slot counters: {SlotCounter.objects.count():,}   "
+        f"bookings in the window: {len(upcoming):,}"
+    )
+    print(
+        f"availability for {args.days} days x {len(places)} places: {slots:,} open slots, "
+        f"{len(queries)} queries"
+    )
+    describe(
+        f"all {len(places)} places, {args.days} days",
+        timed(lambda: availability(places, today, args.days)),
+    )
     dinas = next(p for p in places if p.kind == Place.Kind.DINAS)
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
@@ -175,8 +204,10 @@ def run(args: argparse.Namespace) -> None:
         profiler = cProfile.Profile()
         profiler.runcall(availability, places, today, args.days)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
-    describe(f"one place ({dinas.name}), {args.days} days",
-             timed(lambda: availability([dinas], today, args.days)))
+    describe(
+        f"one place ({dinas.name}), {args.days} days",
+        timed(lambda: availability([dinas], today, args.days)),
+    )
 
 
 if __name__ == "__main__":

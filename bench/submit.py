@@ -66,13 +66,23 @@ def document_photo(seed: int) -> bytes:
 
 
 def env_for(url: str, media: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": url, "PRIVATE_MEDIA_ROOT": media, "DEBUG": "0",
-            "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0",
-            "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "paksemmok.settings"}
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PRIVATE_MEDIA_ROOT": media,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "paksemmok.settings",
+    }
 
 
 # --- child: in-process timing and HTTP set-up --------------------------------------------
+
 
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
@@ -91,23 +101,58 @@ def make_families(n: int) -> list:
     for i in range(n):
         import datetime as dt
 
-        family = Family.objects.create(village=village, address=f"Jl. Bench {i}", rt="001",
-                                       rw="001", kk_number=generate_kk_number(village.parent))
+        family = Family.objects.create(
+            village=village,
+            address=f"Jl. Bench {i}",
+            rt="001",
+            rw="001",
+            kk_number=generate_kk_number(village.parent),
+        )
         head = Resident.objects.create(
-            nik=generate_nik(village.parent, dt.date(1985, 1, 1), "L"), full_name=f"Bench {i}",
-            sex="L", birth_place="Kudus", birth_date=dt.date(1985, 1, 1), religion="islam",
-            education="slta", occupation="Swasta", marital_status="kawin", village=village,
-            address=family.address, rt="001", rw="001", family=family,
-            relationship=Relationship.HEAD, ektp_recording="sudah_rekam")
+            nik=generate_nik(village.parent, dt.date(1985, 1, 1), "L"),
+            full_name=f"Bench {i}",
+            sex="L",
+            birth_place="Kudus",
+            birth_date=dt.date(1985, 1, 1),
+            religion="islam",
+            education="slta",
+            occupation="Swasta",
+            marital_status="kawin",
+            village=village,
+            address=family.address,
+            rt="001",
+            rw="001",
+            family=family,
+            relationship=Relationship.HEAD,
+            ektp_recording="sudah_rekam",
+        )
         # The wife: the birth form pre-fills the mother's NIK from the KK.
         Resident.objects.create(
-            nik=generate_nik(village.parent, dt.date(1988, 2, 2), "P"), full_name=f"Ibu {i}",
-            sex="P", birth_place="Kudus", birth_date=dt.date(1988, 2, 2), religion="islam",
-            education="slta", occupation="Swasta", marital_status="kawin", village=village,
-            address=family.address, rt="001", rw="001", family=family,
-            relationship=Relationship.WIFE, ektp_recording="sudah_rekam")
-        users.append(User.objects.create(username=head.nik, role=User.Role.RESIDENT,
-                                         resident=head, email=f"b{i}@example.invalid"))
+            nik=generate_nik(village.parent, dt.date(1988, 2, 2), "P"),
+            full_name=f"Ibu {i}",
+            sex="P",
+            birth_place="Kudus",
+            birth_date=dt.date(1988, 2, 2),
+            religion="islam",
+            education="slta",
+            occupation="Swasta",
+            marital_status="kawin",
+            village=village,
+            address=family.address,
+            rt="001",
+            rw="001",
+            family=family,
+            relationship=Relationship.WIFE,
+            ektp_recording="sudah_rekam",
+        )
+        users.append(
+            User.objects.create(
+                username=head.nik,
+                role=User.Role.RESIDENT,
+                resident=head,
+                email=f"b{i}@example.invalid",
+            )
+        )
     return users
 
 
@@ -130,9 +175,16 @@ def child_inprocess(count: int) -> None:
     timings = []
     for i in range(count + 5):
         app = services.create_draft(applicant=user, variant=variant)
-        services.save_draft(app, data={"child_name": f"Anak {i}", "child_sex": "P",
-                                       "child_birth_date": born, "child_birth_place": "Kudus"},
-                          actor=user)
+        services.save_draft(
+            app,
+            data={
+                "child_name": f"Anak {i}",
+                "child_sex": "P",
+                "child_birth_date": born,
+                "child_birth_place": "Kudus",
+            },
+            actor=user,
+        )
         started = time.perf_counter()
         for req, data in zip(requirements, photos, strict=True):
             services.attach_document(app, req, SimpleUploadedFile("f.jpg", data), actor=user)
@@ -165,9 +217,11 @@ def child_http_setup(clients: int) -> None:
 
 # --- parent -------------------------------------------------------------------------------
 
+
 def run_child(env: dict, *args: str) -> str:
-    proc = subprocess.run([PYTHON, __file__, *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        [PYTHON, __file__, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     if proc.returncode:
         raise SystemExit(proc.stdout + proc.stderr)
     return proc.stdout
@@ -188,8 +242,19 @@ def http_benchmark(env: dict, clients: int, total: int) -> float:
     sessions = out.split("SESSIONS ", 1)[1].strip().split(",")
     port = free_port()
     gunicorn = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "paksemmok.wsgi", "-w", "2", "-b",
-         f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env)
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "paksemmok.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -216,20 +281,35 @@ def http_benchmark(env: dict, clients: int, total: int) -> float:
                     n = next(counter, None)
                 if n is None:
                     return
-                r = http.post(base + "/permohonan/baru/akta-kelahiran/",
-                              data={"subject": "newborn"}, allow_redirects=False)
-                ref = r.headers.get("Location", "").strip("/").split("/")[1] \
-                    if r.status_code == 302 else ""
+                r = http.post(
+                    base + "/permohonan/baru/akta-kelahiran/",
+                    data={"subject": "newborn"},
+                    allow_redirects=False,
+                )
+                ref = (
+                    r.headers.get("Location", "").strip("/").split("/")[1]
+                    if r.status_code == 302
+                    else ""
+                )
                 if not ref:
                     errors.append(f"draft {r.status_code}")
                     continue
-                http.post(f"{base}/permohonan/{ref}/ubah/", headers={"X-Autosave": "1"},
-                          data={"child_name": f"Anak HTTP {n}", "child_sex": "L",
-                                "child_birth_date": born, "child_birth_place": "Kudus"})
+                http.post(
+                    f"{base}/permohonan/{ref}/ubah/",
+                    headers={"X-Autosave": "1"},
+                    data={
+                        "child_name": f"Anak HTTP {n}",
+                        "child_sex": "L",
+                        "child_birth_date": born,
+                        "child_birth_place": "Kudus",
+                    },
+                )
                 for code, data in zip(DOCS, photos, strict=True):
-                    r = http.post(f"{base}/permohonan/{ref}/unggah/{code}/",
-                                  files={"file": ("f.jpg", data, "image/jpeg")},
-                                  headers={"X-Requested-With": "XMLHttpRequest"})
+                    r = http.post(
+                        f"{base}/permohonan/{ref}/unggah/{code}/",
+                        files={"file": ("f.jpg", data, "image/jpeg")},
+                        headers={"X-Requested-With": "XMLHttpRequest"},
+                    )
                     if r.status_code != 200:
                         errors.append(f"upload {r.status_code}")
                 r = http.post(f"{base}/permohonan/{ref}/periksa/", allow_redirects=False)
@@ -249,8 +329,10 @@ def http_benchmark(env: dict, clients: int, total: int) -> float:
         if errors:
             print(f"  HTTP errors: {errors[:5]} ({len(errors)} in all)")
         rate = len(done) / elapsed
-        print(f"RESULT http submissions={len(done)} seconds={elapsed:.1f} "
-              f"per_second={rate:.2f} clients={clients} workers=2")
+        print(
+            f"RESULT http submissions={len(done)} seconds={elapsed:.1f} "
+            f"per_second={rate:.2f} clients={clients} workers=2"
+        )
         return rate
     finally:
         gunicorn.terminate()
@@ -281,8 +363,12 @@ def main() -> None:
         manage(db.url, "import_regions", "33.19")
         # DEBUG is off in the children, as in production: static files come from a manifest.
         env["STATIC_ROOT"] = tempfile.mkdtemp(prefix="paksemmok-bench-static-")
-        subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                       env=env, check=True)
+        subprocess.run(
+            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         print(f"{db.label}: {args.count} submissions in process ...", flush=True)
         print(run_child(env, "--child-inprocess", str(args.count)).strip())
         print(f"{db.label}: {args.http_count} submissions over HTTP ...", flush=True)

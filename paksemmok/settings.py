@@ -48,9 +48,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- The regency this deployment serves -------------------------------------------------
 REGENCY_CODE = env_str("REGENCY_CODE", "33.19")
 REGENCY_NAME = env_str("REGENCY_NAME", "Kabupaten Kudus")
-AGENCY_NAME = env_str(
-    "AGENCY_NAME", "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Kudus"
-)
+AGENCY_NAME = env_str("AGENCY_NAME", "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Kudus")
 SERVICE_NAME = env_str("SERVICE_NAME", "Pak Semmok")
 
 INSTALLED_APPS = [
@@ -164,8 +162,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -356,7 +356,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pak Semmok API",
     "DESCRIPTION": "API layanan adminduk daring Disdukcapil (katalog, profil, permohonan, "
-                   "janji perekaman). Setiap galat: {\"code\", \"message\", \"details\"}.",
+    'janji perekaman). Setiap galat: {"code", "message", "details"}.',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -14,8 +14,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_CANDIDATES = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"]
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -30,8 +36,9 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(
             "REQUIRE_BROWSER=1 but Debian's Chromium is missing (apt-get install chromium)."
         )
-    skip = pytest.mark.skip(reason="Chromium not installed (apt-get install chromium): "
-                                   "browser tests skipped")
+    skip = pytest.mark.skip(
+        reason="Chromium not installed (apt-get install chromium): browser tests skipped"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -48,15 +55,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": chromium_path(),
-            "args": CHROMIUM_ARGS, "headless": True}
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_path(),
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
 
 
 @pytest.fixture
 def phone_context_args():
     """A mid-range Android phone: what most residents use."""
-    return {"viewport": {"width": 393, "height": 851}, "is_mobile": True, "has_touch": True,
-            "device_scale_factor": 2.75, "locale": "id-ID"}
+    return {
+        "viewport": {"width": 393, "height": 851},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2.75,
+        "locale": "id-ID",
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -64,8 +80,10 @@ def private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
     }
     yield tmp_path / "private"
     shutil.rmtree(tmp_path / "private", ignore_errors=True)

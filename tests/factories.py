@@ -54,6 +54,4 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     rt = "001"
     rw = "002"
     ektp_recording = Resident.Recording.RECORDED
-    nik = factory.LazyAttribute(
-        lambda o: generate_nik(o.village.parent, o.birth_date, o.sex)
-    )
+    nik = factory.LazyAttribute(lambda o: generate_nik(o.village.parent, o.birth_date, o.sex))

@@ -28,7 +28,9 @@ SESSION_KEY = "accounts_acting_for"
 def begin(request: HttpRequest, account: User) -> dt.datetime:
     until = timezone.now() + dt.timedelta(minutes=settings.ACCOUNTS_ACTING_FOR_MINUTES)
     request.session[SESSION_KEY] = {
-        "user": account.pk, "helper": request.user.pk, "until": until.timestamp(),
+        "user": account.pk,
+        "helper": request.user.pk,
+        "until": until.timestamp(),
     }
     request.acting_for = account
     request.acting_until = until
@@ -59,9 +61,11 @@ def _load(request: HttpRequest) -> tuple[User | None, dt.datetime | None]:
     ):
         request.session.pop(SESSION_KEY, None)
         return None, None
-    account = User.objects.filter(
-        pk=data.get("user"), is_active=True, role=User.Role.RESIDENT
-    ).select_related("resident").first()
+    account = (
+        User.objects.filter(pk=data.get("user"), is_active=True, role=User.Role.RESIDENT)
+        .select_related("resident")
+        .first()
+    )
     if account is None:
         request.session.pop(SESSION_KEY, None)
         return None, None

@@ -23,9 +23,7 @@ class StaffAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         verified = getattr(user, "is_verified", None)
-        return bool(
-            user.is_active and user.is_staff and callable(verified) and verified()
-        )
+        return bool(user.is_active and user.is_staff and callable(verified) and verified())
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         target = request.GET.get("next") or reverse("admin:index")
@@ -46,16 +44,38 @@ class UserAdmin(DjangoUserAdmin):
     raw_id_fields = ["resident"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
-        (_("Pak Semmok"), {"fields": [
-            "role", "resident", "phone", "village", "services", "preferred_channel",
-            "preferred_language", "contact_verified",
-        ]}),
+        (
+            _("Pak Semmok"),
+            {
+                "fields": [
+                    "role",
+                    "resident",
+                    "phone",
+                    "village",
+                    "services",
+                    "preferred_channel",
+                    "preferred_language",
+                    "contact_verified",
+                ]
+            },
+        ),
     ]
     # Staff accounts exist only because an admin created them here: the role is chosen at once.
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": [
-            "username", "usable_password", "password1", "password2", "role", "village",
-        ]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                    "role",
+                    "village",
+                ],
+            },
+        ),
     ]
     actions = ["sign_out_everywhere"]
 
@@ -71,8 +91,16 @@ class UserAdmin(DjangoUserAdmin):
 class OneTimeCodeAdmin(admin.ModelAdmin):
     """Read-only: for support questions ("did the code go out?"). Codes are hashed."""
 
-    list_display = ["user", "purpose", "channel", "created_at", "expires_at", "attempts",
-                    "used_at", "invalidated_at"]
+    list_display = [
+        "user",
+        "purpose",
+        "channel",
+        "created_at",
+        "expires_at",
+        "attempts",
+        "used_at",
+        "invalidated_at",
+    ]
     list_filter = ["purpose", "channel"]
     raw_id_fields = ["user", "requested_by"]
     exclude = ["code_hash"]

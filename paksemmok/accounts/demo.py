@@ -31,8 +31,13 @@ DEMO_HELPER_PHONE = "+6281200000002"
 
 STAFF = [
     # username, role, first name, last name, services (operators only)
-    ("operator", "operator", "Operator", "Layanan", ["kk", "ektp", "akta_lahir", "akta_mati",
-                                                    "kia"]),
+    (
+        "operator",
+        "operator",
+        "Operator",
+        "Layanan",
+        ["kk", "ektp", "akta_lahir", "akta_mati", "kia"],
+    ),
     ("supervisor", "supervisor", "Supervisor", "Layanan", []),
     ("perekaman", "perekaman", "Petugas", "Perekaman", []),
 ]
@@ -41,18 +46,28 @@ STAFF = [
 def load_admin() -> None:
     User = get_user_model()
     User.objects.create_superuser(
-        username="admin", password=ADMIN_PASSWORD, email="admin@example.invalid",
-        first_name="Admin", last_name="Disdukcapil", role=User.Role.ADMIN,
+        username="admin",
+        password=ADMIN_PASSWORD,
+        email="admin@example.invalid",
+        first_name="Admin",
+        last_name="Disdukcapil",
+        role=User.Role.ADMIN,
     )
 
 
 def load_staff() -> None:
     User = get_user_model()
     for username, role, first, last, services in STAFF:
-        user = User(username=username, role=role, first_name=first, last_name=last,
-                    email=f"{username}@example.invalid", services=services,
-                    # Supervisors work in the admin too (catalogue, reassignments).
-                    is_staff=role == User.Role.SUPERVISOR)
+        user = User(
+            username=username,
+            role=role,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@example.invalid",
+            services=services,
+            # Supervisors work in the admin too (catalogue, reassignments).
+            is_staff=role == User.Role.SUPERVISOR,
+        )
         user.set_password(STAFF_PASSWORD)
         user.save()
 
@@ -63,7 +78,8 @@ def load_totp() -> None:
     User = get_user_model()
     for user in User.objects.filter(role__in=[User.Role.SUPERVISOR, User.Role.ADMIN]):
         TOTPDevice.objects.get_or_create(
-            user=user, name=DEMO_DEVICE_NAME,
+            user=user,
+            name=DEMO_DEVICE_NAME,
             defaults={"key": DEMO_TOTP_KEY, "confirmed": True},
         )
 
@@ -80,15 +96,20 @@ def demo_resident():
     # Budi Santoso, head of the demo family whose newborn still needs an akta kelahiran.
     for name in ("DEMO_RESIDENT_NIK", "DEMO_SANTOSO_HEAD_NIK"):
         nik = getattr(population_demo, name, None)
-        found = Resident.objects.filter(nik=nik, life_status=Resident.LifeStatus.ALIVE).first() \
-            if nik else None
+        found = (
+            Resident.objects.filter(nik=nik, life_status=Resident.LifeStatus.ALIVE).first()
+            if nik
+            else None
+        )
         if found is not None:
             return found
     adult_born_before = timezone.localdate() - dt.timedelta(days=365 * 20)
     return (
         Resident.objects.filter(
-            life_status=Resident.LifeStatus.ALIVE, family__isnull=False,
-            relationship=Relationship.HEAD, birth_date__lte=adult_born_before,
+            life_status=Resident.LifeStatus.ALIVE,
+            family__isnull=False,
+            relationship=Relationship.HEAD,
+            birth_date__lte=adult_born_before,
         )
         .select_related("family", "village")
         .order_by("nik")
@@ -106,9 +127,13 @@ def load_resident() -> None:
     if resident is None or User.objects.filter(username=resident.nik).exists():
         return
     user = User(
-        username=resident.nik, role=User.Role.RESIDENT, resident=resident,
-        first_name=resident.full_name[:150], phone=DEMO_RESIDENT_PHONE,
-        email="warga@example.invalid", contact_verified=True,
+        username=resident.nik,
+        role=User.Role.RESIDENT,
+        resident=resident,
+        first_name=resident.full_name[:150],
+        phone=DEMO_RESIDENT_PHONE,
+        email="warga@example.invalid",
+        contact_verified=True,
     )
     user.set_password(RESIDENT_PASSWORD)
     user.save()
@@ -122,9 +147,13 @@ def load_helper() -> None:
     if User.objects.filter(username="pendamping").exists():
         return
     user = User(
-        username="pendamping", role=User.Role.HELPER, village=account.resident.village,
-        first_name="Pendamping", last_name=f"Desa {account.resident.village.name}",
-        phone=DEMO_HELPER_PHONE, contact_verified=True,
+        username="pendamping",
+        role=User.Role.HELPER,
+        village=account.resident.village,
+        first_name="Pendamping",
+        last_name=f"Desa {account.resident.village.name}",
+        phone=DEMO_HELPER_PHONE,
+        contact_verified=True,
     )
     user.set_password(HELPER_PASSWORD)
     user.save()
@@ -147,8 +176,11 @@ def logins() -> list[tuple[str, str, str]]:
     rows = [("Admin (/staf/admin/, TOTP)", "admin", ADMIN_PASSWORD)]
     rows += [
         (f"{label}{' (TOTP)' if username == 'supervisor' else ''}", username, STAFF_PASSWORD)
-        for username, label in [("operator", "Operator"), ("supervisor", "Supervisor"),
-                                ("perekaman", "Petugas perekaman")]
+        for username, label in [
+            ("operator", "Operator"),
+            ("supervisor", "Supervisor"),
+            ("perekaman", "Petugas perekaman"),
+        ]
     ]
     resident = User.objects.filter(role=User.Role.RESIDENT, phone=DEMO_RESIDENT_PHONE).first()
     if resident is not None:

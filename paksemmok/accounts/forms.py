@@ -17,8 +17,14 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
 
 def number_widget(autocomplete: str = "off") -> forms.TextInput:
     # Numeric keypad on phones; text (not type=number) so leading zeros and spaces survive.
-    return forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": autocomplete,
-                                  "maxlength": "24", "spellcheck": "false"})
+    return forms.TextInput(
+        attrs={
+            "inputmode": "numeric",
+            "autocomplete": autocomplete,
+            "maxlength": "24",
+            "spellcheck": "false",
+        }
+    )
 
 
 def clean_indonesian_mobile(raw: str) -> str:
@@ -31,17 +37,22 @@ def clean_indonesian_mobile(raw: str) -> str:
         ) from exc
     if number.country_code != 62:
         raise forms.ValidationError(
-            _("Hanya nomor HP Indonesia (+62) yang dapat dipakai. Nomor luar negeri tidak "
-              "dapat menerima kode dari layanan ini.")
+            _(
+                "Hanya nomor HP Indonesia (+62) yang dapat dipakai. Nomor luar negeri tidak "
+                "dapat menerima kode dari layanan ini."
+            )
         )
     if not phonenumbers.is_valid_number(number):
         raise forms.ValidationError(_("Nomor HP tidak valid. Periksa kembali jumlah digitnya."))
     if phonenumbers.number_type(number) not in {
-        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     }:
         raise forms.ValidationError(
-            _("Gunakan nomor HP (seluler), bukan telepon rumah: kode dikirim lewat WhatsApp "
-              "atau SMS.")
+            _(
+                "Gunakan nomor HP (seluler), bukan telepon rumah: kode dikirim lewat WhatsApp "
+                "atau SMS."
+            )
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -57,10 +68,18 @@ class NoColonMixin:
 class CodeField(forms.CharField):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", _("Kode 6 angka"))
-        kwargs.setdefault("widget", forms.TextInput(attrs={
-            "inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*",
-            "maxlength": "7", "class": "code-input",
-        }))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "autocomplete": "one-time-code",
+                    "pattern": "[0-9 ]*",
+                    "maxlength": "7",
+                    "class": "code-input",
+                }
+            ),
+        )
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -72,12 +91,14 @@ class CodeField(forms.CharField):
 
 class NewPasswordMixin(NoColonMixin, forms.Form):
     password1 = forms.CharField(
-        label=_("Kata sandi"), strip=False,
+        label=_("Kata sandi"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Minimal 8 karakter, jangan hanya angka, jangan mirip NIK atau nama."),
     )
     password2 = forms.CharField(
-        label=_("Ulangi kata sandi"), strip=False,
+        label=_("Ulangi kata sandi"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -94,35 +115,55 @@ class NewPasswordMixin(NoColonMixin, forms.Form):
 
 
 class SignUpForm(NewPasswordMixin):
-    nik = forms.CharField(label=_("NIK"), widget=number_widget("username"),
-                          help_text=_("16 angka, lihat e-KTP atau Kartu Keluarga."))
-    kk_number = forms.CharField(label=_("Nomor Kartu Keluarga (KK)"), widget=number_widget(),
-                                help_text=_("16 angka di bagian atas Kartu Keluarga."))
+    nik = forms.CharField(
+        label=_("NIK"),
+        widget=number_widget("username"),
+        help_text=_("16 angka, lihat e-KTP atau Kartu Keluarga."),
+    )
+    kk_number = forms.CharField(
+        label=_("Nomor Kartu Keluarga (KK)"),
+        widget=number_widget(),
+        help_text=_("16 angka di bagian atas Kartu Keluarga."),
+    )
     full_name = forms.CharField(
-        label=_("Nama lengkap"), max_length=120,
+        label=_("Nama lengkap"),
+        max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name", "autocapitalize": "characters"}),
         help_text=_("Sesuai Kartu Keluarga."),
     )
     birth_date = forms.DateField(
-        label=_("Tanggal lahir"), input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"},
-                               format="%Y-%m-%d"),
+        label=_("Tanggal lahir"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
     )
     phone = forms.CharField(
-        label=_("Nomor WhatsApp/HP"), max_length=24,
+        label=_("Nomor WhatsApp/HP"),
+        max_length=24,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
         help_text=_("Nomor Indonesia, misalnya 0812xxxxxxxx. Satu nomor untuk satu akun."),
     )
     email = forms.EmailField(
-        label=_("E-mail (tidak wajib)"), required=False,
+        label=_("E-mail (tidak wajib)"),
+        required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     channel = forms.ChoiceField(
-        label=_("Kirim kode dan pemberitahuan lewat"), choices=User.Channel.choices,
-        initial=User.Channel.WHATSAPP, widget=forms.RadioSelect,
+        label=_("Kirim kode dan pemberitahuan lewat"),
+        choices=User.Channel.choices,
+        initial=User.Channel.WHATSAPP,
+        widget=forms.RadioSelect,
     )
-    field_order = ["nik", "kk_number", "full_name", "birth_date", "phone", "email", "channel",
-                   "password1", "password2"]
+    field_order = [
+        "nik",
+        "kk_number",
+        "full_name",
+        "birth_date",
+        "phone",
+        "email",
+        "channel",
+        "password1",
+        "password2",
+    ]
 
     def clean_nik(self) -> str:
         check = check_nik(self.cleaned_data["nik"])
@@ -144,9 +185,13 @@ class SignUpForm(NewPasswordMixin):
         if data.get("channel") == User.Channel.EMAIL and not data.get("email"):
             self.add_error("email", _("Isi alamat e-mail untuk menerima kode lewat e-mail."))
         # The similarity check compares the password with the NIK, name and e-mail.
-        self.check_passwords(User(username=data.get("nik", ""),
-                                  first_name=data.get("full_name", ""),
-                                  email=data.get("email", "")))
+        self.check_passwords(
+            User(
+                username=data.get("nik", ""),
+                first_name=data.get("full_name", ""),
+                email=data.get("email", ""),
+            )
+        )
         return data
 
 
@@ -176,8 +221,9 @@ class CodeForm(NoColonMixin, forms.Form):
 
 
 class ResetRequestForm(NoColonMixin, forms.Form):
-    username = forms.CharField(label=_("NIK (petugas: nama pengguna)"), max_length=150,
-                               widget=number_widget("username"))
+    username = forms.CharField(
+        label=_("NIK (petugas: nama pengguna)"), max_length=150, widget=number_widget("username")
+    )
 
     def clean_username(self) -> str:
         return normalise_username(self.cleaned_data["username"])
@@ -198,8 +244,9 @@ class ResetConfirmForm(NewPasswordMixin):
 
 
 class PreferencesForm(NoColonMixin, forms.Form):
-    channel = forms.ChoiceField(label=_("Saluran pemberitahuan"), choices=User.Channel.choices,
-                                widget=forms.RadioSelect)
+    channel = forms.ChoiceField(
+        label=_("Saluran pemberitahuan"), choices=User.Channel.choices, widget=forms.RadioSelect
+    )
     language = forms.ChoiceField(label=_("Bahasa pesan"), choices=settings.LANGUAGES)
 
 
@@ -215,9 +262,11 @@ class ActingStartForm(NoColonMixin, forms.Form):
 
 class TotpForm(NoColonMixin, forms.Form):
     token = forms.CharField(
-        label=_("Kode dari aplikasi autentikator"), max_length=7,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
-                                      "class": "code-input"}),
+        label=_("Kode dari aplikasi autentikator"),
+        max_length=7,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "code-input"}
+        ),
     )
 
     def clean_token(self) -> str:

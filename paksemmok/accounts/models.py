@@ -43,13 +43,21 @@ class User(AbstractUser):
 
     role = models.CharField(_("peran"), max_length=12, choices=Role.choices, default=Role.RESIDENT)
     resident = models.OneToOneField(
-        "population.Resident", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="account", verbose_name=_("penduduk"),
+        "population.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account",
+        verbose_name=_("penduduk"),
     )
     phone = PhoneNumberField(_("nomor WhatsApp/HP"), null=True, blank=True, unique=True)
     # Village helpers act for residents of one village.
     village = models.ForeignKey(
-        "population.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "population.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("desa/kelurahan"),
     )
     preferred_channel = models.CharField(
@@ -60,13 +68,16 @@ class User(AbstractUser):
     # `is_verified()` method on request.user, which would shadow (and, on save, corrupt) a
     # field of that name.
     contact_verified = models.BooleanField(
-        _("kontak terverifikasi"), default=False,
+        _("kontak terverifikasi"),
+        default=False,
         help_text=_("Penduduk membuktikan nomor/e-mailnya dengan kode sekali pakai."),
     )
     # Service codes an operator handles. A JSON list for now, so it works on SQLite; the
     # catalogue app will turn it into a relation (a data migration reads this list).
     services = models.JSONField(
-        _("layanan yang ditangani"), default=list, blank=True,
+        _("layanan yang ditangani"),
+        default=list,
+        blank=True,
         validators=[validate_service_codes],
         help_text=_('Daftar kode layanan, misalnya ["kk", "ektp"]. Khusus operator.'),
     )
@@ -81,7 +92,10 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         return self.role in {
-            self.Role.OPERATOR, self.Role.SUPERVISOR, self.Role.PEREKAMAN, self.Role.ADMIN,
+            self.Role.OPERATOR,
+            self.Role.SUPERVISOR,
+            self.Role.PEREKAMAN,
+            self.Role.ADMIN,
         }
 
     @property
@@ -105,7 +119,9 @@ class User(AbstractUser):
         # get_session_auth_hash() and its SECRET_KEY_FALLBACKS variant both call.
         key_salt = "paksemmok.accounts.User.get_session_auth_hash"
         return salted_hmac(
-            key_salt, f"{self.password}:{self.session_token}", secret=secret,
+            key_salt,
+            f"{self.password}:{self.session_token}",
+            secret=secret,
             algorithm="sha256",
         ).hexdigest()
 
@@ -131,7 +147,10 @@ class OneTimeCode(models.Model):
     channel = models.CharField(max_length=10, choices=User.Channel.choices)
     # The helper who asked (purpose act_for): the code only works in that helper's session.
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)

@@ -83,8 +83,9 @@ def match_resident(
     """The living resident with this NIK, on this KK, with this name and birth date."""
     resident = (
         Resident.objects.select_related("family", "village")
-        .filter(nik=clean_number(nik), family__kk_number=clean_number(kk_number),
-                birth_date=birth_date)
+        .filter(
+            nik=clean_number(nik), family__kk_number=clean_number(kk_number), birth_date=birth_date
+        )
         .first()
     )
     if resident is None or not resident.is_alive:
@@ -143,7 +144,10 @@ def register_resident(data: SignUp, *, ip_address: str | None = None) -> User:
             raise AlreadyRegistered(_("NIK ini sudah memiliki akun.")) from exc
         raise PhoneTaken(phone_taken_message()) from exc
     record(
-        "account.registered", actor=user, obj=user, ip_address=ip_address,
+        "account.registered",
+        actor=user,
+        obj=user,
+        ip_address=ip_address,
         details={"channel": data.channel, "replaced_unverified": existing is not None},
     )
     issue_code(user, Purpose.VERIFY, enforce_limits=existing is not None)
@@ -186,11 +190,13 @@ def _wait_message(seconds: int) -> str:
         minutes = -(-seconds // 60)
         return ngettext(
             "Kode baru bisa diminta lagi dalam %(n)d menit.",
-            "Kode baru bisa diminta lagi dalam %(n)d menit.", minutes,
+            "Kode baru bisa diminta lagi dalam %(n)d menit.",
+            minutes,
         ) % {"n": minutes}
     return ngettext(
         "Kode baru bisa diminta lagi dalam %(n)d detik.",
-        "Kode baru bisa diminta lagi dalam %(n)d detik.", seconds,
+        "Kode baru bisa diminta lagi dalam %(n)d detik.",
+        seconds,
     ) % {"n": seconds}
 
 
@@ -231,21 +237,34 @@ def issue_code(
     code = f"{secrets.randbelow(10**6):06d}"
     minutes = settings.ACCOUNTS_CODE_LIFETIME_MINUTES
     otc = OneTimeCode.objects.create(
-        user=user, purpose=purpose, channel=user.preferred_channel,
-        code_hash=OneTimeCode.hash_code(user.pk, purpose, code), requested_by=requested_by,
-        created_at=now, expires_at=now + dt.timedelta(minutes=minutes),
+        user=user,
+        purpose=purpose,
+        channel=user.preferred_channel,
+        code_hash=OneTimeCode.hash_code(user.pk, purpose, code),
+        requested_by=requested_by,
+        created_at=now,
+        expires_at=now + dt.timedelta(minutes=minutes),
     )
     context: dict[str, Any] = {"code": code, "minutes": minutes}
     if purpose == Purpose.ACT_FOR and requested_by is not None:
-        context.update(helper=requested_by.get_full_name() or requested_by.get_username(),
-                       village=requested_by.village.name if requested_by.village else "")
+        context.update(
+            helper=requested_by.get_full_name() or requested_by.get_username(),
+            village=requested_by.village.name if requested_by.village else "",
+        )
     # A sign-up code proves the number or address just typed, so it may only go there.
     addresses: dict[str, Any] = {}
     if purpose == Purpose.VERIFY:
-        addresses = {"to_phone": str(user.phone) if user.phone else None,
-                     "to_email": user.email or None}
-    notify(template=CODE_TEMPLATES[purpose], context=context, user=user,
-           channel=user.preferred_channel, **addresses)
+        addresses = {
+            "to_phone": str(user.phone) if user.phone else None,
+            "to_email": user.email or None,
+        }
+    notify(
+        template=CODE_TEMPLATES[purpose],
+        context=context,
+        user=user,
+        channel=user.preferred_channel,
+        **addresses,
+    )
     return otc
 
 
@@ -270,22 +289,28 @@ class CodeCheck:
 
     @property
     def can_resend(self) -> bool:
-        return self.result in {CodeResult.EXPIRED, CodeResult.TOO_MANY, CodeResult.MISSING,
-                               CodeResult.USED}
+        return self.result in {
+            CodeResult.EXPIRED,
+            CodeResult.TOO_MANY,
+            CodeResult.MISSING,
+            CodeResult.USED,
+        }
 
     @property
     def message(self) -> str:
         if self.result == CodeResult.WRONG:
             return ngettext(
                 "Kode salah. Sisa %(n)d kali percobaan.",
-                "Kode salah. Sisa %(n)d kali percobaan.", self.remaining,
+                "Kode salah. Sisa %(n)d kali percobaan.",
+                self.remaining,
             ) % {"n": self.remaining}
         return {
             CodeResult.OK: _("Kode benar."),
             CodeResult.EXPIRED: _("Kode sudah kedaluwarsa. Minta kode baru."),
             CodeResult.USED: _("Kode ini sudah dipakai. Minta kode baru bila perlu."),
-            CodeResult.TOO_MANY: _("Terlalu banyak kode salah. Kode ini tidak berlaku lagi; "
-                                   "minta kode baru."),
+            CodeResult.TOO_MANY: _(
+                "Terlalu banyak kode salah. Kode ini tidak berlaku lagi; minta kode baru."
+            ),
             CodeResult.MISSING: _("Tidak ada kode yang berlaku. Minta kode baru."),
         }[self.result]
 
@@ -308,7 +333,8 @@ def check_code(
     active = (
         codes.select_for_update()
         .filter(used_at__isnull=True, invalidated_at__isnull=True)
-        .order_by("-created_at").first()
+        .order_by("-created_at")
+        .first()
     )
     replay = codes.filter(code_hash=submitted_hash, used_at__isnull=False).exists()
     if active is None:
@@ -340,8 +366,13 @@ def verify_account(user: User, code: str, *, ip_address: str | None = None) -> C
     if check.ok:
         user.contact_verified = True
         user.save(update_fields=["contact_verified"])
-        record("account.verified", actor=user, obj=user, ip_address=ip_address,
-               details={"channel": check.code.channel if check.code else ""})
+        record(
+            "account.verified",
+            actor=user,
+            obj=user,
+            ip_address=ip_address,
+            details={"channel": check.code.channel if check.code else ""},
+        )
     return check
 
 
@@ -403,9 +434,7 @@ def reset_password(
 
 
 @transaction.atomic
-def sign_out_everywhere(
-    user: User, *, actor: Any = None, ip_address: str | None = None
-) -> None:
+def sign_out_everywhere(user: User, *, actor: Any = None, ip_address: str | None = None) -> None:
     """Ends every session of `user`, on every device, including the caller's.
 
     Rotating User.session_token changes the session auth hash, so Django drops each session
@@ -420,9 +449,7 @@ def sign_out_everywhere(
 
 
 @transaction.atomic
-def update_preferences(
-    user: User, *, channel: str, language: str, actor: Any = None
-) -> None:
+def update_preferences(user: User, *, channel: str, language: str, actor: Any = None) -> None:
     if channel == User.Channel.EMAIL and not user.email:
         raise AccountError(_("Isi alamat e-mail dulu untuk memilih e-mail."))
     if channel in {User.Channel.WHATSAPP, User.Channel.SMS} and not user.phone:
@@ -431,8 +458,12 @@ def update_preferences(
     user.preferred_channel = channel
     user.preferred_language = language
     user.save(update_fields=["preferred_channel", "preferred_language"])
-    record("account.preferences.changed", actor=actor or user, obj=user,
-           details={"before": before, "after": {"channel": channel, "language": language}})
+    record(
+        "account.preferences.changed",
+        actor=actor or user,
+        obj=user,
+        details={"before": before, "after": {"channel": channel, "language": language}},
+    )
 
 
 def activity_for(user: User) -> QuerySet[AuditEntry]:
@@ -441,8 +472,7 @@ def activity_for(user: User) -> QuerySet[AuditEntry]:
     if user.resident_id:
         about |= Q(object_type=Resident._meta.label_lower, object_id=str(user.resident_id))
         if user.resident.family_id:
-            about |= Q(object_type=Family._meta.label_lower,
-                       object_id=str(user.resident.family_id))
+            about |= Q(object_type=Family._meta.label_lower, object_id=str(user.resident.family_id))
     return AuditEntry.objects.filter(Q(actor=user) | Q(on_behalf_of=user) | about).select_related(
         "actor"
     )
@@ -570,27 +600,43 @@ def export_personal_data(user: User, *, ip_address: str | None = None) -> dict[s
                 "rw": family.rw,
                 "village": family.village.name,
                 "members": [
-                    {"nik": m.nik if m.pk == resident.pk else mask_number(m.nik),
-                     "full_name": m.full_name,
-                     "relationship": m.get_relationship_display(),
-                     "birth_date": m.birth_date.isoformat()}
+                    {
+                        "nik": m.nik if m.pk == resident.pk else mask_number(m.nik),
+                        "full_name": m.full_name,
+                        "relationship": m.get_relationship_display(),
+                        "birth_date": m.birth_date.isoformat(),
+                    }
                     for m in family_members(resident)
                 ],
             }
     data["one_time_codes"] = [
-        {"purpose": c.purpose, "channel": c.channel, "created_at": _iso(c.created_at),
-         "used_at": _iso(c.used_at)}
+        {
+            "purpose": c.purpose,
+            "channel": c.channel,
+            "created_at": _iso(c.created_at),
+            "used_at": _iso(c.used_at),
+        }
         for c in user.one_time_codes.all()
     ]
     data["notifications"] = [
-        {"template": m.template, "channel": m.channel, "status": m.status,
-         "created_at": _iso(m.created_at), "sent_at": _iso(m.sent_at)}
+        {
+            "template": m.template,
+            "channel": m.channel,
+            "status": m.status,
+            "created_at": _iso(m.created_at),
+            "sent_at": _iso(m.sent_at),
+        }
         for m in Message.objects.filter(user=user).order_by("created_at")
     ]
     data["activity"] = [
-        {"at": _iso(e.created_at), "action": e.action, "by": e.actor_label,
-         "on_behalf_of": e.on_behalf_of_id == user.pk, "object": e.object_label,
-         "purpose": e.purpose}
+        {
+            "at": _iso(e.created_at),
+            "action": e.action,
+            "by": e.actor_label,
+            "on_behalf_of": e.on_behalf_of_id == user.pk,
+            "object": e.object_label,
+            "purpose": e.purpose,
+        }
         for e in activity_for(user).order_by("created_at", "id")
     ]
     record("account.data.exported", actor=user, obj=user, ip_address=ip_address)
@@ -618,15 +664,22 @@ def request_acting_code(helper: User, nik: str, *, ip_address: str | None = None
             resident__nik=clean_number(nik),
             resident__village_id=helper.village_id,
             resident__life_status=Resident.LifeStatus.ALIVE,
-            role=User.Role.RESIDENT, is_active=True, contact_verified=True,
+            role=User.Role.RESIDENT,
+            is_active=True,
+            contact_verified=True,
         )
         .first()
     )
     if account is None:
         raise ActingRefused(acting_refused_message())
     issue_code(account, Purpose.ACT_FOR, requested_by=helper)
-    record("account.acting.requested", actor=helper, on_behalf_of=account, obj=account,
-           ip_address=ip_address)
+    record(
+        "account.acting.requested",
+        actor=helper,
+        on_behalf_of=account,
+        obj=account,
+        ip_address=ip_address,
+    )
     return account
 
 
@@ -636,7 +689,12 @@ def confirm_acting(
 ) -> CodeCheck:
     check = check_code(account, Purpose.ACT_FOR, code, requested_by=helper)
     if check.ok:
-        record("account.acting.started", actor=helper, on_behalf_of=account, obj=account,
-               ip_address=ip_address,
-               details={"minutes": settings.ACCOUNTS_ACTING_FOR_MINUTES})
+        record(
+            "account.acting.started",
+            actor=helper,
+            on_behalf_of=account,
+            obj=account,
+            ip_address=ip_address,
+            details={"minutes": settings.ACCOUNTS_ACTING_FOR_MINUTES},
+        )
     return check

@@ -97,9 +97,13 @@ def signup(request: HttpRequest) -> HttpResponse:
             try:
                 user = services.register_resident(
                     services.SignUp(
-                        nik=data["nik"], kk_number=data["kk_number"],
-                        full_name=data["full_name"], birth_date=data["birth_date"],
-                        phone=data["phone"], email=data["email"], channel=data["channel"],
+                        nik=data["nik"],
+                        kk_number=data["kk_number"],
+                        full_name=data["full_name"],
+                        birth_date=data["birth_date"],
+                        phone=data["phone"],
+                        email=data["email"],
+                        channel=data["channel"],
                         password=data["password1"],
                     ),
                     ip_address=client_ip(request),
@@ -115,8 +119,12 @@ def signup(request: HttpRequest) -> HttpResponse:
                 request.session[PENDING_KEY] = user.pk
                 messages.success(request, _("Kode verifikasi sudah dikirim."))
                 return redirect("accounts:verify")
-    return render(request, "accounts/signup.html",
-                  {"form": form, "already_registered": already_registered}, status=status)
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form, "already_registered": already_registered},
+        status=status,
+    )
 
 
 def _setting(name: str) -> int:
@@ -149,20 +157,28 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     check = None
     if request.method == "POST" and form.is_valid():
-        check = services.verify_account(user, form.cleaned_data["code"],
-                                        ip_address=client_ip(request))
+        check = services.verify_account(
+            user, form.cleaned_data["code"], ip_address=client_ip(request)
+        )
         if check.ok:
             request.session.pop(PENDING_KEY, None)
             messages.success(request, _("Akun Anda sudah aktif. Silakan masuk."))
             return redirect(f"{reverse('accounts:login')}?{urlencode({'username': user.username})}")
         form.add_error("code", check.message)
     latest = user.one_time_codes.filter(purpose=OneTimeCode.Purpose.VERIFY).first()
-    return render(request, "accounts/verify.html", {
-        "form": form, "check": check, "code": latest,
-        "destination": _masked_destination(user, latest.channel if latest else
-                                           user.preferred_channel),
-        "expired": bool(latest and latest.is_active and latest.is_expired()),
-    })
+    return render(
+        request,
+        "accounts/verify.html",
+        {
+            "form": form,
+            "check": check,
+            "code": latest,
+            "destination": _masked_destination(
+                user, latest.channel if latest else user.preferred_channel
+            ),
+            "expired": bool(latest and latest.is_active and latest.is_expired()),
+        },
+    )
 
 
 @require_POST
@@ -194,9 +210,12 @@ class SignInView(auth_views.LoginView):
         if user.needs_contact_verification:
             # The password was right, so this is the owner: let them finish verifying.
             self.request.session[PENDING_KEY] = user.pk
-            messages.warning(self.request, _(
-                "Akun Anda belum diverifikasi. Masukkan kode yang dikirim, atau minta kode baru."
-            ))
+            messages.warning(
+                self.request,
+                _(
+                    "Akun Anda belum diverifikasi. Masukkan kode yang dikirim, atau minta kode baru."  # noqa: E501
+                ),
+            )
             return redirect("accounts:verify")
         auth_login(self.request, user)
         record("account.signed_in", actor=user, obj=user, ip_address=client_ip(self.request))
@@ -209,8 +228,12 @@ class SignInView(auth_views.LoginView):
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        record("account.signed_out", actor=request.user, obj=request.user,
-               ip_address=client_ip(request))
+        record(
+            "account.signed_out",
+            actor=request.user,
+            obj=request.user,
+            ip_address=client_ip(request),
+        )
     auth_logout(request)
     return redirect("web:home")
 
@@ -241,14 +264,18 @@ def reset_request(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _throttled_message(wait))
             status = 429
         else:
-            services.request_password_reset(form.cleaned_data["username"],
-                                            ip_address=client_ip(request))
+            services.request_password_reset(
+                form.cleaned_data["username"], ip_address=client_ip(request)
+            )
             request.session[RESET_KEY] = form.cleaned_data["username"]
             # The same words whether or not the account exists.
-            messages.info(request, _(
-                "Jika NIK tersebut terdaftar, kode sudah dikirim ke nomor atau e-mail akun. "
-                "Kode hanya bisa diminta sekali per menit."
-            ))
+            messages.info(
+                request,
+                _(
+                    "Jika NIK tersebut terdaftar, kode sudah dikirim ke nomor atau e-mail akun. "
+                    "Kode hanya bisa diminta sekali per menit."
+                ),
+            )
             return redirect("accounts:reset_confirm")
     return render(request, "accounts/reset_request.html", {"form": form}, status=status)
 
@@ -263,17 +290,26 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
     form = ResetConfirmForm(request.POST or None, username=username)
     check = None
     if request.method == "POST" and form.is_valid():
-        check = services.reset_password(username, form.cleaned_data["code"],
-                                        form.cleaned_data["password1"],
-                                        ip_address=client_ip(request))
+        check = services.reset_password(
+            username,
+            form.cleaned_data["code"],
+            form.cleaned_data["password1"],
+            ip_address=client_ip(request),
+        )
         if check.ok:
             request.session.pop(RESET_KEY, None)
             messages.success(request, _("Kata sandi sudah diganti. Silakan masuk."))
             return redirect(f"{reverse('accounts:login')}?{urlencode({'username': username})}")
         form.add_error("code", check.message)
-    return render(request, "accounts/reset_confirm.html",
-                  {"form": form, "check": check, "username_masked": mask_number(username)
-                   if username.isdigit() else username})
+    return render(
+        request,
+        "accounts/reset_confirm.html",
+        {
+            "form": form,
+            "check": check,
+            "username_masked": mask_number(username) if username.isdigit() else username,
+        },
+    )
 
 
 # --- Profile ---------------------------------------------------------------------------------
@@ -287,10 +323,16 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.acting_for is not None:
         acting.audit_act(request, "account.profile.viewed", obj=subject)
     members = services.family_members(resident) if resident else []
-    return render(request, "accounts/profile.html", {
-        "subject": subject, "resident": resident, "members": members,
-        "is_acting": request.acting_for is not None,
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "subject": subject,
+            "resident": resident,
+            "members": members,
+            "is_acting": request.acting_for is not None,
+        },
+    )
 
 
 def _refuse_while_acting(request: HttpRequest) -> None:
@@ -306,13 +348,18 @@ def _refuse_while_acting(request: HttpRequest) -> None:
 def preferences(request: HttpRequest) -> HttpResponse:
     _refuse_while_acting(request)
     user = request.user
-    form = PreferencesForm(request.POST or None, initial={
-        "channel": user.preferred_channel, "language": user.preferred_language,
-    })
+    form = PreferencesForm(
+        request.POST or None,
+        initial={
+            "channel": user.preferred_channel,
+            "language": user.preferred_language,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_preferences(user, channel=form.cleaned_data["channel"],
-                                        language=form.cleaned_data["language"])
+            services.update_preferences(
+                user, channel=form.cleaned_data["channel"], language=form.cleaned_data["language"]
+            )
         except services.AccountError as exc:
             form.add_error("channel", str(exc))
         else:
@@ -325,8 +372,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @role_required(*RESIDENT_PAGES)
 def activity(request: HttpRequest) -> HttpResponse:
     _refuse_while_acting(request)
-    entries = [services.describe_entry(e, request.user)
-               for e in services.activity_for(request.user)[:200]]
+    entries = [
+        services.describe_entry(e, request.user) for e in services.activity_for(request.user)[:200]
+    ]
     return render(request, "accounts/activity.html", {"entries": entries})
 
 
@@ -358,8 +406,9 @@ def helper(request: HttpRequest) -> HttpResponse:
     form = ActingStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.request_acting_code(request.user, form.cleaned_data["nik"],
-                                                   ip_address=client_ip(request))
+            account = services.request_acting_code(
+                request.user, form.cleaned_data["nik"], ip_address=client_ip(request)
+            )
         except services.CodeRateLimited as exc:
             form.add_error(None, str(exc))
         except services.AccountError as exc:
@@ -374,25 +423,37 @@ def helper(request: HttpRequest) -> HttpResponse:
 @role_required(User.Role.HELPER)
 @require_http_methods(["GET", "POST"])
 def helper_code(request: HttpRequest) -> HttpResponse:
-    account = User.objects.filter(pk=request.session.get(ACTING_PENDING_KEY),
-                                  role=User.Role.RESIDENT).select_related("resident").first()
+    account = (
+        User.objects.filter(pk=request.session.get(ACTING_PENDING_KEY), role=User.Role.RESIDENT)
+        .select_related("resident")
+        .first()
+    )
     if account is None:
         return redirect("accounts:helper")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        check = services.confirm_acting(request.user, account, form.cleaned_data["code"],
-                                        ip_address=client_ip(request))
+        check = services.confirm_acting(
+            request.user, account, form.cleaned_data["code"], ip_address=client_ip(request)
+        )
         if check.ok:
             request.session.pop(ACTING_PENDING_KEY, None)
             acting.begin(request, account)
-            messages.success(request, _("Anda sekarang bertindak atas nama %(name)s.")
-                             % {"name": account.get_full_name()})
+            messages.success(
+                request,
+                _("Anda sekarang bertindak atas nama %(name)s.")
+                % {"name": account.get_full_name()},
+            )
             return redirect("accounts:profile")
         form.add_error("code", check.message)
-    return render(request, "accounts/helper_code.html", {
-        "form": form, "account": account,
-        "destination": _masked_destination(account, account.preferred_channel),
-    })
+    return render(
+        request,
+        "accounts/helper_code.html",
+        {
+            "form": form,
+            "account": account,
+            "destination": _masked_destination(account, account.preferred_channel),
+        },
+    )
 
 
 @require_POST
@@ -400,10 +461,17 @@ def helper_code(request: HttpRequest) -> HttpResponse:
 def helper_stop(request: HttpRequest) -> HttpResponse:
     account = acting.end(request)
     if account is not None:
-        record("account.acting.stopped", actor=request.user, on_behalf_of=account, obj=account,
-               ip_address=client_ip(request))
-        messages.success(request, _("Anda berhenti bertindak atas nama %(name)s.")
-                         % {"name": account.get_full_name()})
+        record(
+            "account.acting.stopped",
+            actor=request.user,
+            on_behalf_of=account,
+            obj=account,
+            ip_address=client_ip(request),
+        )
+        messages.success(
+            request,
+            _("Anda berhenti bertindak atas nama %(name)s.") % {"name": account.get_full_name()},
+        )
     return redirect("accounts:helper")
 
 
@@ -432,9 +500,15 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             record("account.totp.verified", actor=user, obj=user, ip_address=client_ip(request))
             return redirect(target)
-        form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Tunggu kode berikutnya "
-                                  "di aplikasi dan coba lagi.") if allowed else
-                       _("Terlalu banyak kode salah. Tunggu sebentar sebelum mencoba lagi."))
+        form.add_error(
+            "token",
+            _(
+                "Kode salah atau sudah kedaluwarsa. Tunggu kode berikutnya "
+                "di aplikasi dan coba lagi."
+            )
+            if allowed
+            else _("Terlalu banyak kode salah. Tunggu sebentar sebelum mencoba lagi."),
+        )
     return render(request, "accounts/totp_verify.html", {"form": form, "next": target})
 
 
@@ -455,8 +529,9 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:totp_verify')}?{urlencode({'next': target})}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("Aplikasi autentikator"),
-                                           confirmed=False)
+        device = TOTPDevice.objects.create(
+            user=user, name=_("Aplikasi autentikator"), confirmed=False
+        )
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -469,8 +544,13 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         form.add_error("token", _("Kode salah. Pastikan jam di ponsel tepat, lalu coba lagi."))
     secret = base64.b32encode(device.bin_key).decode()
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, omitsize=False)
-    return render(request, "accounts/totp_setup.html", {
-        "form": form, "next": target, "qr_svg": qr_svg,
-        "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
-    })
-
+    return render(
+        request,
+        "accounts/totp_setup.html",
+        {
+            "form": form,
+            "next": target,
+            "qr_svg": qr_svg,
+            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        },
+    )

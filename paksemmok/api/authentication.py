@@ -26,8 +26,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raw = parts[1].decode()
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed(_("Token tidak valid.")) from exc
-        token = (ApiToken.objects.select_related("user")
-                 .filter(key_digest=digest(raw)).first())
+        token = ApiToken.objects.select_related("user").filter(key_digest=digest(raw)).first()
         if token is None or not token.still_valid():
             raise exceptions.AuthenticationFailed(_("Token tidak valid atau sudah dicabut."))
         now = timezone.now()
@@ -44,5 +43,9 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "apiKey", "in": "header", "name": "Authorization",
-                "description": "`Token <kunci>` dari POST /api/v1/auth/token/"}
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <kunci>` dari POST /api/v1/auth/token/",
+        }

@@ -19,8 +19,12 @@ class ApiToken(models.Model):
     tied to the account's `session_token`: "keluar dari semua perangkat" (which rotates it)
     or a new password ends every token as well as every session."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens", verbose_name=_("pengguna"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("pengguna"),
+    )
     key_digest = models.CharField(max_length=64, unique=True)
     session_token = models.CharField(max_length=32)
     password_hash_digest = models.CharField(max_length=64)
@@ -37,12 +41,18 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: object) -> tuple[ApiToken, str]:
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, key_digest=digest(raw),
-                                   session_token=user.session_token,
-                                   password_hash_digest=digest(user.password))
+        token = cls.objects.create(
+            user=user,
+            key_digest=digest(raw),
+            session_token=user.session_token,
+            password_hash_digest=digest(user.password),
+        )
         return token, raw
 
     def still_valid(self) -> bool:
         user = self.user
-        return (user.is_active and user.session_token == self.session_token
-                and digest(user.password) == self.password_hash_digest)
+        return (
+            user.is_active
+            and user.session_token == self.session_token
+            and digest(user.password) == self.password_hash_digest
+        )

@@ -16,9 +16,14 @@ class IsResident(BasePermission):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.is_active
-                    and user.role == User.Role.RESIDENT and user.resident_id
-                    and not user.needs_contact_verification)
+        return bool(
+            user
+            and user.is_authenticated
+            and user.is_active
+            and user.role == User.Role.RESIDENT
+            and user.resident_id
+            and not user.needs_contact_verification
+        )
 
 
 class IsBackofficeStaff(BasePermission):
@@ -45,9 +50,15 @@ class IsBackofficeStaff(BasePermission):
         if not has_role(user, *DECIDING_ROLES):
             return False
         if request.auth is not None:
-            raise ApiError("session_required", _(
-                "Petugas memakai API ini dari sesi masuk di situs, bukan dengan token."), 403)
+            raise ApiError(
+                "session_required",
+                _("Petugas memakai API ini dari sesi masuk di situs, bukan dengan token."),
+                403,
+            )
         if needs_totp(user):
-            raise ApiError("totp_required", _(
-                "Verifikasi kode autentikator (TOTP) di situs terlebih dahulu."), 403)
+            raise ApiError(
+                "totp_required",
+                _("Verifikasi kode autentikator (TOTP) di situs terlebih dahulu."),
+                403,
+            )
         return True

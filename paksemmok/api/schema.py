@@ -28,8 +28,9 @@ ERRORS = {
 }
 
 
-def add_error_responses(result: dict[str, Any], generator: Any, request: Any,
-                        public: bool) -> dict[str, Any]:
+def add_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
@@ -37,8 +38,11 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any,
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
             for status, description in ERRORS.items():
-                responses.setdefault(status, {
-                    "description": description,
-                    "content": {"application/json": {"schema": ref}},
-                })
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": ref}},
+                    },
+                )
     return result

@@ -25,10 +25,12 @@ class ErrorSerializer(serializers.Serializer):
 
 # --- auth ------------------------------------------------------------------------------------
 
+
 class TokenRequestSerializer(serializers.Serializer):
     nik = serializers.CharField(max_length=40)
-    password = serializers.CharField(max_length=128, trim_whitespace=False,
-                                     style={"input_type": "password"})
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):
@@ -38,14 +40,25 @@ class TokenResponseSerializer(serializers.Serializer):
 
 # --- catalogue -------------------------------------------------------------------------------
 
+
 class RequirementSerializer(serializers.ModelSerializer):
     basis_label = serializers.CharField(source="get_basis_display")
     kinds_label = serializers.CharField()
 
     class Meta:
         model = Requirement
-        fields = ["code", "name", "help_text", "basis", "basis_label", "mandatory", "condition",
-                  "file_kinds", "kinds_label", "max_size_kb"]
+        fields = [
+            "code",
+            "name",
+            "help_text",
+            "basis",
+            "basis_label",
+            "mandatory",
+            "condition",
+            "file_kinds",
+            "kinds_label",
+            "max_size_kb",
+        ]
 
 
 class VariantSerializer(serializers.ModelSerializer):
@@ -55,8 +68,19 @@ class VariantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Variant
-        fields = ["code", "name", "service", "help_text", "subject", "output", "output_label",
-                  "deadline_hours", "form_fields", "eligibility", "requirements"]
+        fields = [
+            "code",
+            "name",
+            "service",
+            "help_text",
+            "subject",
+            "output",
+            "output_label",
+            "deadline_hours",
+            "form_fields",
+            "eligibility",
+            "requirements",
+        ]
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -74,6 +98,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 
 # --- profile and family ----------------------------------------------------------------------
 
+
 class MemberSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Dipakai sebagai `subject` saat membuat permohonan.")
     nik = serializers.CharField(help_text="Tersamar kecuali NIK sendiri.")
@@ -87,10 +112,16 @@ class MemberSerializer(serializers.Serializer):
 
 def member_data(member: Resident, own: Resident) -> dict[str, Any]:
     is_self = member.pk == own.pk
-    return {"id": member.pk, "nik": member.nik if is_self else member.masked_nik,
-            "full_name": member.full_name, "relationship": member.relationship,
-            "relationship_label": member.get_relationship_display(), "sex": member.sex,
-            "birth_date": member.birth_date, "is_self": is_self}
+    return {
+        "id": member.pk,
+        "nik": member.nik if is_self else member.masked_nik,
+        "full_name": member.full_name,
+        "relationship": member.relationship,
+        "relationship_label": member.get_relationship_display(),
+        "sex": member.sex,
+        "birth_date": member.birth_date,
+        "is_self": is_self,
+    }
 
 
 class ProfileSerializer(serializers.Serializer):
@@ -115,15 +146,20 @@ class ProfileSerializer(serializers.Serializer):
 def profile_data(user: Any) -> dict[str, Any]:
     r = user.resident
     return {
-        "username": user.username, "nik": r.nik if r else None,
+        "username": user.username,
+        "nik": r.nik if r else None,
         "full_name": r.full_name if r else user.get_full_name(),
-        "sex": r.sex if r else None, "birth_place": r.birth_place if r else None,
-        "birth_date": r.birth_date if r else None, "address": r.address if r else None,
-        "rt": r.rt if r else None, "rw": r.rw if r else None,
+        "sex": r.sex if r else None,
+        "birth_place": r.birth_place if r else None,
+        "birth_date": r.birth_date if r else None,
+        "address": r.address if r else None,
+        "rt": r.rt if r else None,
+        "rw": r.rw if r else None,
         "village": r.village.name if r else None,
         "kk_number": r.family.kk_number if r and r.family_id else None,
         "ektp_recording": r.ektp_recording if r else None,
-        "email": user.email or "", "phone": str(user.phone or ""),
+        "email": user.email or "",
+        "phone": str(user.phone or ""),
         "preferred_channel": user.preferred_channel,
         "preferred_language": user.preferred_language,
     }
@@ -136,6 +172,7 @@ class FamilySerializer(serializers.Serializer):
 
 # --- applications ----------------------------------------------------------------------------
 
+
 class DocumentSerializer(serializers.ModelSerializer):
     requirement = serializers.CharField(source="requirement.code")
     id = serializers.IntegerField()
@@ -143,16 +180,28 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApplicationDocument
-        fields = ["id", "requirement", "content_type", "size", "original_name", "width",
-                  "height", "pages", "round", "uploaded_at", "replaced"]
+        fields = [
+            "id",
+            "requirement",
+            "content_type",
+            "size",
+            "original_name",
+            "width",
+            "height",
+            "pages",
+            "round",
+            "uploaded_at",
+            "replaced",
+        ]
 
     def get_replaced(self, doc: ApplicationDocument) -> bool:
         return doc.replaced_at is not None
 
 
 class DeficiencySerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="`doc:<persyaratan>`, `field:<isian>` atau "
-                                           "`application`.")
+    code = serializers.CharField(
+        help_text="`doc:<persyaratan>`, `field:<isian>` atau `application`."
+    )
     item = serializers.CharField()
     reason = serializers.CharField()
     note = serializers.CharField(allow_blank=True)
@@ -176,14 +225,30 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["reference", "variant", "service", "status", "status_label", "subject_name",
-                  "round", "created_at", "submitted_at", "returned_at", "deadline_at",
-                  "decided_at", "time_left_seconds", "actions"]
+        fields = [
+            "reference",
+            "variant",
+            "service",
+            "status",
+            "status_label",
+            "subject_name",
+            "round",
+            "created_at",
+            "submitted_at",
+            "returned_at",
+            "deadline_at",
+            "decided_at",
+            "time_left_seconds",
+            "actions",
+        ]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, app: Application) -> list[str]:
-        return [a for a in (Action.EDIT, Action.SUBMIT, Action.RESUBMIT, Action.CANCEL)
-                if allowed(app.status, a)]
+        return [
+            a
+            for a in (Action.EDIT, Action.SUBMIT, Action.RESUBMIT, Action.CANCEL)
+            if allowed(app.status, a)
+        ]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_time_left_seconds(self, app: Application) -> int | None:
@@ -222,8 +287,11 @@ class StatusSerializer(serializers.Serializer):
 class CreateApplicationSerializer(serializers.Serializer):
     variant = serializers.SlugField(max_length=40)
     subject = serializers.IntegerField(
-        allow_null=True, required=False, min_value=1,
-        help_text="`id` anggota keluarga dari /me/family/; kosong untuk akta kelahiran.")
+        allow_null=True,
+        required=False,
+        min_value=1,
+        help_text="`id` anggota keluarga dari /me/family/; kosong untuk akta kelahiran.",
+    )
 
 
 class SaveDraftSerializer(serializers.Serializer):
@@ -241,13 +309,21 @@ class CancelSerializer(serializers.Serializer):
 
 # --- appointments ----------------------------------------------------------------------------
 
+
 class PlaceSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
 
     class Meta:
         model = Place
-        fields = ["id", "kind", "kind_label", "name", "address", "minutes_per_recording",
-                  "stations"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "name",
+            "address",
+            "minutes_per_recording",
+            "stations",
+        ]
 
 
 class SlotSerializer(serializers.Serializer):
@@ -279,8 +355,15 @@ class BookingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Booking
-        fields = ["code", "place", "start", "status", "status_label", "needs_reschedule",
-                  "created_at"]
+        fields = [
+            "code",
+            "place",
+            "start",
+            "status",
+            "status_label",
+            "needs_reschedule",
+            "created_at",
+        ]
 
 
 class BookSerializer(serializers.Serializer):
@@ -293,6 +376,7 @@ class BookingCancelSerializer(serializers.Serializer):
 
 
 # --- public verification of issued documents ---------------------------------------------
+
 
 class VerificationSerializer(serializers.Serializer):
     """What the public /verifikasi/<code> page shows, no more: names and numbers masked."""
@@ -325,32 +409,48 @@ class IssuedDocumentSerializer(serializers.Serializer):
 
 
 def issued_data(doc: Any) -> dict[str, Any]:
-    return {"code": doc.code, "kind": doc.kind, "kind_label": doc.get_kind_display(),
-            "number": doc.number, "status": doc.status, "issued_at": doc.issued_at,
-            "application": doc.application.reference if doc.application_id else None,
-            "has_pdf": bool(doc.pdf)}
+    return {
+        "code": doc.code,
+        "kind": doc.kind,
+        "kind_label": doc.get_kind_display(),
+        "number": doc.number,
+        "status": doc.status,
+        "issued_at": doc.issued_at,
+        "application": doc.application.reference if doc.application_id else None,
+        "has_pdf": bool(doc.pdf),
+    }
 
 
 # --- staff (back office) ---------------------------------------------------------------------
 
 QUEUE_STATUS_FILTERS = [
-    ("submitted", "Dikirim"), ("in_review", "Diperiksa petugas"),
-    ("free", "Belum diambil"), ("overdue", "Lewat batas"),
+    ("submitted", "Dikirim"),
+    ("in_review", "Diperiksa petugas"),
+    ("free", "Belum diambil"),
+    ("overdue", "Lewat batas"),
 ]
 
 
 class StaffQueueQuerySerializer(serializers.Serializer):
     """The queue page's filters, with the same meaning."""
 
-    service = serializers.SlugField(max_length=40, required=False, allow_blank=True,
-                                    help_text="Kode layanan, mis. `ektp`.")
-    variant = serializers.SlugField(max_length=40, required=False, allow_blank=True,
-                                    help_text="Kode jenis permohonan, mis. `ektp-cetak`.")
-    kecamatan = serializers.RegexField(r"^[0-9.]{0,20}$", max_length=20, required=False,
-                                       allow_blank=True,
-                                       help_text="Kode kecamatan Kemendagri, mis. `33.19.02`.")
-    status = serializers.ChoiceField(choices=QUEUE_STATUS_FILTERS, required=False,
-                                     allow_blank=True)
+    service = serializers.SlugField(
+        max_length=40, required=False, allow_blank=True, help_text="Kode layanan, mis. `ektp`."
+    )
+    variant = serializers.SlugField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="Kode jenis permohonan, mis. `ektp-cetak`.",
+    )
+    kecamatan = serializers.RegexField(
+        r"^[0-9.]{0,20}$",
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Kode kecamatan Kemendagri, mis. `33.19.02`.",
+    )
+    status = serializers.ChoiceField(choices=QUEUE_STATUS_FILTERS, required=False, allow_blank=True)
 
 
 class StaffQueueItemSerializer(serializers.Serializer):
@@ -367,7 +467,8 @@ class StaffQueueItemSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField(allow_null=True)
     deadline_at = serializers.DateTimeField(allow_null=True)
     seconds_left = serializers.IntegerField(
-        allow_null=True, help_text="Detik sampai batas waktu; negatif bila sudah lewat.")
+        allow_null=True, help_text="Detik sampai batas waktu; negatif bila sudah lewat."
+    )
     overdue = serializers.BooleanField()
     near_deadline = serializers.BooleanField()
     claimed_by = serializers.CharField(allow_null=True, help_text="Nama petugas pemeriksa.")
@@ -382,15 +483,19 @@ def queue_item(app: Application, user: Any, now: Any) -> dict[str, Any]:
     officer = claim.officer if claim is not None else None
     village = app.family.village if app.family_id else None
     return {
-        "reference": app.reference, "service": app.service.code,
-        "service_name": app.service.name, "variant": app.variant.code,
-        "variant_name": app.variant.name, "status": app.status,
+        "reference": app.reference,
+        "service": app.service.code,
+        "service_name": app.service.name,
+        "variant": app.variant.code,
+        "variant_name": app.variant.name,
+        "status": app.status,
         "status_label": app.get_status_display(),
         "kecamatan": village.parent.name if village and village.parent_id else None,
-        "submitted_at": app.submitted_at, "deadline_at": app.deadline_at,
-        "seconds_left": int((app.deadline_at - now).total_seconds())
-        if app.deadline_at else None,
-        "overdue": left["overdue"], "near_deadline": left["near"],
+        "submitted_at": app.submitted_at,
+        "deadline_at": app.deadline_at,
+        "seconds_left": int((app.deadline_at - now).total_seconds()) if app.deadline_at else None,
+        "overdue": left["overdue"],
+        "near_deadline": left["near"],
         "claimed_by": (officer.get_full_name() or officer.username) if officer else None,
         "claimed_by_me": officer is not None and officer.pk == user.pk,
     }
@@ -407,7 +512,8 @@ def _has_claim(app: Application) -> bool:
 
 class TakeNextSerializer(serializers.Serializer):
     application = StaffQueueItemSerializer(
-        allow_null=True, help_text="Kosong bila tidak ada permohonan yang menunggu.")
+        allow_null=True, help_text="Kosong bila tidak ada permohonan yang menunggu."
+    )
 
 
 class ReleaseSerializer(serializers.Serializer):
@@ -462,9 +568,15 @@ class StaffIssuedSerializer(serializers.Serializer):
 
 
 def staff_issued_data(doc: Any) -> dict[str, Any]:
-    return {"code": doc.code, "kind": doc.kind, "kind_label": doc.get_kind_display(),
-            "number": doc.number, "status": doc.status, "card_status": doc.card_status or "",
-            "has_pdf": bool(doc.pdf)}
+    return {
+        "code": doc.code,
+        "kind": doc.kind,
+        "kind_label": doc.get_kind_display(),
+        "number": doc.number,
+        "status": doc.status,
+        "card_status": doc.card_status or "",
+        "has_pdf": bool(doc.pdf),
+    }
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -473,8 +585,9 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class DeficiencyItemSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="`doc:<persyaratan>`, `field:<isian>` atau "
-                                           "`application`.")
+    code = serializers.CharField(
+        help_text="`doc:<persyaratan>`, `field:<isian>` atau `application`."
+    )
     label = serializers.CharField()
 
 
@@ -512,26 +625,34 @@ class StaffApplicationSerializer(StaffQueueItemSerializer):
     events = StaffEventSerializer(many=True)
     issued_documents = StaffIssuedSerializer(many=True)
     deficiencies = DeficiencySerializer(
-        many=True, help_text="Kekurangan dari pengembalian/penolakan terakhir.")
+        many=True, help_text="Kekurangan dari pengembalian/penolakan terakhir."
+    )
     deficiency_items = DeficiencyItemSerializer(
-        many=True, help_text="Bagian yang dapat disebut pada `deficiencies[].item`.")
+        many=True, help_text="Bagian yang dapat disebut pada `deficiencies[].item`."
+    )
     reasons = ReasonSerializer(many=True, help_text="Katalog alasan kekurangan.")
     may_decide = serializers.BooleanField(help_text="Anda memegang permohonan ini.")
 
 
 class DecisionDeficiencySerializer(serializers.Serializer):
-    item = serializers.CharField(max_length=80, help_text="`doc:<persyaratan>`, "
-                                 "`field:<isian>` atau `application`.")
+    item = serializers.CharField(
+        max_length=80, help_text="`doc:<persyaratan>`, `field:<isian>` atau `application`."
+    )
     reason = serializers.CharField(max_length=40, help_text="Kode alasan dari katalog.")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class DecideSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[("approve", "approve"), ("return", "return"),
-                                                ("reject", "reject")])
+    decision = serializers.ChoiceField(
+        choices=[("approve", "approve"), ("return", "return"), ("reject", "reject")]
+    )
     deficiencies = DecisionDeficiencySerializer(
-        many=True, required=False, default=list, max_length=100,
-        help_text="Wajib untuk `return` dan `reject`; kosong untuk `approve`.")
+        many=True,
+        required=False,
+        default=list,
+        max_length=100,
+        help_text="Wajib untuk `return` dan `reject`; kosong untuk `approve`.",
+    )
 
 
 class DecisionResultSerializer(serializers.Serializer):

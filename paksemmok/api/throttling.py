@@ -20,8 +20,7 @@ class _Throttle(SimpleRateThrottle):
         self.num_requests, self.duration = self.parse_rate(self.rate)
 
     def get_ident(self, request: Any) -> str:
-        return client_ip(request._request if hasattr(request, "_request") else request) \
-            or "unknown"
+        return client_ip(request._request if hasattr(request, "_request") else request) or "unknown"
 
 
 class PerUserThrottle(_Throttle):

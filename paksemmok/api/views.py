@@ -47,37 +47,56 @@ def invalid(field: str, message: str) -> ApiError:
 
 # --- root and catalogue ----------------------------------------------------------------------
 
+
 class RootView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=["meta"], auth=[], responses={200: OpenApiTypes.OBJECT},
-                   summary="Daftar alamat API")
+    @extend_schema(
+        tags=["meta"], auth=[], responses={200: OpenApiTypes.OBJECT}, summary="Daftar alamat API"
+    )
     def get(self, request: Request) -> Response:
         def url(name: str) -> str:
             return reverse(f"api:{name}", request=request)
 
-        return Response({
-            "schema": url("schema"), "docs": url("docs"), "token": url("token"),
-            "services": url("services"), "me": url("me"), "family": url("family"),
-            "applications": url("applications"), "places": url("places"),
-            "availability": url("availability"), "appointments": url("appointments"),
-            "documents": url("documents"), "staff_queue": url("staff-queue"),
-            "verify": reverse("api:verify", args=["KODE"], request=request),
-        })
+        return Response(
+            {
+                "schema": url("schema"),
+                "docs": url("docs"),
+                "token": url("token"),
+                "services": url("services"),
+                "me": url("me"),
+                "family": url("family"),
+                "applications": url("applications"),
+                "places": url("places"),
+                "availability": url("availability"),
+                "appointments": url("appointments"),
+                "documents": url("documents"),
+                "staff_queue": url("staff-queue"),
+                "verify": reverse("api:verify", args=["KODE"], request=request),
+            }
+        )
 
 
 def _services() -> Any:
-    variants = Variant.objects.filter(is_active=True).select_related("service") \
+    variants = (
+        Variant.objects.filter(is_active=True)
+        .select_related("service")
         .prefetch_related("requirements")
+    )
     return Service.objects.filter(is_active=True).prefetch_related(
-        Prefetch("variants", queryset=variants))
+        Prefetch("variants", queryset=variants)
+    )
 
 
 class ServiceListView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=["katalog"], auth=[], responses={200: s.ServiceSerializer(many=True)},
-                   summary="Layanan, jenis permohonan dan persyaratannya")
+    @extend_schema(
+        tags=["katalog"],
+        auth=[],
+        responses={200: s.ServiceSerializer(many=True)},
+        summary="Layanan, jenis permohonan dan persyaratannya",
+    )
     def get(self, request: Request) -> Response:
         return Response(s.ServiceSerializer(_services(), many=True).data)
 
@@ -97,33 +116,43 @@ class VariantDetailView(APIView):
     def get(self, request: Request, code: str) -> Response:
         variant = get_object_or_404(
             Variant.objects.filter(is_active=True, service__is_active=True)
-            .select_related("service").prefetch_related("requirements"), code=code)
+            .select_related("service")
+            .prefetch_related("requirements"),
+            code=code,
+        )
         return Response(s.VariantSerializer(variant).data)
 
 
 # --- profile and family ----------------------------------------------------------------------
+
 
 class ResidentView(APIView):
     permission_classes = [IsResident]
 
 
 class MeView(ResidentView):
-    @extend_schema(tags=["profil"], responses={200: s.ProfileSerializer},
-                   summary="Profil sendiri")
+    @extend_schema(tags=["profil"], responses={200: s.ProfileSerializer}, summary="Profil sendiri")
     def get(self, request: Request) -> Response:
         return Response(s.ProfileSerializer(s.profile_data(request.user)).data)
 
 
 class FamilyView(ResidentView):
-    @extend_schema(tags=["profil"], responses={200: s.FamilySerializer},
-                   summary="Anggota KK (NIK anggota lain tersamar)")
+    @extend_schema(
+        tags=["profil"],
+        responses={200: s.FamilySerializer},
+        summary="Anggota KK (NIK anggota lain tersamar)",
+    )
     def get(self, request: Request) -> Response:
         own = request.user.resident
         members = family_members(own)
-        return Response(s.FamilySerializer({
-            "kk_number": own.family.kk_number if own.family_id else None,
-            "members": [s.member_data(m, own) for m in members],
-        }).data)
+        return Response(
+            s.FamilySerializer(
+                {
+                    "kk_number": own.family.kk_number if own.family_id else None,
+                    "members": [s.member_data(m, own) for m in members],
+                }
+            ).data
+        )
 
 
 # --- applications ----------------------------------------------------------------------------
@@ -137,8 +166,11 @@ def own_application(request: Request, reference: str) -> Application:
     confirm that a guessed reference exists)."""
     if not REFERENCE_RE.fullmatch(reference):
         raise ApiError("not_found", _("Permohonan tidak ditemukan."), 404)
-    app = (Application.objects.select_related("variant", "service", "subject", "family")
-           .filter(reference=reference).first())
+    app = (
+        Application.objects.select_related("variant", "service", "subject", "family")
+        .filter(reference=reference)
+        .first()
+    )
     if app is None or not resident_may_view(request.user, request.user, app):
         raise ApiError("not_found", _("Permohonan tidak ditemukan."), 404)
     return app
@@ -149,22 +181,33 @@ def detail(app: Application, code: int = 200) -> Response:
 
 
 class ApplicationListView(ResidentView):
-    @extend_schema(tags=["permohonan"], responses={200: s.ApplicationSerializer(many=True)},
-                   summary="Permohonan sendiri")
+    @extend_schema(
+        tags=["permohonan"],
+        responses={200: s.ApplicationSerializer(many=True)},
+        summary="Permohonan sendiri",
+    )
     def get(self, request: Request) -> Response:
-        apps = (Application.objects.filter(applicant=request.user)
-                .exclude(status=Status.CANCELLED, submitted_at__isnull=True)
-                .select_related("variant", "service", "subject"))
+        apps = (
+            Application.objects.filter(applicant=request.user)
+            .exclude(status=Status.CANCELLED, submitted_at__isnull=True)
+            .select_related("variant", "service", "subject")
+        )
         return Response(s.ApplicationSerializer(apps, many=True).data)
 
-    @extend_schema(tags=["permohonan"], request=s.CreateApplicationSerializer,
-                   responses={201: s.ApplicationDetailSerializer},
-                   summary="Buat draf (atau lanjutkan draf yang ada)")
+    @extend_schema(
+        tags=["permohonan"],
+        request=s.CreateApplicationSerializer,
+        responses={201: s.ApplicationDetailSerializer},
+        summary="Buat draf (atau lanjutkan draf yang ada)",
+    )
     def post(self, request: Request) -> Response:
         form = s.CreateApplicationSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        variant = Variant.objects.select_related("service").filter(
-            code=form.validated_data["variant"], is_active=True).first()
+        variant = (
+            Variant.objects.select_related("service")
+            .filter(code=form.validated_data["variant"], is_active=True)
+            .first()
+        )
         if variant is None:
             raise invalid("variant", _("Jenis permohonan tidak dikenal."))
         user = request.user
@@ -173,25 +216,32 @@ class ApplicationListView(ResidentView):
         if subject_id is not None:
             # Only a member of the applicant's own KK can be chosen, as on the page; the
             # words do not say whether the id exists elsewhere.
-            subject = next((m for m in family_members(user.resident) if m.pk == subject_id),
-                           None)
+            subject = next((m for m in family_members(user.resident) if m.pk == subject_id), None)
             if subject is None:
-                raise SubmissionRejected([Problem(
-                    "subject", _("Pilih anggota keluarga yang dimohonkan."))])
-        app = app_services.create_draft(applicant=user, variant=variant, subject=subject,
-                                        filed_by=user)
+                raise SubmissionRejected(
+                    [Problem("subject", _("Pilih anggota keluarga yang dimohonkan."))]
+                )
+        app = app_services.create_draft(
+            applicant=user, variant=variant, subject=subject, filed_by=user
+        )
         return detail(app, 201)
 
 
 class ApplicationDetailView(ResidentView):
-    @extend_schema(tags=["permohonan"], responses={200: s.ApplicationDetailSerializer},
-                   summary="Rincian permohonan")
+    @extend_schema(
+        tags=["permohonan"],
+        responses={200: s.ApplicationDetailSerializer},
+        summary="Rincian permohonan",
+    )
     def get(self, request: Request, reference: str) -> Response:
         return detail(own_application(request, reference))
 
-    @extend_schema(tags=["permohonan"], request=s.SaveDraftSerializer,
-                   responses={200: s.ApplicationDetailSerializer},
-                   summary="Simpan isian formulir (draf, atau bagian yang diminta petugas)")
+    @extend_schema(
+        tags=["permohonan"],
+        request=s.SaveDraftSerializer,
+        responses={200: s.ApplicationDetailSerializer},
+        summary="Simpan isian formulir (draf, atau bagian yang diminta petugas)",
+    )
     def patch(self, request: Request, reference: str) -> Response:
         app = own_application(request, reference)
         payload = s.SaveDraftSerializer(data=request.data)
@@ -201,11 +251,19 @@ class ApplicationDetailView(ResidentView):
         form = ApplicationDataForm(app.variant, _as_form_data(incoming))
         unknown = sorted(k for k in incoming if k not in form.fields)
         if unknown:
-            raise ApiError("invalid", _("Data yang dikirim tidak valid."), 400,
-                           {k: [_("Isian ini tidak ada pada formulir.")] for k in unknown})
+            raise ApiError(
+                "invalid",
+                _("Data yang dikirim tidak valid."),
+                400,
+                {k: [_("Isian ini tidak ada pada formulir.")] for k in unknown},
+            )
         if not form.is_valid():
-            raise ApiError("invalid", _("Data yang dikirim tidak valid."), 400,
-                           {k: [str(m) for m in v] for k, v in form.errors.items()})
+            raise ApiError(
+                "invalid",
+                _("Data yang dikirim tidak valid."),
+                400,
+                {k: [str(m) for m in v] for k, v in form.errors.items()},
+            )
         data = {k: v for k, v in form.cleaned_data.items() if k in incoming}
         app_services.save_draft(app, data=data, actor=request.user)
         return detail(app)
@@ -224,42 +282,61 @@ def _as_form_data(incoming: dict[str, Any]) -> dict[str, str]:
 
 
 class ApplicationStatusView(ResidentView):
-    @extend_schema(tags=["permohonan"], responses={200: s.StatusSerializer},
-                   summary="Status dan riwayat")
+    @extend_schema(
+        tags=["permohonan"], responses={200: s.StatusSerializer}, summary="Status dan riwayat"
+    )
     def get(self, request: Request, reference: str) -> Response:
         app = own_application(request, reference)
-        return Response(s.StatusSerializer({
-            "reference": app.reference, "status": app.status,
-            "status_label": app.get_status_display(), "deadline_at": app.deadline_at,
-            "events": app.events.all()}).data)
+        return Response(
+            s.StatusSerializer(
+                {
+                    "reference": app.reference,
+                    "status": app.status,
+                    "status_label": app.get_status_display(),
+                    "deadline_at": app.deadline_at,
+                    "events": app.events.all(),
+                }
+            ).data
+        )
 
 
 class DeficienciesView(ResidentView):
-    @extend_schema(tags=["permohonan"], responses={200: s.DeficiencySerializer(many=True)},
-                   summary="Kekurangan yang diminta petugas")
+    @extend_schema(
+        tags=["permohonan"],
+        responses={200: s.DeficiencySerializer(many=True)},
+        summary="Kekurangan yang diminta petugas",
+    )
     def get(self, request: Request, reference: str) -> Response:
         app = own_application(request, reference)
-        items = app_services.deficiency_display(app, app.deficiencies) \
-            if app.status in (Status.RETURNED, Status.REJECTED) else []
+        items = (
+            app_services.deficiency_display(app, app.deficiencies)
+            if app.status in (Status.RETURNED, Status.REJECTED)
+            else []
+        )
         return Response(s.DeficiencySerializer(items, many=True).data)
 
 
 class DocumentUploadView(ResidentView):
     parser_classes = [MultiPartParser]
 
-    @extend_schema(tags=["permohonan"], request={"multipart/form-data": s.UploadSerializer},
-                   responses={201: s.DocumentSerializer},
-                   summary="Unggah berkas untuk satu persyaratan")
+    @extend_schema(
+        tags=["permohonan"],
+        request={"multipart/form-data": s.UploadSerializer},
+        responses={201: s.DocumentSerializer},
+        summary="Unggah berkas untuk satu persyaratan",
+    )
     def post(self, request: Request, reference: str) -> Response:
         app = own_application(request, reference)
         form = s.UploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         requirement = Requirement.objects.filter(
-            variant=app.variant, code=form.validated_data["requirement"]).first()
+            variant=app.variant, code=form.validated_data["requirement"]
+        ).first()
         if requirement is None:
             raise invalid("requirement", _("Persyaratan ini bukan untuk jenis permohonan ini."))
-        document = app_services.attach_document(app, requirement, form.validated_data["file"],
-                                                actor=request.user)
+        document = app_services.attach_document(
+            app, requirement, form.validated_data["file"], actor=request.user
+        )
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
@@ -267,13 +344,21 @@ class DocumentFileView(ResidentView):
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         return super().perform_content_negotiation(request, force=True)
 
-    @extend_schema(tags=["permohonan"], responses={
-        (200, "image/jpeg"): OpenApiTypes.BINARY, (200, "application/pdf"): OpenApiTypes.BINARY},
-        summary="Unduh berkas yang diunggah")
+    @extend_schema(
+        tags=["permohonan"],
+        responses={
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+        },
+        summary="Unduh berkas yang diunggah",
+    )
     def get(self, request: Request, reference: str, document_id: int) -> Any:
         app = own_application(request, reference)
-        doc = ApplicationDocument.objects.select_related("requirement").filter(
-            pk=document_id, application=app).first()
+        doc = (
+            ApplicationDocument.objects.select_related("requirement")
+            .filter(pk=document_id, application=app)
+            .first()
+        )
         if doc is None:
             raise ApiError("not_found", _("Berkas tidak ditemukan."), 404)
         return upload_download(app, doc)
@@ -282,9 +367,12 @@ class DocumentFileView(ResidentView):
 def upload_download(app: Application, doc: ApplicationDocument) -> FileResponse:
     """An uploaded file as an attachment, never cached and never rendered as a page."""
     ext = "pdf" if doc.content_type == "application/pdf" else "jpg"
-    response = FileResponse(doc.file.storage.open(doc.file.name, "rb"),
-                            content_type=doc.content_type, as_attachment=True,
-                            filename=f"{app.reference}-{doc.requirement.code}.{ext}")
+    response = FileResponse(
+        doc.file.storage.open(doc.file.name, "rb"),
+        content_type=doc.content_type,
+        as_attachment=True,
+        filename=f"{app.reference}-{doc.requirement.code}.{ext}",
+    )
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
@@ -301,8 +389,12 @@ class _Act(ResidentView):
 
 
 class SubmitView(_Act):
-    @extend_schema(tags=["permohonan"], request=None,
-                   responses={200: s.ApplicationDetailSerializer}, summary="Kirim draf")
+    @extend_schema(
+        tags=["permohonan"],
+        request=None,
+        responses={200: s.ApplicationDetailSerializer},
+        summary="Kirim draf",
+    )
     def post(self, request: Request, reference: str) -> Response:
         return super().post(request, reference)
 
@@ -311,9 +403,12 @@ class SubmitView(_Act):
 
 
 class ResubmitView(_Act):
-    @extend_schema(tags=["permohonan"], request=None,
-                   responses={200: s.ApplicationDetailSerializer},
-                   summary="Kirim ulang setelah dikembalikan")
+    @extend_schema(
+        tags=["permohonan"],
+        request=None,
+        responses={200: s.ApplicationDetailSerializer},
+        summary="Kirim ulang setelah dikembalikan",
+    )
     def post(self, request: Request, reference: str) -> Response:
         return super().post(request, reference)
 
@@ -322,25 +417,35 @@ class ResubmitView(_Act):
 
 
 class CancelView(_Act):
-    @extend_schema(tags=["permohonan"], request=s.CancelSerializer,
-                   responses={200: s.ApplicationDetailSerializer}, summary="Batalkan")
+    @extend_schema(
+        tags=["permohonan"],
+        request=s.CancelSerializer,
+        responses={200: s.ApplicationDetailSerializer},
+        summary="Batalkan",
+    )
     def post(self, request: Request, reference: str) -> Response:
         return super().post(request, reference)
 
     def act(self, app: Application, request: Request) -> None:
         form = s.CancelSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        app_services.cancel_application(app, actor=request.user,
-                                        reason=form.validated_data.get("reason", ""))
+        app_services.cancel_application(
+            app, actor=request.user, reason=form.validated_data.get("reason", "")
+        )
 
 
 # --- perekaman appointments ------------------------------------------------------------------
 
+
 class PlaceListView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=["perekaman"], auth=[], responses={200: s.PlaceSerializer(many=True)},
-                   summary="Tempat perekaman e-KTP")
+    @extend_schema(
+        tags=["perekaman"],
+        auth=[],
+        responses={200: s.PlaceSerializer(many=True)},
+        summary="Tempat perekaman e-KTP",
+    )
     def get(self, request: Request) -> Response:
         return Response(s.PlaceSerializer(Place.objects.filter(is_active=True), many=True).data)
 
@@ -348,9 +453,13 @@ class PlaceListView(APIView):
 class AvailabilityView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=["perekaman"], auth=[], parameters=[s.AvailabilityQuerySerializer],
-                   responses={200: s.AvailabilitySerializer},
-                   summary="Slot tersedia untuk satu tempat dan rentang tanggal")
+    @extend_schema(
+        tags=["perekaman"],
+        auth=[],
+        parameters=[s.AvailabilityQuerySerializer],
+        responses={200: s.AvailabilitySerializer},
+        summary="Slot tersedia untuk satu tempat dan rentang tanggal",
+    )
     def get(self, request: Request) -> Response:
         query = s.AvailabilityQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -364,17 +473,39 @@ class AvailabilityView(APIView):
         result: dict[dt.date, list] = {}
         if days > 0:
             result = slot_rules.availability([place], first, days)[place.pk]
-        return Response(s.AvailabilitySerializer({"place": place.pk, "days": [
-            {"date": day, "slots": [{"start": x.start, "end": x.end, "capacity": x.capacity,
-                                     "free": x.free} for x in day_slots]}
-            for day, day_slots in sorted(result.items())]}).data)
+        return Response(
+            s.AvailabilitySerializer(
+                {
+                    "place": place.pk,
+                    "days": [
+                        {
+                            "date": day,
+                            "slots": [
+                                {
+                                    "start": x.start,
+                                    "end": x.end,
+                                    "capacity": x.capacity,
+                                    "free": x.free,
+                                }
+                                for x in day_slots
+                            ],
+                        }
+                        for day, day_slots in sorted(result.items())
+                    ],
+                }
+            ).data
+        )
 
 
 def own_booking(request: Request, code: str) -> Booking:
     code = code.upper()
-    booking = (Booking.objects.select_related("place", "resident")
-               .filter(code=code, resident_id=request.user.resident_id).first()
-               if BOOKING_CODE_RE.fullmatch(code) else None)
+    booking = (
+        Booking.objects.select_related("place", "resident")
+        .filter(code=code, resident_id=request.user.resident_id)
+        .first()
+        if BOOKING_CODE_RE.fullmatch(code)
+        else None
+    )
     if booking is None:
         raise ApiError("not_found", _("Janji perekaman tidak ditemukan."), 404)
     return booking
@@ -388,21 +519,34 @@ def _place(place_id: int) -> Place:
 
 
 class BookingListView(ResidentView):
-    @extend_schema(tags=["perekaman"], responses={200: s.BookingSerializer(many=True)},
-                   summary="Janji perekaman sendiri")
+    @extend_schema(
+        tags=["perekaman"],
+        responses={200: s.BookingSerializer(many=True)},
+        summary="Janji perekaman sendiri",
+    )
     def get(self, request: Request) -> Response:
-        bookings = Booking.objects.filter(resident_id=request.user.resident_id) \
-            .select_related("place").order_by("-start")
+        bookings = (
+            Booking.objects.filter(resident_id=request.user.resident_id)
+            .select_related("place")
+            .order_by("-start")
+        )
         return Response(s.BookingSerializer(bookings, many=True).data)
 
-    @extend_schema(tags=["perekaman"], request=s.BookSerializer,
-                   responses={201: s.BookingSerializer}, summary="Buat janji perekaman")
+    @extend_schema(
+        tags=["perekaman"],
+        request=s.BookSerializer,
+        responses={201: s.BookingSerializer},
+        summary="Buat janji perekaman",
+    )
     def post(self, request: Request) -> Response:
         form = s.BookSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         booking = appt_services.book_appointment(
-            resident=request.user.resident, place=_place(form.validated_data["place"]),
-            start=form.validated_data["start"], actor=request.user)
+            resident=request.user.resident,
+            place=_place(form.validated_data["place"]),
+            start=form.validated_data["start"],
+            actor=request.user,
+        )
         return Response(s.BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
 
@@ -413,37 +557,49 @@ class BookingDetailView(ResidentView):
 
 
 class RescheduleView(ResidentView):
-    @extend_schema(tags=["perekaman"], request=s.BookSerializer,
-                   responses={200: s.BookingSerializer}, summary="Ubah jadwal")
+    @extend_schema(
+        tags=["perekaman"],
+        request=s.BookSerializer,
+        responses={200: s.BookingSerializer},
+        summary="Ubah jadwal",
+    )
     def post(self, request: Request, code: str) -> Response:
         booking = own_booking(request, code)
         form = s.BookSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         booking = appt_services.reschedule_appointment(
-            booking, place=_place(form.validated_data["place"]),
-            start=form.validated_data["start"], actor=request.user)
+            booking,
+            place=_place(form.validated_data["place"]),
+            start=form.validated_data["start"],
+            actor=request.user,
+        )
         return Response(s.BookingSerializer(booking).data)
 
 
 class BookingCancelView(ResidentView):
-    @extend_schema(tags=["perekaman"], request=s.BookingCancelSerializer,
-                   responses={200: s.BookingSerializer}, summary="Batalkan janji")
+    @extend_schema(
+        tags=["perekaman"],
+        request=s.BookingCancelSerializer,
+        responses={200: s.BookingSerializer},
+        summary="Batalkan janji",
+    )
     def post(self, request: Request, code: str) -> Response:
         booking = own_booking(request, code)
         form = s.BookingCancelSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         booking = appt_services.cancel_appointment(
-            booking, actor=request.user, reason=form.validated_data.get("reason", ""))
+            booking, actor=request.user, reason=form.validated_data.get("reason", "")
+        )
         return Response(s.BookingSerializer(booking).data)
-
 
 
 # --- public verification of issued documents (the QR on a printed document) ----------------
 
 VERIFY_MESSAGES = {
     "valid": _noop("Dokumen asli dan berlaku."),
-    "superseded": _noop("Dokumen asli, tetapi sudah diganti versi yang lebih baru dan tidak "
-                        "berlaku lagi."),
+    "superseded": _noop(
+        "Dokumen asli, tetapi sudah diganti versi yang lebih baru dan tidak berlaku lagi."
+    ),
     "revoked": _noop("Dokumen ini sudah dicabut dan tidak berlaku."),
 }
 
@@ -451,33 +607,52 @@ VERIFY_MESSAGES = {
 class VerifyView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=["verifikasi"], auth=[], responses={200: s.VerificationSerializer},
-                   summary="Verifikasi dokumen terbit dengan kodenya")
+    @extend_schema(
+        tags=["verifikasi"],
+        auth=[],
+        responses={200: s.VerificationSerializer},
+        summary="Verifikasi dokumen terbit dengan kodenya",
+    )
     def get(self, request: Request, code: str) -> Response:
         from paksemmok.issuance.access import find_by_code
         from paksemmok.issuance.models import IssuedDocument
 
         doc = find_by_code(code)
         if doc is None:
-            raise ApiError("unknown_document", _(
-                "Dokumen tidak dikenal. Kode verifikasi ini tidak terdaftar; dokumen yang "
-                "memuat kode ini bukan dokumen resmi yang diterbitkan oleh %(agency)s.")
-                % {"agency": settings.AGENCY_NAME}, 404)
+            raise ApiError(
+                "unknown_document",
+                _(
+                    "Dokumen tidak dikenal. Kode verifikasi ini tidak terdaftar; dokumen yang "
+                    "memuat kode ini bukan dokumen resmi yang diterbitkan oleh %(agency)s."
+                )
+                % {"agency": settings.AGENCY_NAME},
+                404,
+            )
         is_kk = doc.kind == IssuedDocument.Kind.KK
-        return Response(s.VerificationSerializer({
-            "code": doc.code, "status": doc.status, "status_label": doc.get_status_display(),
-            "message": _(VERIFY_MESSAGES.get(doc.status, VERIFY_MESSAGES["revoked"])),
-            "kind": doc.kind, "kind_label": doc.get_kind_display(),
-            "number": doc.masked_number if is_kk else doc.number,
-            "kk_version": (doc.data or {}).get("version") if is_kk else None,
-            "issued_at": doc.issued_at, "holder_name": doc.masked_name,
-            "holder_number": doc.masked_number, "signer_name": doc.signer_name,
-            "signer_nip": doc.signer_nip,
-            "status_changed_at": doc.status_changed_at if doc.status != "valid" else None,
-        }).data)
+        return Response(
+            s.VerificationSerializer(
+                {
+                    "code": doc.code,
+                    "status": doc.status,
+                    "status_label": doc.get_status_display(),
+                    "message": _(VERIFY_MESSAGES.get(doc.status, VERIFY_MESSAGES["revoked"])),
+                    "kind": doc.kind,
+                    "kind_label": doc.get_kind_display(),
+                    "number": doc.masked_number if is_kk else doc.number,
+                    "kk_version": (doc.data or {}).get("version") if is_kk else None,
+                    "issued_at": doc.issued_at,
+                    "holder_name": doc.masked_name,
+                    "holder_number": doc.masked_number,
+                    "signer_name": doc.signer_name,
+                    "signer_nip": doc.signer_nip,
+                    "status_changed_at": doc.status_changed_at if doc.status != "valid" else None,
+                }
+            ).data
+        )
 
 
 # --- issued documents (download) -------------------------------------------------------------
+
 
 def _may_download(user: Any, doc: Any) -> bool:
     from paksemmok.issuance.access import resident_may_download
@@ -486,32 +661,47 @@ def _may_download(user: Any, doc: Any) -> bool:
 
 
 class IssuedDocumentListView(ResidentView):
-    @extend_schema(tags=["dokumen"], responses={200: s.IssuedDocumentSerializer(many=True)},
-                   summary="Dokumen terbit milik sendiri atau keluarga (KK)")
+    @extend_schema(
+        tags=["dokumen"],
+        responses={200: s.IssuedDocumentSerializer(many=True)},
+        summary="Dokumen terbit milik sendiri atau keluarga (KK)",
+    )
     def get(self, request: Request) -> Response:
         from paksemmok.issuance.access import documents_for
 
         docs = documents_for(request.user)
-        return Response(s.IssuedDocumentSerializer([s.issued_data(d) for d in docs],
-                                                   many=True).data)
+        return Response(
+            s.IssuedDocumentSerializer([s.issued_data(d) for d in docs], many=True).data
+        )
 
 
 class IssuedDocumentFileView(ResidentView):
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         return super().perform_content_negotiation(request, force=True)
 
-    @extend_schema(tags=["dokumen"], responses={(200, "application/pdf"): OpenApiTypes.BINARY},
-                   summary="Unduh PDF dokumen terbit")
+    @extend_schema(
+        tags=["dokumen"],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="Unduh PDF dokumen terbit",
+    )
     def get(self, request: Request, code: str) -> Any:
         from paksemmok.issuance.models import IssuedDocument
 
-        doc = (IssuedDocument.objects.select_related("application", "family_version")
-               .filter(code=code).first() if code.isalnum() else None)
+        doc = (
+            IssuedDocument.objects.select_related("application", "family_version")
+            .filter(code=code)
+            .first()
+            if code.isalnum()
+            else None
+        )
         if doc is None or not doc.pdf or not _may_download(request.user, doc):
             raise ApiError("not_found", _("Dokumen tidak ditemukan."), 404)
-        response = FileResponse(doc.pdf.storage.open(doc.pdf.name, "rb"),
-                                content_type="application/pdf", as_attachment=True,
-                                filename=f"{doc.kind}-{doc.number}.pdf")
+        response = FileResponse(
+            doc.pdf.storage.open(doc.pdf.name, "rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"{doc.kind}-{doc.number}.pdf",
+        )
         response["Cache-Control"] = "private, no-store"
         response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
         return response

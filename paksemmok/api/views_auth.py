@@ -31,51 +31,78 @@ class TokenView(APIView):
     throttle_classes = [PerIpThrottle, TokenThrottle]
 
     @extend_schema(
-        tags=["auth"], request=TokenRequestSerializer, auth=[],
+        tags=["auth"],
+        request=TokenRequestSerializer,
+        auth=[],
         responses={201: TokenResponseSerializer},
-        summary="Minta token API (penduduk: NIK + kata sandi)")
+        summary="Minta token API (penduduk: NIK + kata sandi)",
+    )
     def post(self, request: Request) -> Response:
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         django_request = request._request
         username = normalise_username(form.validated_data["nik"])
-        user = authenticate(django_request, username=username,
-                            password=form.validated_data["password"])
+        user = authenticate(
+            django_request, username=username, password=form.validated_data["password"]
+        )
         if getattr(django_request, "axes_locked_out", False):
             # Axes refused (the attempt is counted); answer in JSON instead of the HTML
             # lockout page the middleware would otherwise put in place of this response.
             django_request.axes_locked_out = False
-            raise ApiError("locked_out", _(
-                "Terlalu banyak percobaan masuk yang gagal. Akun dikunci sementara; coba lagi "
-                "nanti."), status.HTTP_429_TOO_MANY_REQUESTS)
+            raise ApiError(
+                "locked_out",
+                _(
+                    "Terlalu banyak percobaan masuk yang gagal. Akun dikunci sementara; coba lagi "
+                    "nanti."
+                ),
+                status.HTTP_429_TOO_MANY_REQUESTS,
+            )
         if user is None or user.role != User.Role.RESIDENT:
             # Staff sign in on the pages (TOTP); to them, as to a wrong password, the same words.
-            raise ApiError("invalid_credentials", _(
-                "NIK atau kata sandi salah. Setelah beberapa kali salah, akun dikunci "
-                "sementara."), status.HTTP_401_UNAUTHORIZED)
+            raise ApiError(
+                "invalid_credentials",
+                _(
+                    "NIK atau kata sandi salah. Setelah beberapa kali salah, akun dikunci "
+                    "sementara."
+                ),
+                status.HTTP_401_UNAUTHORIZED,
+            )
         if user.needs_contact_verification:
-            raise ApiError("contact_unverified", _(
-                "Akun Anda belum diverifikasi. Selesaikan verifikasi di situs Pak Semmok."),
-                status.HTTP_403_FORBIDDEN)
+            raise ApiError(
+                "contact_unverified",
+                _("Akun Anda belum diverifikasi. Selesaikan verifikasi di situs Pak Semmok."),
+                status.HTTP_403_FORBIDDEN,
+            )
         _token, raw = ApiToken.issue(user)
-        record("account.api_token.issued", actor=user, obj=user,
-               ip_address=client_ip(django_request))
+        record(
+            "account.api_token.issued", actor=user, obj=user, ip_address=client_ip(django_request)
+        )
         return Response({"token": raw, "token_type": "Token"}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(tags=["auth"], request=None,
-                   responses={204: OpenApiResponse(description="Token dicabut.")},
-                   summary="Cabut token yang dipakai permintaan ini")
+    @extend_schema(
+        tags=["auth"],
+        request=None,
+        responses={204: OpenApiResponse(description="Token dicabut.")},
+        summary="Cabut token yang dipakai permintaan ini",
+    )
     def delete(self, request: Request) -> Response:
         from .authentication import ApiTokenAuthentication
 
         result = ApiTokenAuthentication().authenticate(request)
         if result is None:
-            raise ApiError("not_authenticated", _("Kirim token yang akan dicabut."),
-                           status.HTTP_401_UNAUTHORIZED)
+            raise ApiError(
+                "not_authenticated",
+                _("Kirim token yang akan dicabut."),
+                status.HTTP_401_UNAUTHORIZED,
+            )
         user, token = result
         token.delete()
-        record("account.api_token.revoked", actor=user, obj=user,
-               ip_address=client_ip(request._request))
+        record(
+            "account.api_token.revoked",
+            actor=user,
+            obj=user,
+            ip_address=client_ip(request._request),
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def get_authenticate_header(self, request: Any) -> str:

@@ -48,8 +48,7 @@ ROW_RELATED = ("service", "variant", "claim__officer", "family__village__parent"
 class StaffView(APIView):
     permission_classes = [IsBackofficeStaff]
 
-    def finalize_response(self, request: Request, response: Any, *args: Any,
-                          **kwargs: Any) -> Any:
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         # Personal data for one officer: never kept by a browser or a shared cache.
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
@@ -60,10 +59,15 @@ def staff_application(request: Request, reference: str) -> Application:
     """The application if this officer handles its service and it has been sent (the pages'
     rule, `services.handles`); 404 otherwise, so a reference outside one's services is not
     confirmed to exist."""
-    app = (Application.objects.select_related(
-        "service", "variant", "subject", "family__village__parent", "applicant",
-        "assigned_to").filter(reference=reference).first()
-        if REFERENCE_RE.fullmatch(reference) else None)
+    app = (
+        Application.objects.select_related(
+            "service", "variant", "subject", "family__village__parent", "applicant", "assigned_to"
+        )
+        .filter(reference=reference)
+        .first()
+        if REFERENCE_RE.fullmatch(reference)
+        else None
+    )
     if app is None or app.status == Status.DRAFT or not services.handles(request.user, app):
         raise ApiError("not_found", _("Permohonan tidak ditemukan."), 404)
     return app
@@ -76,6 +80,7 @@ def _row(app: Application, request: Request) -> dict[str, Any]:
 
 # --- queue -----------------------------------------------------------------------------------
 
+
 class QueuePagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -87,8 +92,7 @@ class QueueView(ListAPIView):
     serializer_class = s.StaffQueueItemSerializer
     pagination_class = QueuePagination
 
-    def finalize_response(self, request: Request, response: Any, *args: Any,
-                          **kwargs: Any) -> Any:
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
         return response
@@ -114,8 +118,12 @@ class QueueView(ListAPIView):
             qs = qs.filter(claim__isnull=True)
         return qs.select_related(*ROW_RELATED)
 
-    @extend_schema(tags=TAGS, auth=AUTH, parameters=[s.StaffQueueQuerySerializer],
-                   summary="Antrean pemeriksaan (batas waktu terdekat dahulu)")
+    @extend_schema(
+        tags=TAGS,
+        auth=AUTH,
+        parameters=[s.StaffQueueQuerySerializer],
+        summary="Antrean pemeriksaan (batas waktu terdekat dahulu)",
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -127,17 +135,30 @@ class QueueView(ListAPIView):
 
 
 class TakeNextView(StaffView):
-    @extend_schema(tags=TAGS, auth=AUTH, request=None, responses={200: s.TakeNextSerializer},
-                   summary="Ambil permohonan berikutnya (batas waktu terdekat, belum diambil)")
+    @extend_schema(
+        tags=TAGS,
+        auth=AUTH,
+        request=None,
+        responses={200: s.TakeNextSerializer},
+        summary="Ambil permohonan berikutnya (batas waktu terdekat, belum diambil)",
+    )
     def post(self, request: Request) -> Response:
         app = services.take_next(actor=request.user)
-        return Response(s.TakeNextSerializer(
-            {"application": _row(app, request) if app is not None else None}).data)
+        return Response(
+            s.TakeNextSerializer(
+                {"application": _row(app, request) if app is not None else None}
+            ).data
+        )
 
 
 class ClaimView(StaffView):
-    @extend_schema(tags=TAGS, auth=AUTH, request=None, responses={200: s.StaffQueueItemSerializer},
-                   summary="Ambil permohonan ini untuk diperiksa")
+    @extend_schema(
+        tags=TAGS,
+        auth=AUTH,
+        request=None,
+        responses={200: s.StaffQueueItemSerializer},
+        summary="Ambil permohonan ini untuk diperiksa",
+    )
     def post(self, request: Request, reference: str) -> Response:
         app = staff_application(request, reference)
         services.claim_application(app, actor=request.user)
@@ -145,74 +166,108 @@ class ClaimView(StaffView):
 
 
 class ReleaseView(StaffView):
-    @extend_schema(tags=TAGS, auth=AUTH, request=s.ReleaseSerializer,
-                   responses={200: s.StaffQueueItemSerializer},
-                   summary="Lepas permohonan kembali ke antrean")
+    @extend_schema(
+        tags=TAGS,
+        auth=AUTH,
+        request=s.ReleaseSerializer,
+        responses={200: s.StaffQueueItemSerializer},
+        summary="Lepas permohonan kembali ke antrean",
+    )
     def post(self, request: Request, reference: str) -> Response:
         app = staff_application(request, reference)
         form = s.ReleaseSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        services.release_claim(app, actor=request.user,
-                               reason=form.validated_data.get("reason", ""))
+        services.release_claim(
+            app, actor=request.user, reason=form.validated_data.get("reason", "")
+        )
         return Response(s.StaffQueueItemSerializer(_row(app, request)).data)
 
 
 # --- review ----------------------------------------------------------------------------------
 
+
 def _deficiency_items(app: Application) -> list[dict[str, str]]:
     """The parts a deficiency may name; the service (validate_deficiencies) is the judge."""
-    items = [{"code": f"doc:{r.code}", "label": r.name}
-             for r in app.variant.requirements.all()]
-    items += [{"code": f"field:{d.code}", "label": str(d.label)}
-              for d in field_defs(app.variant.form_fields)]
+    items = [{"code": f"doc:{r.code}", "label": r.name} for r in app.variant.requirements.all()]
+    items += [
+        {"code": f"field:{d.code}", "label": str(d.label)}
+        for d in field_defs(app.variant.form_fields)
+    ]
     items.append({"code": "application", "label": _("Permohonan")})
     return items
 
 
 class ApplicationView(StaffView):
-    @extend_schema(tags=TAGS, auth=AUTH, responses={200: s.StaffApplicationSerializer},
-                   summary="Data pemeriksaan satu permohonan (pembacaan diaudit)")
+    @extend_schema(
+        tags=TAGS,
+        auth=AUTH,
+        responses={200: s.StaffApplicationSerializer},
+        summary="Data pemeriksaan satu permohonan (pembacaan diaudit)",
+    )
     def get(self, request: Request, reference: str) -> Response:
         app = staff_application(request, reference)
         user = request.user
         # Exactly what opening the review page does: audited reads, claim kept alive.
         holder = open_review(request._request, app)
         mine = holder is not None and holder.officer_id == user.pk
-        row = s.queue_item(Application.objects.select_related(*ROW_RELATED).get(pk=app.pk),
-                           user, timezone.now())
+        row = s.queue_item(
+            Application.objects.select_related(*ROW_RELATED).get(pk=app.pk), user, timezone.now()
+        )
         documents = app.current_documents().select_related("requirement")
         problems = check_application(app) if app.status in CLOCK_RUNNING else []
         data = {
             **row,
-            "round": app.round, "returned_at": app.returned_at, "decided_at": app.decided_at,
+            "round": app.round,
+            "returned_at": app.returned_at,
+            "decided_at": app.decided_at,
             "applicant_name": app.applicant.get_full_name() or app.applicant.username,
             "subject_name": app.subject_name,
             "kk_number": app.family.kk_number if app.family_id else None,
             "data": app.data,
-            "answers": [{"code": d.code, **row_}
-                        for d, row_ in zip(field_defs(app.variant.form_fields),
-                                           register_differences(app), strict=True)],
-            "members": [{
-                "id": m.pk, "nik": m.nik, "full_name": m.full_name,
-                "relationship": m.relationship,
-                "relationship_label": m.get_relationship_display(),
-                "birth_date": m.birth_date, "ektp_recording": m.ektp_recording,
-                "ektp_recording_label": m.get_ektp_recording_display(),
-                "is_subject": m.pk == app.subject_id,
-            } for m in (living_members(app.family) if app.family_id else [])],
+            "answers": [
+                {"code": d.code, **row_}
+                for d, row_ in zip(
+                    field_defs(app.variant.form_fields), register_differences(app), strict=True
+                )
+            ],
+            "members": [
+                {
+                    "id": m.pk,
+                    "nik": m.nik,
+                    "full_name": m.full_name,
+                    "relationship": m.relationship,
+                    "relationship_label": m.get_relationship_display(),
+                    "birth_date": m.birth_date,
+                    "ektp_recording": m.ektp_recording,
+                    "ektp_recording_label": m.get_ektp_recording_display(),
+                    "is_subject": m.pk == app.subject_id,
+                }
+                for m in (living_members(app.family) if app.family_id else [])
+            ],
             "problems": [{"item": p.item, "message": str(p.message)} for p in problems],
-            "documents": [{
-                "id": d.pk, "requirement": d.requirement.code,
-                "requirement_name": d.requirement.name, "content_type": d.content_type,
-                "size": d.size, "is_image": d.is_image, "width": d.width,
-                "height": d.height, "pages": d.pages, "round": d.round,
-                "uploaded_at": d.uploaded_at,
-                "url": reverse("api:staff-document", args=[app.reference, d.pk],
-                               request=request),
-            } for d in documents],
+            "documents": [
+                {
+                    "id": d.pk,
+                    "requirement": d.requirement.code,
+                    "requirement_name": d.requirement.name,
+                    "content_type": d.content_type,
+                    "size": d.size,
+                    "is_image": d.is_image,
+                    "width": d.width,
+                    "height": d.height,
+                    "pages": d.pages,
+                    "round": d.round,
+                    "uploaded_at": d.uploaded_at,
+                    "url": reverse(
+                        "api:staff-document", args=[app.reference, d.pk], request=request
+                    ),
+                }
+                for d in documents
+            ],
             "events": app.events.select_related("actor"),
-            "issued_documents": [s.staff_issued_data(d)
-                                 for d in IssuedDocument.objects.filter(application=app)],
+            "issued_documents": [
+                s.staff_issued_data(d) for d in IssuedDocument.objects.filter(application=app)
+            ],
             "deficiencies": deficiency_display(app, app.deficiencies or []),
             "deficiency_items": _deficiency_items(app),
             "reasons": DeficiencyReason.objects.filter(is_active=True),
@@ -225,34 +280,54 @@ class DocumentView(StaffView):
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         return super().perform_content_negotiation(request, force=True)
 
-    @extend_schema(tags=TAGS, auth=AUTH, responses={
-        (200, "image/jpeg"): OpenApiTypes.BINARY, (200, "application/pdf"): OpenApiTypes.BINARY},
-        summary="Unduh berkas unggahan (setiap unduhan diaudit)")
+    @extend_schema(
+        tags=TAGS,
+        auth=AUTH,
+        responses={
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+        },
+        summary="Unduh berkas unggahan (setiap unduhan diaudit)",
+    )
     def get(self, request: Request, reference: str, document_id: int) -> Any:
         app = staff_application(request, reference)
-        doc = ApplicationDocument.objects.select_related("requirement").filter(
-            pk=document_id, application=app).first()
+        doc = (
+            ApplicationDocument.objects.select_related("requirement")
+            .filter(pk=document_id, application=app)
+            .first()
+        )
         if doc is None:
             raise ApiError("not_found", _("Berkas tidak ditemukan."), 404)
         # As backoffice.views.document: every read of a file is its own audit entry.
-        audited_read(request._request, app, f"Permohonan {app.reference}",
-                     what=f"file:{doc.requirement.code}")
+        audited_read(
+            request._request,
+            app,
+            f"Permohonan {app.reference}",
+            what=f"file:{doc.requirement.code}",
+        )
         return upload_download(app, doc)
 
 
 # --- decisions -------------------------------------------------------------------------------
 
+
 class DecideView(StaffView):
-    @extend_schema(tags=TAGS, auth=AUTH, request=s.DecideSerializer,
-                   responses={200: s.DecisionResultSerializer},
-                   summary="Putuskan: setujui, kembalikan atau tolak")
+    @extend_schema(
+        tags=TAGS,
+        auth=AUTH,
+        request=s.DecideSerializer,
+        responses={200: s.DecisionResultSerializer},
+        summary="Putuskan: setujui, kembalikan atau tolak",
+    )
     def post(self, request: Request, reference: str) -> Response:
         app = staff_application(request, reference)
         form = s.DecideSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         decision = form.validated_data["decision"]
-        items = [{"item": d["item"], "reason": d["reason"], "note": d.get("note", "").strip()}
-                 for d in form.validated_data["deficiencies"]]
+        items = [
+            {"item": d["item"], "reason": d["reason"], "note": d.get("note", "").strip()}
+            for d in form.validated_data["deficiencies"]
+        ]
         issued: list[IssuedDocument] = []
         if decision == "approve":
             # Not a rule of the decision, only of this request's shape: a list sent with an
@@ -264,7 +339,13 @@ class DecideView(StaffView):
             services.return_for_fixes(app, deficiencies=items, actor=request.user)
         else:
             services.reject(app, deficiencies=items, actor=request.user)
-        return Response(s.DecisionResultSerializer({
-            "reference": app.reference, "status": app.status,
-            "status_label": app.get_status_display(),
-            "issued_documents": [s.staff_issued_data(d) for d in issued]}).data)
+        return Response(
+            s.DecisionResultSerializer(
+                {
+                    "reference": app.reference,
+                    "status": app.status,
+                    "status_label": app.get_status_display(),
+                    "issued_documents": [s.staff_issued_data(d) for d in issued],
+                }
+            ).data
+        )

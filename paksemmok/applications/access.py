@@ -20,8 +20,9 @@ def staff_may_view(user: Any, application: Application) -> bool:
     if user.role in ALL_SERVICES_ROLES:
         return True
     if user.role == User.Role.OPERATOR:
-        return (application.assigned_to_id == user.pk
-                or application.service.code in (user.services or []))
+        return application.assigned_to_id == user.pk or application.service.code in (
+            user.services or []
+        )
     return False
 
 

@@ -29,8 +29,14 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 @admin.register(ApplicationDocument)
 class ApplicationDocumentAdmin(admin.ModelAdmin):
-    list_display = ["application", "requirement", "content_type", "size", "uploaded_at",
-                    "replaced_at"]
+    list_display = [
+        "application",
+        "requirement",
+        "content_type",
+        "size",
+        "uploaded_at",
+        "replaced_at",
+    ]
     # The file itself is opened only through the audited view, never from the admin.
     readonly_fields = [f.name for f in ApplicationDocument._meta.fields if f.name != "file"]
     exclude = ["file"]

@@ -70,14 +70,16 @@ def answers(data: dict[str, Any], *, today: dt.date | None = None) -> dict[str, 
     return result
 
 
-def needed_requirements(variant: Variant, data: dict[str, Any], *,
-                        today: dt.date | None = None) -> list[Requirement]:
+def needed_requirements(
+    variant: Variant, data: dict[str, Any], *, today: dt.date | None = None
+) -> list[Requirement]:
     given = answers(data, today=today)
     return [r for r in variant.requirements.all() if r.needed(given)]
 
 
-def subject_key(variant: Variant, subject: Resident | None, family: Any,
-                data: dict[str, Any]) -> str:
+def subject_key(
+    variant: Variant, subject: Resident | None, family: Any, data: dict[str, Any]
+) -> str:
     if subject is not None:
         return f"nik:{subject.nik}"
     name = " ".join(str(data.get("child_name", "")).lower().split())
@@ -86,19 +88,31 @@ def subject_key(variant: Variant, subject: Resident | None, family: Any,
 
 # --- Who the application may be about -------------------------------------------------------
 
-def check_subject(variant: Variant, subject: Resident | None, applicant: Any, *,
-                  today: dt.date | None = None) -> list[Problem]:
+
+def check_subject(
+    variant: Variant, subject: Resident | None, applicant: Any, *, today: dt.date | None = None
+) -> list[Problem]:
     """The variant's eligibility rules, checked when the person is chosen and again at
     submission (the register may have changed in between)."""
     today = today or timezone.localdate()
     own = getattr(applicant, "resident", None)
     if own is None or own.family_id is None:
-        return [Problem("subject", _("Akun Anda belum terhubung dengan data KK. Hubungi "
-                                     "Disdukcapil atau pendamping desa."))]
+        return [
+            Problem(
+                "subject",
+                _(
+                    "Akun Anda belum terhubung dengan data KK. Hubungi "
+                    "Disdukcapil atau pendamping desa."
+                ),
+            )
+        ]
     rules = set(variant.eligibility)
     if variant.subject == Variant.Subject.NEWBORN or "newborn" in rules:
-        return [] if subject is None else [
-            Problem("subject", _("Akta kelahiran diajukan untuk anak yang belum terdaftar."))]
+        return (
+            []
+            if subject is None
+            else [Problem("subject", _("Akta kelahiran diajukan untuk anak yang belum terdaftar."))]
+        )
     if subject is None:
         return [Problem("subject", _("Pilih anggota keluarga yang dimohonkan."))]
     problems: list[Problem] = []
@@ -106,35 +120,65 @@ def check_subject(variant: Variant, subject: Resident | None, applicant: Any, *,
         # Deliberately the same words whether the NIK exists elsewhere or not.
         return [Problem("subject", _("Orang ini tidak tercantum di KK Anda."))]
     if "member_alive" in rules and not subject.is_alive:
-        problems.append(Problem("subject", _("%(name)s tidak tercatat hidup di KK Anda.")
-                                % {"name": subject.full_name}))
+        problems.append(
+            Problem(
+                "subject",
+                _("%(name)s tidak tercatat hidup di KK Anda.") % {"name": subject.full_name},
+            )
+        )
     if "ektp_recorded" in rules and not subject.is_recorded:
         status = ektp_online_status(subject)
         if status.code in ("not_recorded", "ok"):
-            problems.append(Problem(
-                "subject",
-                _("%(name)s belum melakukan perekaman e-KTP. Perekaman (foto, sidik jari dan "
-                  "iris mata) hanya dapat dilakukan langsung di kantor Disdukcapil, kantor "
-                  "kecamatan, atau layanan jemput bola di balai desa. Setelah perekaman, "
-                  "e-KTP dapat diajukan secara daring.") % {"name": subject.full_name},
-                link=reverse("appointments:start"),
-                link_text=_("Buat janji perekaman e-KTP")))
+            problems.append(
+                Problem(
+                    "subject",
+                    _(
+                        "%(name)s belum melakukan perekaman e-KTP. Perekaman (foto, sidik jari dan "
+                        "iris mata) hanya dapat dilakukan langsung di kantor Disdukcapil, kantor "
+                        "kecamatan, atau layanan jemput bola di balai desa. Setelah perekaman, "
+                        "e-KTP dapat diajukan secara daring."
+                    )
+                    % {"name": subject.full_name},
+                    link=reverse("appointments:start"),
+                    link_text=_("Buat janji perekaman e-KTP"),
+                )
+            )
     if "ektp_age" in rules and not old_enough_on(subject, today):
-        problems.append(Problem("subject", _(
-            "%(name)s berusia %(age)s tahun dan belum pernah kawin. e-KTP untuk penduduk "
-            "berusia 17 tahun ke atas atau yang sudah/pernah kawin; anak di bawah 17 tahun "
-            "dapat mengajukan KIA.") % {"name": subject.full_name, "age": subject.age_on(today)}))
+        problems.append(
+            Problem(
+                "subject",
+                _(
+                    "%(name)s berusia %(age)s tahun dan belum pernah kawin. e-KTP untuk penduduk "
+                    "berusia 17 tahun ke atas atau yang sudah/pernah kawin; anak di bawah 17 tahun "
+                    "dapat mengajukan KIA."
+                )
+                % {"name": subject.full_name, "age": subject.age_on(today)},
+            )
+        )
     age = subject.age_on(today)
     if "kia_under_5" in rules and age >= 5:
-        problems.append(Problem("subject", _(
-            "%(name)s berusia %(age)s tahun: pilih “KIA anak 5 sampai 17 tahun” (perlu pas "
-            "foto).") % {"name": subject.full_name, "age": age}
-            if age < 17 else _("KIA hanya untuk anak di bawah 17 tahun; ajukan e-KTP.")))
+        problems.append(
+            Problem(
+                "subject",
+                _(
+                    "%(name)s berusia %(age)s tahun: pilih “KIA anak 5 sampai 17 tahun” (perlu pas "
+                    "foto)."
+                )
+                % {"name": subject.full_name, "age": age}
+                if age < 17
+                else _("KIA hanya untuk anak di bawah 17 tahun; ajukan e-KTP."),
+            )
+        )
     if "kia_5_to_17" in rules and not 5 <= age < 17:
-        problems.append(Problem("subject", _(
-            "%(name)s berusia %(age)s tahun: pilih “KIA anak di bawah 5 tahun”.")
-            % {"name": subject.full_name, "age": age}
-            if age < 5 else _("KIA hanya untuk anak di bawah 17 tahun; ajukan e-KTP.")))
+        problems.append(
+            Problem(
+                "subject",
+                _("%(name)s berusia %(age)s tahun: pilih “KIA anak di bawah 5 tahun”.")
+                % {"name": subject.full_name, "age": age}
+                if age < 5
+                else _("KIA hanya untuk anak di bawah 17 tahun; ajukan e-KTP."),
+            )
+        )
     return problems
 
 
@@ -142,23 +186,32 @@ def open_duplicate(application: Any) -> Any:
     """Another open application for the same person and service, if any."""
     from .models import Application
 
-    return (Application.objects.filter(service_id=application.service_id,
-                                       subject_key=application.subject_key,
-                                       status__in=OPEN_STATUSES)
-            .exclude(pk=application.pk).first())
+    return (
+        Application.objects.filter(
+            service_id=application.service_id,
+            subject_key=application.subject_key,
+            status__in=OPEN_STATUSES,
+        )
+        .exclude(pk=application.pk)
+        .first()
+    )
 
 
 def duplicate_problem(first: Any) -> Problem:
     return Problem(
         "subject",
-        _("Sudah ada permohonan %(service)s untuk %(name)s yang sedang diproses (%(ref)s). "
-          "Tunggu keputusannya atau batalkan permohonan itu lebih dulu.")
+        _(
+            "Sudah ada permohonan %(service)s untuk %(name)s yang sedang diproses (%(ref)s). "
+            "Tunggu keputusannya atau batalkan permohonan itu lebih dulu."
+        )
         % {"service": first.service.name, "name": first.subject_name, "ref": first.reference},
         link=reverse("applications:detail", args=[first.reference]),
-        link_text=_("Lihat permohonan %(ref)s") % {"ref": first.reference})
+        link_text=_("Lihat permohonan %(ref)s") % {"ref": first.reference},
+    )
 
 
 # --- The form and the files --------------------------------------------------------------
+
 
 def check_fields(application: Any, today: dt.date) -> list[Problem]:
     data = application.data
@@ -187,31 +240,41 @@ def check_fields(application: Any, today: dt.date) -> list[Problem]:
     return problems
 
 
-def _variant_field_rules(application: Any, data: dict[str, Any],
-                         today: dt.date) -> list[Problem]:
+def _variant_field_rules(application: Any, data: dict[str, Any], today: dt.date) -> list[Problem]:
     problems: list[Problem] = []
     codes = set(application.variant.form_fields)
     subject = application.subject
     if "new_head_nik" in codes and data.get("new_head_nik"):
-        ok = Resident.objects.filter(nik=data["new_head_nik"], family_id=application.family_id,
-                                     life_status=Resident.LifeStatus.ALIVE).exists()
+        ok = Resident.objects.filter(
+            nik=data["new_head_nik"],
+            family_id=application.family_id,
+            life_status=Resident.LifeStatus.ALIVE,
+        ).exists()
         if not ok:
-            problems.append(Problem("field:new_head_nik", _(
-                "Kepala keluarga baru harus anggota KK ini yang masih hidup.")))
+            problems.append(
+                Problem(
+                    "field:new_head_nik",
+                    _("Kepala keluarga baru harus anggota KK ini yang masih hidup."),
+                )
+            )
     if "spouse_nik" in codes and subject and data.get("spouse_nik") == subject.nik:
-        problems.append(Problem("field:spouse_nik", _("NIK suami/istri sama dengan NIK "
-                                                      "pemohon.")))
+        problems.append(Problem("field:spouse_nik", _("NIK suami/istri sama dengan NIK pemohon.")))
     if data.get("no_birth_letter"):
         for code in ("witness1_nik", "witness2_nik"):
             if code in codes and not data.get(code):
-                problems.append(Problem(f"field:{code}", _(
-                    "Wajib diisi bila tidak ada surat keterangan lahir (SPTJM dengan 2 saksi).")))
+                problems.append(
+                    Problem(
+                        f"field:{code}",
+                        _(
+                            "Wajib diisi bila tidak ada surat keterangan lahir (SPTJM dengan 2 saksi)."  # noqa: E501
+                        ),
+                    )
+                )
     if data.get("witness1_nik") and data.get("witness1_nik") == data.get("witness2_nik"):
         problems.append(Problem("field:witness2_nik", _("Saksi 2 harus orang yang berbeda.")))
     death = _date(data.get("death_date"))
     if death and subject and death < subject.birth_date:
-        problems.append(Problem("field:death_date", _("Tanggal meninggal sebelum tanggal "
-                                                      "lahir.")))
+        problems.append(Problem("field:death_date", _("Tanggal meninggal sebelum tanggal lahir.")))
     return problems
 
 
@@ -224,9 +287,10 @@ def check_documents(application: Any, today: dt.date) -> list[Problem]:
             continue
         if requirement.condition == "late_death_report":
             days = (today - _date(application.data["death_date"])).days
-            message = _("Kematian dilaporkan %(days)s hari setelah terjadi (lebih dari "
-                        "%(limit)s hari): unggah surat pernyataan keterlambatan.") % {
-                "days": days, "limit": settings.APPLICATIONS_DEATH_REPORT_DAYS}
+            message = _(
+                "Kematian dilaporkan %(days)s hari setelah terjadi (lebih dari "
+                "%(limit)s hari): unggah surat pernyataan keterlambatan."
+            ) % {"days": days, "limit": settings.APPLICATIONS_DEATH_REPORT_DAYS}
         else:
             message = _("Wajib diunggah.")
         problems.append(Problem(f"doc:{requirement.code}", message))
@@ -236,12 +300,14 @@ def check_documents(application: Any, today: dt.date) -> list[Problem]:
 def check_application(application: Any, *, today: dt.date | None = None) -> list[Problem]:
     """Every problem that would stop `application` from being sent now."""
     today = today or timezone.localdate()
-    problems = check_subject(application.variant, application.subject, application.applicant,
-                             today=today)
+    problems = check_subject(
+        application.variant, application.subject, application.applicant, today=today
+    )
     problems += check_fields(application, today)
     problems += check_documents(application, today)
-    application.subject_key = subject_key(application.variant, application.subject,
-                                          application.family, application.data)
+    application.subject_key = subject_key(
+        application.variant, application.subject, application.family, application.data
+    )
     first = open_duplicate(application)
     if first is not None:
         problems.append(duplicate_problem(first))

@@ -43,8 +43,7 @@ def load_application() -> None:
         return
     variant = Variant.objects.get(code="kk-hilang-rusak")
     with mock.patch.object(services, "_notify"):
-        app = services.create_draft(applicant=account, variant=variant,
-                                    subject=account.resident)
+        app = services.create_draft(applicant=account, variant=variant, subject=account.resident)
         services.save_draft(app, data={"lost_or_damaged": "rusak"}, actor=account)
         for i, requirement in enumerate(needed_requirements(variant, app.data)):
             services.attach_document(app, requirement, _document_photo(i), actor=account)

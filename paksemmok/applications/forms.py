@@ -14,14 +14,16 @@ class ApplicationDataForm(forms.Form):
     """The variant's form fields. Nothing is required while a draft is saved; completeness
     is checked at submission. `editable` limits changes after a return to the listed fields."""
 
-    def __init__(self, variant: Variant, *args: Any, editable: set[str] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, variant: Variant, *args: Any, editable: set[str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.defs = {f.code: f for f in field_defs(variant.form_fields)}
         # Answers that decide which documents are asked for: the page reloads its upload
         # slots after such a change is saved (static/js/applications.js).
-        deciding = {r.condition.lstrip("!").split("=")[0]
-                    for r in variant.requirements.all() if r.condition}
+        deciding = {
+            r.condition.lstrip("!").split("=")[0] for r in variant.requirements.all() if r.condition
+        }
         for code, fdef in self.defs.items():
             field = fdef.form_field()
             if code in deciding:
@@ -45,5 +47,9 @@ class ApplicationDataForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan (tidak wajib)"), required=False, max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Alasan (tidak wajib)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

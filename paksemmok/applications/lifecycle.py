@@ -38,8 +38,9 @@ class Action(models.TextChoices):
 # decision: the resident may withdraw while staff are still looking at it.
 ALLOWED: dict[str, frozenset[str]] = {
     Status.DRAFT: frozenset({Action.EDIT, Action.SUBMIT, Action.CANCEL}),
-    Status.SUBMITTED: frozenset({Action.START_REVIEW, Action.RETURN, Action.REJECT,
-                                 Action.APPROVE, Action.CANCEL}),
+    Status.SUBMITTED: frozenset(
+        {Action.START_REVIEW, Action.RETURN, Action.REJECT, Action.APPROVE, Action.CANCEL}
+    ),
     Status.IN_REVIEW: frozenset({Action.RETURN, Action.REJECT, Action.APPROVE, Action.CANCEL}),
     Status.RETURNED: frozenset({Action.EDIT, Action.RESUBMIT, Action.CANCEL}),
     Status.APPROVED: frozenset({Action.COMPLETE}),

@@ -31,35 +31,66 @@ def document_path(instance: ApplicationDocument, filename: str) -> str:
 
 
 class Application(models.Model):
-    reference = models.CharField(_("nomor registrasi"), max_length=20, unique=True,
-                                 default=new_reference, editable=False)
-    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT,
-                                related_name="applications", verbose_name=_("jenis permohonan"))
+    reference = models.CharField(
+        _("nomor registrasi"), max_length=20, unique=True, default=new_reference, editable=False
+    )
+    variant = models.ForeignKey(
+        "catalog.Variant",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("jenis permohonan"),
+    )
     # Denormalised from the variant: "one open application per person and service" is a
     # database constraint, and constraints cannot follow a join.
-    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT,
-                                related_name="applications", verbose_name=_("layanan"))
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="applications", verbose_name=_("pemohon"))
+    service = models.ForeignKey(
+        "catalog.Service",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("layanan"),
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("pemohon"),
+    )
     # The village helper who filed it for the applicant; the applicant themself otherwise.
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="filed_applications",
-                                 verbose_name=_("diajukan oleh"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="filed_applications",
+        verbose_name=_("diajukan oleh"),
+    )
     # Staff member handling it (claimed in the back office).
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="assigned_applications",
-                                    verbose_name=_("petugas"))
-    subject = models.ForeignKey("population.Resident", on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="applications",
-                                verbose_name=_("orang yang dimohonkan"),
-                                help_text=_("Kosong untuk kelahiran: anak belum terdaftar."))
-    family = models.ForeignKey("population.Family", on_delete=models.PROTECT,
-                               related_name="applications", verbose_name=_("keluarga (KK)"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_applications",
+        verbose_name=_("petugas"),
+    )
+    subject = models.ForeignKey(
+        "population.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("orang yang dimohonkan"),
+        help_text=_("Kosong untuk kelahiran: anak belum terdaftar."),
+    )
+    family = models.ForeignKey(
+        "population.Family",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("keluarga (KK)"),
+    )
     # Who "the same person" is for the duplicate rule: the NIK, or for a newborn the family,
     # name and birth date (set from the form at submission).
     subject_key = models.CharField(max_length=120, db_index=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
     data = models.JSONField(_("isian"), default=dict, blank=True)
     # The current return or rejection: [{"item": "doc:kk" | "field:child_name", "reason":
     # code, "note": text}]. Kept (with the events) after resubmission for the record.
@@ -74,12 +105,25 @@ class Application(models.Model):
     completed_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     # Facts for the figures, fixed at the first submission: resubmitting does not move an
     # application to another day, and a family that later moves does not move its history.
-    first_submitted_at = models.DateTimeField(_("pertama dikirim"), null=True, blank=True,
-                                              db_index=True)
-    village = models.ForeignKey("population.Region", on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="+", verbose_name=_("desa/kelurahan"))
-    kecamatan = models.ForeignKey("population.Region", on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="+", verbose_name=_("kecamatan"))
+    first_submitted_at = models.DateTimeField(
+        _("pertama dikirim"), null=True, blank=True, db_index=True
+    )
+    village = models.ForeignKey(
+        "population.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("desa/kelurahan"),
+    )
+    kecamatan = models.ForeignKey(
+        "population.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kecamatan"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -89,7 +133,8 @@ class Application(models.Model):
             # Race-proof: two tabs (or a resident and their helper) submitting at once cannot
             # both open an application for the same person and service.
             models.UniqueConstraint(
-                fields=["service", "subject_key"], condition=Q(status__in=OPEN_STATUSES),
+                fields=["service", "subject_key"],
+                condition=Q(status__in=OPEN_STATUSES),
                 name="application_one_open_per_subject_service",
             ),
         ]
@@ -98,10 +143,12 @@ class Application(models.Model):
             # A figure narrowed to one service or kecamatan (the public page asks per service):
             # equality first, then the day range. With only the foreign-key index SQLite
             # reads every year of that service or kecamatan (bench/dashboard.py).
-            models.Index(fields=["service", "first_submitted_at"],
-                         name="application_service_day_idx"),
-            models.Index(fields=["kecamatan", "first_submitted_at"],
-                         name="application_kecamatan_day_idx"),
+            models.Index(
+                fields=["service", "first_submitted_at"], name="application_service_day_idx"
+            ),
+            models.Index(
+                fields=["kecamatan", "first_submitted_at"], name="application_kecamatan_day_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -137,10 +184,10 @@ class ApplicationDocument(models.Model):
     """An uploaded file. Replacing one keeps the earlier row and file (marked replaced) once
     the application has been sent: staff and the resident can see what changed."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="documents")
-    requirement = models.ForeignKey("catalog.Requirement", on_delete=models.PROTECT,
-                                    related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    requirement = models.ForeignKey(
+        "catalog.Requirement", on_delete=models.PROTECT, related_name="+"
+    )
     file = models.FileField(upload_to=document_path, max_length=200)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
@@ -151,12 +198,14 @@ class ApplicationDocument(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
     round = models.PositiveSmallIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
     replaced_at = models.DateTimeField(null=True, blank=True)
-    replaced_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["requirement__order", "-uploaded_at", "-id"]
@@ -164,7 +213,8 @@ class ApplicationDocument(models.Model):
         verbose_name_plural = _("berkas permohonan")
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "requirement"], condition=Q(replaced_at__isnull=True),
+                fields=["application", "requirement"],
+                condition=Q(replaced_at__isnull=True),
                 name="document_one_current_per_requirement",
             ),
         ]
@@ -181,11 +231,11 @@ class Event(models.Model):
     """The application's history as the resident sees it (the audit log is the staff-side,
     append-only record of the same acts plus every read)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="events")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(max_length=20)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
@@ -214,18 +264,20 @@ class Decision(models.Model):
         RETURNED = "returned", _("Dikembalikan")
         REJECTED = "rejected", _("Ditolak")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="decisions")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
     round = models.PositiveSmallIntegerField()
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                related_name="+")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey("population.Region", on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="+")
-    kecamatan = models.ForeignKey("population.Region", on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="+")
+    village = models.ForeignKey(
+        "population.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kecamatan = models.ForeignKey(
+        "population.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # When this sending started the clock (submission or resubmission) and when it had to end.
     submitted_at = models.DateTimeField()
     deadline_at = models.DateTimeField()
@@ -237,8 +289,9 @@ class Decision(models.Model):
         ordering = ["decided_at", "id"]
         verbose_name = _("keputusan")
         verbose_name_plural = _("keputusan")
-        constraints = [models.UniqueConstraint(fields=["application", "round"],
-                                               name="decision_one_per_round")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "round"], name="decision_one_per_round")
+        ]
         indexes = [
             models.Index(fields=["decided_at", "service"], name="decision_day_idx"),
             # Per service or kecamatan: see Application's indexes.

@@ -42,21 +42,28 @@ def _delete_files_on_commit(names: list[tuple[object, str]]) -> None:
 
 
 def purge_stale_drafts(*, now: dt.datetime | None = None, batch_size: int = 200) -> int:
-    cutoff = (now or timezone.now()) - dt.timedelta(
-        days=settings.APPLICATIONS_DRAFT_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.APPLICATIONS_DRAFT_RETENTION_DAYS)
     total = 0
     while True:
         with transaction.atomic():
-            drafts = list(Application.objects.select_for_update(skip_locked=True)
-                          .filter(status=Status.DRAFT, updated_at__lt=cutoff)
-                          .order_by("id")[:batch_size])
+            drafts = list(
+                Application.objects.select_for_update(skip_locked=True)
+                .filter(status=Status.DRAFT, updated_at__lt=cutoff)
+                .order_by("id")[:batch_size]
+            )
             if not drafts:
                 return total
-            files = [(d.file.storage, d.file.name) for d in
-                     ApplicationDocument.objects.filter(application__in=drafts)]
+            files = [
+                (d.file.storage, d.file.name)
+                for d in ApplicationDocument.objects.filter(application__in=drafts)
+            ]
             for app in drafts:
-                record("applications.application.draft_purged", actor=None, obj=app,
-                       details={"idle_since": app.updated_at.isoformat()})
+                record(
+                    "applications.application.draft_purged",
+                    actor=None,
+                    obj=app,
+                    details={"idle_since": app.updated_at.isoformat()},
+                )
             Application.objects.filter(pk__in=[d.pk for d in drafts]).delete()
             _delete_files_on_commit(files)
         total += len(drafts)
@@ -64,25 +71,35 @@ def purge_stale_drafts(*, now: dt.datetime | None = None, batch_size: int = 200)
 
 def purge_unneeded_files(*, now: dt.datetime | None = None, batch_size: int = 500) -> int:
     cutoff = (now or timezone.now()) - dt.timedelta(
-        days=settings.APPLICATIONS_CLOSED_FILE_RETENTION_DAYS)
-    closed_long_ago = (
-        Q(application__status__in=[Status.APPROVED, Status.REJECTED, Status.COMPLETED],
-          application__decided_at__lt=cutoff, replaced_at__isnull=False)
-        | Q(application__status=Status.CANCELLED, application__decided_at__lt=cutoff)
+        days=settings.APPLICATIONS_CLOSED_FILE_RETENTION_DAYS
     )
+    closed_long_ago = Q(
+        application__status__in=[Status.APPROVED, Status.REJECTED, Status.COMPLETED],
+        application__decided_at__lt=cutoff,
+        replaced_at__isnull=False,
+    ) | Q(application__status=Status.CANCELLED, application__decided_at__lt=cutoff)
     total = 0
     while True:
         with transaction.atomic():
-            docs = list(ApplicationDocument.objects
-                        .select_for_update(skip_locked=True, of=("self",))
-                        .filter(closed_long_ago).select_related("requirement", "application")
-                        .order_by("id")[:batch_size])
+            docs = list(
+                ApplicationDocument.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(closed_long_ago)
+                .select_related("requirement", "application")
+                .order_by("id")[:batch_size]
+            )
             if not docs:
                 return total
             for doc in docs:
-                record("applications.document.purged", actor=None, obj=doc.application,
-                       details={"requirement": doc.requirement.code, "sha256": doc.sha256,
-                                "round": doc.round})
+                record(
+                    "applications.document.purged",
+                    actor=None,
+                    obj=doc.application,
+                    details={
+                        "requirement": doc.requirement.code,
+                        "sha256": doc.sha256,
+                        "round": doc.round,
+                    },
+                )
             files = [(d.file.storage, d.file.name) for d in docs]
             # The replaced_by links point forward (old -> new): clear links into the rows
             # about to go so the delete needs no cascade.

@@ -44,23 +44,35 @@ from .uploads import UploadRejected, clean_upload, display_name
 logger = logging.getLogger("paksemmok.applications")
 
 __all__ = [
-    "ApplicationError", "SubmissionRejected", "UploadRejected", "approve_application",
-    "attach_document", "cancel_application", "complete_application", "create_draft",
+    "ApplicationError",
+    "SubmissionRejected",
+    "UploadRejected",
+    "approve_application",
+    "attach_document",
+    "cancel_application",
+    "complete_application",
+    "create_draft",
     "reject_application",
-    "resubmit_application", "return_application", "save_draft", "start_review",
+    "resubmit_application",
+    "return_application",
+    "save_draft",
+    "start_review",
     "submit_application",
 ]
 
 
 # --- helpers ---------------------------------------------------------------------------------
 
+
 def _locked(application: Application) -> Application:
     """The row again, locked for this transaction: a double-clicked submit or a staff member
     deciding at the same moment waits here and then sees the new state."""
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins (subject).
-    return (Application.objects.select_for_update(of=("self",))
-            .select_related("variant", "service", "applicant", "subject", "family")
-            .get(pk=application.pk))
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("variant", "service", "applicant", "subject", "family")
+        .get(pk=application.pk)
+    )
 
 
 def _refresh(target: Application, source: Application) -> None:
@@ -74,38 +86,70 @@ def _on_behalf_of(application: Application, actor: Any) -> Any:
     return application.applicant if actor.pk != application.applicant_id else None
 
 
-def _log(application: Application, action: str, actor: Any, *, from_status: str = "",
-         note: str = "", details: dict[str, Any] | None = None,
-         on_behalf_of: Any = None) -> None:
-    Event.objects.create(application=application, actor=actor, action=action,
-                         from_status=from_status, to_status=application.status, note=note,
-                         details=details or {})
-    record(f"applications.application.{action}", actor=actor, obj=application,
-           on_behalf_of=on_behalf_of,
-           details={"from": from_status, "to": application.status, **(details or {})})
+def _log(
+    application: Application,
+    action: str,
+    actor: Any,
+    *,
+    from_status: str = "",
+    note: str = "",
+    details: dict[str, Any] | None = None,
+    on_behalf_of: Any = None,
+) -> None:
+    Event.objects.create(
+        application=application,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=application.status,
+        note=note,
+        details=details or {},
+    )
+    record(
+        f"applications.application.{action}",
+        actor=actor,
+        obj=application,
+        on_behalf_of=on_behalf_of,
+        details={"from": from_status, "to": application.status, **(details or {})},
+    )
 
 
-def deficiency_display(application: Application,
-                       deficiencies: list[dict[str, str]]) -> list[dict[str, str]]:
+def deficiency_display(
+    application: Application, deficiencies: list[dict[str, str]]
+) -> list[dict[str, str]]:
     """The items as words: requirement or field name, reason name, the officer's note."""
     requirements = {r.code: r.name for r in application.variant.requirements.all()}
     reasons = dict(DeficiencyReason.objects.values_list("code", "name"))
     shown = []
     for d in deficiencies:
         kind, _sep, code = d.get("item", "").partition(":")
-        item = requirements.get(code, code) if kind == "doc" else (
-            field_label(code) if kind == "field" else _("Permohonan"))
-        shown.append({"item": str(item), "reason": reasons.get(d.get("reason", ""), ""),
-                      "note": d.get("note", ""), "code": d.get("item", "")})
+        item = (
+            requirements.get(code, code)
+            if kind == "doc"
+            else (field_label(code) if kind == "field" else _("Permohonan"))
+        )
+        shown.append(
+            {
+                "item": str(item),
+                "reason": reasons.get(d.get("reason", ""), ""),
+                "note": d.get("note", ""),
+                "code": d.get("item", ""),
+            }
+        )
     return shown
 
 
 def _notify(application: Application, kind: str, deficiencies: list | None = None) -> None:
-    notify(template="status_change", user=application.applicant, context={
-        "kind": kind, "reference": application.reference,
-        "url": reverse("applications:detail", args=[application.reference]),
-        "deficiencies": deficiency_display(application, deficiencies or []),
-    })
+    notify(
+        template="status_change",
+        user=application.applicant,
+        context={
+            "kind": kind,
+            "reference": application.reference,
+            "url": reverse("applications:detail", args=[application.reference]),
+            "deficiencies": deficiency_display(application, deficiencies or []),
+        },
+    )
 
 
 def _ensure_staff(actor: Any) -> None:
@@ -115,8 +159,10 @@ def _ensure_staff(actor: Any) -> None:
 
 # --- the resident's side ---------------------------------------------------------------------
 
-def prefilled_data(variant: Variant, subject: Resident | None, family: Any,
-                   applicant_resident: Resident | None) -> dict[str, Any]:
+
+def prefilled_data(
+    variant: Variant, subject: Resident | None, family: Any, applicant_resident: Resident | None
+) -> dict[str, Any]:
     source = Prefill(subject=subject, family=family, applicant=applicant_resident)
     data: dict[str, Any] = {}
     for fdef in field_defs(variant.form_fields):
@@ -127,8 +173,9 @@ def prefilled_data(variant: Variant, subject: Resident | None, family: Any,
     return data
 
 
-def create_draft(*, applicant: Any, variant: Variant, subject: Resident | None = None,
-                 filed_by: Any = None) -> Application:
+def create_draft(
+    *, applicant: Any, variant: Variant, subject: Resident | None = None, filed_by: Any = None
+) -> Application:
     """Starts (or resumes) a draft for `subject` (None: a newborn) filed by `filed_by`.
 
     Eligibility is checked now, so a resident learns before filling the form that, say, an
@@ -140,23 +187,35 @@ def create_draft(*, applicant: Any, variant: Variant, subject: Resident | None =
     family = applicant.resident.family
     filed_by = filed_by or applicant
     with transaction.atomic():
-        existing = (Application.objects.select_for_update()
-                    .filter(applicant=applicant, variant=variant, subject=subject,
-                            status=Status.DRAFT).first())
+        existing = (
+            Application.objects.select_for_update()
+            .filter(applicant=applicant, variant=variant, subject=subject, status=Status.DRAFT)
+            .first()
+        )
         if existing is not None:
             return existing
         application = Application(
-            variant=variant, service=variant.service, applicant=applicant, filed_by=filed_by,
-            subject=subject, family=family,
-            data=prefilled_data(variant, subject, family, applicant.resident))
+            variant=variant,
+            service=variant.service,
+            applicant=applicant,
+            filed_by=filed_by,
+            subject=subject,
+            family=family,
+            data=prefilled_data(variant, subject, family, applicant.resident),
+        )
         application.subject_key = subject_key(variant, subject, family, application.data)
         if subject is not None:
             first = open_duplicate(application)
             if first is not None:
                 raise SubmissionRejected([duplicate_problem(first)])
         application.save()
-        _log(application, "created", filed_by, on_behalf_of=_on_behalf_of(application, filed_by),
-             details={"variant": variant.code})
+        _log(
+            application,
+            "created",
+            filed_by,
+            on_behalf_of=_on_behalf_of(application, filed_by),
+            details={"variant": variant.code},
+        )
     return application
 
 
@@ -167,30 +226,40 @@ def save_draft(application: Application, *, data: dict[str, Any], actor: Any) ->
         ensure_allowed(app.status, Action.EDIT)
         known = {f.code: f for f in field_defs(app.variant.form_fields)}
         incoming = {k: known[k].to_json(v) for k, v in data.items() if k in known}
-        changed = sorted(k for k, v in incoming.items() if app.data.get(k, "") != v
-                         and not (v in ("", None, False) and app.data.get(k) in ("", None,
-                                                                                 False)))
+        changed = sorted(
+            k
+            for k, v in incoming.items()
+            if app.data.get(k, "") != v
+            and not (v in ("", None, False) and app.data.get(k) in ("", None, False))
+        )
         if app.status == Status.RETURNED:
-            allowed = {i.partition(":")[2] for i in app.deficient_items()
-                       if i.startswith("field:")}
+            allowed = {i.partition(":")[2] for i in app.deficient_items() if i.startswith("field:")}
             locked = [k for k in changed if k not in allowed]
             if locked:
                 raise ApplicationError(
                     _("Hanya bagian yang diminta petugas yang dapat diubah; %(fields)s tidak.")
-                    % {"fields": ", ".join(field_label(k) for k in locked)})
+                    % {"fields": ", ".join(field_label(k) for k in locked)}
+                )
         if changed:
             app.data = {**app.data, **{k: incoming[k] for k in changed}}
             app.save(update_fields=["data", "updated_at"])
             if app.status == Status.RETURNED:
                 # Which fields, never their values: the audit log must not copy personal data.
-                _log(app, "corrected", actor, from_status=app.status,
-                     on_behalf_of=_on_behalf_of(app, actor), details={"fields": changed})
+                _log(
+                    app,
+                    "corrected",
+                    actor,
+                    from_status=app.status,
+                    on_behalf_of=_on_behalf_of(app, actor),
+                    details={"fields": changed},
+                )
     _refresh(application, app)
     return application
 
 
-def attach_document(application: Application, requirement: Requirement,
-                    upload: UploadedFile, *, actor: Any) -> ApplicationDocument:
+def attach_document(
+    application: Application, requirement: Requirement, upload: UploadedFile, *, actor: Any
+) -> ApplicationDocument:
     """Checks, re-encodes and stores one file for one requirement; raises UploadRejected
     with the reason. The earlier file for the slot is kept, marked replaced, once the
     application has been sent; in a never-sent draft it is simply deleted."""
@@ -200,12 +269,21 @@ def attach_document(application: Application, requirement: Requirement,
         raise ApplicationError(_("Persyaratan ini bukan untuk jenis permohonan ini."))
     ensure_allowed(application.status, Action.EDIT)
     # The expensive part (decode, re-encode) runs before the row lock is taken.
-    clean = clean_upload(upload, file_kinds=requirement.file_kinds,
-                         max_bytes=requirement.max_size_kb * 1024)
+    clean = clean_upload(
+        upload, file_kinds=requirement.file_kinds, max_bytes=requirement.max_size_kb * 1024
+    )
     document = ApplicationDocument(
-        application=application, requirement=requirement, content_type=clean.content_type,
-        size=clean.size, sha256=clean.sha256, original_name=display_name(upload.name or ""),
-        width=clean.width, height=clean.height, pages=clean.pages, uploaded_by=actor)
+        application=application,
+        requirement=requirement,
+        content_type=clean.content_type,
+        size=clean.size,
+        sha256=clean.sha256,
+        original_name=display_name(upload.name or ""),
+        width=clean.width,
+        height=clean.height,
+        pages=clean.pages,
+        uploaded_by=actor,
+    )
     # Stored first: a file without a row is harmless garbage (removed below on failure); a
     # row without its file would be a broken application.
     document.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
@@ -213,19 +291,23 @@ def attach_document(application: Application, requirement: Requirement,
         with transaction.atomic():
             app = _locked(application)
             ensure_allowed(app.status, Action.EDIT)
-            if app.status == Status.RETURNED and f"doc:{requirement.code}" \
-                    not in app.deficient_items():
+            if (
+                app.status == Status.RETURNED
+                and f"doc:{requirement.code}" not in app.deficient_items()
+            ):
                 raise ApplicationError(_("Berkas ini tidak diminta untuk diperbaiki."))
-            previous = (ApplicationDocument.objects.select_for_update()
-                        .filter(application=app, requirement=requirement,
-                                replaced_at__isnull=True).first())
-            others = sum(d.size for d in app.current_documents().exclude(
-                requirement=requirement))
+            previous = (
+                ApplicationDocument.objects.select_for_update()
+                .filter(application=app, requirement=requirement, replaced_at__isnull=True)
+                .first()
+            )
+            others = sum(d.size for d in app.current_documents().exclude(requirement=requirement))
             limit = settings.APPLICATIONS_MAX_TOTAL_BYTES
             if others + clean.size > limit:
-                raise UploadRejected(_(
-                    "Total berkas permohonan melebihi %(limit)s MB. Perkecil foto atau PDF.")
-                    % {"limit": limit // (1024 * 1024)})
+                raise UploadRejected(
+                    _("Total berkas permohonan melebihi %(limit)s MB. Perkecil foto atau PDF.")
+                    % {"limit": limit // (1024 * 1024)}
+                )
             now = timezone.now()
             document.application = app
             document.round = app.round
@@ -243,11 +325,19 @@ def attach_document(application: Application, requirement: Requirement,
             if previous is not None and previous.pk:
                 previous.replaced_by = document
                 previous.save(update_fields=["replaced_by"])
-            record("applications.document.uploaded", actor=actor, obj=app,
-                   on_behalf_of=_on_behalf_of(app, actor),
-                   details={"requirement": requirement.code, "size": clean.size,
-                            "type": clean.content_type, "sha256": clean.sha256,
-                            "replaces": previous.pk if previous is not None else None})
+            record(
+                "applications.document.uploaded",
+                actor=actor,
+                obj=app,
+                on_behalf_of=_on_behalf_of(app, actor),
+                details={
+                    "requirement": requirement.code,
+                    "size": clean.size,
+                    "type": clean.content_type,
+                    "sha256": clean.sha256,
+                    "replaces": previous.pk if previous is not None else None,
+                },
+            )
     except BaseException:
         document.file.storage.delete(document.file.name)
         raise
@@ -273,8 +363,7 @@ def submit_application(application: Application, *, actor: Any) -> Application:
             app.village_id = app.family.village_id
             app.kecamatan_id = app.family.village.parent_id
         _save_open(app)
-        _log(app, "submitted", actor, from_status=before,
-             on_behalf_of=_on_behalf_of(app, actor))
+        _log(app, "submitted", actor, from_status=before, on_behalf_of=_on_behalf_of(app, actor))
         _notify(app, "submitted")
     _refresh(application, app)
     return application
@@ -300,13 +389,15 @@ def resubmit_application(application: Application, *, actor: Any) -> Application
         app = _locked(application)
         ensure_allowed(app.status, Action.RESUBMIT)
         problems: list[Problem] = []
-        fresh = {d.requirement.code for d in app.current_documents().select_related(
-            "requirement") if app.returned_at and d.uploaded_at >= app.returned_at}
+        fresh = {
+            d.requirement.code
+            for d in app.current_documents().select_related("requirement")
+            if app.returned_at and d.uploaded_at >= app.returned_at
+        }
         for item in sorted(app.deficient_items()):
             kind, _sep, code = item.partition(":")
             if kind == "doc" and code not in fresh:
-                problems.append(Problem(item, _("Unggah berkas pengganti sesuai catatan "
-                                                "petugas.")))
+                problems.append(Problem(item, _("Unggah berkas pengganti sesuai catatan petugas.")))
         problems += check_application(app)
         if problems:
             raise SubmissionRejected(problems)
@@ -318,8 +409,14 @@ def resubmit_application(application: Application, *, actor: Any) -> Application
         app.round += 1
         app.deficiencies = []
         _save_open(app)
-        _log(app, "resubmitted", actor, from_status=before,
-             on_behalf_of=_on_behalf_of(app, actor), details={"round": app.round})
+        _log(
+            app,
+            "resubmitted",
+            actor,
+            from_status=before,
+            on_behalf_of=_on_behalf_of(app, actor),
+            details={"round": app.round},
+        )
         _notify(app, "submitted")
     _refresh(application, app)
     return application
@@ -334,8 +431,14 @@ def cancel_application(application: Application, *, actor: Any, reason: str = ""
         app.status = Status.CANCELLED
         app.decided_at = timezone.now()
         app.save(update_fields=["status", "decided_at", "updated_at"])
-        _log(app, "cancelled", actor, from_status=before, note=reason[:500],
-             on_behalf_of=_on_behalf_of(app, actor) if not actor.is_staff_member else None)
+        _log(
+            app,
+            "cancelled",
+            actor,
+            from_status=before,
+            note=reason[:500],
+            on_behalf_of=_on_behalf_of(app, actor) if not actor.is_staff_member else None,
+        )
         if before != Status.DRAFT:
             _notify(app, "cancelled")
     _refresh(application, app)
@@ -343,6 +446,7 @@ def cancel_application(application: Application, *, actor: Any, reason: str = ""
 
 
 # --- the staff side (the back office calls these) -------------------------------------------
+
 
 def start_review(application: Application, *, actor: Any) -> Application:
     """An officer takes the application: it is now theirs to decide."""
@@ -359,56 +463,88 @@ def start_review(application: Application, *, actor: Any) -> Application:
     return application
 
 
-def validate_deficiencies(application: Application,
-                          deficiencies: list[dict[str, str]]) -> list[dict[str, str]]:
+def validate_deficiencies(
+    application: Application, deficiencies: list[dict[str, str]]
+) -> list[dict[str, str]]:
     """Each item names a requirement (`doc:<code>`) or field (`field:<code>`) of this
     variant, or `application` as a whole, with a reason code from the catalogue."""
     if not deficiencies:
         raise ApplicationError(_("Sebutkan paling sedikit satu kekurangan."))
     docs = {r.code for r in application.variant.requirements.all()}
     fields = set(application.variant.form_fields)
-    reasons = set(DeficiencyReason.objects.filter(is_active=True)
-                  .values_list("code", flat=True))
+    reasons = set(DeficiencyReason.objects.filter(is_active=True).values_list("code", flat=True))
     clean = []
     for d in deficiencies:
         kind, _sep, code = str(d.get("item", "")).partition(":")
-        valid_item = (kind == "doc" and code in docs) or (kind == "field" and code in fields) \
+        valid_item = (
+            (kind == "doc" and code in docs)
+            or (kind == "field" and code in fields)
             or d.get("item") == "application"
+        )
         if not valid_item:
-            raise ApplicationError(_("Bagian “%(item)s” tidak ada pada permohonan ini.")
-                                   % {"item": d.get("item", "")})
+            raise ApplicationError(
+                _("Bagian “%(item)s” tidak ada pada permohonan ini.") % {"item": d.get("item", "")}
+            )
         if d.get("reason") not in reasons:
-            raise ApplicationError(_("Alasan “%(reason)s” tidak dikenal.")
-                                   % {"reason": d.get("reason", "")})
-        clean.append({"item": str(d["item"]), "reason": str(d["reason"]),
-                      "note": str(d.get("note", ""))[:500]})
+            raise ApplicationError(
+                _("Alasan “%(reason)s” tidak dikenal.") % {"reason": d.get("reason", "")}
+            )
+        clean.append(
+            {
+                "item": str(d["item"]),
+                "reason": str(d["reason"]),
+                "note": str(d.get("note", ""))[:500],
+            }
+        )
     return clean
 
 
-def _record_decision(app: Application, outcome: str, actor: Any,
-                     items: list[dict[str, str]] = ()) -> Decision:
+def _record_decision(
+    app: Application, outcome: str, actor: Any, items: list[dict[str, str]] = ()
+) -> Decision:
     """The fact the dashboards count (see models.Decision): this sending, its clock, its
     answer."""
     decided_at = app.decided_at if outcome != Decision.Outcome.RETURNED else app.returned_at
     started = app.submitted_at or decided_at
     deadline = app.deadline_at or started
     decision = Decision.objects.create(
-        application=app, round=app.round, outcome=outcome, officer=actor,
-        service_id=app.service_id, variant_id=app.variant_id, village_id=app.village_id,
-        kecamatan_id=app.kecamatan_id, submitted_at=started, deadline_at=deadline,
+        application=app,
+        round=app.round,
+        outcome=outcome,
+        officer=actor,
+        service_id=app.service_id,
+        variant_id=app.variant_id,
+        village_id=app.village_id,
+        kecamatan_id=app.kecamatan_id,
+        submitted_at=started,
+        deadline_at=deadline,
         decided_at=decided_at,
         seconds_to_decision=max(0, int((decided_at - started).total_seconds())),
         within_deadline=decided_at <= deadline,
     )
     DecisionReason.objects.bulk_create(
-        DecisionReason(decision=decision, decided_at=decided_at, service_id=app.service_id,
-                       item=i["item"][:60], reason=i["reason"][:40]) for i in items)
+        DecisionReason(
+            decision=decision,
+            decided_at=decided_at,
+            service_id=app.service_id,
+            item=i["item"][:60],
+            reason=i["reason"][:40],
+        )
+        for i in items
+    )
     return decision
 
 
-def _decide_with_items(application: Application, deficiencies: list[dict[str, str]],
-                       actor: Any, *, action: str, status: str, stamp: str,
-                       verb: str) -> Application:
+def _decide_with_items(
+    application: Application,
+    deficiencies: list[dict[str, str]],
+    actor: Any,
+    *,
+    action: str,
+    status: str,
+    stamp: str,
+    verb: str,
+) -> Application:
     """Return and reject share one shape: the itemised list is validated, stored, logged and
     sent to the resident in the same transaction as the status change."""
     _ensure_staff(actor)
@@ -428,18 +564,34 @@ def _decide_with_items(application: Application, deficiencies: list[dict[str, st
     return application
 
 
-def return_application(application: Application, deficiencies: list[dict[str, str]],
-                       actor: Any) -> Application:
+def return_application(
+    application: Application, deficiencies: list[dict[str, str]], actor: Any
+) -> Application:
     """Sends it back with an itemised list; the clock stops until the resident resubmits."""
-    return _decide_with_items(application, deficiencies, actor, action=Action.RETURN,
-                              status=Status.RETURNED, stamp="returned_at", verb="returned")
+    return _decide_with_items(
+        application,
+        deficiencies,
+        actor,
+        action=Action.RETURN,
+        status=Status.RETURNED,
+        stamp="returned_at",
+        verb="returned",
+    )
 
 
-def reject_application(application: Application, deficiencies: list[dict[str, str]],
-                       actor: Any) -> Application:
+def reject_application(
+    application: Application, deficiencies: list[dict[str, str]], actor: Any
+) -> Application:
     """Refuses it for good (e.g. not eligible); the reasons are told to the resident."""
-    return _decide_with_items(application, deficiencies, actor, action=Action.REJECT,
-                              status=Status.REJECTED, stamp="decided_at", verb="rejected")
+    return _decide_with_items(
+        application,
+        deficiencies,
+        actor,
+        action=Action.REJECT,
+        status=Status.REJECTED,
+        stamp="decided_at",
+        verb="rejected",
+    )
 
 
 def approve_application(application: Application, actor: Any) -> Application:

@@ -55,12 +55,14 @@ def read_limited(upload: UploadedFile, limit: int) -> bytes:
     if upload.size is not None and upload.size > limit:
         raise UploadRejected(
             _("Berkas terlalu besar (%(size)s MB). Batasnya %(limit)s MB.")
-            % {"size": _mb(upload.size), "limit": _mb(limit)})
+            % {"size": _mb(upload.size), "limit": _mb(limit)}
+        )
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise UploadRejected(_("Berkas terlalu besar. Batasnya %(limit)s MB.")
-                             % {"limit": _mb(limit)})
+        raise UploadRejected(
+            _("Berkas terlalu besar. Batasnya %(limit)s MB.") % {"limit": _mb(limit)}
+        )
     if not data:
         raise UploadRejected(_("Berkas kosong. Pilih atau foto ulang dokumennya."))
     return data
@@ -81,16 +83,21 @@ def clean_upload(upload: UploadedFile, *, file_kinds: list[str], max_bytes: int)
     if kind == PDF_TYPE and accepts_pdf:
         return clean_pdf(data)
     if kind == "image/heic" or kind == "image/heif":
-        raise UploadRejected(_("Foto format HEIC belum didukung. Ubah pengaturan kamera ke "
-                               "JPG, atau unggah lewat tombol ini agar otomatis diubah."))
+        raise UploadRejected(
+            _(
+                "Foto format HEIC belum didukung. Ubah pengaturan kamera ke "
+                "JPG, atau unggah lewat tombol ini agar otomatis diubah."
+            )
+        )
     if accepts_images and accepts_pdf:
         expected = _("foto (JPG/PNG) atau PDF")
     elif accepts_pdf:
         expected = _("PDF")
     else:
         expected = _("foto (JPG/PNG)")
-    raise UploadRejected(_("Jenis berkas tidak diterima. Unggah %(expected)s.")
-                         % {"expected": expected})
+    raise UploadRejected(
+        _("Jenis berkas tidak diterima. Unggah %(expected)s.") % {"expected": expected}
+    )
 
 
 def clean_image(data: bytes) -> CleanFile:
@@ -104,10 +111,10 @@ def clean_image(data: bytes) -> CleanFile:
             probe = Image.open(io.BytesIO(data))
             width, height = probe.size
             if width * height > max_pixels:
-                raise UploadRejected(_("Foto terlalu besar (%(mp)s megapiksel). Batasnya "
-                                       "%(limit)s megapiksel.")
-                                     % {"mp": (width * height) // 1_000_000,
-                                        "limit": max_pixels // 1_000_000})
+                raise UploadRejected(
+                    _("Foto terlalu besar (%(mp)s megapiksel). Batasnya %(limit)s megapiksel.")
+                    % {"mp": (width * height) // 1_000_000, "limit": max_pixels // 1_000_000}
+                )
             probe.verify()
             # verify() leaves the image unusable: open again to decode.
             image = Image.open(io.BytesIO(data))
@@ -116,8 +123,10 @@ def clean_image(data: bytes) -> CleanFile:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         # Pillow's own guard fired first (far beyond our limit).
-        raise UploadRejected(_("Foto terlalu besar (lebih dari %(limit)s megapiksel).")
-                             % {"limit": max_pixels // 1_000_000}) from exc
+        raise UploadRejected(
+            _("Foto terlalu besar (lebih dari %(limit)s megapiksel).")
+            % {"limit": max_pixels // 1_000_000}
+        ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise unreadable from exc
 
@@ -133,29 +142,44 @@ def clean_image(data: bytes) -> CleanFile:
     min_side = settings.APPLICATIONS_MIN_IMAGE_SIDE
     if min(width, height) < min_side:
         raise UploadRejected(
-            _("Foto terlalu kecil (%(w)s×%(h)s piksel); tulisan tidak akan terbaca. Minimal "
-              "%(min)s piksel pada sisi terpendek.") % {"w": width, "h": height, "min": min_side})
+            _(
+                "Foto terlalu kecil (%(w)s×%(h)s piksel); tulisan tidak akan terbaca. Minimal "
+                "%(min)s piksel pada sisi terpendek."
+            )
+            % {"w": width, "h": height, "min": min_side}
+        )
     grey = image.convert("L")
     grey.thumbnail((256, 256))
     if ImageStat.Stat(grey).stddev[0] < BLANK_STDDEV:
-        raise UploadRejected(_("Foto tampak kosong (satu warna saja). Pastikan dokumen terlihat "
-                               "jelas lalu foto ulang."))
+        raise UploadRejected(
+            _(
+                "Foto tampak kosong (satu warna saja). Pastikan dokumen terlihat "
+                "jelas lalu foto ulang."
+            )
+        )
     long_side = settings.APPLICATIONS_IMAGE_LONG_SIDE
     if max(width, height) > long_side:
         image.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     # No exif= argument: Pillow writes no EXIF (nor GPS) unless given some.
-    image.convert("RGB").save(out, "JPEG", quality=settings.APPLICATIONS_JPEG_QUALITY,
-                              optimize=True)
+    image.convert("RGB").save(
+        out, "JPEG", quality=settings.APPLICATIONS_JPEG_QUALITY, optimize=True
+    )
     content = out.getvalue()
-    return CleanFile(content=content, content_type="image/jpeg", extension="jpg",
-                     sha256=hashlib.sha256(content).hexdigest(),
-                     width=image.width, height=image.height)
+    return CleanFile(
+        content=content,
+        content_type="image/jpeg",
+        extension="jpg",
+        sha256=hashlib.sha256(content).hexdigest(),
+        width=image.width,
+        height=image.height,
+    )
 
 
 def clean_pdf(data: bytes) -> CleanFile:
-    unreadable = UploadRejected(_("PDF tidak dapat dibuka atau rusak. Simpan ulang PDF-nya, "
-                                  "atau unggah foto dokumen."))
+    unreadable = UploadRejected(
+        _("PDF tidak dapat dibuka atau rusak. Simpan ulang PDF-nya, atau unggah foto dokumen.")
+    )
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -169,10 +193,17 @@ def clean_pdf(data: bytes) -> CleanFile:
         raise unreadable
     limit = settings.APPLICATIONS_MAX_PDF_PAGES
     if pages > limit:
-        raise UploadRejected(_("PDF terlalu banyak halaman (%(pages)s). Maksimal %(limit)s "
-                               "halaman.") % {"pages": pages, "limit": limit})
-    return CleanFile(content=data, content_type=PDF_TYPE, extension="pdf",
-                     sha256=hashlib.sha256(data).hexdigest(), pages=pages)
+        raise UploadRejected(
+            _("PDF terlalu banyak halaman (%(pages)s). Maksimal %(limit)s halaman.")
+            % {"pages": pages, "limit": limit}
+        )
+    return CleanFile(
+        content=data,
+        content_type=PDF_TYPE,
+        extension="pdf",
+        sha256=hashlib.sha256(data).hexdigest(),
+        pages=pages,
+    )
 
 
 def display_name(name: str) -> str:

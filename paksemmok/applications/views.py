@@ -57,9 +57,11 @@ def resident_side(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 def _application(request: HttpRequest, reference: str) -> Application:
     app = get_object_or_404(
-        Application.objects.select_related("variant", "service", "subject", "family",
-                                           "applicant", "filed_by"),
-        reference=reference)
+        Application.objects.select_related(
+            "variant", "service", "subject", "family", "applicant", "filed_by"
+        ),
+        reference=reference,
+    )
     if not resident_may_view(request.user, request.subject_user, app):
         raise Http404
     return app
@@ -75,9 +77,12 @@ def time_left_label(app: Application, now: dt.datetime | None = None) -> str:
     return _("Sisa waktu %(h)s jam %(m)s menit") % {"h": hours, "m": rest // 60}
 
 
-def _slots(app: Application, problems: dict[str, list] | None = None,
-           errors: dict[str, str] | None = None,
-           only: Requirement | None = None) -> list[dict[str, Any]]:
+def _slots(
+    app: Application,
+    problems: dict[str, list] | None = None,
+    errors: dict[str, str] | None = None,
+    only: Requirement | None = None,
+) -> list[dict[str, Any]]:
     given = answers(app.data)
     current = {d.requirement_id: d for d in app.current_documents()}
     deficient = app.deficient_items() if app.status == Status.RETURNED else None
@@ -87,15 +92,19 @@ def _slots(app: Application, problems: dict[str, list] | None = None,
         if (only is not None and r.pk != only.pk) or (only is None and not r.applies(given)):
             continue
         code = f"doc:{r.code}"
-        slots.append({
-            "requirement": r, "document": current.get(r.pk), "needed": r.needed(given),
-            "editable": allowed(app.status, Action.EDIT)
-            and (deficient is None or code in deficient),
-            "flagged": deficient is not None and code in deficient,
-            "problems": (problems or {}).get(code, []),
-            "error": (errors or {}).get(r.code, ""),
-            "app": app,
-        })
+        slots.append(
+            {
+                "requirement": r,
+                "document": current.get(r.pk),
+                "needed": r.needed(given),
+                "editable": allowed(app.status, Action.EDIT)
+                and (deficient is None or code in deficient),
+                "flagged": deficient is not None and code in deficient,
+                "problems": (problems or {}).get(code, []),
+                "error": (errors or {}).get(r.code, ""),
+                "app": app,
+            }
+        )
     return slots
 
 
@@ -105,12 +114,15 @@ def _deficiencies(app: Application) -> list[dict[str, str]]:
 
 # --- listing and starting ----------------------------------------------------------------
 
+
 @never_cache
 @resident_side
 def mine(request: HttpRequest) -> HttpResponse:
-    apps = list(Application.objects.filter(applicant=request.subject_user)
-                .exclude(status=Status.CANCELLED, submitted_at__isnull=True)
-                .select_related("variant", "service", "subject"))
+    apps = list(
+        Application.objects.filter(applicant=request.subject_user)
+        .exclude(status=Status.CANCELLED, submitted_at__isnull=True)
+        .select_related("variant", "service", "subject")
+    )
     now = timezone.now()
     for app in apps:
         app.time_left_label = time_left_label(app, now)
@@ -120,21 +132,30 @@ def mine(request: HttpRequest) -> HttpResponse:
 @resident_side
 def start(request: HttpRequest) -> HttpResponse:
     active = Variant.objects.filter(is_active=True)
-    return render(request, "applications/start.html", {
-        "services": Service.objects.filter(is_active=True).prefetch_related(
-            Prefetch("variants", queryset=active)),
-    })
+    return render(
+        request,
+        "applications/start.html",
+        {
+            "services": Service.objects.filter(is_active=True).prefetch_related(
+                Prefetch("variants", queryset=active)
+            ),
+        },
+    )
 
 
 @never_cache
 @resident_side
 def choose_subject(request: HttpRequest, variant_code: str) -> HttpResponse:
-    variant = get_object_or_404(Variant.objects.select_related("service"), code=variant_code,
-                                is_active=True)
+    variant = get_object_or_404(
+        Variant.objects.select_related("service"), code=variant_code, is_active=True
+    )
     subject_user = request.subject_user
     own = subject_user.resident
-    members = kk_order(list(own.family.members.filter(life_status="hidup"))) \
-        if own and own.family_id else []
+    members = (
+        kk_order(list(own.family.members.filter(life_status="hidup")))
+        if own and own.family_id
+        else []
+    )
     problems: list = []
     if request.method == "POST":
         choice = request.POST.get("subject", "")
@@ -147,26 +168,46 @@ def choose_subject(request: HttpRequest, variant_code: str) -> HttpResponse:
             problems = [_("Pilih anggota keluarga yang dimohonkan.")]
         else:
             try:
-                app = services.create_draft(applicant=subject_user, variant=variant,
-                                            subject=subject, filed_by=request.user)
+                app = services.create_draft(
+                    applicant=subject_user, variant=variant, subject=subject, filed_by=request.user
+                )
             except SubmissionRejected as exc:
                 problems = exc.problems
             else:
                 return redirect("applications:edit", app.reference)
     choices = []
     if variant.subject == Variant.Subject.NEWBORN:
-        choices.append({"value": "newborn", "label": _("Anak yang baru lahir"),
-                        "problems": check_subject(variant, None, subject_user)})
+        choices.append(
+            {
+                "value": "newborn",
+                "label": _("Anak yang baru lahir"),
+                "problems": check_subject(variant, None, subject_user),
+            }
+        )
     else:
         for member in members:
-            choices.append({"value": member.pk, "label": member.full_name, "member": member,
-                            "problems": check_subject(variant, member, subject_user)})
-    return render(request, "applications/choose_subject.html", {
-        "variant": variant, "choices": choices, "problems": problems,
-    }, status=422 if problems else 200)
+            choices.append(
+                {
+                    "value": member.pk,
+                    "label": member.full_name,
+                    "member": member,
+                    "problems": check_subject(variant, member, subject_user),
+                }
+            )
+    return render(
+        request,
+        "applications/choose_subject.html",
+        {
+            "variant": variant,
+            "choices": choices,
+            "problems": problems,
+        },
+        status=422 if problems else 200,
+    )
 
 
 # --- the form, uploads, review ----------------------------------------------------------
+
 
 def _editable_fields(app: Application) -> set[str] | None:
     if app.status != Status.RETURNED:
@@ -181,17 +222,23 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
     if not allowed(app.status, Action.EDIT):
         return redirect("applications:detail", app.reference)
     editable = _editable_fields(app)
-    form = ApplicationDataForm(app.variant, request.POST or None,
-                               initial=ApplicationDataForm.initial_from(app.data),
-                               editable=editable)
+    form = ApplicationDataForm(
+        app.variant,
+        request.POST or None,
+        initial=ApplicationDataForm.initial_from(app.data),
+        editable=editable,
+    )
     autosave = request.headers.get("X-Autosave") == "1"
     if request.method == "POST":
         if form.is_valid():
             # A field absent from the POST is left alone (a client may send only what
             # changed), except a checkbox: browsers omit unticked ones.
-            data = {k: v for k, v in form.cleaned_data.items()
-                    if (editable is None or k in editable)
-                    and (k in request.POST or form.defs[k].kind == "bool")}
+            data = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if (editable is None or k in editable)
+                and (k in request.POST or form.defs[k].kind == "bool")
+            }
             try:
                 services.save_draft(app, data=data, actor=request.user)
             except ApplicationError as exc:
@@ -203,16 +250,28 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
                     return JsonResponse({"ok": True, "saved": _("Draf tersimpan")})
                 if "review" in request.POST:
                     return redirect("applications:review", app.reference)
-                messages.success(request, _("Draf tersimpan. Anda dapat melanjutkannya "
-                                            "kapan saja, juga dari perangkat lain."))
+                messages.success(
+                    request,
+                    _(
+                        "Draf tersimpan. Anda dapat melanjutkannya "
+                        "kapan saja, juga dari perangkat lain."
+                    ),
+                )
                 return redirect("applications:edit", app.reference)
         elif autosave:
             return JsonResponse({"ok": False, "errors": form.errors}, status=422)
-    return render(request, "applications/edit.html", {
-        "app": app, "form": form, "slots": _slots(app),
-        "deficiencies": _deficiencies(app) if app.status == Status.RETURNED else [],
-        "subject_member": app.subject,
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "applications/edit.html",
+        {
+            "app": app,
+            "form": form,
+            "slots": _slots(app),
+            "deficiencies": _deficiencies(app) if app.status == Status.RETURNED else [],
+            "subject_member": app.subject,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -234,8 +293,9 @@ def upload(request: HttpRequest, reference: str, requirement_code: str) -> HttpR
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
         app.refresh_from_db()
         (slot,) = _slots(app, errors={requirement.code: error}, only=requirement)
-        return render(request, "applications/_slot.html", {"slot": slot},
-                      status=422 if error else 200)
+        return render(
+            request, "applications/_slot.html", {"slot": slot}, status=422 if error else 200
+        )
     if error:
         messages.error(request, f"{requirement.name}: {error}")
     else:
@@ -244,8 +304,10 @@ def upload(request: HttpRequest, reference: str, requirement_code: str) -> HttpR
 
 
 def _review_rows(app: Application) -> list[dict[str, Any]]:
-    return [{"code": f.code, "label": f.label, "value": f.display(app.data.get(f.code))}
-            for f in field_defs(app.variant.form_fields)]
+    return [
+        {"code": f.code, "label": f.label, "value": f.display(app.data.get(f.code))}
+        for f in field_defs(app.variant.form_fields)
+    ]
 
 
 @never_cache
@@ -271,15 +333,25 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         problems = check_application(app)
     by_item = group(problems)
-    return render(request, "applications/review.html", {
-        "app": app, "rows": [{**row, "problems": by_item.get(f"field:{row['code']}", [])}
-                             for row in _review_rows(app)],
-        "slots": _slots(app, by_item), "problems": problems,
-        "subject_problems": by_item.get("subject", []),
-    }, status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "applications/review.html",
+        {
+            "app": app,
+            "rows": [
+                {**row, "problems": by_item.get(f"field:{row['code']}", [])}
+                for row in _review_rows(app)
+            ],
+            "slots": _slots(app, by_item),
+            "problems": problems,
+            "subject_problems": by_item.get("subject", []),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 # --- after submission -------------------------------------------------------------------
+
 
 def _qr_data_uri(app: Application) -> str:
     url = settings.SITE_URL + reverse("applications:detail", args=[app.reference])
@@ -292,25 +364,38 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     app = _application(request, reference)
     if app.submitted_at is None:
         return redirect("applications:edit", app.reference)
-    return render(request, "applications/receipt.html", {
-        "app": app, "qr": _qr_data_uri(app), "time_left": time_left_label(app),
-    })
+    return render(
+        request,
+        "applications/receipt.html",
+        {
+            "app": app,
+            "qr": _qr_data_uri(app),
+            "time_left": time_left_label(app),
+        },
+    )
 
 
 @never_cache
 @resident_side
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     app = _application(request, reference)
-    documents = list(app.documents.select_related("requirement").order_by(
-        "requirement__order", "-uploaded_at"))
-    return render(request, "applications/detail.html", {
-        "app": app, "time_left": time_left_label(app), "rows": _review_rows(app),
-        "events": app.events.select_related("actor"),
-        "documents": documents,
-        "deficiencies": _deficiencies(app),
-        "can_edit": allowed(app.status, Action.EDIT),
-        "can_cancel": allowed(app.status, Action.CANCEL),
-    })
+    documents = list(
+        app.documents.select_related("requirement").order_by("requirement__order", "-uploaded_at")
+    )
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "app": app,
+            "time_left": time_left_label(app),
+            "rows": _review_rows(app),
+            "events": app.events.select_related("actor"),
+            "documents": documents,
+            "deficiencies": _deficiencies(app),
+            "can_edit": allowed(app.status, Action.EDIT),
+            "can_cancel": allowed(app.status, Action.CANCEL),
+        },
+    )
 
 
 @never_cache
@@ -323,13 +408,11 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_application(app, actor=request.user,
-                                        reason=form.cleaned_data["reason"])
+            services.cancel_application(app, actor=request.user, reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Permohonan %(ref)s dibatalkan.")
-                             % {"ref": app.reference})
+            messages.success(request, _("Permohonan %(ref)s dibatalkan.") % {"ref": app.reference})
         return redirect("applications:detail", app.reference)
     return render(request, "applications/cancel.html", {"app": app, "form": form})
 
@@ -343,18 +426,27 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
         raise Http404
     doc = get_object_or_404(
         ApplicationDocument.objects.select_related("application__service", "requirement"),
-        pk=document_id, application__reference=reference)
+        pk=document_id,
+        application__reference=reference,
+    )
     app = doc.application
     if staff_may_view(user, app):
-        audited_read(request, app, purpose=f"Permohonan {app.reference}",
-                     what=doc.requirement.code, details={"document": doc.pk})
+        audited_read(
+            request,
+            app,
+            purpose=f"Permohonan {app.reference}",
+            what=doc.requirement.code,
+            details={"document": doc.pk},
+        )
     elif not resident_may_view(user, current_subject(request), app):
         raise Http404
     ext = "pdf" if doc.content_type == "application/pdf" else "jpg"
-    response = FileResponse(doc.file.storage.open(doc.file.name, "rb"),
-                            content_type=doc.content_type,
-                            filename=f"{app.reference}-{doc.requirement.code}.{ext}",
-                            as_attachment=request.GET.get("unduh") == "1")
+    response = FileResponse(
+        doc.file.storage.open(doc.file.name, "rb"),
+        content_type=doc.content_type,
+        filename=f"{app.reference}-{doc.requirement.code}.{ext}",
+        as_attachment=request.GET.get("unduh") == "1",
+    )
     response["Cache-Control"] = "private, no-store"
     # A PDF is shown by the browser's own viewer; forbid it any script or embedding.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"

@@ -31,19 +31,26 @@ class PlaceAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        changed = form.changed_data + [
-            f"{fs.prefix}" for fs in formsets if fs.has_changed()
-        ]
-        record("appointments.place.changed" if change else "appointments.place.created",
-               actor=request.user, obj=form.instance, details={"fields": sorted(changed)},
-               purpose="admin")
+        changed = form.changed_data + [f"{fs.prefix}" for fs in formsets if fs.has_changed()]
+        record(
+            "appointments.place.changed" if change else "appointments.place.created",
+            actor=request.user,
+            obj=form.instance,
+            details={"fields": sorted(changed)},
+            purpose="admin",
+        )
         if change:
             flagged = services.flag_bookings_outside_hours(form.instance, actor=request.user)
             if flagged:
                 self.message_user(
-                    request, _("%(n)s janji kini di luar jam layanan; penduduk sudah diberi "
-                               "tahu untuk memilih waktu baru.") % {"n": flagged},
-                    messages.WARNING)
+                    request,
+                    _(
+                        "%(n)s janji kini di luar jam layanan; penduduk sudah diberi "
+                        "tahu untuk memilih waktu baru."
+                    )
+                    % {"n": flagged},
+                    messages.WARNING,
+                )
 
 
 @admin.register(JemputBolaEvent)
@@ -63,9 +70,13 @@ class JemputBolaEventAdmin(admin.ModelAdmin):
         if not change:
             obj.announced_to = services.announce_jemput_bola(obj)
             obj.save(update_fields=["announced_to"])
-        record("appointments.jemput_bola.changed" if change else
-               "appointments.jemput_bola.created", actor=request.user, obj=obj,
-               details={"fields": sorted(form.changed_data)}, purpose="admin")
+        record(
+            "appointments.jemput_bola.changed" if change else "appointments.jemput_bola.created",
+            actor=request.user,
+            obj=obj,
+            details={"fields": sorted(form.changed_data)},
+            purpose="admin",
+        )
         if change:
             services.flag_bookings_outside_hours(obj.place, actor=request.user)
 

@@ -25,8 +25,11 @@ def load_jemput_bola() -> None:
     should not fill the outbox."""
     User = get_user_model()
     helper = User.objects.filter(role=User.Role.HELPER, village__isnull=False).first()
-    village = helper.village if helper else (
-        Region.objects.filter(level=Region.Level.VILLAGE).order_by("code").first())
+    village = (
+        helper.village
+        if helper
+        else (Region.objects.filter(level=Region.Level.VILLAGE).order_by("code").first())
+    )
     if village is None:
         return
     day = timezone.localdate() + dt.timedelta(days=7)
@@ -34,15 +37,20 @@ def load_jemput_bola() -> None:
         day += dt.timedelta(days=1)
     admin = User.objects.filter(is_superuser=True).first()
     JemputBolaEvent.objects.get_or_create(
-        place=hall_for(village), date=day,
-        defaults={"opens": dt.time(8), "closes": dt.time(13), "capacity": 80,
-                  "minutes_per_recording": 15, "created_by": admin,
-                  "note": "Demo jemput bola"},
+        place=hall_for(village),
+        date=day,
+        defaults={
+            "opens": dt.time(8),
+            "closes": dt.time(13),
+            "capacity": 80,
+            "minutes_per_recording": 15,
+            "created_by": admin,
+            "note": "Demo jemput bola",
+        },
     )
 
 
 STEPS = [("appointments.places", load_places), ("appointments.jemput_bola", load_jemput_bola)]
-
 
 
 def logins() -> list[tuple[str, str, str]]:
@@ -53,12 +61,14 @@ def logins() -> list[tuple[str, str, str]]:
     User = get_user_model()
     today = timezone.localdate()
     candidates = Resident.objects.filter(
-        ektp_recording=Resident.Recording.NOT_RECORDED, life_status=Resident.LifeStatus.ALIVE,
+        ektp_recording=Resident.Recording.NOT_RECORDED,
+        life_status=Resident.LifeStatus.ALIVE,
         birth_date__lte=today.replace(year=today.year - 18),
     ).order_by("nik")
     helper = User.objects.filter(role=User.Role.HELPER, village__isnull=False).first()
     resident = (helper and candidates.filter(village=helper.village).first()) or (
-        candidates.first())
+        candidates.first()
+    )
     if resident is None:
         return []
     return [(f"Belum rekam e-KTP, {resident.village.name} (NIK)", resident.nik, "-")]

@@ -38,18 +38,28 @@ def perekaman_eligibility(resident: Resident, *, on: dt.date | None = None) -> E
     """Whether `resident` may book perekaman for a slot on `on` (default: today)."""
     on = on or timezone.localdate()
     if resident.is_recorded:
-        return Eligibility(False, "recorded", _(
-            "Data e-KTP Anda sudah terekam. Anda tidak perlu perekaman lagi dan dapat "
-            "langsung mengajukan cetak e-KTP secara daring."))
+        return Eligibility(
+            False,
+            "recorded",
+            _(
+                "Data e-KTP Anda sudah terekam. Anda tidak perlu perekaman lagi dan dapat "
+                "langsung mengajukan cetak e-KTP secara daring."
+            ),
+        )
     if resident.life_status == Resident.LifeStatus.DECEASED:
         return Eligibility(False, "deceased", _("Penduduk ini tercatat sudah meninggal."))
     if resident.life_status != Resident.LifeStatus.ALIVE:
         return Eligibility(False, "moved", _("Penduduk ini tercatat sudah pindah keluar daerah."))
     if not old_enough_on(resident, on):
-        return Eligibility(False, "too_young", _(
-            "Perekaman e-KTP untuk penduduk berusia %(age)s tahun ke atas atau yang sudah/pernah "
-            "menikah. Pada %(date)s usia Anda belum %(age)s tahun.")
-            % {"age": settings.APPOINTMENTS_MIN_AGE, "date": on.strftime("%d-%m-%Y")})
+        return Eligibility(
+            False,
+            "too_young",
+            _(
+                "Perekaman e-KTP untuk penduduk berusia %(age)s tahun ke atas atau yang sudah/pernah "  # noqa: E501
+                "menikah. Pada %(date)s usia Anda belum %(age)s tahun."
+            )
+            % {"age": settings.APPOINTMENTS_MIN_AGE, "date": on.strftime("%d-%m-%Y")},
+        )
     return Eligibility(True, "ok", "")
 
 
@@ -65,5 +75,8 @@ def ektp_online_status(resident: Resident) -> Eligibility:
         return Eligibility(True, "ok", "")
     if not old_enough_on(resident, timezone.localdate()):
         return Eligibility(False, "too_young", _("Belum memenuhi syarat usia e-KTP."))
-    return Eligibility(False, "not_recorded", _(
-        "Anda belum melakukan perekaman e-KTP. Buat janji perekaman terlebih dahulu."))
+    return Eligibility(
+        False,
+        "not_recorded",
+        _("Anda belum melakukan perekaman e-KTP. Buat janji perekaman terlebih dahulu."),
+    )

@@ -28,16 +28,17 @@ class Place(models.Model):
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("nama"), max_length=120)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="perekaman_places",
+        Region,
+        on_delete=models.PROTECT,
+        related_name="perekaman_places",
         verbose_name=_("wilayah"),
         help_text=_("Kabupaten untuk kantor Disdukcapil, kecamatan, atau desa untuk balai desa."),
     )
     address = models.CharField(_("alamat"), max_length=200, blank=True)
-    minutes_per_recording = models.PositiveSmallIntegerField(
-        _("menit per perekaman"), default=15
-    )
+    minutes_per_recording = models.PositiveSmallIntegerField(_("menit per perekaman"), default=15)
     stations = models.PositiveSmallIntegerField(
-        _("jumlah alat rekam"), default=1,
+        _("jumlah alat rekam"),
+        default=1,
         help_text=_("Kuota tiap slot = jumlah alat rekam."),
     )
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -64,8 +65,15 @@ class OpeningHours(models.Model):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(
         _("hari"),
-        choices=[(0, _("Senin")), (1, _("Selasa")), (2, _("Rabu")), (3, _("Kamis")),
-                 (4, _("Jumat")), (5, _("Sabtu")), (6, _("Minggu"))],
+        choices=[
+            (0, _("Senin")),
+            (1, _("Selasa")),
+            (2, _("Rabu")),
+            (3, _("Kamis")),
+            (4, _("Jumat")),
+            (5, _("Sabtu")),
+            (6, _("Minggu")),
+        ],
     )
     opens = models.TimeField(_("buka"))
     closes = models.TimeField(_("tutup"))
@@ -78,8 +86,9 @@ class OpeningHours(models.Model):
         verbose_name_plural = _("jam layanan")
         constraints = [
             models.UniqueConstraint(fields=["place", "weekday"], name="appt_hours_place_weekday"),
-            models.CheckConstraint(condition=Q(opens__lt=models.F("closes")),
-                                   name="appt_hours_opens_before_closes"),
+            models.CheckConstraint(
+                condition=Q(opens__lt=models.F("closes")), name="appt_hours_opens_before_closes"
+            ),
             models.CheckConstraint(
                 condition=Q(break_start__isnull=True, break_end__isnull=True)
                 | Q(break_start__lt=models.F("break_end")),
@@ -118,8 +127,11 @@ class JemputBolaEvent(models.Model):
         CANCELLED = "cancelled", _("Dibatalkan")
 
     place = models.ForeignKey(
-        Place, on_delete=models.PROTECT, related_name="events",
-        limit_choices_to={"kind": Place.Kind.BALAI_DESA}, verbose_name=_("balai desa"),
+        Place,
+        on_delete=models.PROTECT,
+        related_name="events",
+        limit_choices_to={"kind": Place.Kind.BALAI_DESA},
+        verbose_name=_("balai desa"),
     )
     date = models.DateField(_("tanggal"))
     opens = models.TimeField(_("mulai"))
@@ -131,7 +143,10 @@ class JemputBolaEvent(models.Model):
     )
     note = models.CharField(_("catatan"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     announced_to = models.PositiveIntegerField(_("jumlah yang diberi tahu"), default=0)
@@ -143,13 +158,16 @@ class JemputBolaEvent(models.Model):
         verbose_name_plural = _("jemput bola")
         constraints = [
             models.UniqueConstraint(
-                fields=["place", "date"], condition=Q(status="scheduled"),
+                fields=["place", "date"],
+                condition=Q(status="scheduled"),
                 name="appt_event_one_per_hall_day",
             ),
-            models.CheckConstraint(condition=Q(opens__lt=models.F("closes")),
-                                   name="appt_event_opens_before_closes"),
-            models.CheckConstraint(condition=Q(minutes_per_recording__gte=5),
-                                   name="appt_event_minutes_min"),
+            models.CheckConstraint(
+                condition=Q(opens__lt=models.F("closes")), name="appt_event_opens_before_closes"
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes_per_recording__gte=5), name="appt_event_minutes_min"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -196,18 +214,26 @@ class Booking(models.Model):
 
     code = models.CharField(_("kode booking"), max_length=8, unique=True, default=new_booking_code)
     resident = models.ForeignKey(
-        Resident, on_delete=models.PROTECT, related_name="perekaman_bookings",
+        Resident,
+        on_delete=models.PROTECT,
+        related_name="perekaman_bookings",
         verbose_name=_("penduduk"),
     )
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="bookings",
-                              verbose_name=_("tempat"))
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("tempat")
+    )
     start = models.DateTimeField(_("waktu"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.BOOKED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.BOOKED
+    )
     is_walk_in = models.BooleanField(_("datang langsung"), default=False)
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("dipesan oleh"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dipesan oleh"),
     )
     # Set when the place's hours, closures or event changed after booking and this slot no
     # longer exists: the booking is kept and the resident asked to choose a new time.
@@ -225,7 +251,8 @@ class Booking(models.Model):
         verbose_name_plural = _("janji perekaman")
         constraints = [
             models.UniqueConstraint(
-                fields=["resident"], condition=Q(status__in=["booked", "checked_in"]),
+                fields=["resident"],
+                condition=Q(status__in=["booked", "checked_in"]),
                 name="appt_one_active_booking_per_resident",
             ),
         ]

@@ -26,28 +26,45 @@ def seed_places(regency_code: str | None = None) -> int:
     Idempotent: existing places (and their edited hours) are left alone. Returns how many
     places were created. Needs the regency's regions imported first (import_regions).
     """
-    regency = Region.objects.filter(code=regency_code or settings.REGENCY_CODE,
-                                    level=Region.Level.REGENCY).first()
+    regency = Region.objects.filter(
+        code=regency_code or settings.REGENCY_CODE, level=Region.Level.REGENCY
+    ).first()
     if regency is None:
         return 0
-    specs = [(Place.Kind.DINAS, regency, f"Kantor Disdukcapil {regency.name}",
-              settings.APPOINTMENTS_DINAS_STATIONS)]
+    specs = [
+        (
+            Place.Kind.DINAS,
+            regency,
+            f"Kantor Disdukcapil {regency.name}",
+            settings.APPOINTMENTS_DINAS_STATIONS,
+        )
+    ]
     for kecamatan in regency.children.filter(level=Region.Level.KECAMATAN).order_by("code"):
-        specs.append((Place.Kind.KECAMATAN, kecamatan,
-                      f"Kantor Kecamatan {kecamatan.name}",
-                      settings.APPOINTMENTS_KECAMATAN_STATIONS))
+        specs.append(
+            (
+                Place.Kind.KECAMATAN,
+                kecamatan,
+                f"Kantor Kecamatan {kecamatan.name}",
+                settings.APPOINTMENTS_KECAMATAN_STATIONS,
+            )
+        )
     created = 0
     for kind, region, name, stations in specs:
         place, was_created = Place.objects.get_or_create(
-            kind=kind, region=region,
-            defaults={"name": name, "stations": stations,
-                      "minutes_per_recording": settings.APPOINTMENTS_MINUTES_PER_RECORDING},
+            kind=kind,
+            region=region,
+            defaults={
+                "name": name,
+                "stations": stations,
+                "minutes_per_recording": settings.APPOINTMENTS_MINUTES_PER_RECORDING,
+            },
         )
         if was_created:
             created += 1
             OpeningHours.objects.bulk_create(
-                OpeningHours(place=place, weekday=w, opens=o, closes=c, break_start=bs,
-                             break_end=be)
+                OpeningHours(
+                    place=place, weekday=w, opens=o, closes=c, break_start=bs, break_end=be
+                )
                 for w, o, c, bs, be in DEFAULT_HOURS
             )
     return created

@@ -86,8 +86,10 @@ def office_schedules(
         .select_related("region")
         .prefetch_related(
             Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday")),
-            Prefetch("closures", queryset=Closure.objects.filter(date__range=(today, last))
-                     .order_by("date")),
+            Prefetch(
+                "closures",
+                queryset=Closure.objects.filter(date__range=(today, last)).order_by("date"),
+            ),
         )
         .order_by("kind", "name")
     )
@@ -115,10 +117,14 @@ def upcoming_events(now: dt.datetime | None = None, days: int = EVENT_DAYS) -> l
     today = now.date()
     last = today + dt.timedelta(days=days - 1)
     events = [
-        e for e in JemputBolaEvent.objects.filter(
-            status=JemputBolaEvent.Status.SCHEDULED, date__range=(today, last),
+        e
+        for e in JemputBolaEvent.objects.filter(
+            status=JemputBolaEvent.Status.SCHEDULED,
+            date__range=(today, last),
             place__is_active=True,
-        ).select_related("place__region__parent").order_by("date", "opens", "place__name")
+        )
+        .select_related("place__region__parent")
+        .order_by("date", "opens", "place__name")
         if not (e.date == today and e.closes <= now.time())
     ]
     halls = list({e.place_id: e.place for e in events}.values())
@@ -132,10 +138,12 @@ def upcoming_events(now: dt.datetime | None = None, days: int = EVENT_DAYS) -> l
         opens = None
         if event.date > booking_last:
             opens = event.date - dt.timedelta(days=settings.APPOINTMENTS_BOOKING_DAYS - 1)
-        result.append(EventDay(
-            event=event,
-            remaining=sum(s.free for s in day_slots) if day_slots else 0,
-            serves=bool(day_slots),
-            booking_opens=opens,
-        ))
+        result.append(
+            EventDay(
+                event=event,
+                remaining=sum(s.free for s in day_slots) if day_slots else 0,
+                serves=bool(day_slots),
+                booking_opens=opens,
+            )
+        )
     return result

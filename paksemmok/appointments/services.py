@@ -41,6 +41,7 @@ class AppointmentError(Exception):
 
 # --- helpers ------------------------------------------------------------------------------
 
+
 def _notify(**kwargs: Any) -> Any:
     # Imported late: the notifications app is developed alongside this one.
     from paksemmok.notifications.services import notify
@@ -49,12 +50,15 @@ def _notify(**kwargs: Any) -> Any:
 
 
 def format_when(start: dt.datetime) -> str:
-    """"Senin, 7 Desember 2026 pukul 08.00 WIB": what residents read in messages."""
+    """ "Senin, 7 Desember 2026 pukul 08.00 WIB": what residents read in messages."""
     local = timezone.localtime(start)
     with translation.override("id"):
         day = formats.date_format(local, "l, j F Y")
     return _("%(day)s pukul %(time)s %(zone)s") % {
-        "day": day, "time": local.strftime("%H.%M"), "zone": local.tzname() or ""}
+        "day": day,
+        "time": local.strftime("%H.%M"),
+        "zone": local.tzname() or "",
+    }
 
 
 def format_day(day: dt.date) -> str:
@@ -104,23 +108,34 @@ def can_act_for(user: Any, resident: Resident) -> bool:
 def _audit(action: str, booking: Booking, actor: Any, **details: Any) -> None:
     account = getattr(booking.resident, "account", None)
     acting_for = account if account is not None and account != actor else None
-    record(action, actor=actor, obj=booking, on_behalf_of=acting_for,
-           details={"resident_id": booking.resident_id, "resident": str(booking.resident),
-                    "place_id": booking.place_id, "start": booking.start.isoformat(),
-                    **details})
+    record(
+        action,
+        actor=actor,
+        obj=booking,
+        on_behalf_of=acting_for,
+        details={
+            "resident_id": booking.resident_id,
+            "resident": str(booking.resident),
+            "place_id": booking.place_id,
+            "start": booking.start.isoformat(),
+            **details,
+        },
+    )
 
 
 def _lock(booking: Booking) -> Booking:
-    return (Booking.objects.select_for_update().select_related("resident", "place")
-            .get(pk=booking.pk))
+    return (
+        Booking.objects.select_for_update().select_related("resident", "place").get(pk=booking.pk)
+    )
 
 
 def _take(place: Place, start: dt.datetime, capacity: int) -> bool:
     """Takes one place in the slot if it has room. Must run inside the booking transaction."""
     SlotCounter.objects.get_or_create(place=place, start=start)
     return bool(
-        SlotCounter.objects.filter(place=place, start=start, booked__lt=capacity)
-        .update(booked=F("booked") + 1)
+        SlotCounter.objects.filter(place=place, start=start, booked__lt=capacity).update(
+            booked=F("booked") + 1
+        )
     )
 
 
@@ -137,13 +152,19 @@ def closed_message(place: Place, day: dt.date) -> str | None:
         return None
     if reason == "holiday":
         return _("%(place)s tutup pada %(day)s (hari libur: %(name)s).") % {
-            "place": place.name, "day": format_day(day),
-            "name": slot_rules.public_holiday(day)}
+            "place": place.name,
+            "day": format_day(day),
+            "name": slot_rules.public_holiday(day),
+        }
     if reason == "no_event":
         return _("Tidak ada jemput bola di %(place)s pada %(day)s.") % {
-            "place": place.name, "day": format_day(day)}
+            "place": place.name,
+            "day": format_day(day),
+        }
     return _("%(place)s tidak melayani perekaman pada %(day)s.") % {
-        "place": place.name, "day": format_day(day)}
+        "place": place.name,
+        "day": format_day(day),
+    }
 
 
 def _check_slot(place: Place, start: dt.datetime, now: dt.datetime) -> slot_rules.Slot:
@@ -155,27 +176,36 @@ def _check_slot(place: Place, start: dt.datetime, now: dt.datetime) -> slot_rule
     if start.date() > last:
         raise AppointmentError(
             _("Janji hanya bisa dibuat paling lambat %(days)s hari ke depan.")
-            % {"days": (last - first).days + 1})
+            % {"days": (last - first).days + 1}
+        )
     message = closed_message(place, start.date())
     if message:
         raise AppointmentError(message)
     slot = slot_rules.find_slot(place, start)
     if slot is None:
-        raise AppointmentError(_("Jam ini bukan jam layanan %(place)s. Pilih jam yang tersedia.")
-                               % {"place": place.name})
+        raise AppointmentError(
+            _("Jam ini bukan jam layanan %(place)s. Pilih jam yang tersedia.")
+            % {"place": place.name}
+        )
     return slot
 
 
 FULL_MESSAGE = gettext_lazy("Maaf, slot ini baru saja penuh. Silakan pilih jam lain.")
 SECOND_BOOKING_MESSAGE = gettext_lazy(
     "Penduduk ini sudah memiliki janji perekaman yang aktif. Ubah atau batalkan janji itu "
-    "terlebih dahulu.")
+    "terlebih dahulu."
+)
 
 
 # --- residents and helpers ------------------------------------------------------------------
 
+
 def book_appointment(
-    *, resident: Resident, place: Place, start: dt.datetime, actor: Any,
+    *,
+    resident: Resident,
+    place: Place,
+    start: dt.datetime,
+    actor: Any,
     now: dt.datetime | None = None,
 ) -> Booking:
     """Books `resident` into the slot of `place` starting at `start`."""
@@ -194,10 +224,17 @@ def book_appointment(
             if not _take(place, slot.start, slot.capacity):
                 raise AppointmentError(str(FULL_MESSAGE))
             booking = Booking.objects.create(
-                resident=resident, place=place, start=slot.start, booked_by=actor,
+                resident=resident,
+                place=place,
+                start=slot.start,
+                booked_by=actor,
             )
-            _audit("appointments.booking.created", booking, actor,
-                   on_behalf=actor.role != User.Role.RESIDENT)
+            _audit(
+                "appointments.booking.created",
+                booking,
+                actor,
+                on_behalf=actor.role != User.Role.RESIDENT,
+            )
             _send(booking, "appointment_booked", _booking_context(booking))
     except IntegrityError as exc:
         # The partial unique index caught a second active booking made at the same moment
@@ -209,7 +246,11 @@ def book_appointment(
 
 
 def reschedule_appointment(
-    booking: Booking, *, place: Place, start: dt.datetime, actor: Any,
+    booking: Booking,
+    *,
+    place: Place,
+    start: dt.datetime,
+    actor: Any,
     now: dt.datetime | None = None,
 ) -> Booking:
     """Moves an active booking to another slot (any place); the old slot's place is freed."""
@@ -219,10 +260,11 @@ def reschedule_appointment(
         if not can_act_for(actor, booking.resident):
             raise AppointmentError(_("Anda tidak berhak mengubah janji ini."))
         if booking.status != Booking.Status.BOOKED:
-            raise AppointmentError(_("Janji ini tidak bisa diubah lagi (status: %(status)s).")
-                                   % {"status": booking.get_status_display()})
-        eligibility = perekaman_eligibility(booking.resident,
-                                            on=timezone.localtime(start).date())
+            raise AppointmentError(
+                _("Janji ini tidak bisa diubah lagi (status: %(status)s).")
+                % {"status": booking.get_status_display()}
+            )
+        eligibility = perekaman_eligibility(booking.resident, on=timezone.localtime(start).date())
         if not eligibility:
             raise AppointmentError(eligibility.message)
         slot = _check_slot(place, start, now)
@@ -242,10 +284,16 @@ def reschedule_appointment(
         booking.place, booking.start = place, slot.start
         booking.needs_reschedule = False
         booking.reminder_sent_at = None
-        booking.save(update_fields=["place", "start", "needs_reschedule", "reminder_sent_at",
-                                    "updated_at"])
-        _audit("appointments.booking.rescheduled", booking, actor,
-               previous_place_id=old_place_id, previous_start=old_start.isoformat())
+        booking.save(
+            update_fields=["place", "start", "needs_reschedule", "reminder_sent_at", "updated_at"]
+        )
+        _audit(
+            "appointments.booking.rescheduled",
+            booking,
+            actor,
+            previous_place_id=old_place_id,
+            previous_start=old_start.isoformat(),
+        )
         _send(booking, "appointment_booked", _booking_context(booking))
     return booking
 
@@ -257,23 +305,33 @@ def cancel_appointment(booking: Booking, *, actor: Any, reason: str = "") -> Boo
         if not (can_act_for(actor, booking.resident) or is_staff(actor)):
             raise AppointmentError(_("Anda tidak berhak membatalkan janji ini."))
         if booking.status != Booking.Status.BOOKED:
-            raise AppointmentError(_("Janji ini tidak bisa dibatalkan (status: %(status)s).")
-                                   % {"status": booking.get_status_display()})
+            raise AppointmentError(
+                _("Janji ini tidak bisa dibatalkan (status: %(status)s).")
+                % {"status": booking.get_status_display()}
+            )
         _release(booking.place_id, booking.start)
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = timezone.now()
         booking.save(update_fields=["status", "cancelled_at", "updated_at"])
         _audit("appointments.booking.cancelled", booking, actor, reason=reason[:200])
         _send_generic(
-            booking, _("Janji perekaman dibatalkan"),
-            _("Janji perekaman e-KTP %(code)s di %(place)s, %(when)s, telah dibatalkan. "
-              "Anda dapat membuat janji baru kapan saja di Pak Semmok.")
-            % {"code": booking.code, "place": booking.place.name,
-               "when": format_when(booking.start)})
+            booking,
+            _("Janji perekaman dibatalkan"),
+            _(
+                "Janji perekaman e-KTP %(code)s di %(place)s, %(when)s, telah dibatalkan. "
+                "Anda dapat membuat janji baru kapan saja di Pak Semmok."
+            )
+            % {
+                "code": booking.code,
+                "place": booking.place.name,
+                "when": format_when(booking.start),
+            },
+        )
     return booking
 
 
 # --- staff --------------------------------------------------------------------------------
+
 
 def find_booking(query: str, *, place: Place | None = None) -> Booking | None:
     """The booking for a check-in: by booking code, or by NIK (the resident's active one)."""
@@ -282,15 +340,18 @@ def find_booking(query: str, *, place: Place | None = None) -> Booking | None:
     if place is not None:
         qs = qs.filter(place=place)
     if len(query) == 16 and query.isdigit():
-        return (qs.filter(resident__nik=query, status__in=Booking.ACTIVE).first()
-                or qs.filter(resident__nik=query).order_by("-start").first())
+        return (
+            qs.filter(resident__nik=query, status__in=Booking.ACTIVE).first()
+            or qs.filter(resident__nik=query).order_by("-start").first()
+        )
     if len(query) == 8:
         return qs.filter(code=query).first()
     return None
 
 
-def check_in(booking: Booking, *, actor: Any, place: Place | None = None,
-             now: dt.datetime | None = None) -> Booking:
+def check_in(
+    booking: Booking, *, actor: Any, place: Place | None = None, now: dt.datetime | None = None
+) -> Booking:
     """The resident has arrived on the day of their booking."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -298,15 +359,20 @@ def check_in(booking: Booking, *, actor: Any, place: Place | None = None,
         if not is_staff(actor):
             raise AppointmentError(_("Hanya petugas yang dapat mencatat kehadiran."))
         if place is not None and booking.place_id != place.pk:
-            raise AppointmentError(_("Janji %(code)s untuk %(place)s, bukan tempat ini.")
-                                   % {"code": booking.code, "place": booking.place.name})
+            raise AppointmentError(
+                _("Janji %(code)s untuk %(place)s, bukan tempat ini.")
+                % {"code": booking.code, "place": booking.place.name}
+            )
         if booking.status != Booking.Status.BOOKED:
-            raise AppointmentError(_("Janji %(code)s berstatus %(status)s.")
-                                   % {"code": booking.code,
-                                      "status": booking.get_status_display()})
+            raise AppointmentError(
+                _("Janji %(code)s berstatus %(status)s.")
+                % {"code": booking.code, "status": booking.get_status_display()}
+            )
         if timezone.localtime(booking.start).date() != timezone.localtime(now).date():
-            raise AppointmentError(_("Janji %(code)s untuk %(when)s, bukan hari ini.")
-                                   % {"code": booking.code, "when": format_when(booking.start)})
+            raise AppointmentError(
+                _("Janji %(code)s untuk %(when)s, bukan hari ini.")
+                % {"code": booking.code, "when": format_when(booking.start)}
+            )
         booking.status = Booking.Status.CHECKED_IN
         booking.checked_in_at = now
         booking.save(update_fields=["status", "checked_in_at", "updated_at"])
@@ -314,8 +380,9 @@ def check_in(booking: Booking, *, actor: Any, place: Place | None = None,
     return booking
 
 
-def add_walk_in(*, resident: Resident, place: Place, actor: Any,
-                now: dt.datetime | None = None) -> Booking:
+def add_walk_in(
+    *, resident: Resident, place: Place, actor: Any, now: dt.datetime | None = None
+) -> Booking:
     """Records a resident who came without a booking, in the current or next slot of today
     that still has room. Walk-ins count against capacity like bookings do."""
     now = now or timezone.now()
@@ -331,10 +398,16 @@ def add_walk_in(*, resident: Resident, place: Place, actor: Any,
             existing = Booking.objects.filter(resident=resident, status__in=Booking.ACTIVE).first()
             if existing is not None:
                 raise AppointmentError(
-                    _("Penduduk ini sudah punya janji %(code)s (%(place)s, %(when)s). Catat "
-                      "kehadiran dengan kode itu, atau batalkan dulu.")
-                    % {"code": existing.code, "place": existing.place.name,
-                       "when": format_when(existing.start)})
+                    _(
+                        "Penduduk ini sudah punya janji %(code)s (%(place)s, %(when)s). Catat "
+                        "kehadiran dengan kode itu, atau batalkan dulu."
+                    )
+                    % {
+                        "code": existing.code,
+                        "place": existing.place.name,
+                        "when": format_when(existing.start),
+                    }
+                )
             message = closed_message(place, today)
             if message:
                 raise AppointmentError(message)
@@ -343,13 +416,19 @@ def add_walk_in(*, resident: Resident, place: Place, actor: Any,
             for slot in day_slots:
                 if slot.end > now and _take(place, slot.start, slot.capacity):
                     booking = Booking.objects.create(
-                        resident=resident, place=place, start=slot.start, booked_by=actor,
-                        is_walk_in=True, status=Booking.Status.CHECKED_IN, checked_in_at=now,
+                        resident=resident,
+                        place=place,
+                        start=slot.start,
+                        booked_by=actor,
+                        is_walk_in=True,
+                        status=Booking.Status.CHECKED_IN,
+                        checked_in_at=now,
                     )
                     break
             if booking is None:
-                raise AppointmentError(_("Kuota perekaman di %(place)s hari ini sudah penuh.")
-                                       % {"place": place.name})
+                raise AppointmentError(
+                    _("Kuota perekaman di %(place)s hari ini sudah penuh.") % {"place": place.name}
+                )
             _audit("appointments.booking.walk_in", booking, actor)
     except IntegrityError as exc:
         raise AppointmentError(str(SECOND_BOOKING_MESSAGE)) from exc
@@ -365,10 +444,10 @@ def mark_recorded(booking: Booking, *, actor: Any, now: dt.datetime | None = Non
         if not is_staff(actor):
             raise AppointmentError(_("Hanya petugas yang dapat mencatat perekaman."))
         if booking.status != Booking.Status.CHECKED_IN:
-            raise AppointmentError(_("Catat kehadiran %(code)s terlebih dahulu (status: "
-                                     "%(status)s).")
-                                   % {"code": booking.code,
-                                      "status": booking.get_status_display()})
+            raise AppointmentError(
+                _("Catat kehadiran %(code)s terlebih dahulu (status: %(status)s).")
+                % {"code": booking.code, "status": booking.get_status_display()}
+            )
         booking.status = Booking.Status.RECORDED
         booking.recorded_at = now
         booking.save(update_fields=["status", "recorded_at", "updated_at"])
@@ -376,17 +455,27 @@ def mark_recorded(booking: Booking, *, actor: Any, now: dt.datetime | None = Non
         resident.ektp_recording = Resident.Recording.RECORDED
         resident.save(update_fields=["ektp_recording", "updated_at"])
         _audit("appointments.booking.recorded", booking, actor)
-        record("register.resident.ektp_recorded", actor=actor, obj=resident,
-               details={"booking": booking.code, "place_id": booking.place_id})
+        record(
+            "register.resident.ektp_recorded",
+            actor=actor,
+            obj=resident,
+            details={"booking": booking.code, "place_id": booking.place_id},
+        )
         _send_generic(
-            booking, _("Perekaman e-KTP selesai"),
-            _("Perekaman e-KTP Anda di %(place)s telah selesai. Sekarang Anda dapat mengajukan "
-              "cetak e-KTP secara daring di Pak Semmok.") % {"place": booking.place.name})
+            booking,
+            _("Perekaman e-KTP selesai"),
+            _(
+                "Perekaman e-KTP Anda di %(place)s telah selesai. Sekarang Anda dapat mengajukan "
+                "cetak e-KTP secara daring di Pak Semmok."
+            )
+            % {"place": booking.place.name},
+        )
     return booking
 
 
-def mark_no_shows(*, before: dt.date | None = None, place: Place | None = None,
-                  actor: Any = None) -> int:
+def mark_no_shows(
+    *, before: dt.date | None = None, place: Place | None = None, actor: Any = None
+) -> int:
     """Bookings of days before `before` (default today) nobody came to become "no show".
 
     A booking flagged because its slot disappeared (hours changed) is cancelled instead, so
@@ -406,8 +495,12 @@ def mark_no_shows(*, before: dt.date | None = None, place: Place | None = None,
             if booking.needs_reschedule:
                 booking.status, booking.cancelled_at = Booking.Status.CANCELLED, timezone.now()
                 booking.save(update_fields=["status", "cancelled_at", "updated_at"])
-                _audit("appointments.booking.cancelled", booking, actor,
-                       reason="slot removed by schedule change, not rescheduled")
+                _audit(
+                    "appointments.booking.cancelled",
+                    booking,
+                    actor,
+                    reason="slot removed by schedule change, not rescheduled",
+                )
             else:
                 booking.status = Booking.Status.NO_SHOW
                 booking.save(update_fields=["status", "updated_at"])
@@ -430,7 +523,8 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
         return 0  # nobody wants a WhatsApp reminder at 01.00
     tomorrow = local.date() + dt.timedelta(days=1)
     due = Booking.objects.filter(
-        status=Booking.Status.BOOKED, reminder_sent_at__isnull=True,
+        status=Booking.Status.BOOKED,
+        reminder_sent_at__isnull=True,
         start__gte=slot_rules._aware(tomorrow, dt.time.min),
         start__lt=slot_rules._aware(tomorrow + dt.timedelta(days=1), dt.time.min),
     ).values_list("pk", flat=True)
@@ -448,14 +542,18 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
     return sent
 
 
-def flag_bookings_outside_hours(place: Place, *, actor: Any = None,
-                                now: dt.datetime | None = None) -> int:
+def flag_bookings_outside_hours(
+    place: Place, *, actor: Any = None, now: dt.datetime | None = None
+) -> int:
     """After hours, closures or an event changed: future bookings whose slot no longer exists
     are kept, flagged and their residents told to choose a new time. Returns how many were
     newly flagged. Bookings whose slot exists again lose the flag."""
     now = now or timezone.now()
-    bookings = list(Booking.objects.filter(place=place, status=Booking.Status.BOOKED,
-                                           start__gte=now).select_related("resident", "place"))
+    bookings = list(
+        Booking.objects.filter(
+            place=place, status=Booking.Status.BOOKED, start__gte=now
+        ).select_related("resident", "place")
+    )
     if not bookings:
         return 0
     days = sorted({timezone.localtime(b.start).date() for b in bookings})
@@ -472,20 +570,29 @@ def flag_bookings_outside_hours(place: Place, *, actor: Any = None,
             booking.save(update_fields=["needs_reschedule", "updated_at"])
             if outside:
                 flagged += 1
-                _audit("appointments.booking.flagged", booking, actor,
-                       reason="outside changed hours")
+                _audit(
+                    "appointments.booking.flagged", booking, actor, reason="outside changed hours"
+                )
                 _send_generic(
-                    booking, _("Jadwal perekaman berubah"),
-                    _("Jadwal layanan %(place)s berubah sehingga janji %(code)s pada %(when)s "
-                      "tidak bisa dilayani. Silakan pilih waktu baru di Pak Semmok.")
-                    % {"place": place.name, "code": booking.code,
-                       "when": format_when(booking.start)})
+                    booking,
+                    _("Jadwal perekaman berubah"),
+                    _(
+                        "Jadwal layanan %(place)s berubah sehingga janji %(code)s pada %(when)s "
+                        "tidak bisa dilayani. Silakan pilih waktu baru di Pak Semmok."
+                    )
+                    % {
+                        "place": place.name,
+                        "code": booking.code,
+                        "when": format_when(booking.start),
+                    },
+                )
             else:
                 _audit("appointments.booking.unflagged", booking, actor)
     return flagged
 
 
 # --- jemput bola ----------------------------------------------------------------------------
+
 
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
@@ -496,55 +603,87 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 def hall_for(village: Region) -> Place:
     """The village hall as a perekaman place, created on its first jemput bola day."""
-    hall_name = (_("Balai Kelurahan %(name)s") if village.kind == Region.Kind.KELURAHAN
-                 else _("Balai Desa %(name)s")) % {"name": village.name}
+    hall_name = (
+        _("Balai Kelurahan %(name)s")
+        if village.kind == Region.Kind.KELURAHAN
+        else _("Balai Desa %(name)s")
+    ) % {"name": village.name}
     place, _created = Place.objects.get_or_create(
-        kind=Place.Kind.BALAI_DESA, region=village,
+        kind=Place.Kind.BALAI_DESA,
+        region=village,
         defaults={"name": hall_name, "minutes_per_recording": 15, "stations": 1},
     )
     return place
 
 
 def create_jemput_bola(
-    *, village: Region, date: dt.date, opens: dt.time, closes: dt.time, capacity: int,
-    actor: Any, minutes_per_recording: int = 15, note: str = "",
+    *,
+    village: Region,
+    date: dt.date,
+    opens: dt.time,
+    closes: dt.time,
+    capacity: int,
+    actor: Any,
+    minutes_per_recording: int = 15,
+    note: str = "",
 ) -> JemputBolaEvent:
     """Schedules a jemput bola day at a village hall and announces it."""
     from django.conf import settings
 
     if actor is None or not actor.is_authenticated or actor.role not in EVENT_ROLES:
-        raise AppointmentError(_("Hanya admin atau petugas perekaman yang dapat membuat "
-                                 "jadwal jemput bola."))
+        raise AppointmentError(
+            _("Hanya admin atau petugas perekaman yang dapat membuat jadwal jemput bola.")
+        )
     if village.level != Region.Level.VILLAGE:
         raise AppointmentError(_("Jemput bola diadakan di balai desa/kelurahan."))
     if date <= timezone.localdate():
         raise AppointmentError(_("Tanggal jemput bola harus setelah hari ini."))
     holiday = slot_rules.public_holiday(date)
     if holiday:
-        raise AppointmentError(_("%(day)s adalah hari libur (%(name)s).")
-                               % {"day": format_day(date), "name": holiday})
+        raise AppointmentError(
+            _("%(day)s adalah hari libur (%(name)s).") % {"day": format_day(date), "name": holiday}
+        )
     if not opens < closes:
         raise AppointmentError(_("Jam selesai harus setelah jam mulai."))
     if capacity < 1 or minutes_per_recording < settings.APPOINTMENTS_MIN_SLOT_MINUTES:
-        raise AppointmentError(_("Kuota minimal 1 dan durasi slot minimal %(m)s menit.")
-                               % {"m": settings.APPOINTMENTS_MIN_SLOT_MINUTES})
+        raise AppointmentError(
+            _("Kuota minimal 1 dan durasi slot minimal %(m)s menit.")
+            % {"m": settings.APPOINTMENTS_MIN_SLOT_MINUTES}
+        )
     with transaction.atomic():
         place = hall_for(village)
-        if JemputBolaEvent.objects.filter(place=place, date=date,
-                                          status=JemputBolaEvent.Status.SCHEDULED).exists():
-            raise AppointmentError(_("Sudah ada jemput bola di %(place)s pada %(day)s.")
-                                   % {"place": place.name, "day": format_day(date)})
+        if JemputBolaEvent.objects.filter(
+            place=place, date=date, status=JemputBolaEvent.Status.SCHEDULED
+        ).exists():
+            raise AppointmentError(
+                _("Sudah ada jemput bola di %(place)s pada %(day)s.")
+                % {"place": place.name, "day": format_day(date)}
+            )
         event = JemputBolaEvent.objects.create(
-            place=place, date=date, opens=opens, closes=closes, capacity=capacity,
-            minutes_per_recording=minutes_per_recording, note=note, created_by=actor,
+            place=place,
+            date=date,
+            opens=opens,
+            closes=closes,
+            capacity=capacity,
+            minutes_per_recording=minutes_per_recording,
+            note=note,
+            created_by=actor,
         )
         if not slot_rules.event_slots(event):
             raise AppointmentError(_("Rentang jam terlalu pendek untuk satu slot."))
         event.announced_to = announce_jemput_bola(event)
         event.save(update_fields=["announced_to"])
-        record("appointments.jemput_bola.created", actor=actor, obj=event,
-               details={"village": village.code, "date": date.isoformat(),
-                        "capacity": capacity, "announced_to": event.announced_to})
+        record(
+            "appointments.jemput_bola.created",
+            actor=actor,
+            obj=event,
+            details={
+                "village": village.code,
+                "date": date.isoformat(),
+                "capacity": capacity,
+                "announced_to": event.announced_to,
+            },
+        )
     return event
 
 
@@ -552,17 +691,22 @@ def announce_jemput_bola(event: JemputBolaEvent) -> int:
     """Tells the village's not-yet-recorded eligible residents who have an account, and its
     helpers (who reach residents without a phone). Returns how many users were told."""
     village_id = event.place.region_id
-    context = {"place": event.place.name, "date": event.date,
-               "hours": f"{event.opens:%H.%M}-{event.closes:%H.%M}"}
+    context = {
+        "place": event.place.name,
+        "date": event.date,
+        "hours": f"{event.opens:%H.%M}-{event.closes:%H.%M}",
+    }
     from django.conf import settings
 
     born_by = _years_before(event.date, settings.APPOINTMENTS_MIN_AGE)
     residents = User.objects.filter(
-        is_active=True, resident__village_id=village_id,
+        is_active=True,
+        resident__village_id=village_id,
         resident__life_status=Resident.LifeStatus.ALIVE,
         resident__ektp_recording=Resident.Recording.NOT_RECORDED,
-    ).filter(Q(resident__birth_date__lte=born_by)
-             | ~Q(resident__marital_status=MaritalStatus.SINGLE))
+    ).filter(
+        Q(resident__birth_date__lte=born_by) | ~Q(resident__marital_status=MaritalStatus.SINGLE)
+    )
     helpers = User.objects.filter(is_active=True, role=User.Role.HELPER, village_id=village_id)
     told = 0
     for user in residents.union(helpers):
@@ -581,6 +725,10 @@ def cancel_jemput_bola(event: JemputBolaEvent, *, actor: Any, reason: str = "") 
             raise AppointmentError(_("Jemput bola ini sudah dibatalkan."))
         event.status = JemputBolaEvent.Status.CANCELLED
         event.save(update_fields=["status"])
-        record("appointments.jemput_bola.cancelled", actor=actor, obj=event,
-               details={"reason": reason[:200]})
+        record(
+            "appointments.jemput_bola.cancelled",
+            actor=actor,
+            obj=event,
+            details={"reason": reason[:200]},
+        )
         return flag_bookings_outside_hours(event.place, actor=actor)

@@ -112,8 +112,15 @@ def event_plan(event: JemputBolaEvent) -> Plan:
 
 def _to_slots(place_id: int, day: dt.date, plan: Plan) -> list[Slot]:
     midnight = _aware(day, dt.time.min)
-    return [Slot(place_id, midnight + dt.timedelta(minutes=s),
-                 midnight + dt.timedelta(minutes=e), capacity) for s, e, capacity in plan]
+    return [
+        Slot(
+            place_id,
+            midnight + dt.timedelta(minutes=s),
+            midnight + dt.timedelta(minutes=e),
+            capacity,
+        )
+        for s, e, capacity in plan
+    ]
 
 
 def event_slots(event: JemputBolaEvent) -> list[Slot]:
@@ -130,13 +137,15 @@ class Rules:
         for h in OpeningHours.objects.filter(place_id__in=ids):
             self.hours[h.place_id][h.weekday] = h
         self.closures = set(
-            Closure.objects.filter(place_id__in=ids, date__range=(first, last))
-            .values_list("place_id", "date")
+            Closure.objects.filter(place_id__in=ids, date__range=(first, last)).values_list(
+                "place_id", "date"
+            )
         )
         self.events: dict[tuple[int, dt.date], JemputBolaEvent] = {
             (e.place_id, e.date): e
             for e in JemputBolaEvent.objects.filter(
-                place_id__in=ids, date__range=(first, last),
+                place_id__in=ids,
+                date__range=(first, last),
                 status=JemputBolaEvent.Status.SCHEDULED,
             )
         }
@@ -221,9 +230,13 @@ def availability(
             midnight = _aware(day, dt.time.min)
             base = int(midnight.timestamp())
             slots = [
-                Slot(pk, midnight + dt.timedelta(minutes=s),
-                     midnight + dt.timedelta(minutes=e), capacity,
-                     counts.get((pk, base + s * 60), 0))
+                Slot(
+                    pk,
+                    midnight + dt.timedelta(minutes=s),
+                    midnight + dt.timedelta(minutes=e),
+                    capacity,
+                    counts.get((pk, base + s * 60), 0),
+                )
                 for s, e, capacity in plan
                 if cutoff is None or base + s * 60 >= cutoff
             ]

@@ -21,6 +21,9 @@ urlpatterns = [
     path("staf/tidak-hadir/", views.staff_no_shows, name="staff_no_shows"),
     path("staf/rekap/", views.staff_figures, name="staff_figures"),
     path("staf/jemput-bola/", views.staff_events, name="staff_events"),
-    path("staf/jemput-bola/<int:event_id>/batal/", views.staff_event_cancel,
-         name="staff_event_cancel"),
+    path(
+        "staf/jemput-bola/<int:event_id>/batal/",
+        views.staff_event_cancel,
+        name="staff_event_cancel",
+    ),
 ]

@@ -36,8 +36,11 @@ from .models import Booking, JemputBolaEvent, Place
 
 STAFF = (User.Role.PEREKAMAN, User.Role.SUPERVISOR, User.Role.ADMIN)
 SESSION_KEY = "appointments_resident_id"
-KIND_SLUGS = {"kantor": Place.Kind.DINAS, "kecamatan": Place.Kind.KECAMATAN,
-              "jemput-bola": Place.Kind.BALAI_DESA}
+KIND_SLUGS = {
+    "kantor": Place.Kind.DINAS,
+    "kecamatan": Place.Kind.KECAMATAN,
+    "jemput-bola": Place.Kind.BALAI_DESA,
+}
 
 
 def _acting_resident(request: HttpRequest) -> Resident | None:
@@ -60,10 +63,12 @@ def _acting_resident(request: HttpRequest) -> Resident | None:
 
 def _booking_for(request: HttpRequest, code: str) -> Booking:
     """A booking the user may see: their own, one for their helper village, or staff."""
-    booking = get_object_or_404(Booking.objects.select_related("resident", "place"),
-                                code=code.upper())
-    if not (services.can_act_for(request.user, booking.resident)
-            or services.is_staff(request.user)):
+    booking = get_object_or_404(
+        Booking.objects.select_related("resident", "place"), code=code.upper()
+    )
+    if not (
+        services.can_act_for(request.user, booking.resident) or services.is_staff(request.user)
+    ):
         raise Http404
     return booking
 
@@ -73,6 +78,7 @@ def _local_day(value: str | None, default: dt.date) -> dt.date:
 
 
 # --- residents and helpers ------------------------------------------------------------------
+
 
 @never_cache
 @login_required
@@ -86,13 +92,23 @@ def start(request: HttpRequest) -> HttpResponse:
         _first, last = slot_rules.booking_window()
         # Someone turning 17 within the booking window may already book a later day.
         eligibility = perekaman_eligibility(resident, on=last)
-        active = (Booking.objects.filter(resident=resident, status__in=Booking.ACTIVE)
-                  .select_related("place").first())
-    return render(request, "appointments/start.html", {
-        "resident": resident, "eligibility": eligibility, "active": active,
-        "is_helper": request.user.role == User.Role.HELPER, "nik_form": NikForm(),
-        "kinds": [(slug, Place.Kind(kind).label) for slug, kind in KIND_SLUGS.items()],
-    })
+        active = (
+            Booking.objects.filter(resident=resident, status__in=Booking.ACTIVE)
+            .select_related("place")
+            .first()
+        )
+    return render(
+        request,
+        "appointments/start.html",
+        {
+            "resident": resident,
+            "eligibility": eligibility,
+            "active": active,
+            "is_helper": request.user.role == User.Role.HELPER,
+            "nik_form": NikForm(),
+            "kinds": [(slug, Place.Kind(kind).label) for slug, kind in KIND_SLUGS.items()],
+        },
+    )
 
 
 @require_POST
@@ -106,8 +122,12 @@ def choose_resident(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("NIK tidak ditemukan di desa/kelurahan Anda."))
         else:
             request.session[SESSION_KEY] = resident.pk
-            record("appointments.helper.resident_selected", actor=request.user, obj=resident,
-                   purpose="perekaman booking")
+            record(
+                "appointments.helper.resident_selected",
+                actor=request.user,
+                obj=resident,
+                purpose="perekaman booking",
+            )
     else:
         messages.error(request, _("NIK terdiri dari 16 angka."))
     return redirect("appointments:start")
@@ -134,20 +154,32 @@ def places(request: HttpRequest, kind: str) -> HttpResponse:
     days = (last - first).days + 1
     if place_kind == Place.Kind.BALAI_DESA:
         # Only halls with an upcoming jemput bola day.
-        qs = qs.filter(events__status=JemputBolaEvent.Status.SCHEDULED,
-                       events__date__range=(first, last)).distinct()
+        qs = qs.filter(
+            events__status=JemputBolaEvent.Status.SCHEDULED, events__date__range=(first, last)
+        ).distinct()
     place_list = list(qs)
     free = slot_rules.availability(place_list, first, days)
     rows = []
     for place in place_list:
-        open_days = [d for d, day_slots in free[place.pk].items()
-                     if any(s.free for s in day_slots)]
-        rows.append({"place": place, "next_day": open_days[0] if open_days else None,
-                     "free_days": len(open_days)})
-    return render(request, "appointments/places.html", {
-        "rows": rows, "kind_label": Place.Kind(place_kind).label, "resident": resident,
-        "reschedule": request.GET.get("ubah", ""), "days": days,
-    })
+        open_days = [d for d, day_slots in free[place.pk].items() if any(s.free for s in day_slots)]
+        rows.append(
+            {
+                "place": place,
+                "next_day": open_days[0] if open_days else None,
+                "free_days": len(open_days),
+            }
+        )
+    return render(
+        request,
+        "appointments/places.html",
+        {
+            "rows": rows,
+            "kind_label": Place.Kind(place_kind).label,
+            "resident": resident,
+            "reschedule": request.GET.get("ubah", ""),
+            "days": days,
+        },
+    )
 
 
 @never_cache
@@ -168,11 +200,13 @@ def place_slots(request: HttpRequest, place_id: int) -> HttpResponse:
             try:
                 if booking is not None:
                     booking = services.reschedule_appointment(
-                        booking, place=place, start=start_at, actor=request.user)
+                        booking, place=place, start=start_at, actor=request.user
+                    )
                     messages.success(request, _("Janji Anda sudah dipindahkan."))
                 else:
                     booking = services.book_appointment(
-                        resident=resident, place=place, start=start_at, actor=request.user)
+                        resident=resident, place=place, start=start_at, actor=request.user
+                    )
                     messages.success(request, _("Janji perekaman berhasil dibuat."))
                 return redirect("appointments:detail", code=booking.code)
             except services.AppointmentError as exc:
@@ -182,19 +216,32 @@ def place_slots(request: HttpRequest, place_id: int) -> HttpResponse:
     days = [(d, sum(s.free for s in day_slots)) for d, day_slots in free.items()]
     chosen = _local_day(request.GET.get("tanggal") or request.POST.get("tanggal"), None)
     times = [s for s in free.get(chosen, [])] if chosen else []
-    return render(request, "appointments/slots.html", {
-        "place": place, "days": days, "chosen": chosen, "times": times, "resident": resident,
-        "booking": booking,
-    })
+    return render(
+        request,
+        "appointments/slots.html",
+        {
+            "place": place,
+            "days": days,
+            "chosen": chosen,
+            "times": times,
+            "resident": resident,
+            "booking": booking,
+        },
+    )
 
 
 @never_cache
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     booking = _booking_for(request, code)
-    return render(request, "appointments/detail.html", {
-        "booking": booking, "when": services.format_when(booking.start),
-    })
+    return render(
+        request,
+        "appointments/detail.html",
+        {
+            "booking": booking,
+            "when": services.format_when(booking.start),
+        },
+    )
 
 
 @never_cache
@@ -215,17 +262,22 @@ def cancel(request: HttpRequest, code: str) -> HttpResponse:
     booking = _booking_for(request, code)
     if request.method == "POST":
         try:
-            services.cancel_appointment(booking, actor=request.user,
-                                        reason=request.POST.get("reason", ""))
+            services.cancel_appointment(
+                booking, actor=request.user, reason=request.POST.get("reason", "")
+            )
             messages.success(request, _("Janji perekaman dibatalkan."))
         except services.AppointmentError as exc:
             messages.error(request, str(exc))
         return redirect("appointments:detail", code=booking.code)
-    return render(request, "appointments/cancel.html", {
-        "booking": booking, "when": services.format_when(booking.start)})
+    return render(
+        request,
+        "appointments/cancel.html",
+        {"booking": booking, "when": services.format_when(booking.start)},
+    )
 
 
 # --- staff ------------------------------------------------------------------------------------
+
 
 def _staff_place(request: HttpRequest) -> tuple[list[Place], Place | None]:
     place_list = list(Place.objects.filter(is_active=True))
@@ -244,15 +296,22 @@ def staff_day(request: HttpRequest) -> HttpResponse:
     """One place's day: every slot with its bookings, check-in, walk-ins, recorded, no-show."""
     place_list, place = _staff_place(request)
     day = _local_day(request.GET.get("tanggal"), timezone.localdate())
-    context: dict[str, Any] = {"places": place_list, "place": place, "day": day,
-                               "today": timezone.localdate(), "check_in_form": CheckInForm(),
-                               "nik_form": NikForm()}
+    context: dict[str, Any] = {
+        "places": place_list,
+        "place": place,
+        "day": day,
+        "today": timezone.localdate(),
+        "check_in_form": CheckInForm(),
+        "nik_form": NikForm(),
+    }
     if place is not None:
         day_slots = slot_rules.availability([place], day, 1, include_past=True)[place.pk].get(
-            day, [])
+            day, []
+        )
         bookings = list(
             Booking.objects.filter(place=place, start__date=day)
-            .exclude(status=Booking.Status.CANCELLED).select_related("resident")
+            .exclude(status=Booking.Status.CANCELLED)
+            .select_related("resident")
         )
         by_start: dict[dt.datetime, list[Booking]] = {}
         for b in bookings:
@@ -260,17 +319,22 @@ def staff_day(request: HttpRequest) -> HttpResponse:
         rows = [{"slot": s, "bookings": by_start.pop(s.start, [])} for s in day_slots]
         # Bookings whose slot no longer exists (hours changed) still show, flagged.
         orphans = [b for group in by_start.values() for b in group]
-        context.update({
-            "rows": rows, "orphans": orphans,
-            "closed": services.closed_message(place, day),
-            "counts": {
-                "booked": len(bookings),
-                "present": sum(b.status in (Booking.Status.CHECKED_IN, Booking.Status.RECORDED)
-                               for b in bookings),
-                "recorded": sum(b.status == Booking.Status.RECORDED for b in bookings),
-                "no_show": sum(b.status == Booking.Status.NO_SHOW for b in bookings),
-            },
-        })
+        context.update(
+            {
+                "rows": rows,
+                "orphans": orphans,
+                "closed": services.closed_message(place, day),
+                "counts": {
+                    "booked": len(bookings),
+                    "present": sum(
+                        b.status in (Booking.Status.CHECKED_IN, Booking.Status.RECORDED)
+                        for b in bookings
+                    ),
+                    "recorded": sum(b.status == Booking.Status.RECORDED for b in bookings),
+                    "no_show": sum(b.status == Booking.Status.NO_SHOW for b in bookings),
+                },
+            }
+        )
     return render(request, "appointments/staff_day.html", context)
 
 
@@ -288,9 +352,11 @@ def staff_check_in(request: HttpRequest) -> HttpResponse:
             else:
                 try:
                     services.check_in(booking, actor=request.user, place=place)
-                    messages.success(request, _("%(name)s hadir (kode %(code)s).")
-                                     % {"name": booking.resident.full_name,
-                                        "code": booking.code})
+                    messages.success(
+                        request,
+                        _("%(name)s hadir (kode %(code)s).")
+                        % {"name": booking.resident.full_name, "code": booking.code},
+                    )
                 except services.AppointmentError as exc:
                     messages.error(request, str(exc))
                 place = place or booking.place
@@ -301,21 +367,30 @@ def staff_check_in(request: HttpRequest) -> HttpResponse:
         return redirect("appointments:staff_day")
     # GET from the QR: show the booking and a confirm button.
     booking = services.find_booking(request.GET.get("kode", ""))
-    return render(request, "appointments/staff_check_in.html", {
-        "booking": booking, "when": services.format_when(booking.start) if booking else "",
-        "form": CheckInForm(initial={"query": booking.code if booking else ""}),
-    })
+    return render(
+        request,
+        "appointments/staff_check_in.html",
+        {
+            "booking": booking,
+            "when": services.format_when(booking.start) if booking else "",
+            "form": CheckInForm(initial={"query": booking.code if booking else ""}),
+        },
+    )
 
 
 @require_POST
 @role_required(*STAFF)
 def staff_recorded(request: HttpRequest, code: str) -> HttpResponse:
-    booking = get_object_or_404(Booking.objects.select_related("resident", "place"),
-                                code=code.upper())
+    booking = get_object_or_404(
+        Booking.objects.select_related("resident", "place"), code=code.upper()
+    )
     try:
         services.mark_recorded(booking, actor=request.user)
-        messages.success(request, _("Perekaman %(name)s tercatat. Penduduk sudah diberi tahu.")
-                         % {"name": booking.resident.full_name})
+        messages.success(
+            request,
+            _("Perekaman %(name)s tercatat. Penduduk sudah diberi tahu.")
+            % {"name": booking.resident.full_name},
+        )
     except services.AppointmentError as exc:
         messages.error(request, str(exc))
     return redirect(_day_url(booking.place, timezone.localtime(booking.start).date()))
@@ -336,11 +411,16 @@ def staff_walk_in(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("NIK tidak ditemukan di data penduduk."))
         else:
             try:
-                booking = services.add_walk_in(resident=resident, place=place,
-                                               actor=request.user)
-                messages.success(request, _("%(name)s ditambahkan, jam %(time)s, kode %(code)s.")
-                                 % {"name": resident.full_name, "code": booking.code,
-                                    "time": timezone.localtime(booking.start).strftime("%H.%M")})
+                booking = services.add_walk_in(resident=resident, place=place, actor=request.user)
+                messages.success(
+                    request,
+                    _("%(name)s ditambahkan, jam %(time)s, kode %(code)s.")
+                    % {
+                        "name": resident.full_name,
+                        "code": booking.code,
+                        "time": timezone.localtime(booking.start).strftime("%H.%M"),
+                    },
+                )
             except services.AppointmentError as exc:
                 messages.error(request, str(exc))
     return redirect(_day_url(place, timezone.localdate()))
@@ -370,16 +450,20 @@ def staff_figures(request: HttpRequest) -> HttpResponse:
         first = last - dt.timedelta(days=366)
     tz = timezone.get_default_timezone()
     rows = (
-        Booking.objects.filter(start__gte=slot_rules._aware(first, dt.time.min),
-                               start__lt=slot_rules._aware(last + dt.timedelta(days=1),
-                                                           dt.time.min))
+        Booking.objects.filter(
+            start__gte=slot_rules._aware(first, dt.time.min),
+            start__lt=slot_rules._aware(last + dt.timedelta(days=1), dt.time.min),
+        )
         .annotate(day=TruncDate("start", tzinfo=tz))
         .values("place__name", "day")
         .annotate(**Booking.tallies())
         .order_by("day", "place__name")
     )
-    return render(request, "appointments/staff_figures.html",
-                  {"rows": list(rows), "first": first, "last": last})
+    return render(
+        request,
+        "appointments/staff_figures.html",
+        {"rows": list(rows), "first": first, "last": last},
+    )
 
 
 @never_cache
@@ -394,25 +478,33 @@ def staff_events(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 event = services.create_jemput_bola(actor=request.user, **form.cleaned_data)
-                messages.success(request, _("Jemput bola dijadwalkan; %(n)s orang diberi tahu.")
-                                 % {"n": event.announced_to})
+                messages.success(
+                    request,
+                    _("Jemput bola dijadwalkan; %(n)s orang diberi tahu.")
+                    % {"n": event.announced_to},
+                )
                 return redirect("appointments:staff_events")
             except services.AppointmentError as exc:
                 messages.error(request, str(exc))
-    events = list(JemputBolaEvent.objects.filter(date__gte=timezone.localdate())
-                  .select_related("place"))
+    events = list(
+        JemputBolaEvent.objects.filter(date__gte=timezone.localdate()).select_related("place")
+    )
     # A hall may hold several events: count each event's own day only.
     booked = {
         (row["place_id"], row["day"]): row["n"]
         for row in Booking.objects.filter(place__in={e.place_id for e in events})
         .exclude(status=Booking.Status.CANCELLED)
         .annotate(day=TruncDate("start", tzinfo=timezone.get_default_timezone()))
-        .values("place_id", "day").annotate(n=Count("id"))
+        .values("place_id", "day")
+        .annotate(n=Count("id"))
     }
     for event in events:
         event.booked = booked.get((event.place_id, event.date), 0)
-    return render(request, "appointments/staff_events.html",
-                  {"form": form, "events": events, "can_edit": can_edit})
+    return render(
+        request,
+        "appointments/staff_events.html",
+        {"form": form, "events": events, "can_edit": can_edit},
+    )
 
 
 @require_POST
@@ -420,10 +512,14 @@ def staff_events(request: HttpRequest) -> HttpResponse:
 def staff_event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_object_or_404(JemputBolaEvent, pk=event_id)
     try:
-        flagged = services.cancel_jemput_bola(event, actor=request.user,
-                                              reason=request.POST.get("reason", ""))
-        messages.success(request, _("Jemput bola dibatalkan; %(n)s janji perlu dijadwalkan "
-                                    "ulang dan sudah diberi tahu.") % {"n": flagged})
+        flagged = services.cancel_jemput_bola(
+            event, actor=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(
+            request,
+            _("Jemput bola dibatalkan; %(n)s janji perlu dijadwalkan ulang dan sudah diberi tahu.")
+            % {"n": flagged},
+        )
     except services.AppointmentError as exc:
         messages.error(request, str(exc))
     return redirect("appointments:staff_events")
@@ -431,15 +527,20 @@ def staff_event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
 
 # --- public (no sign-in) --------------------------------------------------------------------
 
+
 def public_places(request: HttpRequest) -> HttpResponse:
     """Where and when perekaman is done: offices, their hours and closed days, and the coming
     jemput bola days. Public, so residents without an account (most of whom jemput bola
     serves) and village helpers can read and share it."""
-    return render(request, "appointments/public_places.html", {
-        "offices": public.office_schedules(),
-        "events": public.upcoming_events(),
-        "closure_days": public.CLOSURE_DAYS,
-        "event_days": public.EVENT_DAYS,
-        "booking_days": settings.APPOINTMENTS_BOOKING_DAYS,
-        "min_age": settings.APPOINTMENTS_MIN_AGE,
-    })
+    return render(
+        request,
+        "appointments/public_places.html",
+        {
+            "offices": public.office_schedules(),
+            "events": public.upcoming_events(),
+            "closure_days": public.CLOSURE_DAYS,
+            "event_days": public.EVENT_DAYS,
+            "booking_days": settings.APPOINTMENTS_BOOKING_DAYS,
+            "min_age": settings.APPOINTMENTS_MIN_AGE,
+        },
+    )

@@ -22,14 +22,22 @@ class AuditEntry(models.Model):
 
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("pelaku"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelaku"),
     )
     # Kept as text so the entry still says who acted after the account is gone.
     actor_label = models.CharField(_("nama pelaku"), max_length=150, blank=True)
     on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("atas nama"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("atas nama"),
     )
     action = models.CharField(_("aksi"), max_length=80, db_index=True)
     object_type = models.CharField(_("jenis objek"), max_length=60, blank=True)

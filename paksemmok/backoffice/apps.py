@@ -13,5 +13,6 @@ class BackofficeConfig(AppConfig):
 
         from .deadlines import apply_deadline_mode
 
-        pre_save.connect(apply_deadline_mode, sender=Application,
-                         dispatch_uid="backoffice.apply_deadline_mode")
+        pre_save.connect(
+            apply_deadline_mode, sender=Application, dispatch_uid="backoffice.apply_deadline_mode"
+        )

@@ -13,10 +13,15 @@ class Claim(models.Model):
     when the officer decides, lets go, a supervisor releases or reassigns it, or it sits idle
     longer than BACKOFFICE_CLAIM_IDLE_MINUTES (jobs.release_idle_claims)."""
 
-    application = models.OneToOneField("applications.Application", on_delete=models.CASCADE,
-                                       related_name="claim")
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="claims", verbose_name=_("petugas"))
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, related_name="claim"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="claims",
+        verbose_name=_("petugas"),
+    )
     claimed_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -31,15 +36,19 @@ class Claim(models.Model):
 class AlertSent(models.Model):
     """Deadline alerts already sent to supervisors: each (application, round, kind) once."""
 
-    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE,
-                                    related_name="+")
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="+"
+    )
     round = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=10)
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["application", "round", "kind"],
-                                               name="backoffice_alert_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "round", "kind"], name="backoffice_alert_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.round} {self.kind}"

@@ -55,7 +55,12 @@ def register_differences(app: Application) -> list[dict[str, Any]]:
             else:
                 where = _("di KK ini") if person.family_id == family.pk else _("di KK lain")
                 register = f"{person.full_name} ({where})"
-        rows.append({"label": fdef.label, "value": fdef.display(value),
-                     "register": "" if register is None else str(register),
-                     "differs": differs})
+        rows.append(
+            {
+                "label": fdef.label,
+                "value": fdef.display(value),
+                "register": "" if register is None else str(register),
+                "differs": differs,
+            }
+        )
     return rows

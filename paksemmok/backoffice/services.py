@@ -60,13 +60,17 @@ def queue_for(user: Any) -> QuerySet[Application]:
 
 def _ensure_may_decide(user: Any) -> None:
     if not (user.is_authenticated and user.is_active and user.role in DECIDING_ROLES):
-        raise BackofficeError(_("Hanya operator dan supervisor yang dapat memeriksa permohonan."),
-                              "not_permitted")
+        raise BackofficeError(
+            _("Hanya operator dan supervisor yang dapat memeriksa permohonan."), "not_permitted"
+        )
 
 
 def _locked(application: Application) -> Application:
-    return (Application.objects.select_for_update(of=("self",))
-            .select_related("service", "variant").get(pk=application.pk))
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("service", "variant")
+        .get(pk=application.pk)
+    )
 
 
 def _holder_name(claim: Claim) -> str:
@@ -79,8 +83,9 @@ def _create_claim(app: Application, actor: Any) -> Claim:
         with transaction.atomic():
             claim = Claim.objects.create(application=app, officer=actor)
     except IntegrityError as exc:
-        raise BackofficeError(_("Permohonan ini baru saja diambil petugas lain."),
-                              "claimed_by_other") from exc
+        raise BackofficeError(
+            _("Permohonan ini baru saja diambil petugas lain."), "claimed_by_other"
+        ) from exc
     if app.status == Status.SUBMITTED:
         app_services.start_review(app, actor=actor)
     elif app.assigned_to_id != actor.pk:
@@ -99,15 +104,20 @@ def claim_application(application: Application, *, actor: Any) -> Claim:
         if not handles(actor, app):
             raise BackofficeError(_("Anda tidak menangani layanan ini."), "not_permitted")
         if app.status not in CLOCK_RUNNING:
-            raise BackofficeError(_("Permohonan ini tidak menunggu keputusan (status: "
-                                    "%(status)s).") % {"status": app.get_status_display()},
-                                  "not_pending")
+            raise BackofficeError(
+                _("Permohonan ini tidak menunggu keputusan (status: %(status)s).")
+                % {"status": app.get_status_display()},
+                "not_pending",
+            )
         existing = Claim.objects.select_related("officer").filter(application=app).first()
         if existing is not None:
             if existing.officer_id == actor.pk:
                 return existing
-            raise BackofficeError(_("Permohonan ini sedang diperiksa oleh %(name)s.")
-                                  % {"name": _holder_name(existing)}, "claimed_by_other")
+            raise BackofficeError(
+                _("Permohonan ini sedang diperiksa oleh %(name)s.")
+                % {"name": _holder_name(existing)},
+                "claimed_by_other",
+            )
         claim = _create_claim(app, actor)
     application.refresh_from_db()
     return claim
@@ -139,8 +149,7 @@ def take_next(*, actor: Any) -> Application | None:
 
 
 def touch_claim(application: Application, actor: Any) -> None:
-    Claim.objects.filter(application=application, officer=actor).update(
-        last_seen_at=timezone.now())
+    Claim.objects.filter(application=application, officer=actor).update(last_seen_at=timezone.now())
 
 
 def release_claim(application: Application, *, actor: Any, reason: str = "") -> None:
@@ -151,22 +160,27 @@ def release_claim(application: Application, *, actor: Any, reason: str = "") -> 
         if claim is None:
             return
         if claim.officer_id != actor.pk and actor.role not in ALL_SERVICES_ROLES:
-            raise BackofficeError(_("Hanya supervisor yang dapat melepas permohonan petugas "
-                                    "lain."), "not_permitted")
+            raise BackofficeError(
+                _("Hanya supervisor yang dapat melepas permohonan petugas lain."), "not_permitted"
+            )
         claim.delete()
-        record("backoffice.claim.released", actor=actor, obj=app,
-               details={"officer": claim.officer_id, "reason": reason[:200]})
+        record(
+            "backoffice.claim.released",
+            actor=actor,
+            obj=app,
+            details={"officer": claim.officer_id, "reason": reason[:200]},
+        )
 
 
 def reassign(application: Application, *, to: Any, actor: Any) -> Claim:
     if actor.role not in ALL_SERVICES_ROLES:
-        raise BackofficeError(_("Hanya supervisor yang dapat mengalihkan permohonan."),
-                              "not_permitted")
+        raise BackofficeError(
+            _("Hanya supervisor yang dapat mengalihkan permohonan."), "not_permitted"
+        )
     with transaction.atomic():
         app = _locked(application)
         if not handles(to, app):
-            raise BackofficeError(_("Petugas tujuan tidak menangani layanan ini."),
-                                  "not_permitted")
+            raise BackofficeError(_("Petugas tujuan tidak menangani layanan ini."), "not_permitted")
         Claim.objects.filter(application=app).delete()
         claim = _create_claim(app, to)
         record("backoffice.claim.reassigned", actor=actor, obj=app, details={"to": to.pk})
@@ -182,26 +196,33 @@ def release_idle_claims(now: dt.datetime | None = None) -> int:
         stale = Claim.objects.select_for_update(skip_locked=True).filter(last_seen_at__lt=cutoff)
         for claim in stale.select_related("application"):
             claim.delete()
-            record("backoffice.claim.expired", obj=claim.application,
-                   details={"officer": claim.officer_id})
+            record(
+                "backoffice.claim.expired",
+                obj=claim.application,
+                details={"officer": claim.officer_id},
+            )
             released += 1
     return released
 
 
 # --- decisions ---------------------------------------------------------------------------
 
+
 def _ensure_holder(app: Application, actor: Any) -> Claim:
     if app.status not in CLOCK_RUNNING:
-        raise BackofficeError(_("Permohonan ini sudah diputuskan atau tidak menunggu "
-                                "keputusan (status: %(status)s).")
-                              % {"status": app.get_status_display()}, "not_pending")
+        raise BackofficeError(
+            _("Permohonan ini sudah diputuskan atau tidak menunggu keputusan (status: %(status)s).")
+            % {"status": app.get_status_display()},
+            "not_pending",
+        )
     claim = Claim.objects.select_related("officer").filter(application=app).first()
     if claim is None:
-        raise BackofficeError(_("Ambil permohonan ini dulu sebelum memutuskan."),
-                              "claim_required")
+        raise BackofficeError(_("Ambil permohonan ini dulu sebelum memutuskan."), "claim_required")
     if claim.officer_id != actor.pk:
-        raise BackofficeError(_("Permohonan ini sedang diperiksa oleh %(name)s.")
-                              % {"name": _holder_name(claim)}, "claimed_by_other")
+        raise BackofficeError(
+            _("Permohonan ini sedang diperiksa oleh %(name)s.") % {"name": _holder_name(claim)},
+            "claimed_by_other",
+        )
     return claim
 
 
@@ -221,6 +242,7 @@ def _decide(application: Application, actor: Any, act: Any) -> Any:
 
 def approve(application: Application, *, actor: Any) -> list[IssuedDocument]:
     """Approves and applies the event to the register, all in one transaction."""
+
     def act(app: Application) -> list[IssuedDocument]:
         app_services.approve_application(app, actor)
         documents = apply_approval(app, actor)
@@ -233,15 +255,18 @@ def approve(application: Application, *, actor: Any) -> list[IssuedDocument]:
     return _decide(application, actor, act)
 
 
-def return_for_fixes(application: Application, *, deficiencies: list[dict[str, str]],
-                     actor: Any) -> None:
-    _decide(application, actor,
-            lambda app: app_services.return_application(app, deficiencies, actor))
+def return_for_fixes(
+    application: Application, *, deficiencies: list[dict[str, str]], actor: Any
+) -> None:
+    _decide(
+        application, actor, lambda app: app_services.return_application(app, deficiencies, actor)
+    )
 
 
 def reject(application: Application, *, deficiencies: list[dict[str, str]], actor: Any) -> None:
-    _decide(application, actor,
-            lambda app: app_services.reject_application(app, deficiencies, actor))
+    _decide(
+        application, actor, lambda app: app_services.reject_application(app, deficiencies, actor)
+    )
 
 
 def overdue_q(now: dt.datetime) -> Q:
@@ -263,8 +288,11 @@ def send_deadline_alerts(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     supervisors = list(User.objects.filter(role=User.Role.SUPERVISOR, is_active=True))
     near_cutoff = now + dt.timedelta(hours=ALERT_NEAR_HOURS)
-    waiting = (Application.objects.filter(status__in=CLOCK_RUNNING, deadline_at__lte=near_cutoff)
-               .select_related("variant").order_by("deadline_at")[:500])
+    waiting = (
+        Application.objects.filter(status__in=CLOCK_RUNNING, deadline_at__lte=near_cutoff)
+        .select_related("variant")
+        .order_by("deadline_at")[:500]
+    )
     sent = 0
     for app in waiting:
         kind = "overdue" if app.deadline_at <= now else "near"
@@ -272,17 +300,22 @@ def send_deadline_alerts(now: dt.datetime | None = None) -> int:
             with transaction.atomic():
                 AlertSent.objects.create(application=app, round=app.round, kind=kind)
                 if kind == "overdue":
-                    subject = _("Permohonan %(ref)s melewati batas waktu") % {
-                        "ref": app.reference}
+                    subject = _("Permohonan %(ref)s melewati batas waktu") % {"ref": app.reference}
                 else:
                     subject = _("Permohonan %(ref)s: sisa waktu kurang dari %(h)s jam") % {
-                        "ref": app.reference, "h": ALERT_NEAR_HOURS}
+                        "ref": app.reference,
+                        "h": ALERT_NEAR_HOURS,
+                    }
                 body = _("%(variant)s, batas %(deadline)s.") % {
                     "variant": app.variant.name,
-                    "deadline": timezone.localtime(app.deadline_at).strftime("%d-%m-%Y %H.%M")}
+                    "deadline": timezone.localtime(app.deadline_at).strftime("%d-%m-%Y %H.%M"),
+                }
                 for supervisor in supervisors:
-                    notify(template="generic", user=supervisor,
-                           context={"subject": subject, "body": body})
+                    notify(
+                        template="generic",
+                        user=supervisor,
+                        context={"subject": subject, "body": body},
+                    )
         except IntegrityError:
             continue  # another worker sent it
         sent += 1

@@ -65,24 +65,39 @@ def queue(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(deadline_at__lt=now)
     elif f["status"] == "free":
         qs = qs.filter(claim__isnull=True)
-    rows = list(qs.select_related("service", "variant", "subject", "claim__officer",
-                                  "family__village__parent")[:100])
+    rows = list(
+        qs.select_related(
+            "service", "variant", "subject", "claim__officer", "family__village__parent"
+        )[:100]
+    )
     counts = base.aggregate(
-        total=Count("id"), overdue=Count("id", filter=Q(deadline_at__lt=now)),
+        total=Count("id"),
+        overdue=Count("id", filter=Q(deadline_at__lt=now)),
         free=Count("id", filter=Q(claim__isnull=True)),
-        mine=Count("id", filter=Q(claim__officer=user)))
+        mine=Count("id", filter=Q(claim__officer=user)),
+    )
     # order_by(): the queue's ordering would otherwise join the GROUP BY.
     per_service = dict(base.order_by().values_list("service__code").annotate(n=Count("id")))
-    services_shown = Service.objects.all() if user.role != User.Role.OPERATOR else \
-        Service.objects.filter(code__in=user.services or [])
-    return render(request, "backoffice/queue.html", {
-        "rows": [{"app": a, "left": time_left(a, now)} for a in rows],
-        "counts": counts, "filters": f, "filtered": qs.count() if any(f.values()) else None,
-        "services": [{"s": s, "n": per_service.get(s.code, 0)} for s in services_shown],
-        "variants": Variant.objects.filter(service__in=services_shown),
-        "kecamatans": Region.objects.filter(level=Region.Level.KECAMATAN,
-                                            code__startswith=_regency_prefix()),
-    })
+    services_shown = (
+        Service.objects.all()
+        if user.role != User.Role.OPERATOR
+        else Service.objects.filter(code__in=user.services or [])
+    )
+    return render(
+        request,
+        "backoffice/queue.html",
+        {
+            "rows": [{"app": a, "left": time_left(a, now)} for a in rows],
+            "counts": counts,
+            "filters": f,
+            "filtered": qs.count() if any(f.values()) else None,
+            "services": [{"s": s, "n": per_service.get(s.code, 0)} for s in services_shown],
+            "variants": Variant.objects.filter(service__in=services_shown),
+            "kecamatans": Region.objects.filter(
+                level=Region.Level.KECAMATAN, code__startswith=_regency_prefix()
+            ),
+        },
+    )
 
 
 def _regency_prefix() -> str:
@@ -106,9 +121,12 @@ def take_next(request: HttpRequest) -> HttpResponse:
 
 
 def _application(request: HttpRequest, reference: str) -> Application:
-    app = get_object_or_404(Application.objects.select_related(
-        "service", "variant", "subject", "family__village__parent", "applicant",
-        "assigned_to"), reference=reference)
+    app = get_object_or_404(
+        Application.objects.select_related(
+            "service", "variant", "subject", "family__village__parent", "applicant", "assigned_to"
+        ),
+        reference=reference,
+    )
     if app.status == Status.DRAFT or not services.handles(request.user, app):
         raise Http404
     return app
@@ -141,8 +159,7 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
 @role_required(User.Role.SUPERVISOR, User.Role.ADMIN)
 def reassign(request: HttpRequest, reference: str) -> HttpResponse:
     app = _application(request, reference)
-    to = User.objects.filter(pk=request.POST.get("officer"), role__in=STAFF,
-                             is_active=True).first()
+    to = User.objects.filter(pk=request.POST.get("officer"), role__in=STAFF, is_active=True).first()
     if to is None:
         messages.error(request, _("Pilih petugas."))
     else:
@@ -162,17 +179,26 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     members = living_members(app.family)
     documents = list(app.current_documents().select_related("requirement"))
     problems = check_application(app) if app.status in CLOCK_RUNNING else []
-    return render(request, "backoffice/review.html", {
-        "app": app, "holder": holder, "mine": holder is not None
-        and holder.officer_id == request.user.pk,
-        "left": time_left(app, timezone.now()), "rows": register_differences(app),
-        "members": members, "documents": documents, "problems": problems,
-        "reasons": DeficiencyReason.objects.filter(is_active=True),
-        "events": app.events.select_related("actor"),
-        "issued": IssuedDocument.objects.filter(application=app),
-        "officers": User.objects.filter(role__in=STAFF, is_active=True)
-        if request.user.role in (User.Role.SUPERVISOR, User.Role.ADMIN) else [],
-    })
+    return render(
+        request,
+        "backoffice/review.html",
+        {
+            "app": app,
+            "holder": holder,
+            "mine": holder is not None and holder.officer_id == request.user.pk,
+            "left": time_left(app, timezone.now()),
+            "rows": register_differences(app),
+            "members": members,
+            "documents": documents,
+            "problems": problems,
+            "reasons": DeficiencyReason.objects.filter(is_active=True),
+            "events": app.events.select_related("actor"),
+            "issued": IssuedDocument.objects.filter(application=app),
+            "officers": User.objects.filter(role__in=STAFF, is_active=True)
+            if request.user.role in (User.Role.SUPERVISOR, User.Role.ADMIN)
+            else [],
+        },
+    )
 
 
 def _deficiencies(request: HttpRequest, app: Application) -> list[dict[str, str]]:
@@ -182,8 +208,13 @@ def _deficiencies(request: HttpRequest, app: Application) -> list[dict[str, str]
         if not key.startswith("verdict-") or verdict != "deficient":
             continue
         item = key.removeprefix("verdict-")
-        items.append({"item": item, "reason": request.POST.get(f"reason-{item}", ""),
-                      "note": request.POST.get(f"note-{item}", "").strip()})
+        items.append(
+            {
+                "item": item,
+                "reason": request.POST.get(f"reason-{item}", ""),
+                "note": request.POST.get(f"note-{item}", "").strip(),
+            }
+        )
     return items
 
 
@@ -195,17 +226,25 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         if action == "approve":
             services.approve(app, actor=request.user)
-            messages.success(request, _("Permohonan disetujui; register dan dokumen "
-                                        "diperbarui."))
+            messages.success(request, _("Permohonan disetujui; register dan dokumen diperbarui."))
         elif action == "return":
-            services.return_for_fixes(app, deficiencies=_deficiencies(request, app),
-                                      actor=request.user)
+            services.return_for_fixes(
+                app, deficiencies=_deficiencies(request, app), actor=request.user
+            )
             messages.success(request, _("Permohonan dikembalikan kepada pemohon."))
         elif action == "reject":
             reason = request.POST.get("reject_reason", "")
-            services.reject(app, actor=request.user, deficiencies=[
-                {"item": "application", "reason": reason,
-                 "note": request.POST.get("reject_note", "").strip()}])
+            services.reject(
+                app,
+                actor=request.user,
+                deficiencies=[
+                    {
+                        "item": "application",
+                        "reason": reason,
+                        "note": request.POST.get("reject_note", "").strip(),
+                    }
+                ],
+            )
             messages.success(request, _("Permohonan ditolak."))
         else:
             raise Http404
@@ -222,15 +261,17 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
     """An uploaded file shown inside the review page (the residents' file view forbids
     framing). Same access rule as the review page; every read audited."""
     app = _application(request, reference)
-    doc = get_object_or_404(ApplicationDocument.objects.select_related("requirement"),
-                            pk=document_id, application=app)
-    audited_read(request, app, f"Permohonan {app.reference}",
-                 what=f"file:{doc.requirement.code}")
-    response = FileResponse(doc.file.storage.open(doc.file.name, "rb"),
-                            content_type=doc.content_type)
+    doc = get_object_or_404(
+        ApplicationDocument.objects.select_related("requirement"), pk=document_id, application=app
+    )
+    audited_read(request, app, f"Permohonan {app.reference}", what=f"file:{doc.requirement.code}")
+    response = FileResponse(
+        doc.file.storage.open(doc.file.name, "rb"), content_type=doc.content_type
+    )
     response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; " \
-                                          "frame-ancestors 'self'"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; frame-ancestors 'self'"
+    )
     return response
 
 
@@ -243,23 +284,37 @@ def overview(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     waiting = Application.objects.filter(status__in=CLOCK_RUNNING)
-    decisions = Event.objects.filter(at__gte=today,
-                                     action__in=("approved", "returned", "rejected"))
+    decisions = Event.objects.filter(at__gte=today, action__in=("approved", "returned", "rejected"))
     by_action = dict(decisions.order_by().values_list("action").annotate(n=Count("id")))
     decided = dict(decisions.order_by().values_list("actor").annotate(n=Count("id")))
     held = dict(Claim.objects.order_by().values_list("officer").annotate(n=Count("id")))
     officers = User.objects.filter(role__in=STAFF, is_active=True).order_by("username")
-    workload = [{"officer": o, "claims": held.get(o.pk, 0), "decided": decided.get(o.pk, 0),
-                 "services": ", ".join(o.services or []) or "—"} for o in officers]
-    near = list(waiting.filter(deadline_at__gte=now,
-                               deadline_at__lt=now + dt.timedelta(hours=NEAR_HOURS))
-                .select_related("variant", "claim__officer").order_by("deadline_at")[:50])
-    return render(request, "backoffice/overview.html", {
-        "queue_size": waiting.count(), "overdue": waiting.filter(deadline_at__lt=now).count(),
-        "decided_today": sum(by_action.values()), "by_action": by_action,
-        "workload": workload,
-        "near": [{"app": a, "left": time_left(a, now)} for a in near],
-    })
+    workload = [
+        {
+            "officer": o,
+            "claims": held.get(o.pk, 0),
+            "decided": decided.get(o.pk, 0),
+            "services": ", ".join(o.services or []) or "—",
+        }
+        for o in officers
+    ]
+    near = list(
+        waiting.filter(deadline_at__gte=now, deadline_at__lt=now + dt.timedelta(hours=NEAR_HOURS))
+        .select_related("variant", "claim__officer")
+        .order_by("deadline_at")[:50]
+    )
+    return render(
+        request,
+        "backoffice/overview.html",
+        {
+            "queue_size": waiting.count(),
+            "overdue": waiting.filter(deadline_at__lt=now).count(),
+            "decided_today": sum(by_action.values()),
+            "by_action": by_action,
+            "workload": workload,
+            "near": [{"app": a, "left": time_left(a, now)} for a in near],
+        },
+    )
 
 
 @never_cache
@@ -269,8 +324,9 @@ def cards(request: HttpRequest) -> HttpResponse:
     from paksemmok.issuance import services as issuance
 
     if request.method == "POST":
-        card = get_object_or_404(IssuedDocument, pk=request.POST.get("card"),
-                                 card_status__in=["printing", "ready"])
+        card = get_object_or_404(
+            IssuedDocument, pk=request.POST.get("card"), card_status__in=["printing", "ready"]
+        )
         if card.application and not services.handles(request.user, card.application):
             raise Http404
         try:
@@ -281,8 +337,11 @@ def cards(request: HttpRequest) -> HttpResponse:
         except issuance.IssuanceError as exc:
             messages.error(request, str(exc))
         return redirect("backoffice:cards")
-    waiting = IssuedDocument.objects.filter(card_status__in=["printing", "ready"]) \
-        .select_related("application__service", "subject").order_by("issued_at")
+    waiting = (
+        IssuedDocument.objects.filter(card_status__in=["printing", "ready"])
+        .select_related("application__service", "subject")
+        .order_by("issued_at")
+    )
     if request.user.role == User.Role.OPERATOR:
         waiting = waiting.filter(application__service__code__in=request.user.services or [])
     shown = list(waiting[:200])

@@ -6,8 +6,17 @@ from .models import DeficiencyReason, Requirement, Service, Variant
 class RequirementInline(admin.TabularInline):
     model = Requirement
     extra = 0
-    fields = ["order", "code", "name", "basis", "mandatory", "condition", "file_kinds",
-              "max_size_kb", "help_text"]
+    fields = [
+        "order",
+        "code",
+        "name",
+        "basis",
+        "mandatory",
+        "condition",
+        "file_kinds",
+        "max_size_kb",
+        "help_text",
+    ]
 
 
 class VariantInline(admin.TabularInline):

@@ -57,8 +57,9 @@ def _family_member(role: str) -> Callable[[Prefill], str]:
             return ""
         wanted = {"father": ("kepala", "suami"), "mother": ("istri",)}[role]
         sex = Sex.MALE if role == "father" else Sex.FEMALE
-        for member in p.family.members.filter(relationship__in=wanted, sex=sex,
-                                              life_status=Resident.LifeStatus.ALIVE):
+        for member in p.family.members.filter(
+            relationship__in=wanted, sex=sex, life_status=Resident.LifeStatus.ALIVE
+        ):
             return member.nik
         return ""
 
@@ -81,8 +82,9 @@ class FieldDef:
         # submission check (checks.py) whose message sits next to the field.
         common = {"label": self.label, "help_text": self.help_text, "required": False}
         if self.kind == "textarea":
-            return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=500,
-                                   **common)
+            return forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 3}), max_length=500, **common
+            )
         if self.kind == "date":
             return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
         if self.kind in ("nik", "kk"):
@@ -141,47 +143,84 @@ def _family_attr(name: str) -> Callable[[Prefill], Any]:
     return lambda p: getattr(p.family, name, "") if p.family else ""
 
 
-FIELDS: dict[str, FieldDef] = {f.code: f for f in [
-    FieldDef("spouse_nik", _("NIK suami/istri"), "nik"),
-    FieldDef("marriage_date", _("Tanggal perkawinan"), "date"),
-    FieldDef("unregistered_marriage", _("Perkawinan belum tercatat"), "bool", required=False,
-             help_text=_("Centang bila perkawinan belum tercatat; unggah SPTJM (F-1.05).")),
-    FieldDef("address", _("Alamat"), "text", prefill=_family_attr("address")),
-    FieldDef("rt", _("RT"), "text", prefill=_family_attr("rt")),
-    FieldDef("rw", _("RW"), "text", prefill=_family_attr("rw")),
-    FieldDef("new_head_nik", _("NIK kepala keluarga baru"), "nik", prefill=_subject_attr("nik")),
-    FieldDef("reason", _("Alasan"), "textarea"),
-    FieldDef("changed_field", _("Data yang diubah"), "choice", choices=CHANGEABLE_FIELDS),
-    FieldDef("new_value", _("Data yang benar"), "text"),
-    FieldDef("lost_or_damaged", _("Hilang atau rusak"), "choice", choices=LOST_OR_DAMAGED),
-    FieldDef("police_report_number", _("Nomor surat keterangan kehilangan"), "text",
-             required=False),
-    FieldDef("pickup_place", _("Tempat pengambilan kartu"), "choice", choices=PICKUP_PLACES,
-             help_text=_("Kartu hanya dapat diambil sendiri dengan verifikasi sidik jari.")),
-    FieldDef("child_name", _("Nama anak"), "text"),
-    FieldDef("child_sex", _("Jenis kelamin anak"), "choice", choices=list(Sex.choices)),
-    FieldDef("child_birth_date", _("Tanggal lahir anak"), "date"),
-    FieldDef("child_birth_place", _("Tempat lahir anak"), "text"),
-    FieldDef("child_relationship", _("Hubungan dalam keluarga"), "choice",
-             choices=[(Relationship.CHILD, Relationship.CHILD.label),
-                      (Relationship.GRANDCHILD, Relationship.GRANDCHILD.label),
-                      (Relationship.OTHER_FAMILY, Relationship.OTHER_FAMILY.label)],
-             prefill=lambda p: Relationship.CHILD),
-    FieldDef("father_nik", _("NIK ayah"), "nik", required=False, prefill=_family_member("father")),
-    FieldDef("mother_nik", _("NIK ibu"), "nik", prefill=_family_member("mother")),
-    FieldDef("no_birth_letter", _("Tidak ada surat keterangan lahir"), "bool", required=False,
-             help_text=_("Centang bila tidak ada; unggah SPTJM kebenaran data kelahiran "
-                         "(F-2.03) dengan dua saksi.")),
-    FieldDef("no_marriage_certificate", _("Tidak ada buku nikah/akta perkawinan"), "bool",
-             required=False,
-             help_text=_("Centang bila KK mencatat orang tua sebagai suami istri tetapi tidak "
-                         "ada buku nikah; unggah SPTJM (F-2.04).")),
-    FieldDef("witness1_nik", _("NIK saksi 1"), "nik", required=False),
-    FieldDef("witness2_nik", _("NIK saksi 2"), "nik", required=False),
-    FieldDef("death_date", _("Tanggal meninggal"), "date"),
-    FieldDef("death_place", _("Tempat meninggal"), "text"),
-    FieldDef("death_cause", _("Sebab meninggal"), "text", required=False),
-]}
+FIELDS: dict[str, FieldDef] = {
+    f.code: f
+    for f in [
+        FieldDef("spouse_nik", _("NIK suami/istri"), "nik"),
+        FieldDef("marriage_date", _("Tanggal perkawinan"), "date"),
+        FieldDef(
+            "unregistered_marriage",
+            _("Perkawinan belum tercatat"),
+            "bool",
+            required=False,
+            help_text=_("Centang bila perkawinan belum tercatat; unggah SPTJM (F-1.05)."),
+        ),
+        FieldDef("address", _("Alamat"), "text", prefill=_family_attr("address")),
+        FieldDef("rt", _("RT"), "text", prefill=_family_attr("rt")),
+        FieldDef("rw", _("RW"), "text", prefill=_family_attr("rw")),
+        FieldDef(
+            "new_head_nik", _("NIK kepala keluarga baru"), "nik", prefill=_subject_attr("nik")
+        ),
+        FieldDef("reason", _("Alasan"), "textarea"),
+        FieldDef("changed_field", _("Data yang diubah"), "choice", choices=CHANGEABLE_FIELDS),
+        FieldDef("new_value", _("Data yang benar"), "text"),
+        FieldDef("lost_or_damaged", _("Hilang atau rusak"), "choice", choices=LOST_OR_DAMAGED),
+        FieldDef(
+            "police_report_number", _("Nomor surat keterangan kehilangan"), "text", required=False
+        ),
+        FieldDef(
+            "pickup_place",
+            _("Tempat pengambilan kartu"),
+            "choice",
+            choices=PICKUP_PLACES,
+            help_text=_("Kartu hanya dapat diambil sendiri dengan verifikasi sidik jari."),
+        ),
+        FieldDef("child_name", _("Nama anak"), "text"),
+        FieldDef("child_sex", _("Jenis kelamin anak"), "choice", choices=list(Sex.choices)),
+        FieldDef("child_birth_date", _("Tanggal lahir anak"), "date"),
+        FieldDef("child_birth_place", _("Tempat lahir anak"), "text"),
+        FieldDef(
+            "child_relationship",
+            _("Hubungan dalam keluarga"),
+            "choice",
+            choices=[
+                (Relationship.CHILD, Relationship.CHILD.label),
+                (Relationship.GRANDCHILD, Relationship.GRANDCHILD.label),
+                (Relationship.OTHER_FAMILY, Relationship.OTHER_FAMILY.label),
+            ],
+            prefill=lambda p: Relationship.CHILD,
+        ),
+        FieldDef(
+            "father_nik", _("NIK ayah"), "nik", required=False, prefill=_family_member("father")
+        ),
+        FieldDef("mother_nik", _("NIK ibu"), "nik", prefill=_family_member("mother")),
+        FieldDef(
+            "no_birth_letter",
+            _("Tidak ada surat keterangan lahir"),
+            "bool",
+            required=False,
+            help_text=_(
+                "Centang bila tidak ada; unggah SPTJM kebenaran data kelahiran "
+                "(F-2.03) dengan dua saksi."
+            ),
+        ),
+        FieldDef(
+            "no_marriage_certificate",
+            _("Tidak ada buku nikah/akta perkawinan"),
+            "bool",
+            required=False,
+            help_text=_(
+                "Centang bila KK mencatat orang tua sebagai suami istri tetapi tidak "
+                "ada buku nikah; unggah SPTJM (F-2.04)."
+            ),
+        ),
+        FieldDef("witness1_nik", _("NIK saksi 1"), "nik", required=False),
+        FieldDef("witness2_nik", _("NIK saksi 2"), "nik", required=False),
+        FieldDef("death_date", _("Tanggal meninggal"), "date"),
+        FieldDef("death_place", _("Tempat meninggal"), "text"),
+        FieldDef("death_cause", _("Sebab meninggal"), "text", required=False),
+    ]
+}
 
 
 def field_defs(codes: list[str]) -> list[FieldDef]:

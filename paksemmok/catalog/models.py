@@ -81,21 +81,27 @@ class Variant(models.Model):
         MEMBER = "member", _("Anggota KK pemohon")
         NEWBORN = "newborn", _("Anak yang baru lahir")
 
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="variants",
-                                verbose_name=_("layanan"))
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="variants", verbose_name=_("layanan")
+    )
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=120)
     help_text = models.TextField(_("keterangan"), blank=True)
-    subject = models.CharField(_("orang yang dimohonkan"), max_length=10,
-                               choices=Subject.choices, default=Subject.MEMBER)
+    subject = models.CharField(
+        _("orang yang dimohonkan"), max_length=10, choices=Subject.choices, default=Subject.MEMBER
+    )
     output = models.CharField(_("hasil"), max_length=10, choices=Output.choices)
     deadline_hours = models.PositiveSmallIntegerField(
-        _("batas waktu (jam)"), default=24,
-        help_text=_("Dihitung sejak permohonan dikirim (atau dikirim ulang)."))
-    form_fields = models.JSONField(_("isian formulir"), default=list, blank=True,
-                                   validators=[validate_field_codes])
-    eligibility = models.JSONField(_("aturan kelayakan"), default=list, blank=True,
-                                   validators=[validate_rule_codes])
+        _("batas waktu (jam)"),
+        default=24,
+        help_text=_("Dihitung sejak permohonan dikirim (atau dikirim ulang)."),
+    )
+    form_fields = models.JSONField(
+        _("isian formulir"), default=list, blank=True, validators=[validate_field_codes]
+    )
+    eligibility = models.JSONField(
+        _("aturan kelayakan"), default=list, blank=True, validators=[validate_rule_codes]
+    )
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     is_active = models.BooleanField(_("aktif"), default=True)
 
@@ -116,18 +122,23 @@ class Requirement(models.Model):
         LAW = "law", _("Wajib menurut peraturan")
         LOCAL = "local", _("Tambahan daerah")
 
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="requirements",
-                                verbose_name=_("jenis permohonan"))
+    variant = models.ForeignKey(
+        Variant,
+        on_delete=models.CASCADE,
+        related_name="requirements",
+        verbose_name=_("jenis permohonan"),
+    )
     code = models.SlugField(_("kode"), max_length=40)
     name = models.CharField(_("nama"), max_length=160)
     help_text = models.TextField(_("petunjuk"), blank=True)
     basis = models.CharField(_("dasar"), max_length=5, choices=Basis.choices, default=Basis.LAW)
     mandatory = models.BooleanField(
-        _("wajib"), default=True,
-        help_text=_("Tidak wajib: boleh diunggah untuk mempercepat pemeriksaan."))
+        _("wajib"),
+        default=True,
+        help_text=_("Tidak wajib: boleh diunggah untuk mempercepat pemeriksaan."),
+    )
     condition = models.CharField(_("syarat berlaku"), max_length=60, blank=True)
-    file_kinds = models.JSONField(_("jenis berkas"), default=list,
-                                  validators=[validate_file_kinds])
+    file_kinds = models.JSONField(_("jenis berkas"), default=list, validators=[validate_file_kinds])
     max_size_kb = models.PositiveIntegerField(_("ukuran maksimum (KB)"), default=5120)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 

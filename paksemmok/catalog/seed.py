@@ -14,11 +14,19 @@ IMG_PDF = ["image", "pdf"]
 IMG = ["image"]
 
 
-def req(code, name, *, help="", basis="law", mandatory=True, condition="", kinds=IMG_PDF,
-        max_kb=5120):
-    return {"code": code, "name": name, "help_text": help, "basis": basis,
-            "mandatory": mandatory, "condition": condition, "file_kinds": kinds,
-            "max_size_kb": max_kb}
+def req(
+    code, name, *, help="", basis="law", mandatory=True, condition="", kinds=IMG_PDF, max_kb=5120
+):
+    return {
+        "code": code,
+        "name": name,
+        "help_text": help,
+        "basis": basis,
+        "mandatory": mandatory,
+        "condition": condition,
+        "file_kinds": kinds,
+        "max_size_kb": max_kb,
+    }
 
 
 def local(code, name, **kw):
@@ -30,155 +38,292 @@ KK = req("kk", "Kartu Keluarga", help="Foto seluruh halaman KK, semua tulisan te
 KK_OLD = req("kk_lama", "KK lama", help="Foto KK yang masih berlaku sebelum perubahan.")
 
 SERVICES = [
-    {"code": "kk", "name": "Kartu Keluarga (KK)", "order": 1,
-     "description": "KK baru, pisah KK, perubahan data, KK hilang atau rusak.",
-     "variants": [
-         {"code": "kk-keluarga-baru", "name": "KK baru setelah menikah", "output": "document",
-          "form_fields": ["spouse_nik", "marriage_date", "unregistered_marriage", "address",
-                          "rt", "rw"],
-          "eligibility": ["member_alive"],
-          "requirements": [
-              req("buku_nikah", "Buku nikah / akta perkawinan atau akta perceraian",
-                  condition="!unregistered_marriage"),
-              req("sptjm_perkawinan", "SPTJM perkawinan/perceraian belum tercatat (F-1.05)",
-                  condition="unregistered_marriage"),
-              local("f101", "Formulir biodata keluarga (F-1.01)"), F102,
-              local("kk_lama", "KK lama suami dan/atau istri"),
-              local("surat_pindah", "Surat keterangan pindah (bagi yang pindah datang)"),
-          ]},
-         {"code": "kk-kepala-meninggal", "name": "KK baru karena kepala keluarga meninggal",
-          "output": "document", "form_fields": ["new_head_nik", "reason"],
-          "help_text": "Pilih anggota keluarga yang menjadi kepala keluarga baru.",
-          "eligibility": ["member_alive"],
-          "requirements": [
-              req("akta_kematian", "Akta kematian kepala keluarga"), KK_OLD,
-          ]},
-         {"code": "kk-pisah", "name": "Pisah KK dalam satu alamat", "output": "document",
-          "help_text": "Yang pisah KK berusia 17 tahun atau sudah/pernah kawin.",
-          "form_fields": ["reason"], "eligibility": ["member_alive", "ektp_age"],
-          "requirements": [
-              KK_OLD,
-              req("ektp_pemohon", "e-KTP anggota yang pisah KK",
-                  help="Menunjukkan usia 17 tahun atau sudah/pernah kawin."),
-              F102,
-              local("dokumen_perkawinan", "Dokumen perkawinan/perceraian (bila itu sebabnya)"),
-          ]},
-         {"code": "kk-perubahan-data", "name": "Perubahan data KK (termasuk penambahan anak)",
-          "output": "document", "form_fields": ["changed_field", "new_value", "reason"],
-          "eligibility": ["member_alive"],
-          "requirements": [
-              KK_OLD,
-              req("bukti_perubahan", "Bukti peristiwa/perubahan data",
-                  help="Mis. akta kelahiran atau surat keterangan lahir untuk penambahan anak, "
-                       "ijazah untuk pendidikan, buku nikah untuk status perkawinan."),
-              F102, local("f106", "Surat pernyataan perubahan data (F-1.06)"),
-          ]},
-         {"code": "kk-hilang-rusak", "name": "KK hilang atau rusak", "output": "document",
-          "form_fields": ["lost_or_damaged", "police_report_number"],
-          "eligibility": ["member_alive"],
-          "requirements": [
-              req("surat_kehilangan", "Surat keterangan kehilangan dari kepolisian",
-                  condition="lost_or_damaged=hilang"),
-              req("kk_rusak", "Foto KK yang rusak", condition="lost_or_damaged=rusak"),
-              req("ektp", "e-KTP pemohon"), F102,
-          ]},
-     ]},
-    {"code": "ektp", "name": "e-KTP (KTP elektronik)", "order": 2,
-     "description": "Cetak e-KTP bagi yang sudah perekaman: pertama kali, hilang, rusak, "
-                    "atau perubahan data. Kartu diambil sendiri dengan verifikasi sidik jari.",
-     "variants": [
-         {"code": "ektp-cetak", "name": "Cetak e-KTP pertama (sudah perekaman)",
-          "output": "card", "form_fields": ["pickup_place"],
-          "eligibility": ["member_alive", "ektp_recorded", "ektp_age"],
-          "requirements": [KK]},
-         {"code": "ektp-hilang", "name": "e-KTP hilang", "output": "card",
-          "form_fields": ["police_report_number", "pickup_place"],
-          "eligibility": ["member_alive", "ektp_recorded", "ektp_age"],
-          "requirements": [
-              req("surat_kehilangan", "Surat keterangan kehilangan dari kepolisian"), KK]},
-         {"code": "ektp-rusak", "name": "e-KTP rusak", "output": "card",
-          "help_text": "Kartu yang rusak diserahkan saat pengambilan kartu baru.",
-          "form_fields": ["pickup_place"],
-          "eligibility": ["member_alive", "ektp_recorded", "ektp_age"],
-          "requirements": [req("foto_ektp_rusak", "Foto e-KTP yang rusak", kinds=IMG), KK]},
-         {"code": "ektp-perubahan-data", "name": "e-KTP perubahan data", "output": "card",
-          "form_fields": ["changed_field", "new_value", "pickup_place"],
-          "eligibility": ["member_alive", "ektp_recorded", "ektp_age"],
-          "requirements": [
-              req("ektp_lama", "e-KTP lama"),
-              req("kk_terbaru", "KK terbaru (bukti perubahan data)"),
-          ]},
-     ]},
-    {"code": "akta_lahir", "name": "Akta Kelahiran", "order": 3,
-     "description": "Pencatatan kelahiran; anak mendapat NIK dan ditambahkan ke KK.",
-     "variants": [
-         {"code": "akta-kelahiran", "name": "Pencatatan kelahiran", "output": "document",
-          "subject": "newborn",
-          "form_fields": ["child_name", "child_sex", "child_birth_date", "child_birth_place",
-                          "child_relationship", "father_nik", "mother_nik",
-                          "no_birth_letter", "no_marriage_certificate",
-                          "witness1_nik", "witness2_nik"],
-          "eligibility": ["newborn"],
-          "requirements": [
-              req("surat_kelahiran",
-                  "Surat keterangan lahir dari rumah sakit/puskesmas/dokter/bidan",
-                  condition="!no_birth_letter"),
-              req("sptjm_kelahiran", "SPTJM kebenaran data kelahiran (F-2.03) dengan 2 saksi",
-                  condition="no_birth_letter"),
-              req("buku_nikah", "Buku nikah / akta perkawinan orang tua",
-                  condition="!no_marriage_certificate"),
-              req("sptjm_suami_istri", "SPTJM kebenaran sebagai pasangan suami istri (F-2.04)",
-                  condition="no_marriage_certificate"),
-              KK,
-              req("f201", "Formulir pelaporan pencatatan sipil (F-2.01)"),
-              local("ektp_pelapor", "e-KTP pelapor"),
-              local("ektp_orang_tua", "e-KTP ayah dan ibu"),
-              local("ektp_saksi", "e-KTP dua orang saksi"),
-          ]},
-     ]},
-    {"code": "akta_mati", "name": "Akta Kematian", "order": 4,
-     "description": "Laporkan kematian paling lambat 30 hari setelah meninggal.",
-     "variants": [
-         {"code": "akta-kematian", "name": "Pencatatan kematian", "output": "document",
-          "form_fields": ["death_date", "death_place", "death_cause"],
-          "eligibility": ["member_alive"],
-          "requirements": [
-              req("surat_kematian", "Surat keterangan kematian dari dokter atau kepala "
-                                    "desa/lurah"),
-              # Not a national rule: Kudus asks it of reports over 30 days (UU 24/2013 sets
-              # the 30 days), so it is mandatory only then. Editable in the admin.
-              req("pernyataan_terlambat", "Surat pernyataan keterlambatan pelaporan kematian",
-                  basis="local", condition="late_death_report",
-                  help="Diperlukan bila kematian dilaporkan lebih dari 30 hari."),
-              local("f201", "Formulir pelaporan pencatatan sipil (F-2.01) dengan tanda tangan "
-                            "pelapor dan 2 saksi"),
-              local("kk", "Kartu Keluarga almarhum/almarhumah"),
-              local("ektp_almarhum", "e-KTP almarhum/almarhumah"),
-              local("ektp_pelapor_saksi", "e-KTP pelapor dan 2 saksi"),
-          ]},
-     ]},
-    {"code": "kia", "name": "Kartu Identitas Anak (KIA)", "order": 5,
-     "description": "KIA untuk anak di bawah 17 tahun (Permendagri 2/2016).",
-     "variants": [
-         {"code": "kia-bawah-5", "name": "KIA anak di bawah 5 tahun", "output": "card",
-          "help_text": "Tanpa foto; berlaku sampai anak berusia 5 tahun.",
-          "form_fields": ["pickup_place"], "eligibility": ["member_alive", "kia_under_5"],
-          "requirements": [
-              req("akta_kelahiran", "Akta kelahiran anak"),
-              req("kk", "KK orang tua"),
-              req("ektp_orang_tua", "e-KTP kedua orang tua atau wali"),
-          ]},
-         {"code": "kia-5-17", "name": "KIA anak 5 sampai 17 tahun", "output": "card",
-          "help_text": "Berlaku sampai anak berusia 17 tahun kurang satu hari.",
-          "form_fields": ["pickup_place"], "eligibility": ["member_alive", "kia_5_to_17"],
-          "requirements": [
-              req("akta_kelahiran", "Akta kelahiran anak"),
-              req("kk", "KK orang tua"),
-              req("ektp_orang_tua", "e-KTP kedua orang tua atau wali"),
-              req("pas_foto", "Pas foto berwarna 2x3", kinds=IMG,
-                  help="Foto wajah anak tampak depan, latar polos."),
-          ]},
-     ]},
+    {
+        "code": "kk",
+        "name": "Kartu Keluarga (KK)",
+        "order": 1,
+        "description": "KK baru, pisah KK, perubahan data, KK hilang atau rusak.",
+        "variants": [
+            {
+                "code": "kk-keluarga-baru",
+                "name": "KK baru setelah menikah",
+                "output": "document",
+                "form_fields": [
+                    "spouse_nik",
+                    "marriage_date",
+                    "unregistered_marriage",
+                    "address",
+                    "rt",
+                    "rw",
+                ],
+                "eligibility": ["member_alive"],
+                "requirements": [
+                    req(
+                        "buku_nikah",
+                        "Buku nikah / akta perkawinan atau akta perceraian",
+                        condition="!unregistered_marriage",
+                    ),
+                    req(
+                        "sptjm_perkawinan",
+                        "SPTJM perkawinan/perceraian belum tercatat (F-1.05)",
+                        condition="unregistered_marriage",
+                    ),
+                    local("f101", "Formulir biodata keluarga (F-1.01)"),
+                    F102,
+                    local("kk_lama", "KK lama suami dan/atau istri"),
+                    local("surat_pindah", "Surat keterangan pindah (bagi yang pindah datang)"),
+                ],
+            },
+            {
+                "code": "kk-kepala-meninggal",
+                "name": "KK baru karena kepala keluarga meninggal",
+                "output": "document",
+                "form_fields": ["new_head_nik", "reason"],
+                "help_text": "Pilih anggota keluarga yang menjadi kepala keluarga baru.",
+                "eligibility": ["member_alive"],
+                "requirements": [
+                    req("akta_kematian", "Akta kematian kepala keluarga"),
+                    KK_OLD,
+                ],
+            },
+            {
+                "code": "kk-pisah",
+                "name": "Pisah KK dalam satu alamat",
+                "output": "document",
+                "help_text": "Yang pisah KK berusia 17 tahun atau sudah/pernah kawin.",
+                "form_fields": ["reason"],
+                "eligibility": ["member_alive", "ektp_age"],
+                "requirements": [
+                    KK_OLD,
+                    req(
+                        "ektp_pemohon",
+                        "e-KTP anggota yang pisah KK",
+                        help="Menunjukkan usia 17 tahun atau sudah/pernah kawin.",
+                    ),
+                    F102,
+                    local(
+                        "dokumen_perkawinan", "Dokumen perkawinan/perceraian (bila itu sebabnya)"
+                    ),
+                ],
+            },
+            {
+                "code": "kk-perubahan-data",
+                "name": "Perubahan data KK (termasuk penambahan anak)",
+                "output": "document",
+                "form_fields": ["changed_field", "new_value", "reason"],
+                "eligibility": ["member_alive"],
+                "requirements": [
+                    KK_OLD,
+                    req(
+                        "bukti_perubahan",
+                        "Bukti peristiwa/perubahan data",
+                        help="Mis. akta kelahiran atau surat keterangan lahir untuk penambahan anak, "  # noqa: E501
+                        "ijazah untuk pendidikan, buku nikah untuk status perkawinan.",
+                    ),
+                    F102,
+                    local("f106", "Surat pernyataan perubahan data (F-1.06)"),
+                ],
+            },
+            {
+                "code": "kk-hilang-rusak",
+                "name": "KK hilang atau rusak",
+                "output": "document",
+                "form_fields": ["lost_or_damaged", "police_report_number"],
+                "eligibility": ["member_alive"],
+                "requirements": [
+                    req(
+                        "surat_kehilangan",
+                        "Surat keterangan kehilangan dari kepolisian",
+                        condition="lost_or_damaged=hilang",
+                    ),
+                    req("kk_rusak", "Foto KK yang rusak", condition="lost_or_damaged=rusak"),
+                    req("ektp", "e-KTP pemohon"),
+                    F102,
+                ],
+            },
+        ],
+    },
+    {
+        "code": "ektp",
+        "name": "e-KTP (KTP elektronik)",
+        "order": 2,
+        "description": "Cetak e-KTP bagi yang sudah perekaman: pertama kali, hilang, rusak, "
+        "atau perubahan data. Kartu diambil sendiri dengan verifikasi sidik jari.",
+        "variants": [
+            {
+                "code": "ektp-cetak",
+                "name": "Cetak e-KTP pertama (sudah perekaman)",
+                "output": "card",
+                "form_fields": ["pickup_place"],
+                "eligibility": ["member_alive", "ektp_recorded", "ektp_age"],
+                "requirements": [KK],
+            },
+            {
+                "code": "ektp-hilang",
+                "name": "e-KTP hilang",
+                "output": "card",
+                "form_fields": ["police_report_number", "pickup_place"],
+                "eligibility": ["member_alive", "ektp_recorded", "ektp_age"],
+                "requirements": [
+                    req("surat_kehilangan", "Surat keterangan kehilangan dari kepolisian"),
+                    KK,
+                ],
+            },
+            {
+                "code": "ektp-rusak",
+                "name": "e-KTP rusak",
+                "output": "card",
+                "help_text": "Kartu yang rusak diserahkan saat pengambilan kartu baru.",
+                "form_fields": ["pickup_place"],
+                "eligibility": ["member_alive", "ektp_recorded", "ektp_age"],
+                "requirements": [req("foto_ektp_rusak", "Foto e-KTP yang rusak", kinds=IMG), KK],
+            },
+            {
+                "code": "ektp-perubahan-data",
+                "name": "e-KTP perubahan data",
+                "output": "card",
+                "form_fields": ["changed_field", "new_value", "pickup_place"],
+                "eligibility": ["member_alive", "ektp_recorded", "ektp_age"],
+                "requirements": [
+                    req("ektp_lama", "e-KTP lama"),
+                    req("kk_terbaru", "KK terbaru (bukti perubahan data)"),
+                ],
+            },
+        ],
+    },
+    {
+        "code": "akta_lahir",
+        "name": "Akta Kelahiran",
+        "order": 3,
+        "description": "Pencatatan kelahiran; anak mendapat NIK dan ditambahkan ke KK.",
+        "variants": [
+            {
+                "code": "akta-kelahiran",
+                "name": "Pencatatan kelahiran",
+                "output": "document",
+                "subject": "newborn",
+                "form_fields": [
+                    "child_name",
+                    "child_sex",
+                    "child_birth_date",
+                    "child_birth_place",
+                    "child_relationship",
+                    "father_nik",
+                    "mother_nik",
+                    "no_birth_letter",
+                    "no_marriage_certificate",
+                    "witness1_nik",
+                    "witness2_nik",
+                ],
+                "eligibility": ["newborn"],
+                "requirements": [
+                    req(
+                        "surat_kelahiran",
+                        "Surat keterangan lahir dari rumah sakit/puskesmas/dokter/bidan",
+                        condition="!no_birth_letter",
+                    ),
+                    req(
+                        "sptjm_kelahiran",
+                        "SPTJM kebenaran data kelahiran (F-2.03) dengan 2 saksi",
+                        condition="no_birth_letter",
+                    ),
+                    req(
+                        "buku_nikah",
+                        "Buku nikah / akta perkawinan orang tua",
+                        condition="!no_marriage_certificate",
+                    ),
+                    req(
+                        "sptjm_suami_istri",
+                        "SPTJM kebenaran sebagai pasangan suami istri (F-2.04)",
+                        condition="no_marriage_certificate",
+                    ),
+                    KK,
+                    req("f201", "Formulir pelaporan pencatatan sipil (F-2.01)"),
+                    local("ektp_pelapor", "e-KTP pelapor"),
+                    local("ektp_orang_tua", "e-KTP ayah dan ibu"),
+                    local("ektp_saksi", "e-KTP dua orang saksi"),
+                ],
+            },
+        ],
+    },
+    {
+        "code": "akta_mati",
+        "name": "Akta Kematian",
+        "order": 4,
+        "description": "Laporkan kematian paling lambat 30 hari setelah meninggal.",
+        "variants": [
+            {
+                "code": "akta-kematian",
+                "name": "Pencatatan kematian",
+                "output": "document",
+                "form_fields": ["death_date", "death_place", "death_cause"],
+                "eligibility": ["member_alive"],
+                "requirements": [
+                    req(
+                        "surat_kematian",
+                        "Surat keterangan kematian dari dokter atau kepala desa/lurah",
+                    ),
+                    # Not a national rule: Kudus asks it of reports over 30 days (UU 24/2013 sets
+                    # the 30 days), so it is mandatory only then. Editable in the admin.
+                    req(
+                        "pernyataan_terlambat",
+                        "Surat pernyataan keterlambatan pelaporan kematian",
+                        basis="local",
+                        condition="late_death_report",
+                        help="Diperlukan bila kematian dilaporkan lebih dari 30 hari.",
+                    ),
+                    local(
+                        "f201",
+                        "Formulir pelaporan pencatatan sipil (F-2.01) dengan tanda tangan "
+                        "pelapor dan 2 saksi",
+                    ),
+                    local("kk", "Kartu Keluarga almarhum/almarhumah"),
+                    local("ektp_almarhum", "e-KTP almarhum/almarhumah"),
+                    local("ektp_pelapor_saksi", "e-KTP pelapor dan 2 saksi"),
+                ],
+            },
+        ],
+    },
+    {
+        "code": "kia",
+        "name": "Kartu Identitas Anak (KIA)",
+        "order": 5,
+        "description": "KIA untuk anak di bawah 17 tahun (Permendagri 2/2016).",
+        "variants": [
+            {
+                "code": "kia-bawah-5",
+                "name": "KIA anak di bawah 5 tahun",
+                "output": "card",
+                "help_text": "Tanpa foto; berlaku sampai anak berusia 5 tahun.",
+                "form_fields": ["pickup_place"],
+                "eligibility": ["member_alive", "kia_under_5"],
+                "requirements": [
+                    req("akta_kelahiran", "Akta kelahiran anak"),
+                    req("kk", "KK orang tua"),
+                    req("ektp_orang_tua", "e-KTP kedua orang tua atau wali"),
+                ],
+            },
+            {
+                "code": "kia-5-17",
+                "name": "KIA anak 5 sampai 17 tahun",
+                "output": "card",
+                "help_text": "Berlaku sampai anak berusia 17 tahun kurang satu hari.",
+                "form_fields": ["pickup_place"],
+                "eligibility": ["member_alive", "kia_5_to_17"],
+                "requirements": [
+                    req("akta_kelahiran", "Akta kelahiran anak"),
+                    req("kk", "KK orang tua"),
+                    req("ektp_orang_tua", "e-KTP kedua orang tua atau wali"),
+                    req(
+                        "pas_foto",
+                        "Pas foto berwarna 2x3",
+                        kinds=IMG,
+                        help="Foto wajah anak tampak depan, latar polos.",
+                    ),
+                ],
+            },
+        ],
+    },
 ]
 
 DEFICIENCY_REASONS = [
@@ -205,16 +350,26 @@ def load(apps) -> None:
     DeficiencyReason = apps.get_model("catalog", "DeficiencyReason")
     for s in SERVICES:
         service, _ = Service.objects.update_or_create(
-            code=s["code"], defaults={"name": s["name"], "description": s["description"],
-                                      "order": s["order"]})
+            code=s["code"],
+            defaults={"name": s["name"], "description": s["description"], "order": s["order"]},
+        )
         for vi, v in enumerate(s["variants"]):
-            variant, _ = Variant.objects.update_or_create(code=v["code"], defaults={
-                "service": service, "name": v["name"], "help_text": v.get("help_text", ""),
-                "subject": v.get("subject", "member"), "output": v["output"],
-                "form_fields": v["form_fields"], "eligibility": v["eligibility"],
-                "order": vi})
+            variant, _ = Variant.objects.update_or_create(
+                code=v["code"],
+                defaults={
+                    "service": service,
+                    "name": v["name"],
+                    "help_text": v.get("help_text", ""),
+                    "subject": v.get("subject", "member"),
+                    "output": v["output"],
+                    "form_fields": v["form_fields"],
+                    "eligibility": v["eligibility"],
+                    "order": vi,
+                },
+            )
             for ri, r in enumerate(v["requirements"]):
                 Requirement.objects.update_or_create(
-                    variant=variant, code=r["code"], defaults={**r, "order": ri})
+                    variant=variant, code=r["code"], defaults={**r, "order": ri}
+                )
     for i, (code, name) in enumerate(DEFICIENCY_REASONS):
         DeficiencyReason.objects.update_or_create(code=code, defaults={"name": name, "order": i})

@@ -20,7 +20,8 @@ def condition_text(condition: str) -> str:
     name, _sep, wanted = expr.lstrip("!").partition("=")
     if name == "late_death_report":
         what = _("kematian dilaporkan lebih dari %(days)s hari setelah meninggal") % {
-            "days": settings.APPLICATIONS_DEATH_REPORT_DAYS}
+            "days": settings.APPLICATIONS_DEATH_REPORT_DAYS
+        }
         return (_("Kecuali bila: %(what)s") if negate else _("Bila: %(what)s")) % {"what": what}
     field = FIELDS.get(name)
     label = str(field.label) if field else name
@@ -34,8 +35,11 @@ def condition_text(condition: str) -> str:
 
 def _services() -> QuerySet[Service]:
     variants = Prefetch(
-        "variants", queryset=Variant.objects.filter(is_active=True).prefetch_related(
-            Prefetch("requirements", queryset=Requirement.objects.order_by("order", "id"))))
+        "variants",
+        queryset=Variant.objects.filter(is_active=True).prefetch_related(
+            Prefetch("requirements", queryset=Requirement.objects.order_by("order", "id"))
+        ),
+    )
     return Service.objects.filter(is_active=True).prefetch_related(variants)
 
 
@@ -43,8 +47,9 @@ def _annotate(services: list[Service]) -> list[Service]:
     """Words for the codes the catalogue stores, so templates only print."""
     for service in services:
         for variant in service.variants.all():
-            variant.eligibility_labels = [str(ELIGIBILITY_RULES[c])
-                                          for c in variant.eligibility if c in ELIGIBILITY_RULES]
+            variant.eligibility_labels = [
+                str(ELIGIBILITY_RULES[c]) for c in variant.eligibility if c in ELIGIBILITY_RULES
+            ]
             for requirement in variant.requirements.all():
                 requirement.condition_text = condition_text(requirement.condition)
     return services
@@ -59,5 +64,4 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Public: one service with every variant open, so a link (or a helper's chat message)
     can point at exactly the service a resident needs."""
     service = get_object_or_404(_services(), code=code)
-    return render(request, "catalog/service_detail.html",
-                  {"service": _annotate([service])[0]})
+    return render(request, "catalog/service_detail.html", {"service": _annotate([service])[0]})

@@ -59,6 +59,10 @@ def documents_for(user: Any) -> list[IssuedDocument]:
     mine = Q(application__applicant=user) | Q(subject=resident)
     if resident.family_id:
         mine |= Q(family_version__family_id=resident.family_id)
-    candidates = (IssuedDocument.objects.filter(mine).exclude(pdf="")
-                  .select_related("application", "family_version").order_by("-issued_at"))
+    candidates = (
+        IssuedDocument.objects.filter(mine)
+        .exclude(pdf="")
+        .select_related("application", "family_version")
+        .order_by("-issued_at")
+    )
     return [d for d in candidates if resident_may_download(user, d)]

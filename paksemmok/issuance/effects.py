@@ -50,8 +50,11 @@ def _date(value: Any) -> dt.date:
 
 
 def _locked_family(family_id: int) -> Family:
-    return (Family.objects.select_for_update(of=("self",)).select_related("village__parent")
-            .get(pk=family_id))
+    return (
+        Family.objects.select_for_update(of=("self",))
+        .select_related("village__parent")
+        .get(pk=family_id)
+    )
 
 
 def _locked_resident(pk: int) -> Resident:
@@ -59,8 +62,9 @@ def _locked_resident(pk: int) -> Resident:
 
 
 def _alive_members(family: Family) -> list[Resident]:
-    return kk_order(list(family.members.select_for_update()
-                         .filter(life_status=Resident.LifeStatus.ALIVE)))
+    return kk_order(
+        list(family.members.select_for_update().filter(life_status=Resident.LifeStatus.ALIVE))
+    )
 
 
 def _member_by_nik(family: Family, nik: str) -> Resident | None:
@@ -71,20 +75,25 @@ def _member_by_nik(family: Family, nik: str) -> Resident | None:
 
 def _make_head(family: Family, person: Resident, actor: Any) -> None:
     """`person` heads `family`; the former head, if still a member, becomes "lainnya"."""
-    for old in family.members.select_for_update().filter(relationship=Relationship.HEAD) \
-            .exclude(pk=person.pk):
+    for old in (
+        family.members.select_for_update()
+        .filter(relationship=Relationship.HEAD)
+        .exclude(pk=person.pk)
+    ):
         old.relationship = Relationship.OTHER
         old.save(update_fields=["relationship", "updated_at"])
     person.relationship = Relationship.HEAD
     person.save(update_fields=["relationship", "updated_at"])
     family.head = person
     family.save(update_fields=["head", "updated_at"])
-    record("register.family.head_changed", actor=actor, obj=family,
-           details={"head": person.masked_nik})
+    record(
+        "register.family.head_changed", actor=actor, obj=family, details={"head": person.masked_nik}
+    )
 
 
-def _after_members_left(family: Family, actor: Any, *, reason: str,
-                        new_head: Resident | None = None) -> IssuedDocument | None:
+def _after_members_left(
+    family: Family, actor: Any, *, reason: str, new_head: Resident | None = None
+) -> IssuedDocument | None:
     """Members left (died, moved to another KK): name a new head if the head is gone, then
     print the family's new KK version; a family left without living members is closed."""
     family.refresh_from_db(fields=["head"])
@@ -114,8 +123,8 @@ def _leave_family(person: Resident) -> None:
 def _new_family(founder: Resident, *, address: str, rt: str, rw: str, actor: Any) -> Family:
     village = founder.village
     family = Family.objects.create(
-        kk_number=generate_kk_number(village.parent), village=village, address=address,
-        rt=rt, rw=rw)
+        kk_number=generate_kk_number(village.parent), village=village, address=address, rt=rt, rw=rw
+    )
     record("register.family.opened", actor=actor, obj=family)
     return family
 
@@ -125,11 +134,13 @@ def _move_into(person: Resident, family: Family, relationship: str) -> None:
     person.relationship = relationship
     person.address, person.rt, person.rw = family.address, family.rt, family.rw
     person.village = family.village
-    person.save(update_fields=["family", "relationship", "address", "rt", "rw", "village",
-                               "updated_at"])
+    person.save(
+        update_fields=["family", "relationship", "address", "rt", "rw", "village", "updated_at"]
+    )
 
 
 # --- per variant -------------------------------------------------------------------------
+
 
 def _birth(app: Any, actor: Any) -> list[IssuedDocument]:
     data = app.data
@@ -147,21 +158,28 @@ def _birth(app: Any, actor: Any) -> list[IssuedDocument]:
         mother = family.members.filter(relationship=Relationship.WIFE).first()
     child = Resident.objects.create(
         nik=generate_nik(family.village.parent, birth_date, sex),
-        full_name=data["child_name"].strip()[:120], sex=sex,
-        birth_place=(data.get("child_birth_place") or "").strip()[:60], birth_date=birth_date,
+        full_name=data["child_name"].strip()[:120],
+        sex=sex,
+        birth_place=(data.get("child_birth_place") or "").strip()[:60],
+        birth_date=birth_date,
         religion=(head or mother or father).religion if (head or mother or father) else "islam",
-        education=Education.NONE, occupation="Belum/tidak bekerja",
+        education=Education.NONE,
+        occupation="Belum/tidak bekerja",
         marital_status=MaritalStatus.SINGLE,
         father_name=father.full_name if father else "",
         mother_name=mother.full_name if mother else "",
-        village=family.village, address=family.address, rt=family.rt, rw=family.rw,
-        family=family, relationship=data.get("child_relationship") or Relationship.CHILD,
+        village=family.village,
+        address=family.address,
+        rt=family.rt,
+        rw=family.rw,
+        family=family,
+        relationship=data.get("child_relationship") or Relationship.CHILD,
         ektp_recording=Resident.Recording.NOT_RECORDED,
     )
-    record("register.resident.born", actor=actor, obj=child,
-           details={"application": app.reference})
-    version = record_family_version(family, reason="kelahiran", actor=actor,
-                                    details={"application": app.reference})
+    record("register.resident.born", actor=actor, obj=child, details={"application": app.reference})
+    version = record_family_version(
+        family, reason="kelahiran", actor=actor, details={"application": app.reference}
+    )
     return [
         services.issue_birth_certificate(child, actor=actor, application=app),
         services.issue_kk(version, actor=actor, application=app),
@@ -177,11 +195,21 @@ def _death(app: Any, actor: Any) -> list[IssuedDocument]:
     deceased.life_status = Resident.LifeStatus.DECEASED
     deceased.death_date = _date(app.data.get("death_date"))
     deceased.save(update_fields=["life_status", "death_date", "updated_at"])
-    record("register.resident.deceased", actor=actor, obj=deceased,
-           details={"application": app.reference})
-    documents = [services.issue_death_certificate(
-        deceased, actor=actor, application=app, kk_number=kk_number,
-        death_place=(app.data.get("death_place") or "")[:120])]
+    record(
+        "register.resident.deceased",
+        actor=actor,
+        obj=deceased,
+        details={"application": app.reference},
+    )
+    documents = [
+        services.issue_death_certificate(
+            deceased,
+            actor=actor,
+            application=app,
+            kk_number=kk_number,
+            death_place=(app.data.get("death_place") or "")[:120],
+        )
+    ]
     if family is not None:
         new_head = _member_by_nik(family, app.data.get("new_head_nik", ""))
         _leave_family(deceased)
@@ -194,8 +222,9 @@ def _death(app: Any, actor: Any) -> list[IssuedDocument]:
 
 
 def _family_version_doc(family: Family, app: Any, actor: Any, reason: str) -> IssuedDocument:
-    version = record_family_version(family, reason=reason, actor=actor,
-                                    details={"application": app.reference})
+    version = record_family_version(
+        family, reason=reason, actor=actor, details={"application": app.reference}
+    )
     return services.issue_kk(version, actor=actor, application=app)
 
 
@@ -204,10 +233,13 @@ def _kk_new_head(app: Any, actor: Any) -> list[IssuedDocument]:
     new_head = _member_by_nik(family, app.data.get("new_head_nik", ""))
     if new_head is None:
         raise RegisterError(_("Kepala keluarga baru harus anggota KK ini yang masih hidup."))
-    if family.head_id and family.head_id != new_head.pk and family.head.is_alive \
-            and family.head.family_id == family.pk:
-        raise RegisterError(_("Kepala keluarga lama masih tercatat hidup; catat dulu "
-                              "kematiannya."))
+    if (
+        family.head_id
+        and family.head_id != new_head.pk
+        and family.head.is_alive
+        and family.head.family_id == family.pk
+    ):
+        raise RegisterError(_("Kepala keluarga lama masih tercatat hidup; catat dulu kematiannya."))
     _make_head(family, new_head, actor)
     return [_family_version_doc(family, app, actor, "kepala keluarga meninggal")]
 
@@ -230,17 +262,25 @@ def _kk_split(app: Any, actor: Any) -> list[IssuedDocument]:
 def _kk_new_family(app: Any, actor: Any) -> list[IssuedDocument]:
     """A married couple: the subject heads a new KK at the given address with the spouse."""
     person = _locked_resident(app.subject_id)
-    spouse = Resident.objects.select_for_update().filter(
-        nik=app.data.get("spouse_nik") or "-", life_status=Resident.LifeStatus.ALIVE).first()
+    spouse = (
+        Resident.objects.select_for_update()
+        .filter(nik=app.data.get("spouse_nik") or "-", life_status=Resident.LifeStatus.ALIVE)
+        .first()
+    )
     if spouse is None:
         raise RegisterError(_("NIK suami/istri tidak ditemukan di database kependudukan."))
-    new = _new_family(person, address=(app.data.get("address") or person.address)[:200],
-                      rt=(app.data.get("rt") or person.rt)[:3],
-                      rw=(app.data.get("rw") or person.rw)[:3], actor=actor)
+    new = _new_family(
+        person,
+        address=(app.data.get("address") or person.address)[:200],
+        rt=(app.data.get("rt") or person.rt)[:3],
+        rw=(app.data.get("rw") or person.rw)[:3],
+        actor=actor,
+    )
     left: dict[int, Family] = {}
-    for member, relationship in ((person, Relationship.HEAD),
-                                 (spouse, Relationship.WIFE if spouse.sex == Sex.FEMALE
-                                  else Relationship.HUSBAND)):
+    for member, relationship in (
+        (person, Relationship.HEAD),
+        (spouse, Relationship.WIFE if spouse.sex == Sex.FEMALE else Relationship.HUSBAND),
+    ):
         if member.family_id and member.family_id not in left:
             left[member.family_id] = _locked_family(member.family_id)
         member.marital_status = MaritalStatus.MARRIED
@@ -268,8 +308,10 @@ def _apply_change(person: Resident, field: str, value: str) -> None:
         by_label = {str(label).lower(): code for code, label in model_field.choices}
         new = new if new in dict(model_field.choices) else by_label.get(new.lower())
         if new is None:
-            raise RegisterError(_("Nilai “%(value)s” tidak dikenal untuk %(field)s.")
-                                % {"value": value, "field": model_field.verbose_name})
+            raise RegisterError(
+                _("Nilai “%(value)s” tidak dikenal untuk %(field)s.")
+                % {"value": value, "field": model_field.verbose_name}
+            )
     setattr(person, field, new)
     person.full_clean(exclude=["nik", "family", "village"])
     person.save(update_fields=[field, "updated_at"])
@@ -280,9 +322,16 @@ def _kk_change(app: Any, actor: Any) -> list[IssuedDocument]:
     field, value = app.data.get("changed_field", ""), str(app.data.get("new_value", ""))
     before = getattr(person, field, None)
     _apply_change(person, field, value)
-    record("register.resident.changed", actor=actor, obj=person,
-           details={"field": field, "application": app.reference,
-                    "changed": str(before) != str(getattr(person, field))})
+    record(
+        "register.resident.changed",
+        actor=actor,
+        obj=person,
+        details={
+            "field": field,
+            "application": app.reference,
+            "changed": str(before) != str(getattr(person, field)),
+        },
+    )
     family = _locked_family(person.family_id)
     if field == "address":
         family.address = person.address
@@ -292,8 +341,11 @@ def _kk_change(app: Any, actor: Any) -> list[IssuedDocument]:
 
 def _kk_reprint(app: Any, actor: Any) -> list[IssuedDocument]:
     family = _locked_family(app.family_id)
-    return [_family_version_doc(family, app, actor,
-                                f"cetak ulang ({app.data.get('lost_or_damaged', '')})")]
+    return [
+        _family_version_doc(
+            family, app, actor, f"cetak ulang ({app.data.get('lost_or_damaged', '')})"
+        )
+    ]
 
 
 def _card(kind: str) -> Callable[[Any, Any], list[IssuedDocument]]:
@@ -301,12 +353,16 @@ def _card(kind: str) -> Callable[[Any, Any], list[IssuedDocument]]:
         person = _locked_resident(app.subject_id)
         if app.data.get("changed_field"):
             _apply_change(person, app.data["changed_field"], str(app.data.get("new_value", "")))
-            record("register.resident.changed", actor=actor, obj=person,
-                   details={"field": app.data["changed_field"],
-                            "application": app.reference})
+            record(
+                "register.resident.changed",
+                actor=actor,
+                obj=person,
+                details={"field": app.data["changed_field"], "application": app.reference},
+            )
         place = dict(PICKUP_PLACES).get(app.data.get("pickup_place", ""), "")
-        return [services.order_card(person, kind, actor=actor, application=app,
-                                    pickup_place=str(place))]
+        return [
+            services.order_card(person, kind, actor=actor, application=app, pickup_place=str(place))
+        ]
 
     return order
 

@@ -26,24 +26,36 @@ def normalise_code(raw: str) -> str:
 
 class VerifyCodeForm(forms.Form):
     kode = forms.CharField(
-        label=_("Kode verifikasi"), max_length=200, strip=True,
+        label=_("Kode verifikasi"),
+        max_length=200,
+        strip=True,
         error_messages={"required": _("Masukkan kode verifikasi yang tercetak pada dokumen.")},
         help_text=_("16 huruf dan angka, tercetak di bawah kode QR pada dokumen."),
-        widget=forms.TextInput(attrs={
-            "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
-            "inputmode": "text",
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "inputmode": "text",
+            }
+        ),
     )
 
     def clean_kode(self) -> str:
         code = normalise_code(self.cleaned_data["kode"])
         if any(ch in "01OIL" for ch in code):
             # The alphabet leaves these out because they are easily confused in print.
-            raise forms.ValidationError(_(
-                "Kode verifikasi tidak memakai huruf O, I, L maupun angka 0 dan 1. "
-                "Periksa lagi kode yang tercetak pada dokumen."))
+            raise forms.ValidationError(
+                _(
+                    "Kode verifikasi tidak memakai huruf O, I, L maupun angka 0 dan 1. "
+                    "Periksa lagi kode yang tercetak pada dokumen."
+                )
+            )
         if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
-            raise forms.ValidationError(_(
-                "Kode verifikasi terdiri dari 16 huruf dan angka. Periksa lagi kode yang "
-                "tercetak di bawah kode QR pada dokumen."))
+            raise forms.ValidationError(
+                _(
+                    "Kode verifikasi terdiri dari 16 huruf dan angka. Periksa lagi kode yang "
+                    "tercetak di bawah kode QR pada dokumen."
+                )
+            )
         return code

@@ -47,34 +47,57 @@ class IssuedDocument(models.Model):
     # A KK document carries the No. KK (shared by the versions of one KK); the others get a
     # number of their own from DocumentSequence.
     number = models.CharField(_("nomor"), max_length=40, db_index=True)
-    code = models.CharField(_("kode verifikasi"), max_length=16, unique=True,
-                            default=new_verification_code, editable=False)
-    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="issued_documents",
-                                    verbose_name=_("permohonan"))
-    subject = models.ForeignKey("population.Resident", on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="issued_documents",
-                                verbose_name=_("yang bersangkutan"))
-    family_version = models.ForeignKey("population.FamilyVersion", on_delete=models.PROTECT,
-                                       null=True, blank=True, related_name="issued_documents",
-                                       verbose_name=_("versi KK"))
+    code = models.CharField(
+        _("kode verifikasi"),
+        max_length=16,
+        unique=True,
+        default=new_verification_code,
+        editable=False,
+    )
+    application = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+        verbose_name=_("permohonan"),
+    )
+    subject = models.ForeignKey(
+        "population.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+        verbose_name=_("yang bersangkutan"),
+    )
+    family_version = models.ForeignKey(
+        "population.FamilyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+        verbose_name=_("versi KK"),
+    )
     # What the verification page shows, frozen at issue (a later change of name does not
     # change what the printed document says).
     holder_name = models.CharField(_("nama"), max_length=120)
     holder_number = models.CharField(_("NIK / No. KK"), max_length=16)
     data = models.JSONField(_("isi dokumen"), default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.VALID)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.VALID
+    )
     issued_at = models.DateTimeField(_("diterbitkan"), default=timezone.now)
     signer_name = models.CharField(_("penandatangan"), max_length=120)
     signer_nip = models.CharField(_("NIP penandatangan"), max_length=18)
     pdf = models.FileField(upload_to=pdf_path, max_length=200, blank=True)
-    superseded_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="+")
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # Cards only.
-    card_status = models.CharField(_("status kartu"), max_length=10,
-                                   choices=CardStatus.choices, blank=True)
+    card_status = models.CharField(
+        _("status kartu"), max_length=10, choices=CardStatus.choices, blank=True
+    )
     pickup_place = models.CharField(_("tempat pengambilan"), max_length=120, blank=True)
     collected_at = models.DateTimeField(_("diambil"), null=True, blank=True)
 
@@ -85,11 +108,15 @@ class IssuedDocument(models.Model):
         constraints = [
             # One valid KK document per family version.
             models.UniqueConstraint(
-                fields=["family_version"], condition=Q(kind="kk"),
+                fields=["family_version"],
+                condition=Q(kind="kk"),
                 name="issued_one_kk_per_family_version",
             ),
-            models.UniqueConstraint(fields=["kind", "number"], condition=~Q(kind="kk"),
-                                    name="issued_number_unique_per_kind"),
+            models.UniqueConstraint(
+                fields=["kind", "number"],
+                condition=~Q(kind="kk"),
+                name="issued_number_unique_per_kind",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "status"], name="issued_kind_status_idx")]
 

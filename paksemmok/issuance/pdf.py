@@ -34,8 +34,12 @@ def qr_data_uri(url: str) -> str:
 def render_html(document: IssuedDocument) -> str:
     url = verification_url(document)
     context: dict[str, Any] = {
-        "doc": document, "data": document.data, "verify_url": url, "qr": qr_data_uri(url),
-        "regency_name": settings.REGENCY_NAME, "agency_name": settings.AGENCY_NAME,
+        "doc": document,
+        "data": document.data,
+        "verify_url": url,
+        "qr": qr_data_uri(url),
+        "regency_name": settings.REGENCY_NAME,
+        "agency_name": settings.AGENCY_NAME,
         "signer_title": settings.SIGNER_TITLE,
     }
     # Official documents are in Indonesian whatever the staff member's language.

@@ -46,8 +46,12 @@ CardStatus = IssuedDocument.CardStatus
 
 # Register codes in the words printed on documents.
 LABELS = {
-    "sex": Sex, "religion": Religion, "education": Education,
-    "marital_status": MaritalStatus, "relationship": Relationship, "citizenship": Citizenship,
+    "sex": Sex,
+    "religion": Religion,
+    "education": Education,
+    "marital_status": MaritalStatus,
+    "relationship": Relationship,
+    "citizenship": Citizenship,
 }
 # Akta numbers as the Dukcapil prints them: regency-LT/KM-DDMMYYYY-serial.
 NUMBER_CODES = {Kind.BIRTH: "LT", Kind.DEATH: "KM", Kind.EKTP: "KTP", Kind.KIA: "KIA"}
@@ -111,13 +115,15 @@ def next_number(kind: str, day: Any = None) -> str:
     prefix = f"{settings.REGENCY_CODE.replace('.', '')}-{NUMBER_CODES[kind]}-{day:%d%m%Y}"
     with transaction.atomic():
         if not DocumentSequence.objects.filter(prefix=prefix).update(
-                last_serial=F("last_serial") + 1):
+            last_serial=F("last_serial") + 1
+        ):
             try:
                 with transaction.atomic():
                     DocumentSequence.objects.create(prefix=prefix, last_serial=1)
             except IntegrityError:
                 DocumentSequence.objects.filter(prefix=prefix).update(
-                    last_serial=F("last_serial") + 1)
+                    last_serial=F("last_serial") + 1
+                )
         serial = DocumentSequence.objects.get(prefix=prefix).last_serial
     return f"{prefix}-{serial:04d}"
 
@@ -139,9 +145,11 @@ def _notify_ready(document: IssuedDocument, kind: str = "document_ready") -> Non
     application = document.application
     if application is None:
         return
-    context: dict[str, Any] = {"kind": kind, "reference": application.reference,
-                               "url": reverse("applications:detail",
-                                              args=[application.reference])}
+    context: dict[str, Any] = {
+        "kind": kind,
+        "reference": application.reference,
+        "url": reverse("applications:detail", args=[application.reference]),
+    }
     if document.pickup_place:
         context["place"] = document.pickup_place
     notify(template="status_change", user=application.applicant, context=context)
@@ -152,114 +160,181 @@ def _region_name(code: str) -> str:
 
 
 @transaction.atomic
-def issue_kk(version: FamilyVersion, *, actor: Any, application: Any = None,
-             notify_resident: bool = True) -> IssuedDocument:
+def issue_kk(
+    version: FamilyVersion, *, actor: Any, application: Any = None, notify_resident: bool = True
+) -> IssuedDocument:
     """The signed KK of this family version; earlier KK documents of the family become
     superseded (their verification page says so)."""
     snap = version.snapshot
     village_code = snap.get("village_code", "")
-    members = [
-        _labelled({**m, "birth_date": _date(m.get("birth_date"))}) for m in snap["members"]
-    ]
+    members = [_labelled({**m, "birth_date": _date(m.get("birth_date"))}) for m in snap["members"]]
     head = next((m for m in snap["members"] if m["nik"] == snap.get("head_nik")), None)
     data = {
-        "version": version.version, "address": snap["address"], "rt": snap["rt"],
-        "rw": snap["rw"], "village_name": _region_name(village_code),
+        "version": version.version,
+        "address": snap["address"],
+        "rt": snap["rt"],
+        "rw": snap["rw"],
+        "village_name": _region_name(village_code),
         "kecamatan_name": _region_name(village_code.rsplit(".", 1)[0]),
-        "head_name": head["full_name"] if head else "", "members": members,
+        "head_name": head["full_name"] if head else "",
+        "members": members,
     }
     document = IssuedDocument.objects.create(
-        kind=Kind.KK, number=version.kk_number, family_version=version,
-        application=application, holder_name=data["head_name"],
-        holder_number=version.kk_number, data=data, **_signer_fields(),
+        kind=Kind.KK,
+        number=version.kk_number,
+        family_version=version,
+        application=application,
+        holder_name=data["head_name"],
+        holder_number=version.kk_number,
+        data=data,
+        **_signer_fields(),
     )
-    older = (IssuedDocument.objects.select_for_update()
-             .filter(kind=Kind.KK, family_version__family_id=version.family_id,
-                     status=Status.VALID).exclude(pk=document.pk))
+    older = (
+        IssuedDocument.objects.select_for_update()
+        .filter(kind=Kind.KK, family_version__family_id=version.family_id, status=Status.VALID)
+        .exclude(pk=document.pk)
+    )
     for old in older:
         old.status = Status.SUPERSEDED
         old.superseded_by = document
         old.status_changed_at = timezone.now()
         old.save(update_fields=["status", "superseded_by", "status_changed_at"])
-        record("issuance.document.superseded", actor=actor, obj=old,
-               details={"by": document.pk, "number": old.number})
+        record(
+            "issuance.document.superseded",
+            actor=actor,
+            obj=old,
+            details={"by": document.pk, "number": old.number},
+        )
     _store_signed_pdf(document, reason="Kartu Keluarga")
-    record("issuance.document.issued", actor=actor, obj=document,
-           details={"kind": document.kind, "version": version.version,
-                    "application": getattr(application, "reference", "")})
+    record(
+        "issuance.document.issued",
+        actor=actor,
+        obj=document,
+        details={
+            "kind": document.kind,
+            "version": version.version,
+            "application": getattr(application, "reference", ""),
+        },
+    )
     if notify_resident:
         _notify_ready(document)
     return document
 
 
 def _person_data(resident: Resident) -> dict[str, Any]:
-    return _labelled({
-        "full_name": resident.full_name, "nik": resident.nik, "sex": resident.sex,
-        "birth_place": resident.birth_place, "birth_date": _date(resident.birth_date),
-        "father_name": resident.father_name, "mother_name": resident.mother_name,
-        "kk_number": resident.family.kk_number if resident.family_id else "",
-    })
+    return _labelled(
+        {
+            "full_name": resident.full_name,
+            "nik": resident.nik,
+            "sex": resident.sex,
+            "birth_place": resident.birth_place,
+            "birth_date": _date(resident.birth_date),
+            "father_name": resident.father_name,
+            "mother_name": resident.mother_name,
+            "kk_number": resident.family.kk_number if resident.family_id else "",
+        }
+    )
 
 
 @transaction.atomic
-def issue_birth_certificate(child: Resident, *, actor: Any, application: Any = None,
-                            notify_resident: bool = True) -> IssuedDocument:
+def issue_birth_certificate(
+    child: Resident, *, actor: Any, application: Any = None, notify_resident: bool = True
+) -> IssuedDocument:
     document = IssuedDocument.objects.create(
-        kind=Kind.BIRTH, number=next_number(Kind.BIRTH), subject=child,
-        application=application, holder_name=child.full_name, holder_number=child.nik,
-        data=_person_data(child), **_signer_fields(),
+        kind=Kind.BIRTH,
+        number=next_number(Kind.BIRTH),
+        subject=child,
+        application=application,
+        holder_name=child.full_name,
+        holder_number=child.nik,
+        data=_person_data(child),
+        **_signer_fields(),
     )
     _store_signed_pdf(document, reason="Akta Kelahiran")
-    record("issuance.document.issued", actor=actor, obj=document,
-           details={"kind": document.kind,
-                    "application": getattr(application, "reference", "")})
+    record(
+        "issuance.document.issued",
+        actor=actor,
+        obj=document,
+        details={"kind": document.kind, "application": getattr(application, "reference", "")},
+    )
     if notify_resident:
         _notify_ready(document)
     return document
 
 
 @transaction.atomic
-def issue_death_certificate(deceased: Resident, *, actor: Any, application: Any = None,
-                            death_place: str = "", kk_number: str = "",
-                            notify_resident: bool = True) -> IssuedDocument:
-    data = {**_person_data(deceased), "death_date": _date(deceased.death_date),
-            "death_place": death_place}
+def issue_death_certificate(
+    deceased: Resident,
+    *,
+    actor: Any,
+    application: Any = None,
+    death_place: str = "",
+    kk_number: str = "",
+    notify_resident: bool = True,
+) -> IssuedDocument:
+    data = {
+        **_person_data(deceased),
+        "death_date": _date(deceased.death_date),
+        "death_place": death_place,
+    }
     if kk_number:
         data["kk_number"] = kk_number
     document = IssuedDocument.objects.create(
-        kind=Kind.DEATH, number=next_number(Kind.DEATH), subject=deceased,
-        application=application, holder_name=deceased.full_name,
-        holder_number=deceased.nik, data=data, **_signer_fields(),
+        kind=Kind.DEATH,
+        number=next_number(Kind.DEATH),
+        subject=deceased,
+        application=application,
+        holder_name=deceased.full_name,
+        holder_number=deceased.nik,
+        data=data,
+        **_signer_fields(),
     )
     _store_signed_pdf(document, reason="Akta Kematian")
-    record("issuance.document.issued", actor=actor, obj=document,
-           details={"kind": document.kind,
-                    "application": getattr(application, "reference", "")})
+    record(
+        "issuance.document.issued",
+        actor=actor,
+        obj=document,
+        details={"kind": document.kind, "application": getattr(application, "reference", "")},
+    )
     if notify_resident:
         _notify_ready(document)
     return document
 
 
 @transaction.atomic
-def order_card(resident: Resident, kind: str, *, actor: Any, application: Any = None,
-               pickup_place: str = "") -> IssuedDocument:
+def order_card(
+    resident: Resident, kind: str, *, actor: Any, application: Any = None, pickup_place: str = ""
+) -> IssuedDocument:
     """A card to print (e-KTP or KIA); it goes "ready for pickup" when printed."""
     if kind not in (Kind.EKTP, Kind.KIA):
         raise IssuanceError(_("Jenis kartu tidak dikenal."))
     document = IssuedDocument.objects.create(
-        kind=kind, number=next_number(kind), subject=resident, application=application,
-        holder_name=resident.full_name, holder_number=resident.nik,
-        data=_person_data(resident), card_status=CardStatus.PRINTING,
-        pickup_place=pickup_place[:120], **_signer_fields(),
+        kind=kind,
+        number=next_number(kind),
+        subject=resident,
+        application=application,
+        holder_name=resident.full_name,
+        holder_number=resident.nik,
+        data=_person_data(resident),
+        card_status=CardStatus.PRINTING,
+        pickup_place=pickup_place[:120],
+        **_signer_fields(),
     )
-    record("issuance.card.ordered", actor=actor, obj=document,
-           details={"kind": kind, "application": getattr(application, "reference", "")})
+    record(
+        "issuance.card.ordered",
+        actor=actor,
+        obj=document,
+        details={"kind": kind, "application": getattr(application, "reference", "")},
+    )
     return document
 
 
 def _locked(document: IssuedDocument) -> IssuedDocument:
-    return (IssuedDocument.objects.select_for_update(of=("self",))
-            .select_related("application__applicant").get(pk=document.pk))
+    return (
+        IssuedDocument.objects.select_for_update(of=("self",))
+        .select_related("application__applicant")
+        .get(pk=document.pk)
+    )
 
 
 def mark_card_ready(document: IssuedDocument, *, actor: Any) -> IssuedDocument:
@@ -272,8 +347,7 @@ def mark_card_ready(document: IssuedDocument, *, actor: Any) -> IssuedDocument:
         doc.save(update_fields=["card_status", "status_changed_at"])
         if doc.kind == Kind.EKTP and doc.subject_id:
             Resident.objects.filter(pk=doc.subject_id).update(ektp_printed=True)
-        record("issuance.card.ready", actor=actor, obj=doc,
-               details={"place": doc.pickup_place})
+        record("issuance.card.ready", actor=actor, obj=doc, details={"place": doc.pickup_place})
         _notify_ready(doc, "card_ready")
     document.refresh_from_db()
     return document
@@ -290,17 +364,29 @@ def mark_card_collected(document: IssuedDocument, *, actor: Any) -> IssuedDocume
         doc.save(update_fields=["card_status", "collected_at"])
         record("issuance.card.collected", actor=actor, obj=doc)
         app = doc.application
-        if app is not None and app.status == ApplicationStatus.APPROVED and not (
-                IssuedDocument.objects.filter(application=app, card_status__in=(
-                    CardStatus.PRINTING, CardStatus.READY)).exists()):
+        if (
+            app is not None
+            and app.status == ApplicationStatus.APPROVED
+            and not (
+                IssuedDocument.objects.filter(
+                    application=app, card_status__in=(CardStatus.PRINTING, CardStatus.READY)
+                ).exists()
+            )
+        ):
             complete_application(app, actor=actor)
         if doc.application is not None:
-            notify(template="generic", user=doc.application.applicant, context={
-                "subject": _("Kartu sudah diambil"),
-                "body": _("Kartu permohonan %(ref)s sudah diambil pada %(when)s.") % {
-                    "ref": doc.application.reference,
-                    "when": timezone.localtime(doc.collected_at).strftime("%d-%m-%Y %H.%M")},
-            })
+            notify(
+                template="generic",
+                user=doc.application.applicant,
+                context={
+                    "subject": _("Kartu sudah diambil"),
+                    "body": _("Kartu permohonan %(ref)s sudah diambil pada %(when)s.")
+                    % {
+                        "ref": doc.application.reference,
+                        "when": timezone.localtime(doc.collected_at).strftime("%d-%m-%Y %H.%M"),
+                    },
+                },
+            )
     document.refresh_from_db()
     return document
 
@@ -315,7 +401,6 @@ def revoke_document(document: IssuedDocument, *, actor: Any, reason: str) -> Iss
         doc.status = Status.REVOKED
         doc.status_changed_at = timezone.now()
         doc.save(update_fields=["status", "status_changed_at"])
-        record("issuance.document.revoked", actor=actor, obj=doc,
-               details={"reason": reason[:500]})
+        record("issuance.document.revoked", actor=actor, obj=doc, details={"reason": reason[:500]})
     document.refresh_from_db()
     return document

@@ -29,36 +29,53 @@ class SigningUnavailable(Exception):
     """No signing key or certificate where the settings say."""
 
 
-def make_demo_pair(key_path: Path, cert_path: Path, *, common_name: str,
-                   organisation: str) -> bool:
+def make_demo_pair(key_path: Path, cert_path: Path, *, common_name: str, organisation: str) -> bool:
     """Writes a self-signed RSA key and certificate unless both exist. True when written."""
     if key_path.exists() and cert_path.exists():
         return False
     key_path.parent.mkdir(parents=True, exist_ok=True)
     cert_path.parent.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
-    ])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+        ]
+    )
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=3650))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=True, key_encipherment=False,
-            data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-            encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .sign(key, hashes.SHA256())
     )
-    key_path.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     key_path.chmod(0o600)
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return True
@@ -68,20 +85,22 @@ def _signer() -> signers.SimpleSigner:
     key_path, cert_path = Path(settings.SIGNING_KEY_PATH), Path(settings.SIGNING_CERT_PATH)
     if settings.DEBUG:
         # Development: a fresh checkout (or a cleaned var/) signs with a new demo pair.
-        make_demo_pair(key_path, cert_path, common_name=settings.SIGNER_NAME,
-                       organisation=settings.AGENCY_NAME)
+        make_demo_pair(
+            key_path, cert_path, common_name=settings.SIGNER_NAME, organisation=settings.AGENCY_NAME
+        )
     if not key_path.exists() or not cert_path.exists():
         raise SigningUnavailable(
             f"Kunci tanda tangan tidak ditemukan ({key_path}, {cert_path}). "
-            "Jalankan `manage.py make_demo_signing_key` untuk pasangan demo.")
-    cache_key = (str(key_path), str(cert_path), key_path.stat().st_mtime,
-                 cert_path.stat().st_mtime)
+            "Jalankan `manage.py make_demo_signing_key` untuk pasangan demo."
+        )
+    cache_key = (str(key_path), str(cert_path), key_path.stat().st_mtime, cert_path.stat().st_mtime)
     with _lock:
         signer = _signer_cache.get(cache_key)
         if signer is None:
             passphrase = settings.SIGNING_KEY_PASSPHRASE.encode() or None
-            signer = signers.SimpleSigner.load(str(key_path), str(cert_path),
-                                               key_passphrase=passphrase)
+            signer = signers.SimpleSigner.load(
+                str(key_path), str(cert_path), key_passphrase=passphrase
+            )
             if signer is None:
                 raise SigningUnavailable("Kunci atau sertifikat tanda tangan tidak terbaca.")
             _signer_cache.clear()
@@ -93,8 +112,11 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     """The PDF with an invisible PAdES (B-B) signature by the configured official."""
     signer = _signer()
     meta = signers.PdfSignatureMetadata(
-        field_name="TandaTanganElektronik", reason=reason, location=location,
-        subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+        field_name="TandaTanganElektronik",
+        reason=reason,
+        location=location,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     out = signers.sign_pdf(writer, meta, signer=signer)

@@ -19,8 +19,12 @@ from .models import IssuedDocument
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public (the QR on a printed document): valid, superseded, revoked or unknown."""
     document = find_by_code(code)
-    response = render(request, "issuance/verify.html", {"doc": document, "code": code[:32]},
-                      status=200 if document else 404)
+    response = render(
+        request,
+        "issuance/verify.html",
+        {"doc": document, "code": code[:32]},
+        status=200 if document else 404,
+    )
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -35,34 +39,50 @@ def verify_help(request: HttpRequest) -> HttpResponse:
     form = VerifyCodeForm(request.GET if "kode" in request.GET else None)
     if form.is_bound and form.is_valid():
         return redirect("issuance:verify", code=form.cleaned_data["kode"])
-    return render(request, "issuance/verify_help.html", {
-        "form": form, "site_host": urlsplit(settings.SITE_URL).netloc or request.get_host(),
-    })
+    return render(
+        request,
+        "issuance/verify_help.html",
+        {
+            "form": form,
+            "site_host": urlsplit(settings.SITE_URL).netloc or request.get_host(),
+        },
+    )
 
 
 @login_required
 def my_documents(request: HttpRequest) -> HttpResponse:
-    return render(request, "issuance/my_documents.html",
-                  {"documents": documents_for(request.user)})
+    return render(request, "issuance/my_documents.html", {"documents": documents_for(request.user)})
 
 
 @login_required
 @never_cache
 def download(request: HttpRequest, code: str) -> HttpResponse:
-    document = (IssuedDocument.objects.select_related("application", "family_version")
-                .filter(code=code).first())
+    document = (
+        IssuedDocument.objects.select_related("application", "family_version")
+        .filter(code=code)
+        .first()
+    )
     if document is None or not document.pdf:
         raise Http404
     if staff_may_download(request.user, document):
-        audited_read(request, document, purpose=(
-            f"Permohonan {document.application.reference}" if document.application
-            else "Pemeriksaan dokumen terbit"), what="pdf")
+        audited_read(
+            request,
+            document,
+            purpose=(
+                f"Permohonan {document.application.reference}"
+                if document.application
+                else "Pemeriksaan dokumen terbit"
+            ),
+            what="pdf",
+        )
     elif not resident_may_download(request.user, document):
         raise Http404
-    response = FileResponse(document.pdf.storage.open(document.pdf.name, "rb"),
-                            content_type="application/pdf",
-                            filename=f"{document.kind}-{document.number}.pdf",
-                            as_attachment=request.GET.get("lihat") != "1")
+    response = FileResponse(
+        document.pdf.storage.open(document.pdf.name, "rb"),
+        content_type="application/pdf",
+        filename=f"{document.kind}-{document.number}.pdf",
+        as_attachment=request.GET.get("lihat") != "1",
+    )
     response["Cache-Control"] = "private, no-store"
     # Our own generated PDF (no scripts): no `sandbox`, which would stop the browser's PDF
     # viewer from showing it inline.

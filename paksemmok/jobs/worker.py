@@ -29,8 +29,13 @@ class Worker:
         self.ticks = 0
         self.next_run: dict[str, float] = {}
         self.task_worker = TaskWorker(
-            queue_names=["*"], interval=0, batch=True, backend_name="default",
-            startup_delay=False, max_tasks=20, worker_id=self.worker_id[:64],
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=20,
+            worker_id=self.worker_id[:64],
             excluded_queue_names=[],
         )
 
@@ -41,8 +46,11 @@ class Worker:
     def beat(self) -> None:
         WorkerHeartbeat.objects.update_or_create(
             worker_id=self.worker_id[:64],
-            defaults={"last_seen": timezone.now(), "started_at": self.started_at,
-                      "ticks": self.ticks},
+            defaults={
+                "last_seen": timezone.now(),
+                "started_at": self.started_at,
+                "ticks": self.ticks,
+            },
         )
 
     def run_once(self) -> None:

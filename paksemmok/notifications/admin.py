@@ -24,8 +24,16 @@ class AttemptInline(admin.TabularInline):
     model = Attempt
     extra = 0
     can_delete = False
-    fields = ["at", "channel", "masked_address", "outcome", "error", "provider_id", "worker",
-              "duration_ms"]
+    fields = [
+        "at",
+        "channel",
+        "masked_address",
+        "outcome",
+        "error",
+        "provider_id",
+        "worker",
+        "duration_ms",
+    ]
     readonly_fields = fields
 
     @admin.display(description=_("alamat"))
@@ -38,8 +46,16 @@ class AttemptInline(admin.TabularInline):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "template", "channel", "recipient", "status", "attempts",
-                    "short_error", "sent_at"]
+    list_display = [
+        "created_at",
+        "template",
+        "channel",
+        "recipient",
+        "status",
+        "attempts",
+        "short_error",
+        "sent_at",
+    ]
     list_filter = ["status", "channel", "template", "language", "created_at"]
     search_fields = ["address", "to_phone", "to_email", "user__username", "=provider_id"]
     date_hierarchy = "created_at"
@@ -47,13 +63,41 @@ class MessageAdmin(admin.ModelAdmin):
     inlines = [AttemptInline]
     actions = ["retry_now_action"]
     fieldsets = [
-        (None, {"fields": ["template", "language", "user", "status", "shown_subject",
-                           "shown_body"]}),
-        (_("Penerima"), {"fields": ["requested_channel", "channel", "address", "to_phone",
-                                    "to_email", "channels_tried"]}),
-        (_("Pengiriman"), {"fields": ["attempts", "channel_attempts", "next_attempt_at",
-                                      "expires_at", "last_error", "created_at", "sent_at",
-                                      "claimed_by", "claimed_at", "provider_id", "key"]}),
+        (
+            None,
+            {"fields": ["template", "language", "user", "status", "shown_subject", "shown_body"]},
+        ),
+        (
+            _("Penerima"),
+            {
+                "fields": [
+                    "requested_channel",
+                    "channel",
+                    "address",
+                    "to_phone",
+                    "to_email",
+                    "channels_tried",
+                ]
+            },
+        ),
+        (
+            _("Pengiriman"),
+            {
+                "fields": [
+                    "attempts",
+                    "channel_attempts",
+                    "next_attempt_at",
+                    "expires_at",
+                    "last_error",
+                    "created_at",
+                    "sent_at",
+                    "claimed_by",
+                    "claimed_at",
+                    "provider_id",
+                    "key",
+                ]
+            },
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
@@ -93,7 +137,9 @@ class MessageAdmin(admin.ModelAdmin):
             record("notifications.message.retried", actor=request.user, obj=message)
         self.message_user(
             request,
-            ngettext("%(count)d pesan dijadwalkan ulang.", "%(count)d pesan dijadwalkan ulang.",
-                     count) % {"count": count},
+            ngettext(
+                "%(count)d pesan dijadwalkan ulang.", "%(count)d pesan dijadwalkan ulang.", count
+            )
+            % {"count": count},
             messages.SUCCESS if count else messages.WARNING,
         )

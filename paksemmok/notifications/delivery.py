@@ -72,7 +72,9 @@ def claim(batch_size: int, worker_id: str) -> list[Message]:
         if not ids:
             return []
         Message.objects.filter(id__in=ids, status=Message.Status.PENDING).update(
-            status=Message.Status.SENDING, claimed_by=worker_id, claimed_at=now,
+            status=Message.Status.SENDING,
+            claimed_by=worker_id,
+            claimed_at=now,
         )
     # Only the rows this claim won, whatever another worker did in between.
     return list(
@@ -91,27 +93,39 @@ def reclaim_stuck(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - dt.timedelta(seconds=settings.NOTIFY_CLAIM_TIMEOUT_SECONDS)
     stuck = list(
-        Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=cutoff)
-        .values_list("id", "channel", "address", "claimed_by", "channel_attempts")
+        Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=cutoff).values_list(
+            "id", "channel", "address", "claimed_by", "channel_attempts"
+        )
     )
     reclaimed = 0
     for pk, channel, address, worker, channel_attempts in stuck:
-        error = f"worker {worker} stopped while sending (claim older than " \
-                f"{settings.NOTIFY_CLAIM_TIMEOUT_SECONDS} s)"
+        error = (
+            f"worker {worker} stopped while sending (claim older than "
+            f"{settings.NOTIFY_CLAIM_TIMEOUT_SECONDS} s)"
+        )
         exhausted = channel_attempts + 1 >= settings.NOTIFY_MAX_ATTEMPTS
         with transaction.atomic():
             updated = Message.objects.filter(
                 pk=pk, status=Message.Status.SENDING, claimed_at__lt=cutoff
             ).update(
                 status=Message.Status.FAILED if exhausted else Message.Status.PENDING,
-                attempts=F("attempts") + 1, channel_attempts=F("channel_attempts") + 1,
-                next_attempt_at=now, last_error=error, claimed_by="", claimed_at=None,
+                attempts=F("attempts") + 1,
+                channel_attempts=F("channel_attempts") + 1,
+                next_attempt_at=now,
+                last_error=error,
+                claimed_by="",
+                claimed_at=None,
             )
             if updated:
                 reclaimed += 1
                 Attempt.objects.create(
-                    message_id=pk, channel=channel, address=address, worker=worker,
-                    outcome=Attempt.Outcome.RECLAIMED, error=error, at=now,
+                    message_id=pk,
+                    channel=channel,
+                    address=address,
+                    worker=worker,
+                    outcome=Attempt.Outcome.RECLAIMED,
+                    error=error,
+                    at=now,
                 )
     if reclaimed:
         logger.warning("reclaimed %d notification(s) stuck in sending", reclaimed)
@@ -133,16 +147,23 @@ def _finish(message: Message, worker_id: str, attempt: Attempt, **fields: object
         ).update(**fields)
         attempt.save()
     if not updated:
-        logger.warning("notification %s was reclaimed while worker %s sent it",
-                       message.pk, worker_id)
+        logger.warning(
+            "notification %s was reclaimed while worker %s sent it", message.pk, worker_id
+        )
     return bool(updated)
 
 
-def _fall_back(message: Message, worker_id: str, attempt: Attempt, reason: str,
-               stats: DeliveryStats, *, counted: bool = True) -> None:
+def _fall_back(
+    message: Message,
+    worker_id: str,
+    attempt: Attempt,
+    reason: str,
+    stats: DeliveryStats,
+    *,
+    counted: bool = True,
+) -> None:
     tried = [c for c in message.channels_tried.split(",") if c] + [message.channel]
-    following = next_channel(message.requested_channel, tried, message.to_phone,
-                             message.to_email)
+    following = next_channel(message.requested_channel, tried, message.to_phone, message.to_email)
     common = {
         "attempts": message.attempts + (1 if counted else 0),
         "last_error": reason[:1000],
@@ -155,23 +176,41 @@ def _fall_back(message: Message, worker_id: str, attempt: Attempt, reason: str,
         return
     stats.fell_back += 1
     _finish(
-        message, worker_id, attempt, status=Message.Status.PENDING, channel=following,
+        message,
+        worker_id,
+        attempt,
+        status=Message.Status.PENDING,
+        channel=following,
         address=address_for(following, message.to_phone, message.to_email),
-        channel_attempts=0, next_attempt_at=timezone.now(), claimed_by="", claimed_at=None,
+        channel_attempts=0,
+        next_attempt_at=timezone.now(),
+        claimed_by="",
+        claimed_at=None,
         **common,
     )
 
 
-def deliver_one(message: Message, worker_id: str, stats: DeliveryStats,
-                transports: dict[str, Transport | None]) -> None:
+def deliver_one(
+    message: Message, worker_id: str, stats: DeliveryStats, transports: dict[str, Transport | None]
+) -> None:
     now = timezone.now()
-    attempt = Attempt(message_id=message.pk, channel=message.channel, address=message.address,
-                      worker=worker_id, at=now)
+    attempt = Attempt(
+        message_id=message.pk,
+        channel=message.channel,
+        address=message.address,
+        worker=worker_id,
+        at=now,
+    )
     if message.expires_at and message.expires_at <= now:
         attempt.outcome, attempt.error = Attempt.Outcome.EXPIRED, "expired before sending"
         stats.failed += 1
-        _finish(message, worker_id, attempt, status=Message.Status.FAILED,
-                last_error="expired before it could be sent")
+        _finish(
+            message,
+            worker_id,
+            attempt,
+            status=Message.Status.FAILED,
+            last_error="expired before it could be sent",
+        )
         return
     if message.channel not in transports:
         transports[message.channel] = get_transport(message.channel)
@@ -203,24 +242,44 @@ def deliver_one(message: Message, worker_id: str, stats: DeliveryStats,
     if outcome == Attempt.Outcome.SENT:
         attempt.provider_id = provider_id
         stats.sent += 1
-        _finish(message, worker_id, attempt, status=Message.Status.SENT,
-                sent_at=timezone.now(), provider_id=provider_id,
-                attempts=message.attempts + 1, channel_attempts=message.channel_attempts + 1)
+        _finish(
+            message,
+            worker_id,
+            attempt,
+            status=Message.Status.SENT,
+            sent_at=timezone.now(),
+            provider_id=provider_id,
+            attempts=message.attempts + 1,
+            channel_attempts=message.channel_attempts + 1,
+        )
     elif outcome == Attempt.Outcome.PERMANENT:
         _fall_back(message, worker_id, attempt, error, stats)
     elif message.channel_attempts + 1 >= settings.NOTIFY_MAX_ATTEMPTS:
         # A gateway down for hours should not keep the resident waiting: try the next channel.
-        _fall_back(message, worker_id, attempt,
-                   f"gave up after {message.channel_attempts + 1} attempts: {error}", stats)
+        _fall_back(
+            message,
+            worker_id,
+            attempt,
+            f"gave up after {message.channel_attempts + 1} attempts: {error}",
+            stats,
+        )
     else:
         stats.retried += 1
         delay = backoff_seconds(message.channel_attempts + 1)
         if retry_after is not None:
             delay = max(delay, min(retry_after, settings.NOTIFY_BACKOFF_MAX_SECONDS))
-        _finish(message, worker_id, attempt, status=Message.Status.PENDING,
-                attempts=message.attempts + 1, channel_attempts=message.channel_attempts + 1,
-                next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
-                last_error=error[:1000], claimed_by="", claimed_at=None)
+        _finish(
+            message,
+            worker_id,
+            attempt,
+            status=Message.Status.PENDING,
+            attempts=message.attempts + 1,
+            channel_attempts=message.channel_attempts + 1,
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
+            last_error=error[:1000],
+            claimed_by="",
+            claimed_at=None,
+        )
 
 
 def deliver_due(batch_size: int | None = None, worker_id: str | None = None) -> DeliveryStats:
@@ -261,9 +320,12 @@ def retry_now(queryset) -> list[int]:
         updated = Message.objects.filter(
             pk=message.pk, status__in=[Message.Status.FAILED, Message.Status.PENDING]
         ).update(
-            status=Message.Status.PENDING, channel=first,
+            status=Message.Status.PENDING,
+            channel=first,
             address=address_for(first, message.to_phone, message.to_email),
-            channel_attempts=0, channels_tried="", next_attempt_at=now,
+            channel_attempts=0,
+            channels_tried="",
+            next_attempt_at=now,
         )
         if updated:
             retried.append(message.pk)

@@ -44,8 +44,12 @@ class Message(models.Model):
     # by providers that support it.
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="notifications", verbose_name=_("pengguna"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("pengguna"),
     )
     template = models.CharField(_("templat"), max_length=40)
     language = models.CharField(_("bahasa"), max_length=5)
@@ -84,12 +88,14 @@ class Message(models.Model):
             # The claim query: WHERE status='pending' AND next_attempt_at <= now ORDER BY
             # next_attempt_at. Partial, so sent rows (nearly all of them) cost nothing.
             models.Index(
-                fields=["next_attempt_at", "id"], name="notif_msg_due_idx",
+                fields=["next_attempt_at", "id"],
+                name="notif_msg_due_idx",
                 condition=models.Q(status="pending"),
             ),
             # Reclaiming rows left by a crashed worker.
             models.Index(
-                fields=["claimed_at"], name="notif_msg_claimed_idx",
+                fields=["claimed_at"],
+                name="notif_msg_claimed_idx",
                 condition=models.Q(status="sending"),
             ),
             models.Index(fields=["-created_at"], name="notif_msg_created_idx"),
@@ -112,7 +118,9 @@ class Attempt(models.Model):
         RECLAIMED = "reclaimed", _("diambil ulang")
 
     message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, related_name="attempt_log",
+        Message,
+        on_delete=models.CASCADE,
+        related_name="attempt_log",
         verbose_name=_("pesan"),
     )
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)

@@ -25,7 +25,13 @@ from .models import PHONE_CHANNELS, Attempt, Channel, Message
 logger = logging.getLogger("paksemmok.notifications")
 
 STATUS_KINDS = (
-    "submitted", "returned", "approved", "rejected", "document_ready", "card_ready", "cancelled",
+    "submitted",
+    "returned",
+    "approved",
+    "rejected",
+    "document_ready",
+    "card_ready",
+    "cancelled",
 )
 
 
@@ -78,8 +84,9 @@ def _humanise(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return formats.date_format(value, "l, j F Y, H.i T" if timezone.is_aware(value)
-                                   else "l, j F Y, H.i")
+        return formats.date_format(
+            value, "l, j F Y, H.i T" if timezone.is_aware(value) else "l, j F Y, H.i"
+        )
     if isinstance(value, dt.date):
         return formats.date_format(value, "l, j F Y")
     return value
@@ -180,8 +187,10 @@ def notify(
         except ValidationError as exc:
             raise ValueError(f"Invalid e-mail address for a notification: {email!r}") from exc
 
-    requested = channel or getattr(user, "preferred_channel", None) or (
-        Channel.WHATSAPP if phone else Channel.EMAIL
+    requested = (
+        channel
+        or getattr(user, "preferred_channel", None)
+        or (Channel.WHATSAPP if phone else Channel.EMAIL)
     )
     if requested not in Channel.values:
         raise ValueError(f"Unknown notification channel {requested!r}; use one of {Channel.values}")
@@ -196,24 +205,40 @@ def notify(
     first = next_channel(requested, [], phone, email)
     message = Message(
         user=user if getattr(user, "pk", None) else None,
-        template=template, language=lang, requested_channel=requested,
-        channel=first or requested, address=address_for(first or requested, phone, email),
-        to_phone=phone, to_email=email, subject=subject, body=body,
-        next_attempt_at=now, created_at=now, expires_at=expires_at,
+        template=template,
+        language=lang,
+        requested_channel=requested,
+        channel=first or requested,
+        address=address_for(first or requested, phone, email),
+        to_phone=phone,
+        to_email=email,
+        subject=subject,
+        body=body,
+        next_attempt_at=now,
+        created_at=now,
+        expires_at=expires_at,
     )
     chain = channel_chain(requested)
     skipped = chain[: chain.index(first)] if first else chain
     if first is None:
         message.status = Message.Status.FAILED
         message.last_error = "no phone number or e-mail address for any channel"
-        logger.warning("notification %s for user %s has no address", template,
-                       getattr(user, "pk", None))
+        logger.warning(
+            "notification %s for user %s has no address", template, getattr(user, "pk", None)
+        )
     message.channels_tried = ",".join(skipped)
     message.save()
     if skipped:
-        Attempt.objects.bulk_create([
-            Attempt(message=message, channel=c, outcome=Attempt.Outcome.SKIPPED,
-                    error="no address for this channel", at=now)
-            for c in skipped
-        ])
+        Attempt.objects.bulk_create(
+            [
+                Attempt(
+                    message=message,
+                    channel=c,
+                    outcome=Attempt.Outcome.SKIPPED,
+                    error="no address for this channel",
+                    at=now,
+                )
+                for c in skipped
+            ]
+        )
     return message

@@ -24,9 +24,14 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        record(f"{self.audit_prefix}.{'changed' if change else 'created'}", actor=request.user,
-               obj=obj, details={"fields": sorted(form.changed_data)}, purpose="Django admin",
-               ip_address=client_ip(request))
+        record(
+            f"{self.audit_prefix}.{'changed' if change else 'created'}",
+            actor=request.user,
+            obj=obj,
+            details={"fields": sorted(form.changed_data)},
+            purpose="Django admin",
+            ip_address=client_ip(request),
+        )
 
     def has_delete_permission(self, request, obj=None):
         # People leave the register by a status (deceased, moved), never by deletion.
@@ -81,10 +86,21 @@ class FamilyAdmin(AuditedAdmin):
 class ResidentAdmin(AuditedAdmin):
     audit_prefix = "register.resident"
     list_display = [
-        "nik", "full_name", "sex", "birth_date", "village", "life_status", "ektp_recording",
+        "nik",
+        "full_name",
+        "sex",
+        "birth_date",
+        "village",
+        "life_status",
+        "ektp_recording",
     ]
     list_filter = [
-        "life_status", "ektp_recording", "ektp_printed", "sex", "village__parent", "village",
+        "life_status",
+        "ektp_recording",
+        "ektp_printed",
+        "sex",
+        "village__parent",
+        "village",
     ]
     # "=" makes NIK and No. KK exact matches, which use the unique indexes.
     search_fields = ["=nik", "=family__kk_number", "full_name"]
@@ -93,14 +109,42 @@ class ResidentAdmin(AuditedAdmin):
     list_select_related = ["village"]
     fieldsets = [
         (None, {"fields": ["nik", "full_name", "sex", "birth_place", "birth_date"]}),
-        (_("Data pribadi"), {"fields": [
-            "religion", "education", "occupation", "marital_status", "citizenship",
-            "father_name", "mother_name",
-        ]}),
-        (_("Alamat dan keluarga"), {"fields": [
-            "village", "address", "rt", "rw", "family", "relationship",
-        ]}),
-        (_("Status"), {"fields": [
-            "life_status", "death_date", "ektp_recording", "ektp_printed",
-        ]}),
+        (
+            _("Data pribadi"),
+            {
+                "fields": [
+                    "religion",
+                    "education",
+                    "occupation",
+                    "marital_status",
+                    "citizenship",
+                    "father_name",
+                    "mother_name",
+                ]
+            },
+        ),
+        (
+            _("Alamat dan keluarga"),
+            {
+                "fields": [
+                    "village",
+                    "address",
+                    "rt",
+                    "rw",
+                    "family",
+                    "relationship",
+                ]
+            },
+        ),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "life_status",
+                    "death_date",
+                    "ektp_recording",
+                    "ektp_printed",
+                ]
+            },
+        ),
     ]

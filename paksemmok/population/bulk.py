@@ -26,21 +26,64 @@ from .models import Family, FamilyVersion, NumberSequence, Resident
 from .services import kk_order_key
 
 # Attribute names (not columns) in the order the loaders build their tuples.
-FAMILY_FIELDS = ["id", "kk_number", "village_id", "address", "rt", "rw", "head_id",
-                 "is_active", "current_version", "created_at", "updated_at"]
+FAMILY_FIELDS = [
+    "id",
+    "kk_number",
+    "village_id",
+    "address",
+    "rt",
+    "rw",
+    "head_id",
+    "is_active",
+    "current_version",
+    "created_at",
+    "updated_at",
+]
 RESIDENT_FIELDS = [
-    "id", "nik", "full_name", "sex", "birth_place", "birth_date", "religion", "education",
-    "occupation", "marital_status", "citizenship", "father_name", "mother_name", "village_id",
-    "address", "rt", "rw", "family_id", "relationship", "life_status", "death_date",
-    "ektp_recording", "ektp_printed", "created_at", "updated_at",
+    "id",
+    "nik",
+    "full_name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "religion",
+    "education",
+    "occupation",
+    "marital_status",
+    "citizenship",
+    "father_name",
+    "mother_name",
+    "village_id",
+    "address",
+    "rt",
+    "rw",
+    "family_id",
+    "relationship",
+    "life_status",
+    "death_date",
+    "ektp_recording",
+    "ektp_printed",
+    "created_at",
+    "updated_at",
 ]
 VERSION_FIELDS = ["id", "family_id", "version", "kk_number", "reason", "snapshot", "created_at"]
 
 # Index of each value inside a resident tuple, for code that reads them back (snapshots).
 R = {name: i for i, name in enumerate(RESIDENT_FIELDS)}
 SNAPSHOT_MEMBER_FIELDS = [
-    "nik", "full_name", "sex", "birth_place", "birth_date", "religion", "education",
-    "occupation", "marital_status", "relationship", "citizenship", "father_name", "mother_name",
+    "nik",
+    "full_name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "religion",
+    "education",
+    "occupation",
+    "marital_status",
+    "relationship",
+    "citizenship",
+    "father_name",
+    "mother_name",
 ]
 _SNAPSHOT_INDEXES = [(name, R[name]) for name in SNAPSHOT_MEMBER_FIELDS]
 _ALIVE = Resident.LifeStatus.ALIVE.value
@@ -54,8 +97,9 @@ def db_now() -> Any:
     return now
 
 
-def snapshot(family: Sequence[Any], village_code: str, members: Iterable[Sequence[Any]],
-             head_nik: str | None) -> dict[str, Any]:
+def snapshot(
+    family: Sequence[Any], village_code: str, members: Iterable[Sequence[Any]], head_nik: str | None
+) -> dict[str, Any]:
     """The same dictionary as `services.family_snapshot`, built from tuples without queries.
 
     `family` is a FAMILY_FIELDS tuple and `members` RESIDENT_FIELDS tuples whose birth_date
@@ -137,7 +181,7 @@ class BulkWriter:
         if json_at:
             # The ORM would serialise a JSONField the same way (json.dumps, default options).
             j = json_at[0]
-            rows = [(*row[:j], json.dumps(row[j]), *row[j + 1:]) for row in rows]
+            rows = [(*row[:j], json.dumps(row[j]), *row[j + 1 :]) for row in rows]
         if extra:
             extra_db = tuple(
                 f.get_db_prep_save(v, connection) for f, v in zip(extra, extra_values, strict=True)
@@ -151,9 +195,10 @@ class BulkWriter:
         # The driver's own exceptions become Django's (IntegrityError etc.), as with the ORM.
         with connection.wrap_database_errors:
             if self.method == "copy":
-                with raw.cursor() as cursor, cursor.copy(
-                    f"COPY {table} ({column_sql}) FROM STDIN"
-                ) as copy:
+                with (
+                    raw.cursor() as cursor,
+                    cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy,
+                ):
                     for row in rows:
                         copy.write_row(row)
             else:
@@ -170,8 +215,9 @@ class BulkWriter:
                     cursor.execute(sql)
 
 
-def serial_floors(kind: str, prefixes: Iterable[str] | None = None,
-                  numbers: dict[str, int] | None = None) -> dict[str, int]:
+def serial_floors(
+    kind: str, prefixes: Iterable[str] | None = None, numbers: dict[str, int] | None = None
+) -> dict[str, int]:
     """Highest serial already taken under each 12-digit prefix, from NumberSequence rows.
 
     With `prefixes`, only those; `numbers` (prefix -> serial from the register rows) is merged

@@ -68,29 +68,134 @@ _CHILD = {"ektp_recording": Resident.Recording.NOT_RECORDED, "ektp_printed": Fal
 # (kk, address, rt, rw, members); a member is (nik, name, sex, born, relationship, marital,
 # education, occupation, father, mother, extra fields). The head comes first.
 NAMED_FAMILIES: list[tuple[str, str, str, str, list[tuple[Any, ...]]]] = [
-    (DEMO_SANTOSO_KK, "Jl. Sunan Kudus Gg. 5 No. 21", "003", "002", [
-        (DEMO_SANTOSO_HEAD_NIK, "Budi Santoso", "L", dt.date(1994, 3, 15), "kepala", "kawin",
-         "d4_s1", "Karyawan swasta", "Slamet", "Sri Wahyuni", _ADULT),
-        (DEMO_SANTOSO_WIFE_NIK, "Siti Rahayu", "P", dt.date(1997, 8, 9), "istri", "kawin",
-         "slta", "Mengurus rumah tangga", "Sugiyono", "Suparmi", _ADULT),
-        (DEMO_SANTOSO_SON_NIK, "Rafi Santoso", "L", dt.date(2021, 6, 2), "anak", "belum_kawin",
-         "tidak_sekolah", "Belum/tidak bekerja", "Budi Santoso", "Siti Rahayu", _CHILD),
-    ]),
-    (DEMO_HARTONO_KK, "Jl. Jenderal Sudirman Gg. 2 No. 7", "001", "004", [
-        (DEMO_HARTONO_HEAD_NIK, "Hartono", "L", dt.date(1975, 9, 10), "kepala", "kawin",
-         "slta", "Pedagang", "Kasiman", "Tukinah", _ADULT),
-        ("3319026501799001", "Dewi Kusumawati", "P", dt.date(1979, 1, 25), "istri", "kawin",
-         "sltp", "Pedagang", "Sunarto", "Ngatini", _ADULT),
-        (DEMO_UNRECORDED_NIK, "Rina Lestari", "P", dt.date(2007, 5, 20), "anak", "belum_kawin",
-         "slta", "Pelajar/mahasiswa", "Hartono", "Dewi Kusumawati",
-         {"ektp_recording": Resident.Recording.NOT_RECORDED, "ektp_printed": False}),
-    ]),
-    (DEMO_SUTRISNO_KK, "Jl. Menara Gg. 1 No. 3", "002", "001", [
-        (DEMO_DECEASED_NIK, "Sutrisno", "L", dt.date(1952, 4, 2), "kepala", "kawin", "sd",
-         "Pensiunan", "Karsono", "Painem", _ADULT),
-        (DEMO_SUTRISNO_WIFE_NIK, "Sumiyati", "P", dt.date(1956, 10, 11), "istri", "kawin", "sd",
-         "Mengurus rumah tangga", "Wagiman", "Sarmi", _ADULT),
-    ]),
+    (
+        DEMO_SANTOSO_KK,
+        "Jl. Sunan Kudus Gg. 5 No. 21",
+        "003",
+        "002",
+        [
+            (
+                DEMO_SANTOSO_HEAD_NIK,
+                "Budi Santoso",
+                "L",
+                dt.date(1994, 3, 15),
+                "kepala",
+                "kawin",
+                "d4_s1",
+                "Karyawan swasta",
+                "Slamet",
+                "Sri Wahyuni",
+                _ADULT,
+            ),
+            (
+                DEMO_SANTOSO_WIFE_NIK,
+                "Siti Rahayu",
+                "P",
+                dt.date(1997, 8, 9),
+                "istri",
+                "kawin",
+                "slta",
+                "Mengurus rumah tangga",
+                "Sugiyono",
+                "Suparmi",
+                _ADULT,
+            ),
+            (
+                DEMO_SANTOSO_SON_NIK,
+                "Rafi Santoso",
+                "L",
+                dt.date(2021, 6, 2),
+                "anak",
+                "belum_kawin",
+                "tidak_sekolah",
+                "Belum/tidak bekerja",
+                "Budi Santoso",
+                "Siti Rahayu",
+                _CHILD,
+            ),
+        ],
+    ),
+    (
+        DEMO_HARTONO_KK,
+        "Jl. Jenderal Sudirman Gg. 2 No. 7",
+        "001",
+        "004",
+        [
+            (
+                DEMO_HARTONO_HEAD_NIK,
+                "Hartono",
+                "L",
+                dt.date(1975, 9, 10),
+                "kepala",
+                "kawin",
+                "slta",
+                "Pedagang",
+                "Kasiman",
+                "Tukinah",
+                _ADULT,
+            ),
+            (
+                "3319026501799001",
+                "Dewi Kusumawati",
+                "P",
+                dt.date(1979, 1, 25),
+                "istri",
+                "kawin",
+                "sltp",
+                "Pedagang",
+                "Sunarto",
+                "Ngatini",
+                _ADULT,
+            ),
+            (
+                DEMO_UNRECORDED_NIK,
+                "Rina Lestari",
+                "P",
+                dt.date(2007, 5, 20),
+                "anak",
+                "belum_kawin",
+                "slta",
+                "Pelajar/mahasiswa",
+                "Hartono",
+                "Dewi Kusumawati",
+                {"ektp_recording": Resident.Recording.NOT_RECORDED, "ektp_printed": False},
+            ),
+        ],
+    ),
+    (
+        DEMO_SUTRISNO_KK,
+        "Jl. Menara Gg. 1 No. 3",
+        "002",
+        "001",
+        [
+            (
+                DEMO_DECEASED_NIK,
+                "Sutrisno",
+                "L",
+                dt.date(1952, 4, 2),
+                "kepala",
+                "kawin",
+                "sd",
+                "Pensiunan",
+                "Karsono",
+                "Painem",
+                _ADULT,
+            ),
+            (
+                DEMO_SUTRISNO_WIFE_NIK,
+                "Sumiyati",
+                "P",
+                dt.date(1956, 10, 11),
+                "istri",
+                "kawin",
+                "sd",
+                "Mengurus rumah tangga",
+                "Wagiman",
+                "Sarmi",
+                _ADULT,
+            ),
+        ],
+    ),
 ]
 
 
@@ -104,16 +209,39 @@ def create_named_residents() -> dict[str, Resident]:
     for kk, address, rt, rw, members in NAMED_FAMILIES:
         if Family.objects.filter(kk_number=kk).exists():
             continue
-        family = Family.objects.create(kk_number=kk, village=village, address=address, rt=rt,
-                                       rw=rw)
-        for (nik, name, sex, born, relationship, marital, education, occupation, father,
-             mother, extra) in members:
+        family = Family.objects.create(kk_number=kk, village=village, address=address, rt=rt, rw=rw)
+        for (
+            nik,
+            name,
+            sex,
+            born,
+            relationship,
+            marital,
+            education,
+            occupation,
+            father,
+            mother,
+            extra,
+        ) in members:
             resident = Resident.objects.create(
-                nik=nik, full_name=name, sex=sex, birth_place="Kudus", birth_date=born,
-                religion="islam", education=education, occupation=occupation,
-                marital_status=marital, father_name=father, mother_name=mother,
-                village=village, address=address, rt=rt, rw=rw, family=family,
-                relationship=relationship, **extra,
+                nik=nik,
+                full_name=name,
+                sex=sex,
+                birth_place="Kudus",
+                birth_date=born,
+                religion="islam",
+                education=education,
+                occupation=occupation,
+                marital_status=marital,
+                father_name=father,
+                mother_name=mother,
+                village=village,
+                address=address,
+                rt=rt,
+                rw=rw,
+                family=family,
+                relationship=relationship,
+                **extra,
             )
             if relationship == "kepala":
                 family.head = resident
@@ -127,8 +255,9 @@ def load() -> None:
     if not Region.objects.filter(code=DEMO_VILLAGE_CODE).exists():
         import_regency(settings.REGENCY_CODE)
     create_named_residents()
-    generate_population(DEMO_GENERATED_RESIDENTS, DEMO_SEED, reference_date=DEMO_REFERENCE_DATE,
-                        append=True)
+    generate_population(
+        DEMO_GENERATED_RESIDENTS, DEMO_SEED, reference_date=DEMO_REFERENCE_DATE, append=True
+    )
 
 
 STEPS = [("population.residents", load)]

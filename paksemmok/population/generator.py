@@ -85,43 +85,277 @@ class _Weighted:
 # --- Names ------------------------------------------------------------------------------
 # Javanese naming changes by generation: single names for those born before ~1965, two-part
 # names with Islamic or Sanskrit-Javanese elements later, Arabic-inspired names for the young.
-_OLD_M = ["Slamet", "Sutrisno", "Suparno", "Sukardi", "Kasmo", "Paijo", "Sumadi", "Sugiyono",
-          "Ngadiman", "Karsono", "Rasimin", "Supardi", "Darsono", "Marjuki", "Sarmin", "Suwarno",
-          "Mulyono", "Sukirman", "Kusnan", "Rakhmat", "Tarmuji", "Juwadi", "Mashuri", "Sunarto",
-          "Wagiman", "Kasiman", "Parmin", "Ahmad Sholeh", "Abdul Rohman", "Muh Nur Hadi",
-          "Sarjono", "Sumarno", "Ngatemin", "Rusdi", "Kastari", "Masrukhan"]
-_OLD_F = ["Suparmi", "Sumarni", "Sarmi", "Ngatini", "Suwarni", "Tukinah", "Kasmirah", "Sulastri",
-          "Siti Aminah", "Siti Fatimah", "Painem", "Marsini", "Sri Rejeki", "Sri Wahyuni",
-          "Rukmini", "Jumini", "Kartini", "Sumiyati", "Sutini", "Masruroh", "Rohmah", "Ngaisah",
-          "Kamsidah", "Tasmini", "Siti Khotijah", "Sukini", "Parmi", "Ruminah", "Musripah"]
-_MID_M_GIVEN = ["Budi", "Agus", "Joko", "Bambang", "Eko", "Dwi", "Heru", "Hadi", "Arif",
-                "Teguh", "Wahyu", "Rudi", "Hendra", "Imam", "Muhammad", "Ahmad", "Nur", "Ali",
-                "Sigit", "Bayu", "Yusuf", "Rohmat", "Didik", "Edy", "Slamet", "Sutrisno",
-                "Sri", "Tri", "Anton", "Moh"]
-_MID_M_SECOND = ["Santoso", "Setiawan", "Prasetyo", "Susilo", "Wibowo", "Purnomo", "Hidayat",
-                 "Saputro", "Kurniawan", "Nugroho", "Mulyadi", "Suryanto", "Hartono", "Riyanto",
-                 "Haryanto", "Arifin", "Fauzi", "Kholiq", "Rohman", "Sholikhin", "Mustofa",
-                 "Gunawan", "Budiman", "Widodo", "Wahyudi", "Irawan"]
-_MID_F_GIVEN = ["Siti", "Sri", "Dewi", "Rini", "Endang", "Tri", "Yuli", "Wahyu", "Nur", "Ani",
-                "Eni", "Puji", "Indah", "Ratna", "Umi", "Lilik", "Susi", "Dwi", "Siti", "Sri",
-                "Nanik", "Sulis", "Ika", "Kurnia"]
-_MID_F_SECOND = ["Rahayu", "Lestari", "Wulandari", "Handayani", "Kusumawati", "Susanti",
-                 "Setyowati", "Purwanti", "Rahmawati", "Mulyani", "Yuliani", "Astuti",
-                 "Wahyuni", "Hidayah", "Khasanah", "Maesaroh", "Rohmah", "Fitriani",
-                 "Ningsih", "Sulistyowati", "Ernawati", "Muawanah"]
-_YOUNG_M_GIVEN = ["Muhammad", "Ahmad", "Rizky", "Fajar", "Dimas", "Aditya", "Bagus", "Rafi",
-                  "Farhan", "Alfian", "Naufal", "Akbar", "Ilham", "Arya", "Yoga", "Rendi",
-                  "Dani", "Fikri", "Zaki", "Alif", "Muhammad", "Ahmad", "Galih", "Hafiz"]
-_YOUNG_M_SECOND = ["Pratama", "Saputra", "Ramadhan", "Maulana", "Firmansyah", "Hidayat",
-                   "Nugroho", "Setiawan", "Prasetyo", "Alfarizi", "Putra", "Wijaya",
-                   "Kurniawan", "Syahputra", "Akbar", "Aziz", "Fadillah", "Rizki", "Nur Faiz",
-                   "Ardiansyah"]
-_YOUNG_F_GIVEN = ["Nur", "Siti", "Aulia", "Nayla", "Putri", "Dinda", "Anisa", "Zahra",
-                  "Salsabila", "Aisyah", "Fitri", "Indah", "Dwi", "Ayu", "Nabila", "Khofifah",
-                  "Laila", "Alya", "Kirana", "Rahma", "Nadia", "Aurel"]
-_YOUNG_F_SECOND = ["Putri", "Lestari", "Rahmawati", "Azzahra", "Nurhaliza", "Safitri",
-                   "Ramadhani", "Wulandari", "Maharani", "Kurniasari", "Febriani", "Anggraini",
-                   "Oktaviani", "Permatasari", "Fadhilah", "Khoirunnisa", "Amelia", "Zahira"]
+_OLD_M = [
+    "Slamet",
+    "Sutrisno",
+    "Suparno",
+    "Sukardi",
+    "Kasmo",
+    "Paijo",
+    "Sumadi",
+    "Sugiyono",
+    "Ngadiman",
+    "Karsono",
+    "Rasimin",
+    "Supardi",
+    "Darsono",
+    "Marjuki",
+    "Sarmin",
+    "Suwarno",
+    "Mulyono",
+    "Sukirman",
+    "Kusnan",
+    "Rakhmat",
+    "Tarmuji",
+    "Juwadi",
+    "Mashuri",
+    "Sunarto",
+    "Wagiman",
+    "Kasiman",
+    "Parmin",
+    "Ahmad Sholeh",
+    "Abdul Rohman",
+    "Muh Nur Hadi",
+    "Sarjono",
+    "Sumarno",
+    "Ngatemin",
+    "Rusdi",
+    "Kastari",
+    "Masrukhan",
+]
+_OLD_F = [
+    "Suparmi",
+    "Sumarni",
+    "Sarmi",
+    "Ngatini",
+    "Suwarni",
+    "Tukinah",
+    "Kasmirah",
+    "Sulastri",
+    "Siti Aminah",
+    "Siti Fatimah",
+    "Painem",
+    "Marsini",
+    "Sri Rejeki",
+    "Sri Wahyuni",
+    "Rukmini",
+    "Jumini",
+    "Kartini",
+    "Sumiyati",
+    "Sutini",
+    "Masruroh",
+    "Rohmah",
+    "Ngaisah",
+    "Kamsidah",
+    "Tasmini",
+    "Siti Khotijah",
+    "Sukini",
+    "Parmi",
+    "Ruminah",
+    "Musripah",
+]
+_MID_M_GIVEN = [
+    "Budi",
+    "Agus",
+    "Joko",
+    "Bambang",
+    "Eko",
+    "Dwi",
+    "Heru",
+    "Hadi",
+    "Arif",
+    "Teguh",
+    "Wahyu",
+    "Rudi",
+    "Hendra",
+    "Imam",
+    "Muhammad",
+    "Ahmad",
+    "Nur",
+    "Ali",
+    "Sigit",
+    "Bayu",
+    "Yusuf",
+    "Rohmat",
+    "Didik",
+    "Edy",
+    "Slamet",
+    "Sutrisno",
+    "Sri",
+    "Tri",
+    "Anton",
+    "Moh",
+]
+_MID_M_SECOND = [
+    "Santoso",
+    "Setiawan",
+    "Prasetyo",
+    "Susilo",
+    "Wibowo",
+    "Purnomo",
+    "Hidayat",
+    "Saputro",
+    "Kurniawan",
+    "Nugroho",
+    "Mulyadi",
+    "Suryanto",
+    "Hartono",
+    "Riyanto",
+    "Haryanto",
+    "Arifin",
+    "Fauzi",
+    "Kholiq",
+    "Rohman",
+    "Sholikhin",
+    "Mustofa",
+    "Gunawan",
+    "Budiman",
+    "Widodo",
+    "Wahyudi",
+    "Irawan",
+]
+_MID_F_GIVEN = [
+    "Siti",
+    "Sri",
+    "Dewi",
+    "Rini",
+    "Endang",
+    "Tri",
+    "Yuli",
+    "Wahyu",
+    "Nur",
+    "Ani",
+    "Eni",
+    "Puji",
+    "Indah",
+    "Ratna",
+    "Umi",
+    "Lilik",
+    "Susi",
+    "Dwi",
+    "Siti",
+    "Sri",
+    "Nanik",
+    "Sulis",
+    "Ika",
+    "Kurnia",
+]
+_MID_F_SECOND = [
+    "Rahayu",
+    "Lestari",
+    "Wulandari",
+    "Handayani",
+    "Kusumawati",
+    "Susanti",
+    "Setyowati",
+    "Purwanti",
+    "Rahmawati",
+    "Mulyani",
+    "Yuliani",
+    "Astuti",
+    "Wahyuni",
+    "Hidayah",
+    "Khasanah",
+    "Maesaroh",
+    "Rohmah",
+    "Fitriani",
+    "Ningsih",
+    "Sulistyowati",
+    "Ernawati",
+    "Muawanah",
+]
+_YOUNG_M_GIVEN = [
+    "Muhammad",
+    "Ahmad",
+    "Rizky",
+    "Fajar",
+    "Dimas",
+    "Aditya",
+    "Bagus",
+    "Rafi",
+    "Farhan",
+    "Alfian",
+    "Naufal",
+    "Akbar",
+    "Ilham",
+    "Arya",
+    "Yoga",
+    "Rendi",
+    "Dani",
+    "Fikri",
+    "Zaki",
+    "Alif",
+    "Muhammad",
+    "Ahmad",
+    "Galih",
+    "Hafiz",
+]
+_YOUNG_M_SECOND = [
+    "Pratama",
+    "Saputra",
+    "Ramadhan",
+    "Maulana",
+    "Firmansyah",
+    "Hidayat",
+    "Nugroho",
+    "Setiawan",
+    "Prasetyo",
+    "Alfarizi",
+    "Putra",
+    "Wijaya",
+    "Kurniawan",
+    "Syahputra",
+    "Akbar",
+    "Aziz",
+    "Fadillah",
+    "Rizki",
+    "Nur Faiz",
+    "Ardiansyah",
+]
+_YOUNG_F_GIVEN = [
+    "Nur",
+    "Siti",
+    "Aulia",
+    "Nayla",
+    "Putri",
+    "Dinda",
+    "Anisa",
+    "Zahra",
+    "Salsabila",
+    "Aisyah",
+    "Fitri",
+    "Indah",
+    "Dwi",
+    "Ayu",
+    "Nabila",
+    "Khofifah",
+    "Laila",
+    "Alya",
+    "Kirana",
+    "Rahma",
+    "Nadia",
+    "Aurel",
+]
+_YOUNG_F_SECOND = [
+    "Putri",
+    "Lestari",
+    "Rahmawati",
+    "Azzahra",
+    "Nurhaliza",
+    "Safitri",
+    "Ramadhani",
+    "Wulandari",
+    "Maharani",
+    "Kurniasari",
+    "Febriani",
+    "Anggraini",
+    "Oktaviani",
+    "Permatasari",
+    "Fadhilah",
+    "Khoirunnisa",
+    "Amelia",
+    "Zahira",
+]
 
 
 def _name(rng: random.Random, sex: str, birth_year: int) -> str:
@@ -135,8 +369,11 @@ def _name(rng: random.Random, sex: str, birth_year: int) -> str:
         given = rng.choice(_MID_M_GIVEN if male else _MID_F_GIVEN)
         roll = rng.random()
         if roll < 0.2:
-            return given if given not in ("Sri", "Tri", "Nur", "Moh", "Dwi") else (
-                f"{given} {rng.choice(_MID_M_SECOND if male else _MID_F_SECOND)}")
+            return (
+                given
+                if given not in ("Sri", "Tri", "Nur", "Moh", "Dwi")
+                else (f"{given} {rng.choice(_MID_M_SECOND if male else _MID_F_SECOND)}")
+            )
         return f"{given} {rng.choice(_MID_M_SECOND if male else _MID_F_SECOND)}"
     given = rng.choice(_YOUNG_M_GIVEN if male else _YOUNG_F_GIVEN)
     second = rng.choice(_YOUNG_M_SECOND if male else _YOUNG_F_SECOND)
@@ -149,61 +386,207 @@ def _name(rng: random.Random, sex: str, birth_year: int) -> str:
 
 
 # --- Attributes -------------------------------------------------------------------------
-_RELIGION = _Weighted([
-    (Religion.ISLAM.value, 97.3), (Religion.KRISTEN.value, 1.5), (Religion.KATOLIK.value, 0.7),
-    (Religion.BUDDHA.value, 0.35), (Religion.KHONGHUCU.value, 0.08), (Religion.HINDU.value, 0.03),
-    (Religion.KEPERCAYAAN.value, 0.04),
-])
+_RELIGION = _Weighted(
+    [
+        (Religion.ISLAM.value, 97.3),
+        (Religion.KRISTEN.value, 1.5),
+        (Religion.KATOLIK.value, 0.7),
+        (Religion.BUDDHA.value, 0.35),
+        (Religion.KHONGHUCU.value, 0.08),
+        (Religion.HINDU.value, 0.03),
+        (Religion.KEPERCAYAAN.value, 0.04),
+    ]
+)
 _E = Education
 # Adult education by birth cohort: schooling spread fast in Central Java after the 1970s.
 _EDUCATION_BY_COHORT = [
-    (1955, _Weighted([(_E.NONE, 24), (_E.SD_NOT_FINISHED, 20), (_E.SD, 36), (_E.SLTP, 10),
-                      (_E.SLTA, 8), (_E.D1_D2, 0.5), (_E.D3, 0.5), (_E.S1, 1)])),
-    (1970, _Weighted([(_E.NONE, 10), (_E.SD_NOT_FINISHED, 12), (_E.SD, 36), (_E.SLTP, 18),
-                      (_E.SLTA, 18), (_E.D1_D2, 1), (_E.D3, 1.5), (_E.S1, 3), (_E.S2, 0.3)])),
-    (1985, _Weighted([(_E.NONE, 3), (_E.SD_NOT_FINISHED, 5), (_E.SD, 24), (_E.SLTP, 24),
-                      (_E.SLTA, 33), (_E.D1_D2, 1.5), (_E.D3, 3), (_E.S1, 7), (_E.S2, 0.8),
-                      (_E.S3, 0.05)])),
-    (9999, _Weighted([(_E.NONE, 1), (_E.SD_NOT_FINISHED, 1.5), (_E.SD, 9), (_E.SLTP, 22),
-                      (_E.SLTA, 49), (_E.D1_D2, 2), (_E.D3, 4), (_E.S1, 11), (_E.S2, 0.6)])),
+    (
+        1955,
+        _Weighted(
+            [
+                (_E.NONE, 24),
+                (_E.SD_NOT_FINISHED, 20),
+                (_E.SD, 36),
+                (_E.SLTP, 10),
+                (_E.SLTA, 8),
+                (_E.D1_D2, 0.5),
+                (_E.D3, 0.5),
+                (_E.S1, 1),
+            ]
+        ),
+    ),
+    (
+        1970,
+        _Weighted(
+            [
+                (_E.NONE, 10),
+                (_E.SD_NOT_FINISHED, 12),
+                (_E.SD, 36),
+                (_E.SLTP, 18),
+                (_E.SLTA, 18),
+                (_E.D1_D2, 1),
+                (_E.D3, 1.5),
+                (_E.S1, 3),
+                (_E.S2, 0.3),
+            ]
+        ),
+    ),
+    (
+        1985,
+        _Weighted(
+            [
+                (_E.NONE, 3),
+                (_E.SD_NOT_FINISHED, 5),
+                (_E.SD, 24),
+                (_E.SLTP, 24),
+                (_E.SLTA, 33),
+                (_E.D1_D2, 1.5),
+                (_E.D3, 3),
+                (_E.S1, 7),
+                (_E.S2, 0.8),
+                (_E.S3, 0.05),
+            ]
+        ),
+    ),
+    (
+        9999,
+        _Weighted(
+            [
+                (_E.NONE, 1),
+                (_E.SD_NOT_FINISHED, 1.5),
+                (_E.SD, 9),
+                (_E.SLTP, 22),
+                (_E.SLTA, 49),
+                (_E.D1_D2, 2),
+                (_E.D3, 4),
+                (_E.S1, 11),
+                (_E.S2, 0.6),
+            ]
+        ),
+    ),
 ]
 _HIGHER = {_E.D3, _E.S1, _E.S2, _E.S3}
-_JOBS_M = _Weighted([
-    ("Karyawan swasta", 24), ("Buruh harian lepas", 17), ("Wiraswasta", 17),
-    ("Petani/pekebun", 8), ("Pedagang", 7), ("Buruh tani/perkebunan", 5), ("Sopir", 3),
-    ("Tukang batu", 3), ("Tukang kayu", 1.5), ("Belum/tidak bekerja", 4), ("Perangkat desa", 0.5),
-    ("Karyawan BUMN", 0.5), ("TNI", 0.3), ("Kepolisian RI", 0.3), ("Peternak", 1),
-])
-_JOBS_F = _Weighted([
-    ("Mengurus rumah tangga", 34), ("Karyawan swasta", 25), ("Buruh harian lepas", 9),
-    ("Wiraswasta", 10), ("Pedagang", 8), ("Petani/pekebun", 3), ("Buruh tani/perkebunan", 2),
-    ("Penjahit", 2), ("Belum/tidak bekerja", 4),
-])
-_JOBS_HIGHER = _Weighted([
-    ("Karyawan swasta", 30), ("Guru", 18), ("Pegawai negeri sipil", 12), ("Wiraswasta", 14),
-    ("Karyawan BUMN", 4), ("Perawat", 4), ("Bidan", 2), ("Dosen", 1.5), ("Dokter", 1),
-    ("Apoteker", 0.5), ("Belum/tidak bekerja", 5),
-])
-_JOBS_OLD_M = _Weighted([
-    ("Petani/pekebun", 25), ("Wiraswasta", 14), ("Pedagang", 10), ("Buruh harian lepas", 10),
-    ("Pensiunan", 10), ("Belum/tidak bekerja", 24), ("Buruh tani/perkebunan", 7),
-])
-_JOBS_OLD_F = _Weighted([
-    ("Mengurus rumah tangga", 45), ("Pedagang", 10), ("Petani/pekebun", 10),
-    ("Belum/tidak bekerja", 28), ("Pensiunan", 4), ("Buruh tani/perkebunan", 3),
-])
-_BIRTH_PLACES = _Weighted([
-    ("Kudus", 86), ("Jepara", 3.5), ("Pati", 3.5), ("Demak", 2.5), ("Grobogan", 1.2),
-    ("Semarang", 1.2), ("Rembang", 0.6), ("Blora", 0.4), ("Jakarta", 0.5), ("Surabaya", 0.3),
-    ("Surakarta", 0.3),
-])
-_DUKUH = ["Krajan", "Kauman", "Kulon", "Wetan", "Lor", "Kidul", "Tengah", "Gondang", "Ngasem",
-          "Sawahan", "Pandean", "Kebonan", "Bulusan", "Karangmalang", "Jetak", "Sidorejo",
-          "Tegalrejo", "Ngablak", "Padurenan", "Kedungdowo"]
-_STREETS = ["Jl. Sunan Kudus", "Jl. Sunan Muria", "Jl. Jenderal Sudirman", "Jl. Ahmad Yani",
-            "Jl. Pemuda", "Jl. Kutilang", "Jl. Mejobo", "Jl. Lingkar Timur",
-            "Jl. Agil Kusumadya", "Jl. Kyai Telingsing", "Jl. Menara", "Jl. Pramuka",
-            "Jl. Kartini", "Jl. Dr. Lukmonohadi"]
+_JOBS_M = _Weighted(
+    [
+        ("Karyawan swasta", 24),
+        ("Buruh harian lepas", 17),
+        ("Wiraswasta", 17),
+        ("Petani/pekebun", 8),
+        ("Pedagang", 7),
+        ("Buruh tani/perkebunan", 5),
+        ("Sopir", 3),
+        ("Tukang batu", 3),
+        ("Tukang kayu", 1.5),
+        ("Belum/tidak bekerja", 4),
+        ("Perangkat desa", 0.5),
+        ("Karyawan BUMN", 0.5),
+        ("TNI", 0.3),
+        ("Kepolisian RI", 0.3),
+        ("Peternak", 1),
+    ]
+)
+_JOBS_F = _Weighted(
+    [
+        ("Mengurus rumah tangga", 34),
+        ("Karyawan swasta", 25),
+        ("Buruh harian lepas", 9),
+        ("Wiraswasta", 10),
+        ("Pedagang", 8),
+        ("Petani/pekebun", 3),
+        ("Buruh tani/perkebunan", 2),
+        ("Penjahit", 2),
+        ("Belum/tidak bekerja", 4),
+    ]
+)
+_JOBS_HIGHER = _Weighted(
+    [
+        ("Karyawan swasta", 30),
+        ("Guru", 18),
+        ("Pegawai negeri sipil", 12),
+        ("Wiraswasta", 14),
+        ("Karyawan BUMN", 4),
+        ("Perawat", 4),
+        ("Bidan", 2),
+        ("Dosen", 1.5),
+        ("Dokter", 1),
+        ("Apoteker", 0.5),
+        ("Belum/tidak bekerja", 5),
+    ]
+)
+_JOBS_OLD_M = _Weighted(
+    [
+        ("Petani/pekebun", 25),
+        ("Wiraswasta", 14),
+        ("Pedagang", 10),
+        ("Buruh harian lepas", 10),
+        ("Pensiunan", 10),
+        ("Belum/tidak bekerja", 24),
+        ("Buruh tani/perkebunan", 7),
+    ]
+)
+_JOBS_OLD_F = _Weighted(
+    [
+        ("Mengurus rumah tangga", 45),
+        ("Pedagang", 10),
+        ("Petani/pekebun", 10),
+        ("Belum/tidak bekerja", 28),
+        ("Pensiunan", 4),
+        ("Buruh tani/perkebunan", 3),
+    ]
+)
+_BIRTH_PLACES = _Weighted(
+    [
+        ("Kudus", 86),
+        ("Jepara", 3.5),
+        ("Pati", 3.5),
+        ("Demak", 2.5),
+        ("Grobogan", 1.2),
+        ("Semarang", 1.2),
+        ("Rembang", 0.6),
+        ("Blora", 0.4),
+        ("Jakarta", 0.5),
+        ("Surabaya", 0.3),
+        ("Surakarta", 0.3),
+    ]
+)
+_DUKUH = [
+    "Krajan",
+    "Kauman",
+    "Kulon",
+    "Wetan",
+    "Lor",
+    "Kidul",
+    "Tengah",
+    "Gondang",
+    "Ngasem",
+    "Sawahan",
+    "Pandean",
+    "Kebonan",
+    "Bulusan",
+    "Karangmalang",
+    "Jetak",
+    "Sidorejo",
+    "Tegalrejo",
+    "Ngablak",
+    "Padurenan",
+    "Kedungdowo",
+]
+_STREETS = [
+    "Jl. Sunan Kudus",
+    "Jl. Sunan Muria",
+    "Jl. Jenderal Sudirman",
+    "Jl. Ahmad Yani",
+    "Jl. Pemuda",
+    "Jl. Kutilang",
+    "Jl. Mejobo",
+    "Jl. Lingkar Timur",
+    "Jl. Agil Kusumadya",
+    "Jl. Kyai Telingsing",
+    "Jl. Menara",
+    "Jl. Pramuka",
+    "Jl. Kartini",
+    "Jl. Dr. Lukmonohadi",
+]
 
 
 def _education(rng: random.Random, age: int, birth_year: int) -> str:
@@ -247,14 +630,30 @@ class _P:
 
     __slots__ = ("born", "father", "marital", "mother", "name", "rel", "sex")
 
-    def __init__(self, sex: str, born: int, name: str, rel: str, marital: str,
-                 father: str = "", mother: str = "") -> None:
+    def __init__(
+        self,
+        sex: str,
+        born: int,
+        name: str,
+        rel: str,
+        marital: str,
+        father: str = "",
+        mother: str = "",
+    ) -> None:
         self.sex, self.born, self.name, self.rel = sex, born, name, rel
         self.marital, self.father, self.mother = marital, father, mother
 
 
-_KIND = _Weighted([("couple", 58), ("couple_elder", 9), ("old_couple", 14), ("widow", 8),
-                   ("single_parent", 6), ("single", 5)])
+_KIND = _Weighted(
+    [
+        ("couple", 58),
+        ("couple_elder", 9),
+        ("old_couple", 14),
+        ("widow", 8),
+        ("single_parent", 6),
+        ("single", 5),
+    ]
+)
 _BIRTHS = _Weighted([(0, 7), (1, 18), (2, 38), (3, 23), (4, 10), (5, 4)])
 _YEAR = 365.2425
 _MARRIED = MaritalStatus.MARRIED.value
@@ -279,8 +678,9 @@ class _Household:
     def year(self, born: int) -> int:
         return dt.date.fromordinal(born).year
 
-    def person(self, sex: str, born: int, rel: str, marital: str, *, father: str = "",
-               mother: str = "") -> _P:
+    def person(
+        self, sex: str, born: int, rel: str, marital: str, *, father: str = "", mother: str = ""
+    ) -> _P:
         rng = self.rng
         year = self.year(born)
         if not father:
@@ -289,8 +689,15 @@ class _Household:
             mother = _name(rng, "P", year - 26)
         return _P(sex, born, _name(rng, sex, year), rel, marital, father, mother)
 
-    def children(self, father: _P | None, mother: _P, *, rel: str = _REL.CHILD.value,
-                 max_age: float = 24, stay_older: float = 0.3) -> list[_P]:
+    def children(
+        self,
+        father: _P | None,
+        mother: _P,
+        *,
+        rel: str = _REL.CHILD.value,
+        max_age: float = 24,
+        stay_older: float = 0.3,
+    ) -> list[_P]:
         """Children still on the parents' KK: those born, under ~24, some older ones single."""
         rng = self.rng
         kids: list[_P] = []
@@ -303,9 +710,7 @@ class _Household:
             at += (1.5 + rng.random() * 5) * _YEAR
             if age_days < 20:
                 break
-            if age_days > max_age * _YEAR and (
-                age_days > 34 * _YEAR or rng.random() > stay_older
-            ):
+            if age_days > max_age * _YEAR and (age_days > 34 * _YEAR or rng.random() > stay_older):
                 continue
             sex = "L" if rng.random() < 0.51 else "P"
             born = self.today - age_days
@@ -313,9 +718,17 @@ class _Household:
             # Some parents pass the father's last name on, as is common in towns.
             if father is not None and " " in father.name and rng.random() < 0.12:
                 name = f"{name.split(' ')[0]} {father.name.rsplit(' ', 1)[1]}"
-            kids.append(_P(sex, born, name, rel, _SINGLE,
-                           father.name if father is not None else _name(rng, "L", 1960),
-                           mother.name))
+            kids.append(
+                _P(
+                    sex,
+                    born,
+                    name,
+                    rel,
+                    _SINGLE,
+                    father.name if father is not None else _name(rng, "L", 1960),
+                    mother.name,
+                )
+            )
         return kids
 
     def build(self) -> list[_P]:
@@ -335,8 +748,10 @@ class _Household:
                 if elder_age < 96:
                     sex = "P" if rng.random() < 0.72 else "L"
                     elder = self.person(
-                        sex, self.born(elder_age),
-                        _REL.PARENT.value if of_head else _REL.PARENT_IN_LAW.value, _WIDOWED,
+                        sex,
+                        self.born(elder_age),
+                        _REL.PARENT.value if of_head else _REL.PARENT_IN_LAW.value,
+                        _WIDOWED,
                     )
                     if sex == "L":
                         child.father = elder.name
@@ -352,24 +767,41 @@ class _Household:
             wife = self.person("P", self.born(wife_age), _REL.WIFE.value, _MARRIED)
             members = [head, wife, *self.children(head, wife, max_age=30, stay_older=0.25)]
             if rng.random() < 0.15:
-                members.append(self.person("L" if rng.random() < 0.5 else "P",
-                                           self.born(rng.uniform(2, 16)), _REL.GRANDCHILD.value,
-                                           _SINGLE))
+                members.append(
+                    self.person(
+                        "L" if rng.random() < 0.5 else "P",
+                        self.born(rng.uniform(2, 16)),
+                        _REL.GRANDCHILD.value,
+                        _SINGLE,
+                    )
+                )
             return members
         if kind == "widow":
             sex = "P" if rng.random() < 0.78 else "L"
-            head = self.person(sex, self.born(rng.triangular(55, 95, 70)), _REL.HEAD.value,
-                               _WIDOWED if rng.random() < 0.88 else _DIVORCED)
+            head = self.person(
+                sex,
+                self.born(rng.triangular(55, 95, 70)),
+                _REL.HEAD.value,
+                _WIDOWED if rng.random() < 0.88 else _DIVORCED,
+            )
             members = [head]
             if rng.random() < 0.2:
-                members.append(self.person("L" if rng.random() < 0.5 else "P",
-                                           self.born(rng.uniform(4, 18)), _REL.GRANDCHILD.value,
-                                           _SINGLE))
+                members.append(
+                    self.person(
+                        "L" if rng.random() < 0.5 else "P",
+                        self.born(rng.uniform(4, 18)),
+                        _REL.GRANDCHILD.value,
+                        _SINGLE,
+                    )
+                )
             return members
         if kind == "single_parent":
-            head = self.person("P" if rng.random() < 0.8 else "L",
-                               self.born(rng.triangular(25, 60, 38)), _REL.HEAD.value,
-                               _DIVORCED if rng.random() < 0.55 else _WIDOWED)
+            head = self.person(
+                "P" if rng.random() < 0.8 else "L",
+                self.born(rng.triangular(25, 60, 38)),
+                _REL.HEAD.value,
+                _DIVORCED if rng.random() < 0.55 else _WIDOWED,
+            )
             if head.sex == "P":
                 kids = self.children(None, head)
             else:
@@ -377,9 +809,12 @@ class _Household:
                 stand_in = _P("P", head.born + int(2 * _YEAR), _name(rng, "P", 1980), "", "")
                 kids = self.children(head, stand_in)
             return [head, *kids]
-        head = self.person("L" if rng.random() < 0.55 else "P",
-                           self.born(rng.triangular(19, 45, 24)), _REL.HEAD.value,
-                           _SINGLE if rng.random() < 0.85 else _DIVORCED)
+        head = self.person(
+            "L" if rng.random() < 0.55 else "P",
+            self.born(rng.triangular(19, 45, 24)),
+            _REL.HEAD.value,
+            _SINGLE if rng.random() < 0.85 else _DIVORCED,
+        )
         return [head]
 
 
@@ -401,8 +836,9 @@ class _Numbers:
     two-byte slots (1.3 MB) instead of a dictionary of several hundred thousand strings.
     """
 
-    def __init__(self, kec_digits: list[str], nik_floors: dict[str, int],
-                 kk_floors: dict[str, int]) -> None:
+    def __init__(
+        self, kec_digits: list[str], nik_floors: dict[str, int], kk_floors: dict[str, int]
+    ) -> None:
         self.kec_digits = kec_digits
         self.kec_index = {d: i for i, d in enumerate(kec_digits)}
         self.nik = array("H", bytes(2 * len(kec_digits) * 100 * 12 * 31 * 2))
@@ -455,14 +891,20 @@ def _villages(regency: Region) -> tuple[list[_Village], list[str]]:
     index = {k.id: i for i, k in enumerate(kecamatan)}
     digits = {k.id: k.digits for k in kecamatan}
     villages = []
-    for v in Region.objects.filter(
-        parent__in=kecamatan, level=Region.Level.VILLAGE
-    ).order_by("code"):
+    for v in Region.objects.filter(parent__in=kecamatan, level=Region.Level.VILLAGE).order_by(
+        "code"
+    ):
         rng = random.Random(f"dukuh:{v.code}")
-        villages.append(_Village(
-            v.id, v.code, index[v.parent_id], digits[v.parent_id],
-            v.kind == Region.Kind.KELURAHAN, rng.sample(_DUKUH, 4),
-        ))
+        villages.append(
+            _Village(
+                v.id,
+                v.code,
+                index[v.parent_id],
+                digits[v.parent_id],
+                v.kind == Region.Kind.KELURAHAN,
+                rng.sample(_DUKUH, 4),
+            )
+        )
     return villages, [k.digits for k in kecamatan]
 
 
@@ -481,12 +923,16 @@ def _quotas(total: int, villages: list[_Village], seed: int) -> list[int]:
 
 def _require_regions(regency_code: str) -> Region:
     regency = Region.objects.filter(code=regency_code, level=Region.Level.REGENCY).first()
-    if regency is None or not Region.objects.filter(
-        parent__parent=regency, level=Region.Level.VILLAGE
-    ).exists():
+    if (
+        regency is None
+        or not Region.objects.filter(parent__parent=regency, level=Region.Level.VILLAGE).exists()
+    ):
         raise PopulationError(
-            _("Wilayah %(code)s belum diimpor. Jalankan dulu: "
-              "python manage.py import_regions %(code)s") % {"code": regency_code}
+            _(
+                "Wilayah %(code)s belum diimpor. Jalankan dulu: "
+                "python manage.py import_regions %(code)s"
+            )
+            % {"code": regency_code}
         )
     return regency
 
@@ -520,8 +966,11 @@ def generate_population(
         existing = Resident.objects.count()
         if not append and (existing or Family.objects.exists()):
             raise PopulationError(
-                _("Register penduduk sudah berisi %(count)s penduduk. Pakai --append untuk "
-                  "menambah penduduk sintetis ke register yang ada.") % {"count": existing}
+                _(
+                    "Register penduduk sudah berisi %(count)s penduduk. Pakai --append untuk "
+                    "menambah penduduk sintetis ke register yang ada."
+                )
+                % {"count": existing}
             )
         regency_digits = regency.digits
         nik_floors = bulk.serial_floors(
@@ -533,40 +982,59 @@ def generate_population(
             numbers=bulk.register_serials(Family, "kk_number", regency_digits) if append else {},
         )
         numbers = _Numbers(kec_digits, nik_floors, kk_floors)
-        state = _RunState(writer, numbers, writer.next_ids(), today, progress, residents,
-                          chunk_residents)
+        state = _RunState(
+            writer, numbers, writer.next_ids(), today, progress, residents, chunk_residents
+        )
         for village, quota in zip(villages, quotas, strict=True):
             if quota:
                 state.fill_village(village, quota, random.Random(f"{seed}:{village.code}"))
         state.flush()
         writer.finish()
-        bulk.raise_sequences(NumberSequence.Kind.NIK, {
-            p: numbers.nik_top(p) for p in nik_floors if numbers.nik_top(p) > nik_floors[p]
-        })
-        bulk.raise_sequences(NumberSequence.Kind.KK, {
-            p: s for p, s in numbers.kk.items() if s > kk_floors.get(p, 0)
-        })
+        bulk.raise_sequences(
+            NumberSequence.Kind.NIK,
+            {p: numbers.nik_top(p) for p in nik_floors if numbers.nik_top(p) > nik_floors[p]},
+        )
+        bulk.raise_sequences(
+            NumberSequence.Kind.KK, {p: s for p, s in numbers.kk.items() if s > kk_floors.get(p, 0)}
+        )
         result = GenerationResult(
-            residents=state.resident_count, families=state.family_count,
-            villages=sum(1 for q in quotas if q), seed=seed,
-            reference_date=today, method=writer.method,
+            residents=state.resident_count,
+            families=state.family_count,
+            villages=sum(1 for q in quotas if q),
+            seed=seed,
+            reference_date=today,
+            method=writer.method,
             seconds=round(time.perf_counter() - started, 2),
         )
-        record("register.population.generated", details={
-            "residents": result.residents, "families": result.families,
-            "villages": result.villages, "seed": seed, "append": append,
-            "reference_date": today.isoformat(), "method": writer.method,
-            "seconds": result.seconds,
-        })
+        record(
+            "register.population.generated",
+            details={
+                "residents": result.residents,
+                "families": result.families,
+                "villages": result.villages,
+                "seed": seed,
+                "append": append,
+                "reference_date": today.isoformat(),
+                "method": writer.method,
+                "seconds": result.seconds,
+            },
+        )
     return result
 
 
 class _RunState:
     """Buffers of rows waiting to be written, ids and counts for one generator run."""
 
-    def __init__(self, writer: bulk.BulkWriter, numbers: _Numbers, ids: dict[Any, int],
-                 today: dt.date, progress: Callable[[int, int], None] | None,
-                 target: int, chunk: int) -> None:
+    def __init__(
+        self,
+        writer: bulk.BulkWriter,
+        numbers: _Numbers,
+        ids: dict[Any, int],
+        today: dt.date,
+        progress: Callable[[int, int], None] | None,
+        target: int,
+        chunk: int,
+    ) -> None:
         self.writer, self.numbers, self.today = writer, numbers, today
         self.today_ord = today.toordinal()
         self.progress, self.target = progress, target
@@ -599,17 +1067,26 @@ class _RunState:
             if len(people) > room:
                 # Fill the village exactly: drop the youngest first, so nobody is left as a
                 # parent of a dropped child, and fall back to a one-person household.
-                people = people[:room] if room > 1 else [
-                    household.person("P", household.born(rng.triangular(55, 95, 70)),
-                                     _REL.HEAD.value, _WIDOWED)
-                ]
+                people = (
+                    people[:room]
+                    if room > 1
+                    else [
+                        household.person(
+                            "P",
+                            household.born(rng.triangular(55, 95, 70)),
+                            _REL.HEAD.value,
+                            _WIDOWED,
+                        )
+                    ]
+                )
             self._add_family(village, people, rng, rws)
             placed += len(people)
             if len(self.members) >= self.chunk:
                 self.flush()
 
-    def _add_family(self, village: _Village, people: list[_P], rng: random.Random,
-                    rws: int) -> None:
+    def _add_family(
+        self, village: _Village, people: list[_P], rng: random.Random, rws: int
+    ) -> None:
         numbers, today = self.numbers, self.today
         rw = 1 + rng.randrange(rws)
         rt = 1 + rng.randrange(3 + rng.randrange(6))
@@ -638,16 +1115,35 @@ class _RunState:
             adult = age >= 17 or p.marital != _SINGLE
             education = _education(rng, age, born.year)
             recorded = adult and rng.random() < 0.98
-            rows.append((
-                self.resident_id, nik, p.name, p.sex,
-                "Kudus" if age < 20 and rng.random() < 0.93 else _BIRTH_PLACES.pick(rng),
-                born.isoformat(),
-                religion if rng.random() < 0.995 else _RELIGION.pick(rng),
-                education, _occupation(rng, age, p.sex, education), p.marital, _WNI,
-                p.father, p.mother, village.id, address, rt_s, rw_s, family_id, p.rel, _ALIVE,
-                None, _RECORDED if recorded else _NOT_RECORDED,
-                recorded and rng.random() < 0.97, self.now, self.now,
-            ))
+            rows.append(
+                (
+                    self.resident_id,
+                    nik,
+                    p.name,
+                    p.sex,
+                    "Kudus" if age < 20 and rng.random() < 0.93 else _BIRTH_PLACES.pick(rng),
+                    born.isoformat(),
+                    religion if rng.random() < 0.995 else _RELIGION.pick(rng),
+                    education,
+                    _occupation(rng, age, p.sex, education),
+                    p.marital,
+                    _WNI,
+                    p.father,
+                    p.mother,
+                    village.id,
+                    address,
+                    rt_s,
+                    rw_s,
+                    family_id,
+                    p.rel,
+                    _ALIVE,
+                    None,
+                    _RECORDED if recorded else _NOT_RECORDED,
+                    recorded and rng.random() < 0.97,
+                    self.now,
+                    self.now,
+                )
+            )
             self.resident_id += 1
         youngest = max(p.born for p in people)
         # Issued after the youngest member was born (the KK lists them), within 12 years.
@@ -659,15 +1155,32 @@ class _RunState:
             serial = numbers.kk_serial(prefix)
             issued -= dt.timedelta(days=1)
         kk = f"{prefix}{serial:04d}"
-        family = (family_id, kk, village.id, address, rt_s, rw_s, rows[0][0], True, 1,
-                  self.now, self.now)
+        family = (
+            family_id,
+            kk,
+            village.id,
+            address,
+            rt_s,
+            rw_s,
+            rows[0][0],
+            True,
+            1,
+            self.now,
+            self.now,
+        )
         self.families.append(family)
         self.members.extend(rows)
-        self.versions.append((
-            self.version_id, family_id, 1, kk, GENERATED_REASON,
-            bulk.snapshot(family, village.code, rows, rows[0][1]), self.now,
-        ))
+        self.versions.append(
+            (
+                self.version_id,
+                family_id,
+                1,
+                kk,
+                GENERATED_REASON,
+                bulk.snapshot(family, village.code, rows, rows[0][1]),
+                self.now,
+            )
+        )
         self.version_id += 1
         self.family_count += 1
         self.resident_count += len(rows)
-

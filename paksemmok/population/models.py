@@ -31,7 +31,11 @@ class Region(models.Model):
     level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices)
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("induk"),
     )
     postal_code = models.CharField(_("kode pos"), max_length=5, blank=True)
@@ -121,18 +125,26 @@ class Family(models.Model):
         _("nomor KK"), max_length=16, unique=True, validators=[validate_kk_number]
     )
     village = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="families", verbose_name=_("desa/kelurahan"),
+        Region,
+        on_delete=models.PROTECT,
+        related_name="families",
+        verbose_name=_("desa/kelurahan"),
         limit_choices_to={"level": Region.Level.VILLAGE},
     )
     address = models.CharField(_("alamat"), max_length=200)
     rt = models.CharField(_("RT"), max_length=3)
     rw = models.CharField(_("RW"), max_length=3)
     head = models.ForeignKey(
-        "Resident", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "Resident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("kepala keluarga"),
     )
     is_active = models.BooleanField(
-        _("aktif"), default=True,
+        _("aktif"),
+        default=True,
         help_text=_("Tidak aktif bila KK sudah diganti nomor baru atau semua anggota keluar."),
     )
     current_version = models.PositiveIntegerField(_("versi KK"), default=0)
@@ -174,7 +186,9 @@ class Resident(models.Model):
     father_name = models.CharField(_("nama ayah"), max_length=120, blank=True)
     mother_name = models.CharField(_("nama ibu"), max_length=120, blank=True)
     village = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="residents",
+        Region,
+        on_delete=models.PROTECT,
+        related_name="residents",
         verbose_name=_("desa/kelurahan"),
         limit_choices_to={"level": Region.Level.VILLAGE},
     )
@@ -182,7 +196,11 @@ class Resident(models.Model):
     rt = models.CharField(_("RT"), max_length=3)
     rw = models.CharField(_("RW"), max_length=3)
     family = models.ForeignKey(
-        Family, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        Family,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("keluarga (KK)"),
     )
     relationship = models.CharField(
@@ -193,7 +211,9 @@ class Resident(models.Model):
     )
     death_date = models.DateField(_("tanggal meninggal"), null=True, blank=True)
     ektp_recording = models.CharField(
-        _("perekaman e-KTP"), max_length=12, choices=Recording.choices,
+        _("perekaman e-KTP"),
+        max_length=12,
+        choices=Recording.choices,
         default=Recording.NOT_RECORDED,
     )
     ektp_printed = models.BooleanField(_("e-KTP sudah dicetak"), default=False)
@@ -214,7 +234,8 @@ class Resident(models.Model):
             ),
             # A family has at most one head among its members.
             models.UniqueConstraint(
-                fields=["family"], condition=Q(relationship="kepala"),
+                fields=["family"],
+                condition=Q(relationship="kepala"),
                 name="resident_one_head_per_family",
             ),
         ]

@@ -26,8 +26,7 @@ def resident_with_family(nik: str) -> Resident | None:
         # get(), not first(): first() adds ORDER BY id, which can steer the planner away
         # from the unique NIK index.
         resident = (
-            Resident.objects.select_related("village", "family", "family__village",
-                                            "family__head")
+            Resident.objects.select_related("village", "family", "family__village", "family__head")
             .prefetch_related(members)
             .get(nik=nik)
         )

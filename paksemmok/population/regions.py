@@ -42,8 +42,13 @@ def import_regency(code: str) -> RegionImportResult:
         nonlocal created, updated
         obj, was_created = Region.objects.update_or_create(
             code=w.code,
-            defaults={"name": w.name, "level": w.level, "kind": _kind(w), "parent": parent,
-                      "postal_code": w.postal_code or ""},
+            defaults={
+                "name": w.name,
+                "level": w.level,
+                "kind": _kind(w),
+                "parent": parent,
+                "postal_code": w.postal_code or "",
+            },
         )
         if was_created:
             created += 1

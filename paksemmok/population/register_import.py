@@ -43,16 +43,38 @@ from .models import (
 
 IMPORT_REASON = "Impor register"
 COLUMNS = [
-    "kk_number", "nik", "full_name", "sex", "birth_place", "birth_date", "religion",
-    "education", "occupation", "marital_status", "relationship", "citizenship", "father_name",
-    "mother_name", "village_code", "address", "rt", "rw", "life_status", "ektp_recording",
+    "kk_number",
+    "nik",
+    "full_name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "religion",
+    "education",
+    "occupation",
+    "marital_status",
+    "relationship",
+    "citizenship",
+    "father_name",
+    "mother_name",
+    "village_code",
+    "address",
+    "rt",
+    "rw",
+    "life_status",
+    "ektp_recording",
     "ektp_printed",
 ]
 OPTIONAL = {"father_name", "mother_name", "ektp_printed"}
 CHOICES: dict[str, type[TextChoices]] = {
-    "sex": Sex, "religion": Religion, "education": Education, "marital_status": MaritalStatus,
-    "relationship": Relationship, "citizenship": Citizenship,
-    "life_status": Resident.LifeStatus, "ektp_recording": Resident.Recording,
+    "sex": Sex,
+    "religion": Religion,
+    "education": Education,
+    "marital_status": MaritalStatus,
+    "relationship": Relationship,
+    "citizenship": Citizenship,
+    "life_status": Resident.LifeStatus,
+    "ektp_recording": Resident.Recording,
 }
 _TRUE = {"ya", "y", "sudah", "true", "1"}
 _FALSE = {"tidak", "t", "belum", "false", "0", ""}
@@ -69,7 +91,10 @@ class Problem:
     def __str__(self) -> str:
         if self.column:
             return _("Baris %(line)s, kolom %(column)s: %(message)s") % {
-                "line": self.line, "column": self.column, "message": self.message}
+                "line": self.line,
+                "column": self.column,
+                "message": self.message,
+            }
         return _("Baris %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
@@ -134,8 +159,11 @@ def validate(source: str | Path | io.TextIOBase) -> tuple[ImportReport, list[dic
     report.rows = len(rows)
     missing = [c for c in COLUMNS if c not in header and c not in OPTIONAL]
     if missing:
-        report.errors.append(Problem(1, "", _("Kolom wajib tidak ada: %(columns)s.") % {
-            "columns": ", ".join(missing)}))
+        report.errors.append(
+            Problem(
+                1, "", _("Kolom wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)}
+            )
+        )
         return report, []
     if not rows:
         report.errors.append(Problem(1, "", _("Berkas tidak berisi data penduduk.")))
@@ -158,23 +186,35 @@ def validate(source: str | Path | io.TextIOBase) -> tuple[ImportReport, list[dic
 
     for row in rows:
         if row["_width"] != len(header):
-            error(row, "", _("Jumlah kolom %(found)s, seharusnya %(expected)s.") % {
-                "found": row["_width"], "expected": len(header)})
+            error(
+                row,
+                "",
+                _("Jumlah kolom %(found)s, seharusnya %(expected)s.")
+                % {"found": row["_width"], "expected": len(header)},
+            )
             continue
         out: dict[str, Any] = {"line": row.line}
         for column in COLUMNS:
             if column not in OPTIONAL and not row[column]:
                 error(row, column, _("Wajib diisi."))
             elif column in _MAX_LENGTH and len(row[column]) > _MAX_LENGTH[column]:
-                error(row, column, _("Terlalu panjang (maksimal %(max)s karakter).") % {
-                    "max": _MAX_LENGTH[column]})
+                error(
+                    row,
+                    column,
+                    _("Terlalu panjang (maksimal %(max)s karakter).")
+                    % {"max": _MAX_LENGTH[column]},
+                )
         for column, lookup in lookups.items():
             value = " ".join(row[column].lower().split())
             if not value:
                 continue
             if value not in lookup:
-                error(row, column, _("Nilai '%(value)s' tidak dikenal. Pilihan: %(choices)s.") % {
-                    "value": row[column], "choices": _accepted(CHOICES[column])})
+                error(
+                    row,
+                    column,
+                    _("Nilai '%(value)s' tidak dikenal. Pilihan: %(choices)s.")
+                    % {"value": row[column], "choices": _accepted(CHOICES[column])},
+                )
             else:
                 out[column] = lookup[value]
         birth_date = None
@@ -184,8 +224,9 @@ def validate(source: str | Path | io.TextIOBase) -> tuple[ImportReport, list[dic
                 if len(row["birth_date"]) != 10:
                     raise ValueError
             except ValueError:
-                error(row, "birth_date", _("Tanggal harus berformat TTTT-BB-HH, "
-                                           "misalnya 1990-05-17."))
+                error(
+                    row, "birth_date", _("Tanggal harus berformat TTTT-BB-HH, misalnya 1990-05-17.")
+                )
             else:
                 if birth_date > today:
                     error(row, "birth_date", _("Tanggal lahir di masa depan."))
@@ -201,8 +242,11 @@ def validate(source: str | Path | io.TextIOBase) -> tuple[ImportReport, list[dic
                 warning(row, "nik", message)
             if check.valid:
                 if nik in first_line_of_nik:
-                    error(row, "nik", _("NIK sama dengan baris %(line)s.") % {
-                        "line": first_line_of_nik[nik]})
+                    error(
+                        row,
+                        "nik",
+                        _("NIK sama dengan baris %(line)s.") % {"line": first_line_of_nik[nik]},
+                    )
                 else:
                     first_line_of_nik[nik] = row.line
         out["nik"] = nik
@@ -216,8 +260,12 @@ def validate(source: str | Path | io.TextIOBase) -> tuple[ImportReport, list[dic
         out["kk_number"] = kk_number
         village = villages.get(row["village_code"])
         if row["village_code"] and village is None:
-            error(row, "village_code", _("Kode desa/kelurahan '%(code)s' tidak dikenal; "
-                                         "impor wilayah dulu.") % {"code": row["village_code"]})
+            error(
+                row,
+                "village_code",
+                _("Kode desa/kelurahan '%(code)s' tidak dikenal; impor wilayah dulu.")
+                % {"code": row["village_code"]},
+            )
         out["village"] = village
         for column in ("rt", "rw"):
             if row[column] and not (row[column].isdigit() and len(row[column]) <= 3):
@@ -241,7 +289,7 @@ def validate(source: str | Path | io.TextIOBase) -> tuple[ImportReport, list[dic
 
 def _in_batches(values: list[str], size: int = 500) -> Iterable[list[str]]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def _check_database(rows: list[dict[str, Any]], report: ImportReport) -> None:
@@ -252,16 +300,22 @@ def _check_database(rows: list[dict[str, Any]], report: ImportReport) -> None:
     kks = sorted({r["kk_number"] for r in rows if r["kk_number"]})
     taken_kk: set[str] = set()
     for batch in _in_batches(kks):
-        taken_kk.update(Family.objects.filter(kk_number__in=batch).values_list("kk_number",
-                                                                                flat=True))
+        taken_kk.update(
+            Family.objects.filter(kk_number__in=batch).values_list("kk_number", flat=True)
+        )
     for row in rows:
         if row["nik"] in taken:
             report.errors.append(Problem(row["line"], "nik", _("NIK sudah terdaftar di register.")))
         if row["kk_number"] in taken_kk:
-            report.errors.append(Problem(
-                row["line"], "kk_number",
-                _("Nomor KK sudah terdaftar; perubahan KK yang ada lewat layanan KK, bukan impor."),
-            ))
+            report.errors.append(
+                Problem(
+                    row["line"],
+                    "kk_number",
+                    _(
+                        "Nomor KK sudah terdaftar; perubahan KK yang ada lewat layanan KK, bukan impor."  # noqa: E501
+                    ),
+                )
+            )
 
 
 def _check_families(rows: list[dict[str, Any]], report: ImportReport) -> None:
@@ -272,15 +326,23 @@ def _check_families(rows: list[dict[str, Any]], report: ImportReport) -> None:
     for kk, members in families.items():
         heads = [m for m in members if m.get("relationship") == Relationship.HEAD]
         if not heads:
-            report.errors.append(Problem(
-                members[0]["line"], "relationship",
-                _("KK %(kk)s tidak punya kepala keluarga (kepala).") % {"kk": kk}))
+            report.errors.append(
+                Problem(
+                    members[0]["line"],
+                    "relationship",
+                    _("KK %(kk)s tidak punya kepala keluarga (kepala).") % {"kk": kk},
+                )
+            )
             continue
         for extra in heads[1:]:
-            report.errors.append(Problem(
-                extra["line"], "relationship",
-                _("KK %(kk)s sudah punya kepala keluarga di baris %(line)s.") % {
-                    "kk": kk, "line": heads[0]["line"]}))
+            report.errors.append(
+                Problem(
+                    extra["line"],
+                    "relationship",
+                    _("KK %(kk)s sudah punya kepala keluarga di baris %(line)s.")
+                    % {"kk": kk, "line": heads[0]["line"]},
+                )
+            )
         head = heads[0]
         for member in members:
             if member is head:
@@ -288,14 +350,22 @@ def _check_families(rows: list[dict[str, Any]], report: ImportReport) -> None:
             for column in ("village", "address", "rt", "rw"):
                 if member[column] != head[column]:
                     name = "village_code" if column == "village" else column
-                    report.warnings.append(Problem(
-                        member["line"], name,
-                        _("Berbeda dengan alamat kepala keluarga (baris %(line)s); alamat KK "
-                          "diambil dari kepala keluarga.") % {"line": head["line"]}))
+                    report.warnings.append(
+                        Problem(
+                            member["line"],
+                            name,
+                            _(
+                                "Berbeda dengan alamat kepala keluarga (baris %(line)s); alamat KK "
+                                "diambil dari kepala keluarga."
+                            )
+                            % {"line": head["line"]},
+                        )
+                    )
 
 
-def import_register(source: str | Path | io.TextIOBase, *, actor: Any = None,
-                    name: str = "") -> ImportReport:
+def import_register(
+    source: str | Path | io.TextIOBase, *, actor: Any = None, name: str = ""
+) -> ImportReport:
     """Validates and, only when there is no error, loads the file in one transaction."""
     report, rows = validate(source)
     if report.errors:
@@ -318,25 +388,64 @@ def import_register(source: str | Path | io.TextIOBase, *, actor: Any = None,
             head = next(m for m in members if m["relationship"] == Relationship.HEAD)
             member_rows = []
             for m in members:
-                member_rows.append((
-                    resident_id, m["nik"], m["full_name"], m["sex"], m["birth_place"],
-                    m["birth_date"].isoformat(), m["religion"], m["education"], m["occupation"],
-                    m["marital_status"], m["citizenship"], m["father_name"], m["mother_name"],
-                    m["village"].id, m["address"], m["rt"], m["rw"], family_id,
-                    m["relationship"], m["life_status"], None, m["ektp_recording"],
-                    m["ektp_printed"], now, now,
-                ))
+                member_rows.append(
+                    (
+                        resident_id,
+                        m["nik"],
+                        m["full_name"],
+                        m["sex"],
+                        m["birth_place"],
+                        m["birth_date"].isoformat(),
+                        m["religion"],
+                        m["education"],
+                        m["occupation"],
+                        m["marital_status"],
+                        m["citizenship"],
+                        m["father_name"],
+                        m["mother_name"],
+                        m["village"].id,
+                        m["address"],
+                        m["rt"],
+                        m["rw"],
+                        family_id,
+                        m["relationship"],
+                        m["life_status"],
+                        None,
+                        m["ektp_recording"],
+                        m["ektp_printed"],
+                        now,
+                        now,
+                    )
+                )
                 if m is head:
                     head_row = member_rows[-1]
                 resident_id += 1
-            family = (family_id, kk, head["village"].id, head["address"], head["rt"], head["rw"],
-                      head_row[0], True, 1, now, now)
+            family = (
+                family_id,
+                kk,
+                head["village"].id,
+                head["address"],
+                head["rt"],
+                head["rw"],
+                head_row[0],
+                True,
+                1,
+                now,
+                now,
+            )
             family_rows.append(family)
             resident_rows.extend(member_rows)
-            version_rows.append((
-                version_id, family_id, 1, kk, IMPORT_REASON,
-                bulk.snapshot(family, head["village"].code, member_rows, head["nik"]), now,
-            ))
+            version_rows.append(
+                (
+                    version_id,
+                    family_id,
+                    1,
+                    kk,
+                    IMPORT_REASON,
+                    bulk.snapshot(family, head["village"].code, member_rows, head["nik"]),
+                    now,
+                )
+            )
             family_id += 1
             version_id += 1
         writer.write(Family, bulk.FAMILY_FIELDS, family_rows)
@@ -345,10 +454,16 @@ def import_register(source: str | Path | io.TextIOBase, *, actor: Any = None,
         writer.finish()
         bulk.raise_sequences(NumberSequence.Kind.NIK, _top_serials(r["nik"] for r in rows))
         bulk.raise_sequences(NumberSequence.Kind.KK, _top_serials(families))
-        record("register.imported", actor=actor, details={
-            "file": name, "residents": len(resident_rows), "families": len(family_rows),
-            "warnings": len(report.warnings),
-        })
+        record(
+            "register.imported",
+            actor=actor,
+            details={
+                "file": name,
+                "residents": len(resident_rows),
+                "families": len(family_rows),
+                "warnings": len(report.warnings),
+            },
+        )
     report.loaded = True
     return report
 

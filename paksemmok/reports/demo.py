@@ -29,9 +29,13 @@ def load_history() -> None:
     if not Resident.objects.exists():
         return
     end = timezone.localdate() - dt.timedelta(days=1)
-    generate_history(start=end - dt.timedelta(days=DEMO_HISTORY_DAYS - 1), end=end,
-                     per_day=DEMO_HISTORY_PER_DAY, seed=DEMO_HISTORY_SEED,
-                     exclude_kk=[family[0] for family in NAMED_FAMILIES])
+    generate_history(
+        start=end - dt.timedelta(days=DEMO_HISTORY_DAYS - 1),
+        end=end,
+        per_day=DEMO_HISTORY_PER_DAY,
+        seed=DEMO_HISTORY_SEED,
+        exclude_kk=[family[0] for family in NAMED_FAMILIES],
+    )
 
 
 STEPS = [("reports.history", load_history)]

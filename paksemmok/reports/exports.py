@@ -84,8 +84,9 @@ def to_csv(table: Table, rows: Sequence[Sequence[Any]]) -> bytes:
 
 
 def csv_response(table: Table, rows: Sequence[Sequence[Any]], period: Period) -> HttpResponse:
-    return _attachment(to_csv(table, rows), "text/csv; charset=utf-8",
-                       filename(table, period, "csv"))
+    return _attachment(
+        to_csv(table, rows), "text/csv; charset=utf-8", filename(table, period, "csv")
+    )
 
 
 def sheet_title(title: str) -> str:
@@ -94,8 +95,14 @@ def sheet_title(title: str) -> str:
     return cleaned[:31].strip() or "Data"
 
 
-NUMBER_FORMATS = {INT: "0", SHARE: "0.0%", SECONDS: "0.00", NUMBER: "0.00",
-                  DATE: "yyyy-mm-dd", MONTH: "yyyy-mm"}
+NUMBER_FORMATS = {
+    INT: "0",
+    SHARE: "0.0%",
+    SECONDS: "0.00",
+    NUMBER: "0.00",
+    DATE: "yyyy-mm-dd",
+    MONTH: "yyyy-mm",
+}
 
 
 def to_xlsx(table: Table, rows: Sequence[Sequence[Any]], period: Period) -> bytes:

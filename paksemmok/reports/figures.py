@@ -64,8 +64,10 @@ class Period:
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """[first local midnight, the midnight after the last day): indexes serve a range."""
         tz = timezone.get_default_timezone()
-        return (dt.datetime.combine(self.start, dt.time.min, tzinfo=tz),
-                dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+        return (
+            dt.datetime.combine(self.start, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+        )
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,9 @@ def _by_day(qs: QuerySet, field_name: str) -> QuerySet:
 
 def submitted(period: Period, filters: Filters = NO_FILTERS) -> QuerySet[Application]:
     start, end = period.bounds
-    return filters.apply(Application.objects.filter(first_submitted_at__gte=start,
-                                                    first_submitted_at__lt=end))
+    return filters.apply(
+        Application.objects.filter(first_submitted_at__gte=start, first_submitted_at__lt=end)
+    )
 
 
 def decisions(period: Period, filters: Filters = NO_FILTERS) -> QuerySet[Decision]:
@@ -106,6 +109,7 @@ def decisions(period: Period, filters: Filters = NO_FILTERS) -> QuerySet[Decisio
 
 # --- applications ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class DayCount:
     day: dt.date
@@ -114,8 +118,12 @@ class DayCount:
 
 def applications_per_day(period: Period, filters: Filters = NO_FILTERS) -> list[DayCount]:
     """Every day of the period, days without applications as 0 (a chart needs them)."""
-    counts = dict(_by_day(submitted(period, filters), "first_submitted_at")
-                  .values("day").annotate(n=Count("id")).values_list("day", "n"))
+    counts = dict(
+        _by_day(submitted(period, filters), "first_submitted_at")
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
     return [DayCount(day, counts.get(day, 0)) for day in period.each_day()]
 
 
@@ -127,10 +135,13 @@ class VariantCount:
 
 
 def applications_by_variant(period: Period, filters: Filters = NO_FILTERS) -> list[VariantCount]:
-    counts = dict(submitted(period, filters).values("variant").annotate(n=Count("id"))
-                  .values_list("variant", "n"))
-    variants = Variant.objects.select_related("service").order_by("service__order", "order",
-                                                                  "pk")
+    counts = dict(
+        submitted(period, filters)
+        .values("variant")
+        .annotate(n=Count("id"))
+        .values_list("variant", "n")
+    )
+    variants = Variant.objects.select_related("service").order_by("service__order", "order", "pk")
     if filters.service is not None:
         variants = variants.filter(service=filters.service)
     return [VariantCount(v.service.name, v.name, counts.get(v.pk, 0)) for v in variants]
@@ -143,34 +154,40 @@ class AreaCount:
     count: int
 
 
-def applications_by_area(period: Period, filters: Filters = NO_FILTERS,
-                         *, level: str = "village") -> list[AreaCount]:
+def applications_by_area(
+    period: Period, filters: Filters = NO_FILTERS, *, level: str = "village"
+) -> list[AreaCount]:
     """Per kecamatan, or per village within each kecamatan; areas without applications are
     listed with 0 so that a quiet village is visible, not missing."""
     key = "kecamatan" if level == "kecamatan" else "village"
-    counts = dict(submitted(period, filters).values(key).annotate(n=Count("id"))
-                  .values_list(key, "n"))
+    counts = dict(
+        submitted(period, filters).values(key).annotate(n=Count("id")).values_list(key, "n")
+    )
     if key == "kecamatan":
         areas = Region.objects.filter(level=Region.Level.KECAMATAN, pk__in=_known_kecamatan())
         if filters.kecamatan is not None:
             areas = areas.filter(pk=filters.kecamatan.pk)
         return [AreaCount(a.name, "", counts.get(a.pk, 0)) for a in areas.order_by("code")]
-    areas = Region.objects.filter(level=Region.Level.VILLAGE,
-                                  parent__in=_known_kecamatan()).select_related("parent")
+    areas = Region.objects.filter(
+        level=Region.Level.VILLAGE, parent__in=_known_kecamatan()
+    ).select_related("parent")
     if filters.kecamatan is not None:
         areas = areas.filter(parent=filters.kecamatan)
-    return [AreaCount(a.parent.name, a.name, counts.get(a.pk, 0))
-            for a in areas.order_by("code")]
+    return [AreaCount(a.parent.name, a.name, counts.get(a.pk, 0)) for a in areas.order_by("code")]
 
 
 def _known_kecamatan() -> QuerySet[Region]:
     # The regency's own kecamatan: those with villages that have families. A deployment
     # imports one regency; this keeps a stray imported neighbour out of the tables.
-    return Region.objects.filter(level=Region.Level.KECAMATAN,
-                                 children__families__isnull=False).distinct().values("pk")
+    return (
+        Region.objects.filter(level=Region.Level.KECAMATAN, children__families__isnull=False)
+        .distinct()
+        .values("pk")
+    )
 
 
 # --- decisions and the standard --------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Standard:
@@ -202,8 +219,11 @@ def percentile(qs: QuerySet[Decision], fraction: float, count: int | None = None
         return None
     rank = fraction * (n - 1)
     low = math.floor(rank)
-    values = list(qs.order_by("seconds_to_decision")
-                  .values_list("seconds_to_decision", flat=True)[low:low + 2])
+    values = list(
+        qs.order_by("seconds_to_decision").values_list("seconds_to_decision", flat=True)[
+            low : low + 2
+        ]
+    )
     if len(values) == 1 or rank == low:
         return float(values[0])
     return values[0] + (values[1] - values[0]) * (rank - low)
@@ -220,20 +240,25 @@ def standard(period: Period, filters: Filters = NO_FILTERS) -> Standard:
     )
     return Standard(
         applications=submitted(period, filters).count(),
-        decisions=totals["n"], approved=totals["approved"], returned=totals["returned"],
-        rejected=totals["rejected"], within_deadline=totals["within"],
+        decisions=totals["n"],
+        approved=totals["approved"],
+        returned=totals["returned"],
+        rejected=totals["rejected"],
+        within_deadline=totals["within"],
         median_seconds=percentile(qs, 0.5, totals["n"]),
         p90_seconds=percentile(qs, 0.9, totals["n"]),
     )
 
 
-def standard_by_service(period: Period, filters: Filters = NO_FILTERS
-                        ) -> list[tuple[Service, Standard]]:
+def standard_by_service(
+    period: Period, filters: Filters = NO_FILTERS
+) -> list[tuple[Service, Standard]]:
     services = Service.objects.order_by("order", "pk")
     if filters.service is not None:
         services = services.filter(pk=filters.service.pk)
-    return [(s, standard(period, Filters(service=s, kecamatan=filters.kecamatan)))
-            for s in services]
+    return [
+        (s, standard(period, Filters(service=s, kecamatan=filters.kecamatan))) for s in services
+    ]
 
 
 @dataclass(frozen=True)
@@ -250,15 +275,23 @@ class DayDecisions:
 
 
 def decisions_per_day(period: Period, filters: Filters = NO_FILTERS) -> list[DayDecisions]:
-    rows = {r["day"]: r for r in _by_day(decisions(period, filters), "decided_at")
-            .values("day").annotate(
-                approved=Count("id", filter=Q(outcome=Decision.Outcome.APPROVED)),
-                returned=Count("id", filter=Q(outcome=Decision.Outcome.RETURNED)),
-                rejected=Count("id", filter=Q(outcome=Decision.Outcome.REJECTED)),
-                within=Count("id", filter=Q(within_deadline=True)))}
+    rows = {
+        r["day"]: r
+        for r in _by_day(decisions(period, filters), "decided_at")
+        .values("day")
+        .annotate(
+            approved=Count("id", filter=Q(outcome=Decision.Outcome.APPROVED)),
+            returned=Count("id", filter=Q(outcome=Decision.Outcome.RETURNED)),
+            rejected=Count("id", filter=Q(outcome=Decision.Outcome.REJECTED)),
+            within=Count("id", filter=Q(within_deadline=True)),
+        )
+    }
     empty = {"approved": 0, "returned": 0, "rejected": 0, "within": 0}
-    return [DayDecisions(day, r["approved"], r["returned"], r["rejected"], r["within"])
-            for day in period.each_day() for r in [rows.get(day, empty)]]
+    return [
+        DayDecisions(day, r["approved"], r["returned"], r["rejected"], r["within"])
+        for day in period.each_day()
+        for r in [rows.get(day, empty)]
+    ]
 
 
 @dataclass(frozen=True)
@@ -269,16 +302,22 @@ class ReasonCount:
     share: float  # of all deficiency items in the period
 
 
-def top_reasons(period: Period, filters: Filters = NO_FILTERS,
-                limit: int = 10) -> list[ReasonCount]:
+def top_reasons(
+    period: Period, filters: Filters = NO_FILTERS, limit: int = 10
+) -> list[ReasonCount]:
     start, end = period.bounds
     qs = filters.apply(DecisionReason.objects.filter(decided_at__gte=start, decided_at__lt=end))
     total = qs.count()
     rows = list(qs.values("reason").annotate(n=Count("id")).order_by("-n", "reason")[:limit])
-    names = dict(DeficiencyReason.objects.filter(code__in=[r["reason"] for r in rows])
-                 .values_list("code", "name"))
-    return [ReasonCount(r["reason"], names.get(r["reason"], r["reason"]), r["n"],
-                        r["n"] / total) for r in rows]
+    names = dict(
+        DeficiencyReason.objects.filter(code__in=[r["reason"] for r in rows]).values_list(
+            "code", "name"
+        )
+    )
+    return [
+        ReasonCount(r["reason"], names.get(r["reason"], r["reason"]), r["n"], r["n"] / total)
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -295,25 +334,37 @@ class OfficerLoad:
 
 def officer_workload(period: Period, filters: Filters = NO_FILTERS) -> list[OfficerLoad]:
     qs = decisions(period, filters)
-    rows = (qs.values("officer", "officer__first_name", "officer__last_name",
-                      "officer__username")
-            .annotate(n=Count("id"),
-                      approved=Count("id", filter=Q(outcome=Decision.Outcome.APPROVED)),
-                      returned=Count("id", filter=Q(outcome=Decision.Outcome.RETURNED)),
-                      rejected=Count("id", filter=Q(outcome=Decision.Outcome.REJECTED)),
-                      within=Count("id", filter=Q(within_deadline=True)))
-            .order_by("-n", "officer__username"))
+    rows = (
+        qs.values("officer", "officer__first_name", "officer__last_name", "officer__username")
+        .annotate(
+            n=Count("id"),
+            approved=Count("id", filter=Q(outcome=Decision.Outcome.APPROVED)),
+            returned=Count("id", filter=Q(outcome=Decision.Outcome.RETURNED)),
+            rejected=Count("id", filter=Q(outcome=Decision.Outcome.REJECTED)),
+            within=Count("id", filter=Q(within_deadline=True)),
+        )
+        .order_by("-n", "officer__username")
+    )
     out = []
     for r in rows:  # one row per officer: a few dozen at most
         name = f"{r['officer__first_name']} {r['officer__last_name']}".strip()
-        out.append(OfficerLoad(
-            name or r["officer__username"], r["officer__username"], r["n"], r["approved"],
-            r["returned"], r["rejected"], r["within"],
-            percentile(qs.filter(officer=r["officer"]), 0.5, r["n"])))
+        out.append(
+            OfficerLoad(
+                name or r["officer__username"],
+                r["officer__username"],
+                r["n"],
+                r["approved"],
+                r["returned"],
+                r["rejected"],
+                r["within"],
+                percentile(qs.filter(officer=r["officer"]), 0.5, r["n"]),
+            )
+        )
     return out
 
 
 # --- perekaman -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PlaceLoad:
@@ -343,29 +394,59 @@ def perekaman_load(period: Period) -> list[PlaceLoad]:
     from paksemmok.appointments.slots import Rules
 
     start, end = period.bounds
-    counts = {r["place"]: r for r in Booking.objects.filter(start__gte=start, start__lt=end)
-              .values("place").annotate(**Booking.tallies())}
-    places = list(Place.objects.filter(Q(is_active=True) | Q(pk__in=list(counts)))
-                  .order_by("kind", "name"))
+    counts = {
+        r["place"]: r
+        for r in Booking.objects.filter(start__gte=start, start__lt=end)
+        .values("place")
+        .annotate(**Booking.tallies())
+    }
+    places = list(
+        Place.objects.filter(Q(is_active=True) | Q(pk__in=list(counts))).order_by("kind", "name")
+    )
     rules = Rules(places, period.start, period.end)
-    empty: dict[str, Any] = {"booked": 0, "present": 0, "recorded": 0, "no_show": 0,
-                             "cancelled": 0}
+    empty: dict[str, Any] = {"booked": 0, "present": 0, "recorded": 0, "no_show": 0, "cancelled": 0}
     out = []
     for place in places:
-        capacity = sum(c for day in period.each_day()
-                       for _s, _e, c in rules.day_plan(place, day))
+        capacity = sum(c for day in period.each_day() for _s, _e, c in rules.day_plan(place, day))
         r = counts.get(place.pk, empty)
         if capacity == 0 and r["booked"] == 0 and r["cancelled"] == 0:
             continue  # a village hall with no event in the period
-        out.append(PlaceLoad(place.name, capacity, r["booked"], r["present"], r["recorded"],
-                             r["no_show"], r["cancelled"]))
+        out.append(
+            PlaceLoad(
+                place.name,
+                capacity,
+                r["booked"],
+                r["present"],
+                r["recorded"],
+                r["no_show"],
+                r["cancelled"],
+            )
+        )
     return out
 
 
 __all__ = [
-    "MAX_DAYS", "AreaCount", "DayCount", "DayDecisions", "Filters", "OfficerLoad", "Period",
-    "PlaceLoad", "ReasonCount", "Standard", "VariantCount", "applications_by_area",
-    "applications_by_variant", "applications_per_day", "decisions", "decisions_per_day",
-    "officer_workload", "percentile", "perekaman_load", "standard", "standard_by_service",
-    "submitted", "top_reasons",
+    "MAX_DAYS",
+    "AreaCount",
+    "DayCount",
+    "DayDecisions",
+    "Filters",
+    "OfficerLoad",
+    "Period",
+    "PlaceLoad",
+    "ReasonCount",
+    "Standard",
+    "VariantCount",
+    "applications_by_area",
+    "applications_by_variant",
+    "applications_per_day",
+    "decisions",
+    "decisions_per_day",
+    "officer_workload",
+    "percentile",
+    "perekaman_load",
+    "standard",
+    "standard_by_service",
+    "submitted",
+    "top_reasons",
 ]

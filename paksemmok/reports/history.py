@@ -67,11 +67,18 @@ OFFICER_PREFIX = "riwayat-petugas-"
 # Share of applications per variant code (Kudus: mostly KK changes and birth certificates,
 # then e-KTP, KIA, death certificates). A variant an admin adds later gets a small share.
 VARIANT_WEIGHTS = {
-    "kk-perubahan-data": 16, "kk-keluarga-baru": 7, "kk-hilang-rusak": 6, "kk-pisah": 3,
+    "kk-perubahan-data": 16,
+    "kk-keluarga-baru": 7,
+    "kk-hilang-rusak": 6,
+    "kk-pisah": 3,
     "kk-kepala-meninggal": 2,
     "akta-kelahiran": 26,
-    "ektp-cetak": 7, "ektp-hilang": 5, "ektp-rusak": 3, "ektp-perubahan-data": 4,
-    "kia-bawah-5": 8, "kia-5-17": 5,
+    "ektp-cetak": 7,
+    "ektp-hilang": 5,
+    "ektp-rusak": 3,
+    "ektp-perubahan-data": 4,
+    "kia-bawah-5": 8,
+    "kia-5-17": 5,
     "akta-kematian": 8,
 }
 OTHER_VARIANT_WEIGHT = 1.0
@@ -79,22 +86,59 @@ OTHER_VARIANT_WEIGHT = 1.0
 # Deficiency reasons by how often officers give them; codes not in the catalogue are skipped,
 # catalogue codes not listed get weight 1.
 RETURN_REASONS = {
-    "unreadable": 25, "missing": 18, "data_mismatch": 15, "wrong_document": 12,
-    "kk_not_signed": 6, "data_incorrect": 5, "not_recorded": 4, "duplicate": 3,
-    "witness_incomplete": 3, "nik_not_registered": 2, "late_death_report": 2,
-    "age_or_marriage": 1, "other": 2,
+    "unreadable": 25,
+    "missing": 18,
+    "data_mismatch": 15,
+    "wrong_document": 12,
+    "kk_not_signed": 6,
+    "data_incorrect": 5,
+    "not_recorded": 4,
+    "duplicate": 3,
+    "witness_incomplete": 3,
+    "nik_not_registered": 2,
+    "late_death_report": 2,
+    "age_or_marriage": 1,
+    "other": 2,
 }
 REJECT_REASONS = {
-    "duplicate": 30, "age_or_marriage": 20, "nik_not_registered": 15, "data_incorrect": 15,
-    "not_recorded": 10, "other": 10,
+    "duplicate": 30,
+    "age_or_marriage": 20,
+    "nik_not_registered": 15,
+    "data_incorrect": 15,
+    "not_recorded": 10,
+    "other": 10,
 }
 # Reasons about a file name a required document; those about data name a form field.
 DOCUMENT_REASONS = {"missing", "unreadable", "wrong_document", "kk_not_signed"}
 FIELD_REASONS = {"data_mismatch", "data_incorrect", "witness_incomplete"}
 
 # Submissions per local hour: online, so evenings count too, but office hours dominate.
-HOUR_WEIGHTS = [1, 0.5, 0.3, 0.3, 0.5, 1.5, 3, 6, 10, 12, 12, 11, 8, 9, 10, 9, 7, 6, 6, 7, 6, 4,
-                3, 2]
+HOUR_WEIGHTS = [
+    1,
+    0.5,
+    0.3,
+    0.3,
+    0.5,
+    1.5,
+    3,
+    6,
+    10,
+    12,
+    12,
+    11,
+    8,
+    9,
+    10,
+    9,
+    7,
+    6,
+    6,
+    7,
+    6,
+    4,
+    3,
+    2,
+]
 # A Saturday or Sunday gets this share of a weekday's applications.
 WEEKDAY_WEIGHTS = [1.0, 1.0, 1.0, 1.0, 0.95, 0.45, 0.3]
 
@@ -113,33 +157,93 @@ RESUBMIT_SIGMA = 1.0
 BOOKINGS_PER_OFFICE_DAY = (20, 60)
 
 APPLICATION_FIELDS = [
-    "id", "reference", "variant_id", "service_id", "applicant_id", "filed_by_id",
-    "assigned_to_id", "subject_id", "family_id", "subject_key", "status", "data",
-    "deficiencies", "round", "created_at", "updated_at", "submitted_at", "returned_at",
-    "deadline_at", "decided_at", "completed_at", "first_submitted_at", "village_id",
+    "id",
+    "reference",
+    "variant_id",
+    "service_id",
+    "applicant_id",
+    "filed_by_id",
+    "assigned_to_id",
+    "subject_id",
+    "family_id",
+    "subject_key",
+    "status",
+    "data",
+    "deficiencies",
+    "round",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "returned_at",
+    "deadline_at",
+    "decided_at",
+    "completed_at",
+    "first_submitted_at",
+    "village_id",
     "kecamatan_id",
 ]
 DECISION_FIELDS = [
-    "id", "application_id", "round", "outcome", "officer_id", "service_id", "variant_id",
-    "village_id", "kecamatan_id", "submitted_at", "deadline_at", "decided_at",
-    "seconds_to_decision", "within_deadline",
+    "id",
+    "application_id",
+    "round",
+    "outcome",
+    "officer_id",
+    "service_id",
+    "variant_id",
+    "village_id",
+    "kecamatan_id",
+    "submitted_at",
+    "deadline_at",
+    "decided_at",
+    "seconds_to_decision",
+    "within_deadline",
 ]
 REASON_FIELDS = ["id", "decision_id", "decided_at", "service_id", "item", "reason"]
 BOOKING_FIELDS = [
-    "id", "code", "resident_id", "place_id", "start", "status", "is_walk_in", "booked_by_id",
-    "needs_reschedule", "reminder_sent_at", "checked_in_at", "recorded_at", "cancelled_at",
-    "created_at", "updated_at",
+    "id",
+    "code",
+    "resident_id",
+    "place_id",
+    "start",
+    "status",
+    "is_walk_in",
+    "booked_by_id",
+    "needs_reschedule",
+    "reminder_sent_at",
+    "checked_in_at",
+    "recorded_at",
+    "cancelled_at",
+    "created_at",
+    "updated_at",
 ]
 # Indexes of the datetime values in each tuple, converted once per row for the driver.
 _TIMES = {
-    "app": [APPLICATION_FIELDS.index(f) for f in (
-        "created_at", "updated_at", "submitted_at", "returned_at", "deadline_at", "decided_at",
-        "completed_at", "first_submitted_at")],
-    "decision": [DECISION_FIELDS.index(f) for f in ("submitted_at", "deadline_at",
-                                                    "decided_at")],
+    "app": [
+        APPLICATION_FIELDS.index(f)
+        for f in (
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "returned_at",
+            "deadline_at",
+            "decided_at",
+            "completed_at",
+            "first_submitted_at",
+        )
+    ],
+    "decision": [DECISION_FIELDS.index(f) for f in ("submitted_at", "deadline_at", "decided_at")],
     "reason": [REASON_FIELDS.index("decided_at")],
-    "booking": [BOOKING_FIELDS.index(f) for f in (
-        "start", "checked_in_at", "recorded_at", "cancelled_at", "created_at", "updated_at")],
+    "booking": [
+        BOOKING_FIELDS.index(f)
+        for f in (
+            "start",
+            "checked_in_at",
+            "recorded_at",
+            "cancelled_at",
+            "created_at",
+            "updated_at",
+        )
+    ],
 }
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -183,22 +287,32 @@ def _split(total: int, weights: Sequence[float]) -> list[int]:
 class _Pools:
     """Everything drawn from per row, loaded once: variants, subjects, officers, reasons."""
 
-    def __init__(self, applicants: int, officers: int, max_subjects: int,
-                 exclude_kk: Sequence[str]) -> None:
-        variants = list(Variant.objects.filter(is_active=True).order_by("pk")
-                        .values_list("pk", "code", "service_id", "subject", "output",
-                                     "deadline_hours", "form_fields"))
+    def __init__(
+        self, applicants: int, officers: int, max_subjects: int, exclude_kk: Sequence[str]
+    ) -> None:
+        variants = list(
+            Variant.objects.filter(is_active=True)
+            .order_by("pk")
+            .values_list(
+                "pk", "code", "service_id", "subject", "output", "deadline_hours", "form_fields"
+            )
+        )
         if not variants:
             raise HistoryError("The catalogue has no active variants (run migrate).")
-        self.variant = _Weighted([(v, VARIANT_WEIGHTS.get(v[1], OTHER_VARIANT_WEIGHT))
-                                  for v in variants])
+        self.variant = _Weighted(
+            [(v, VARIANT_WEIGHTS.get(v[1], OTHER_VARIANT_WEIGHT)) for v in variants]
+        )
         docs: dict[int, list[str]] = defaultdict(list)
-        for variant_id, code in Requirement.objects.order_by("pk").values_list("variant_id",
-                                                                               "code"):
+        for variant_id, code in Requirement.objects.order_by("pk").values_list(
+            "variant_id", "code"
+        ):
             docs[variant_id].append(f"doc:{code}")
         self.documents = docs
-        codes = list(DeficiencyReason.objects.filter(is_active=True).order_by("pk")
-                     .values_list("code", flat=True))
+        codes = list(
+            DeficiencyReason.objects.filter(is_active=True)
+            .order_by("pk")
+            .values_list("code", flat=True)
+        )
         if not codes:
             raise HistoryError("The catalogue has no deficiency reasons (run migrate).")
         self.return_reason = _Weighted([(c, RETURN_REASONS.get(c, 1)) for c in codes])
@@ -206,8 +320,12 @@ class _Pools:
         self.reject_reason = _Weighted(rejects or [(c, 1) for c in codes])
         self.subjects = self._subjects(max_subjects, exclude_kk)
         self.applicants = self._users(APPLICANT_PREFIX, applicants, 4, role="resident")
-        self.officers = _Weighted([(pk, 1 + (i % 4)) for i, pk in enumerate(
-            self._users(OFFICER_PREFIX, officers, 2, role="operator"))])
+        self.officers = _Weighted(
+            [
+                (pk, 1 + (i % 4))
+                for i, pk in enumerate(self._users(OFFICER_PREFIX, officers, 2, role="operator"))
+            ]
+        )
         self.hour = _Weighted(list(enumerate(HOUR_WEIGHTS)))
 
     @staticmethod
@@ -217,15 +335,16 @@ class _Pools:
 
         Residents with an account, and families in `exclude_kk`, are left out: their own
         pages (and a demo walkthrough) must not fill with invented past applications."""
-        alive = (Resident.objects.filter(life_status=Resident.LifeStatus.ALIVE,
-                                         family__isnull=False, account__isnull=True)
-                 .exclude(family__kk_number__in=list(exclude_kk)))
+        alive = Resident.objects.filter(
+            life_status=Resident.LifeStatus.ALIVE, family__isnull=False, account__isnull=True
+        ).exclude(family__kk_number__in=list(exclude_kk))
         total = alive.count()
         if total == 0:
             raise HistoryError("The register is empty: run generate_population first.")
         step = max(1, math.ceil(total / limit))
-        parents = dict(Region.objects.filter(level=Region.Level.VILLAGE)
-                       .values_list("pk", "parent_id"))
+        parents = dict(
+            Region.objects.filter(level=Region.Level.VILLAGE).values_list("pk", "parent_id")
+        )
         villages = dict(Family.objects.values_list("pk", "village_id"))
         out = []
         rows = alive.order_by("pk").values_list("pk", "nik", "family_id")
@@ -242,16 +361,27 @@ class _Pools:
         names = [f"{prefix}{i + 1:0{width}d}" for i in range(count)]
         have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
         first = ["Agus", "Sri", "Budi", "Dewi", "Eko", "Nur", "Joko", "Rina", "Hadi", "Lestari"]
-        User.objects.bulk_create([
-            User(username=name, role=role, password=make_password(None),
-                 first_name=first[i % len(first)] if role == "operator" else "",
-                 last_name=f"Petugas {i + 1}" if role == "operator" else "",
-                 services=["kk", "ektp", "akta_lahir", "akta_mati", "kia"]
-                 if role == "operator" else [])
-            for i, name in enumerate(names) if name not in have
-        ])
-        return list(User.objects.filter(username__in=names).order_by("username")
-                    .values_list("pk", flat=True))
+        User.objects.bulk_create(
+            [
+                User(
+                    username=name,
+                    role=role,
+                    password=make_password(None),
+                    first_name=first[i % len(first)] if role == "operator" else "",
+                    last_name=f"Petugas {i + 1}" if role == "operator" else "",
+                    services=["kk", "ektp", "akta_lahir", "akta_mati", "kia"]
+                    if role == "operator"
+                    else [],
+                )
+                for i, name in enumerate(names)
+                if name not in have
+            ]
+        )
+        return list(
+            User.objects.filter(username__in=names)
+            .order_by("username")
+            .values_list("pk", flat=True)
+        )
 
 
 class _Writer:
@@ -262,14 +392,19 @@ class _Writer:
         self.method = self.bulk.method
         self.chunk = chunk
         self.rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        self.models = {"app": (Application, APPLICATION_FIELDS),
-                       "decision": (Decision, DECISION_FIELDS),
-                       "reason": (DecisionReason, REASON_FIELDS),
-                       "booking": (Booking, BOOKING_FIELDS)}
+        self.models = {
+            "app": (Application, APPLICATION_FIELDS),
+            "decision": (Decision, DECISION_FIELDS),
+            "reason": (DecisionReason, REASON_FIELDS),
+            "booking": (Booking, BOOKING_FIELDS),
+        }
         # Driver values: SQLite stores naive UTC text, as Django's adapter would write it.
         if self.method == "executemany":
-            self.time = lambda ts: None if ts is None else str(
-                dt.datetime.fromtimestamp(ts, dt.UTC).replace(tzinfo=None))
+            self.time = lambda ts: (
+                None
+                if ts is None
+                else str(dt.datetime.fromtimestamp(ts, dt.UTC).replace(tzinfo=None))
+            )
             self.json = json.dumps
         elif self.method == "copy":
             self.time = lambda ts: None if ts is None else dt.datetime.fromtimestamp(ts, dt.UTC)
@@ -335,8 +470,9 @@ def generate_history(
     started = time.perf_counter()
     # Busy and quiet days: each day's share moves up to 15% around its weekday's weight.
     jitter = random.Random(f"{seed}:days")
-    per_day_counts = _split(total, [WEEKDAY_WEIGHTS[d.weekday()] * jitter.uniform(0.85, 1.15)
-                                    for d in days])
+    per_day_counts = _split(
+        total, [WEEKDAY_WEIGHTS[d.weekday()] * jitter.uniform(0.85, 1.15) for d in days]
+    )
     tz = timezone.get_default_timezone()
     # The cut-off for every timestamp is the start of today, not this second: a run later
     # the same day gives the same rows (a squeezed last step does not move with the clock).
@@ -364,31 +500,41 @@ def generate_history(
             for model in (Application, Decision, DecisionReason, Booking):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return HistoryResult(
-        applications=state.counts["app"], decisions=state.counts["decision"],
-        reasons=state.counts["reason"], bookings=state.counts["booking"], days=len(days),
-        seed=seed, method=writer.method, seconds=round(time.perf_counter() - started, 2))
+        applications=state.counts["app"],
+        decisions=state.counts["decision"],
+        reasons=state.counts["reason"],
+        bookings=state.counts["booking"],
+        days=len(days),
+        seed=seed,
+        method=writer.method,
+        seconds=round(time.perf_counter() - started, 2),
+    )
 
 
 def _places() -> list[tuple[int, float, int, dict[int, list[int]]]]:
     """(place, weight, minutes per recording, weekday -> slot start minutes) per office."""
+
     def minutes(t: dt.time) -> int:
         return t.hour * 60 + t.minute
 
     slots: dict[int, dict[int, list[int]]] = defaultdict(dict)
     steps = dict(Place.objects.values_list("pk", "minutes_per_recording"))
     for h in OpeningHours.objects.filter(
-            place__is_active=True,
-            place__kind__in=[Place.Kind.DINAS, Place.Kind.KECAMATAN]).order_by("pk"):
+        place__is_active=True, place__kind__in=[Place.Kind.DINAS, Place.Kind.KECAMATAN]
+    ).order_by("pk"):
         step = steps[h.place_id]
         times = range(minutes(h.opens), minutes(h.closes) - step + 1, step)
         if h.break_start and h.break_end:
-            times = [m for m in times
-                     if m + step <= minutes(h.break_start) or m >= minutes(h.break_end)]
+            times = [
+                m for m in times if m + step <= minutes(h.break_start) or m >= minutes(h.break_end)
+            ]
         slots[h.place_id][h.weekday] = list(times)
     kinds = dict(Place.objects.values_list("pk", "kind"))
     # The Disdukcapil office records about three times as many as a kecamatan office.
-    return [(pk, 3.0 if kinds[pk] == Place.Kind.DINAS else 1.0, steps[pk], by_day)
-            for pk, by_day in sorted(slots.items())]
+    return [
+        (pk, 3.0 if kinds[pk] == Place.Kind.DINAS else 1.0, steps[pk], by_day)
+        for pk, by_day in sorted(slots.items())
+    ]
 
 
 class _State:
@@ -398,8 +544,12 @@ class _State:
         self.p = pools
         self.w = writer
         self.now = now
-        self.ids = {"app": _next_id(Application), "decision": _next_id(Decision),
-                    "reason": _next_id(DecisionReason), "booking": _next_id(Booking)}
+        self.ids = {
+            "app": _next_id(Application),
+            "decision": _next_id(Decision),
+            "reason": _next_id(DecisionReason),
+            "booking": _next_id(Booking),
+        }
         self.counts = {"app": 0, "decision": 0, "reason": 0, "booking": 0}
 
     def _id(self, table: str) -> int:
@@ -434,18 +584,52 @@ class _State:
             items.append({"item": item, "reason": code, "note": ""})
         return items
 
-    def _decide(self, rng: random.Random, app_id: int, round_no: int, outcome: str,
-                variant: tuple, area: tuple, sent: int, officer: int,
-                items: list[dict[str, str]]) -> int:
+    def _decide(
+        self,
+        rng: random.Random,
+        app_id: int,
+        round_no: int,
+        outcome: str,
+        variant: tuple,
+        area: tuple,
+        sent: int,
+        officer: int,
+        items: list[dict[str, str]],
+    ) -> int:
         deadline = sent + variant[5] * 3600
         decided = self._after(sent, rng.lognormvariate(DECISION_MU, DECISION_SIGMA) + 120)
         decision_id = self._id("decision")
-        self.w.add("decision", [
-            decision_id, app_id, round_no, outcome, officer, variant[2], variant[0], area[0],
-            area[1], sent, deadline, decided, decided - sent, decided <= deadline])
+        self.w.add(
+            "decision",
+            [
+                decision_id,
+                app_id,
+                round_no,
+                outcome,
+                officer,
+                variant[2],
+                variant[0],
+                area[0],
+                area[1],
+                sent,
+                deadline,
+                decided,
+                decided - sent,
+                decided <= deadline,
+            ],
+        )
         for item in items:
-            self.w.add("reason", [self._id("reason"), decision_id, decided, variant[2],
-                                  item["item"], item["reason"]])
+            self.w.add(
+                "reason",
+                [
+                    self._id("reason"),
+                    decision_id,
+                    decided,
+                    variant[2],
+                    item["item"],
+                    item["reason"],
+                ],
+            )
         return decided
 
     def application(self, rng: random.Random, day: dt.date, midnight: int) -> None:
@@ -471,48 +655,129 @@ class _State:
         else:
             if rng.random() < P_RETURNED:
                 deficiencies = self._items(rng, variant, "returned")
-                returned_at = self._decide(rng, app_id, 1, "returned", variant, area, sent,
-                                           officer, deficiencies)
+                returned_at = self._decide(
+                    rng, app_id, 1, "returned", variant, area, sent, officer, deficiencies
+                )
                 if rng.random() >= P_RESUBMITTED:
                     status = "cancelled"
                     updated = self._after(returned_at, rng.uniform(3, 30) * 86400)
-                    self._write_app(app_id, variant, applicant, officer, subject_id, family_id,
-                                    key, status, deficiencies, round_no, created, updated,
-                                    sent, returned_at, deadline, None, None, first, area)
+                    self._write_app(
+                        app_id,
+                        variant,
+                        applicant,
+                        officer,
+                        subject_id,
+                        family_id,
+                        key,
+                        status,
+                        deficiencies,
+                        round_no,
+                        created,
+                        updated,
+                        sent,
+                        returned_at,
+                        deadline,
+                        None,
+                        None,
+                        first,
+                        area,
+                    )
                     return
-                sent = self._after(returned_at,
-                                   rng.lognormvariate(RESUBMIT_MU, RESUBMIT_SIGMA) + 300)
+                sent = self._after(
+                    returned_at, rng.lognormvariate(RESUBMIT_MU, RESUBMIT_SIGMA) + 300
+                )
                 round_no, deadline = 2, sent + variant[5] * 3600
             if rng.random() < P_REJECTED:
                 items = self._items(rng, variant, "rejected")
-                decided_at = self._decide(rng, app_id, round_no, "rejected", variant, area,
-                                          sent, officer, items)
+                decided_at = self._decide(
+                    rng, app_id, round_no, "rejected", variant, area, sent, officer, items
+                )
                 status, deficiencies, updated = "rejected", items, decided_at
             else:
-                decided_at = self._decide(rng, app_id, round_no, "approved", variant, area,
-                                          sent, officer, [])
+                decided_at = self._decide(
+                    rng, app_id, round_no, "approved", variant, area, sent, officer, []
+                )
                 # Documents are downloaded soon; cards wait to be collected.
-                wait = (rng.uniform(1, 14) if variant[4] == "card" else rng.uniform(0.1, 3))
+                wait = rng.uniform(1, 14) if variant[4] == "card" else rng.uniform(0.1, 3)
                 done = decided_at + int(wait * 86400)
                 if done <= self.now and rng.random() >= P_NEVER_COLLECTED:
                     status, completed_at, updated = "completed", done, done
                 else:
                     status, updated = "approved", decided_at
-        self._write_app(app_id, variant, applicant, officer, subject_id, family_id, key,
-                        status, deficiencies, round_no, created, updated, sent, returned_at,
-                        deadline, decided_at, completed_at, first, area)
+        self._write_app(
+            app_id,
+            variant,
+            applicant,
+            officer,
+            subject_id,
+            family_id,
+            key,
+            status,
+            deficiencies,
+            round_no,
+            created,
+            updated,
+            sent,
+            returned_at,
+            deadline,
+            decided_at,
+            completed_at,
+            first,
+            area,
+        )
 
-    def _write_app(self, app_id: int, variant: tuple, applicant: int, officer: int,
-                   subject_id: int | None, family_id: int, key: str, status: str,
-                   deficiencies: list, round_no: int, created: int, updated: int, sent: int,
-                   returned_at: int | None, deadline: int, decided_at: int | None,
-                   completed_at: int | None, first: int, area: tuple) -> None:
+    def _write_app(
+        self,
+        app_id: int,
+        variant: tuple,
+        applicant: int,
+        officer: int,
+        subject_id: int | None,
+        family_id: int,
+        key: str,
+        status: str,
+        deficiencies: list,
+        round_no: int,
+        created: int,
+        updated: int,
+        sent: int,
+        returned_at: int | None,
+        deadline: int,
+        decided_at: int | None,
+        completed_at: int | None,
+        first: int,
+        area: tuple,
+    ) -> None:
         stamp = dt.datetime.fromtimestamp(first, dt.UTC).strftime("%y%m")
-        self.w.add("app", [
-            app_id, f"PS-{stamp}-R{app_id:07d}", variant[0], variant[2], applicant, applicant,
-            officer, subject_id, family_id, key, status, self.w.json({}),
-            self.w.json(deficiencies), round_no, created, updated, sent, returned_at,
-            deadline, decided_at, completed_at, first, area[0], area[1]])
+        self.w.add(
+            "app",
+            [
+                app_id,
+                f"PS-{stamp}-R{app_id:07d}",
+                variant[0],
+                variant[2],
+                applicant,
+                applicant,
+                officer,
+                subject_id,
+                family_id,
+                key,
+                status,
+                self.w.json({}),
+                self.w.json(deficiencies),
+                round_no,
+                created,
+                updated,
+                sent,
+                returned_at,
+                deadline,
+                decided_at,
+                completed_at,
+                first,
+                area[0],
+                area[1],
+            ],
+        )
 
     def bookings(self, rng: random.Random, day: dt.date, places: list, tz: Any) -> None:
         weekday = day.weekday()
@@ -539,10 +804,26 @@ class _State:
                 status = "cancelled"
                 cancelled = updated = start - rng.randrange(3600, 3 * 86400)
             pk = self._id("booking")
-            self.w.add("booking", [
-                pk, _booking_code(pk), resident, place_id, start, status,
-                rng.random() < 0.1, None, False, None, checked, recorded, cancelled,
-                created, min(updated, self.now)])
+            self.w.add(
+                "booking",
+                [
+                    pk,
+                    _booking_code(pk),
+                    resident,
+                    place_id,
+                    start,
+                    status,
+                    rng.random() < 0.1,
+                    None,
+                    False,
+                    None,
+                    checked,
+                    recorded,
+                    cancelled,
+                    created,
+                    min(updated, self.now),
+                ],
+            )
 
 
 _holidays: dict[dt.date, bool] = {}

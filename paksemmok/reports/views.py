@@ -53,30 +53,51 @@ TOP_VILLAGES = 15
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 BLUE, ORANGE, PURPLE, GREEN, SKY, VERMILLION, YELLOW = (
-    "#0072B2", "#E69F00", "#CC79A7", "#009E73", "#56B4E9", "#D55E00", "#F0E442")
+    "#0072B2",
+    "#E69F00",
+    "#CC79A7",
+    "#009E73",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+)
 
 
 class RangeForm(forms.Form):
-    preset = forms.TypedChoiceField(choices=[(str(p), str(p)) for p in PRESETS], coerce=int,
-                                    required=False, empty_value=None)
-    start = forms.DateField(label=gettext_lazy("Dari tanggal"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=gettext_lazy("Sampai tanggal"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    service = forms.ModelChoiceField(label=gettext_lazy("Layanan"), required=False,
-                                     queryset=Service.objects.order_by("order", "pk"),
-                                     to_field_name="code",
-                                     empty_label=gettext_lazy("Semua layanan"))
-    kecamatan = forms.ModelChoiceField(label=gettext_lazy("Kecamatan"), required=False,
-                                       queryset=Region.objects.none(), to_field_name="code",
-                                       empty_label=gettext_lazy("Semua kecamatan"))
+    preset = forms.TypedChoiceField(
+        choices=[(str(p), str(p)) for p in PRESETS], coerce=int, required=False, empty_value=None
+    )
+    start = forms.DateField(
+        label=gettext_lazy("Dari tanggal"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label=gettext_lazy("Sampai tanggal"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    service = forms.ModelChoiceField(
+        label=gettext_lazy("Layanan"),
+        required=False,
+        queryset=Service.objects.order_by("order", "pk"),
+        to_field_name="code",
+        empty_label=gettext_lazy("Semua layanan"),
+    )
+    kecamatan = forms.ModelChoiceField(
+        label=gettext_lazy("Kecamatan"),
+        required=False,
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        empty_label=gettext_lazy("Semua kecamatan"),
+    )
 
     def __init__(self, *args: Any, today: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["kecamatan"].queryset = Region.objects.filter(
-            level=Region.Level.KECAMATAN,
-            code__startswith=settings.REGENCY_CODE + ".").order_by("code")
+            level=Region.Level.KECAMATAN, code__startswith=settings.REGENCY_CODE + "."
+        ).order_by("code")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -92,8 +113,9 @@ class RangeForm(forms.Form):
             raise forms.ValidationError(_("Tanggal akhir tidak boleh sebelum tanggal awal."))
         if (period_end - period_start).days + 1 > figures.MAX_DAYS:
             raise forms.ValidationError(
-                _("Rentang tanggal paling panjang %(max)s hari; pilih rentang yang lebih "
-                  "pendek.") % {"max": figures.MAX_DAYS})
+                _("Rentang tanggal paling panjang %(max)s hari; pilih rentang yang lebih pendek.")
+                % {"max": figures.MAX_DAYS}
+            )
         data["period"] = Period(period_start, period_end)
         data["filters"] = Filters(service=data.get("service"), kecamatan=data.get("kecamatan"))
         return data
@@ -127,15 +149,26 @@ def show(kind: str, value: Any) -> str:
     return str(value)
 
 
-def _chart(labels: list[str], datasets: list[dict[str, Any]], *, kind: str = "bar",
-           horizontal: bool = False, stacked: bool = False, percent_axis: bool = False,
-           ) -> dict[str, Any]:
-    return {"type": kind, "labels": labels, "datasets": datasets, "horizontal": horizontal,
-            "stacked": stacked, "percent": percent_axis}
+def _chart(
+    labels: list[str],
+    datasets: list[dict[str, Any]],
+    *,
+    kind: str = "bar",
+    horizontal: bool = False,
+    stacked: bool = False,
+    percent_axis: bool = False,
+) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "labels": labels,
+        "datasets": datasets,
+        "horizontal": horizontal,
+        "stacked": stacked,
+        "percent": percent_axis,
+    }
 
 
-def _series(label: str, data: list[Any], color: str, kind: str | None = None
-            ) -> dict[str, Any]:
+def _series(label: str, data: list[Any], color: str, kind: str | None = None) -> dict[str, Any]:
     return {"label": label, "data": data, "color": color, **({"type": kind} if kind else {})}
 
 
@@ -144,7 +177,9 @@ def _top(labels: list[str], values: list[float]) -> str:
         return _("semua nol")
     i = max(range(len(values)), key=values.__getitem__)
     return _("tertinggi %(label)s (%(value)s)") % {
-        "label": labels[i], "value": number_format(values[i], force_grouping=True)}
+        "label": labels[i],
+        "value": number_format(values[i], force_grouping=True),
+    }
 
 
 def _day_label(day: dt.date) -> str:
@@ -158,94 +193,148 @@ def charts(slug: str, rows: list[tuple[Any, ...]], period: Period) -> tuple[dict
         labels = [_day_label(r[0]) for r in rows]
         values = [r[1] for r in rows]
         total = sum(values)
-        summary = _("Permohonan per hari: %(n)s dalam %(days)s hari, rata-rata %(avg)s per hari, "
-                    "%(top)s.") % {"n": number_format(total, force_grouping=True),
-                                    "days": period.days,
-                                    "avg": number_format(total / period.days, 1),
-                                    "top": _top(labels, values)}
+        summary = _(
+            "Permohonan per hari: %(n)s dalam %(days)s hari, rata-rata %(avg)s per hari, %(top)s."
+        ) % {
+            "n": number_format(total, force_grouping=True),
+            "days": period.days,
+            "avg": number_format(total / period.days, 1),
+            "top": _top(labels, values),
+        }
         return _chart(labels, [_series(_("Permohonan"), values, BLUE)]), f"{summary} {see}"
     if slug == "jenis-layanan":
         labels = [r[1] for r in rows]
         values = [r[2] for r in rows]
-        return (_chart(labels, [_series(_("Permohonan"), values, BLUE)], horizontal=True),
-                _("Permohonan per jenis layanan, %(top)s.") % {"top": _top(labels, values)}
-                + f" {see}")
+        return (
+            _chart(labels, [_series(_("Permohonan"), values, BLUE)], horizontal=True),
+            _("Permohonan per jenis layanan, %(top)s.") % {"top": _top(labels, values)} + f" {see}",
+        )
     if slug == "kecamatan":
         labels = [r[0] for r in rows]
         values = [r[1] for r in rows]
-        return (_chart(labels, [_series(_("Permohonan"), values, BLUE)]),
-                _("Permohonan per kecamatan, %(top)s.") % {"top": _top(labels, values)}
-                + f" {see}")
+        return (
+            _chart(labels, [_series(_("Permohonan"), values, BLUE)]),
+            _("Permohonan per kecamatan, %(top)s.") % {"top": _top(labels, values)} + f" {see}",
+        )
     if slug == "desa":
         top = sorted((r for r in rows if r[2]), key=lambda r: (-r[2], r[1]))[:TOP_VILLAGES]
         labels = [f"{r[1]} ({r[0]})" for r in top]
         values = [r[2] for r in top]
-        return (_chart(labels, [_series(_("Permohonan"), values, BLUE)], horizontal=True),
-                _("%(n)s desa/kelurahan dengan permohonan terbanyak, %(top)s.")
-                % {"n": len(top), "top": _top(labels, values)} + f" {see}")
+        return (
+            _chart(labels, [_series(_("Permohonan"), values, BLUE)], horizontal=True),
+            _("%(n)s desa/kelurahan dengan permohonan terbanyak, %(top)s.")
+            % {"n": len(top), "top": _top(labels, values)}
+            + f" {see}",
+        )
     if slug == "keputusan-harian":
         labels = [_day_label(r[0]) for r in rows]
         approved, returned, rejected = ([r[i] for r in rows] for i in (1, 2, 3))
         within = [r[5] for r in rows]
         total = sum(r[4] for r in rows)
         share = sum(within) / total if total else None
-        return (_chart(labels, [
-            _series(_("Disetujui"), approved, BLUE), _series(_("Dikembalikan"), returned, ORANGE),
-            _series(_("Ditolak"), rejected, PURPLE),
-            _series(_("Dalam batas waktu"), within, GREEN, "line")], stacked=True),
-            _("Keputusan per hari: %(n)s keputusan (%(a)s disetujui, %(r)s dikembalikan, "
-              "%(j)s ditolak), %(share)s dalam batas waktu.") % {
-                "n": total, "a": sum(approved), "r": sum(returned), "j": sum(rejected),
-                "share": percent(share)} + f" {see}")
+        return (
+            _chart(
+                labels,
+                [
+                    _series(_("Disetujui"), approved, BLUE),
+                    _series(_("Dikembalikan"), returned, ORANGE),
+                    _series(_("Ditolak"), rejected, PURPLE),
+                    _series(_("Dalam batas waktu"), within, GREEN, "line"),
+                ],
+                stacked=True,
+            ),
+            _(
+                "Keputusan per hari: %(n)s keputusan (%(a)s disetujui, %(r)s dikembalikan, "
+                "%(j)s ditolak), %(share)s dalam batas waktu."
+            )
+            % {
+                "n": total,
+                "a": sum(approved),
+                "r": sum(returned),
+                "j": sum(rejected),
+                "share": percent(share),
+            }
+            + f" {see}",
+        )
     if slug == "alasan":
         labels = [r[1] for r in rows]
         values = [r[2] for r in rows]
-        return (_chart(labels, [_series(_("Jumlah"), values, ORANGE)], horizontal=True),
-                _("Alasan kekurangan terbanyak, %(top)s.") % {"top": _top(labels, values)}
-                + f" {see}")
+        return (
+            _chart(labels, [_series(_("Jumlah"), values, ORANGE)], horizontal=True),
+            _("Alasan kekurangan terbanyak, %(top)s.") % {"top": _top(labels, values)} + f" {see}",
+        )
     if slug == "petugas":
         labels = [r[0] for r in rows]
-        return (_chart(labels, [_series(_("Disetujui"), [r[3] for r in rows], BLUE),
-                                _series(_("Dikembalikan"), [r[4] for r in rows], ORANGE),
-                                _series(_("Ditolak"), [r[5] for r in rows], PURPLE)],
-                       horizontal=True, stacked=True),
-                _("Keputusan per petugas, %(top)s.")
-                % {"top": _top(labels, [r[2] for r in rows])} + f" {see}")
+        return (
+            _chart(
+                labels,
+                [
+                    _series(_("Disetujui"), [r[3] for r in rows], BLUE),
+                    _series(_("Dikembalikan"), [r[4] for r in rows], ORANGE),
+                    _series(_("Ditolak"), [r[5] for r in rows], PURPLE),
+                ],
+                horizontal=True,
+                stacked=True,
+            ),
+            _("Keputusan per petugas, %(top)s.") % {"top": _top(labels, [r[2] for r in rows])}
+            + f" {see}",
+        )
     if slug == "perekaman":
         labels = [r[0] for r in rows]
-        return (_chart(labels, [_series(_("Kuota"), [r[1] for r in rows], SKY),
-                                _series(_("Dipesan"), [r[2] for r in rows], BLUE),
-                                _series(_("Hadir"), [r[3] for r in rows], GREEN)]),
-                _("Perekaman per tempat: kuota %(cap)s, dipesan %(booked)s, hadir %(present)s.")
-                % {"cap": number_format(sum(r[1] for r in rows), force_grouping=True),
-                   "booked": number_format(sum(r[2] for r in rows), force_grouping=True),
-                   "present": number_format(sum(r[3] for r in rows), force_grouping=True)}
-                + f" {see}")
+        return (
+            _chart(
+                labels,
+                [
+                    _series(_("Kuota"), [r[1] for r in rows], SKY),
+                    _series(_("Dipesan"), [r[2] for r in rows], BLUE),
+                    _series(_("Hadir"), [r[3] for r in rows], GREEN),
+                ],
+            ),
+            _("Perekaman per tempat: kuota %(cap)s, dipesan %(booked)s, hadir %(present)s.")
+            % {
+                "cap": number_format(sum(r[1] for r in rows), force_grouping=True),
+                "booked": number_format(sum(r[2] for r in rows), force_grouping=True),
+                "present": number_format(sum(r[3] for r in rows), force_grouping=True),
+            }
+            + f" {see}",
+        )
     if slug == "ikm-layanan":
         labels = [r[0] for r in rows]
         values = [round(r[2], 2) if r[2] is not None else None for r in rows]
-        return (_chart(labels, [_series(_("Nilai IKM"), values, BLUE)], horizontal=True),
-                _("Nilai IKM per layanan (0–100).") + f" {see}")
+        return (
+            _chart(labels, [_series(_("Nilai IKM"), values, BLUE)], horizontal=True),
+            _("Nilai IKM per layanan (0–100).") + f" {see}",
+        )
     if slug == "ikm-bulanan":
         labels = [date_format(r[0], "M Y") for r in rows]
         values = [round(r[2], 2) if r[2] is not None else None for r in rows]
-        return (_chart(labels, [_series(_("Nilai IKM"), values, BLUE)], kind="line"),
-                _("Nilai IKM per bulan (0–100).") + f" {see}")
+        return (
+            _chart(labels, [_series(_("Nilai IKM"), values, BLUE)], kind="line"),
+            _("Nilai IKM per bulan (0–100).") + f" {see}",
+        )
     return None, ""
 
 
-def section(table: Table, rows: list[tuple[Any, ...]], period: Period, query: str
-            ) -> dict[str, Any]:
+def section(
+    table: Table, rows: list[tuple[Any, ...]], period: Period, query: str
+) -> dict[str, Any]:
     chart, summary = charts(table.slug, rows, period)
     kinds = [(c.kind, c.kind not in (TEXT, DATE, MONTH)) for c in table.columns]
     return {
-        "slug": table.slug, "title": table.title,
-        "columns": [{"header": c.header, "numeric": numeric}
-                    for c, (_k, numeric) in zip(table.columns, kinds, strict=True)],
+        "slug": table.slug,
+        "title": table.title,
+        "columns": [
+            {"header": c.header, "numeric": numeric}
+            for c, (_k, numeric) in zip(table.columns, kinds, strict=True)
+        ],
         # (text, numeric) per cell: numbers are right-aligned so digits line up.
-        "rows": [[(show(k, v), numeric) for (k, numeric), v in zip(kinds, row, strict=True)]
-                 for row in rows],
-        "chart": chart, "chart_id": f"chart-{table.slug}", "summary": summary,
+        "rows": [
+            [(show(k, v), numeric) for (k, numeric), v in zip(kinds, row, strict=True)]
+            for row in rows
+        ],
+        "chart": chart,
+        "chart_id": f"chart-{table.slug}",
+        "summary": summary,
         # The standard table ends with its "all services" row.
         "has_total": table.slug in ("ringkasan", "ikm-layanan"),
         "csv": f"{reverse('reports:export', args=[table.slug, 'csv'])}?{query}",
@@ -263,33 +352,66 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period, filters = form.cleaned_data["period"], form.cleaned_data["filters"]
     # Show the range actually used (a preset's, or the default) in the date fields, so that
     # pressing "Tampilkan" next keeps it instead of the dates sent before the preset.
-    context["form"] = RangeForm(initial={"start": period.start, "end": period.end,
-                                         "service": filters.service,
-                                         "kecamatan": filters.kecamatan}, today=form.today)
+    context["form"] = RangeForm(
+        initial={
+            "start": period.start,
+            "end": period.end,
+            "service": filters.service,
+            "kecamatan": filters.kecamatan,
+        },
+        today=form.today,
+    )
     query = _query(period, filters)
     raw = {slug: t.rows(period, filters) for slug, t in available_tables().items()}
     # Keyed with underscores: templates cannot look up "permohonan-harian".
-    sections = {slug.replace("-", "_"): section(available_tables()[slug], rows, period, query)
-                for slug, rows in raw.items()}
+    sections = {
+        slug.replace("-", "_"): section(available_tables()[slug], rows, period, query)
+        for slug, rows in raw.items()
+    }
     # The summary cards are the "all services" row of the standard table (its last row).
-    total = dict(zip(("label", "applications", "decisions", "approved", "returned", "rejected",
-                      "within", "within_share", "returned_share", "median", "p90"),
-                     raw["ringkasan"][-1], strict=True))
+    total = dict(
+        zip(
+            (
+                "label",
+                "applications",
+                "decisions",
+                "approved",
+                "returned",
+                "rejected",
+                "within",
+                "within_share",
+                "returned_share",
+                "median",
+                "p90",
+            ),
+            raw["ringkasan"][-1],
+            strict=True,
+        )
+    )
     today = form.today
-    context.update({
-        "period": period, "filters": filters, "query": query, "sections": sections,
-        "total": total,
-        "cards": {"applications": show(INT, total["applications"]),
-                  "per_day": number_format(total["applications"] / period.days, 1),
-                  "decisions": show(INT, total["decisions"]),
-                  "within_share": percent(total["within_share"]),
-                  "returned_share": percent(total["returned_share"]),
-                  "median": duration(total["median"]), "p90": duration(total["p90"])},
-        "active_preset": next((p for p in PRESETS if period.end == today
-                               and period.days == p), None),
-        "survey": survey_available(),
-        "ikm": ikm_overall(period, filters) if survey_available() else None,
-    })
+    context.update(
+        {
+            "period": period,
+            "filters": filters,
+            "query": query,
+            "sections": sections,
+            "total": total,
+            "cards": {
+                "applications": show(INT, total["applications"]),
+                "per_day": number_format(total["applications"] / period.days, 1),
+                "decisions": show(INT, total["decisions"]),
+                "within_share": percent(total["within_share"]),
+                "returned_share": percent(total["returned_share"]),
+                "median": duration(total["median"]),
+                "p90": duration(total["p90"]),
+            },
+            "active_preset": next(
+                (p for p in PRESETS if period.end == today and period.days == p), None
+            ),
+            "survey": survey_available(),
+            "ikm": ikm_overall(period, filters) if survey_available() else None,
+        }
+    )
     return render(request, "reports/dashboard.html", context)
 
 
@@ -303,20 +425,30 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if not form.is_valid():
         # A stale or edited link: the dashboard's own form says what is wrong and lets the
         # officer correct the range, rather than a bare error text.
-        return render(request, "reports/dashboard.html", {"form": form, "presets": PRESETS},
-                      status=400)
+        return render(
+            request, "reports/dashboard.html", {"form": form, "presets": PRESETS}, status=400
+        )
     period, filters = form.cleaned_data["period"], form.cleaned_data["filters"]
     spec = tables[table]
     rows = spec.rows(period, filters)
     # The data leaves the system: who took which table for which range is on the record.
     from paksemmok.accounts.throttle import client_ip
 
-    record("reports.export.downloaded", actor=request.user, ip_address=client_ip(request),
-           details={"table": table, "format": fmt, "start": period.start.isoformat(),
-                    "end": period.end.isoformat(),
-                    "service": filters.service.code if filters.service else None,
-                    "kecamatan": filters.kecamatan.code if filters.kecamatan else None,
-                    "rows": len(rows), "personal": spec.personal})
+    record(
+        "reports.export.downloaded",
+        actor=request.user,
+        ip_address=client_ip(request),
+        details={
+            "table": table,
+            "format": fmt,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "service": filters.service.code if filters.service else None,
+            "kecamatan": filters.kecamatan.code if filters.kecamatan else None,
+            "rows": len(rows),
+            "personal": spec.personal,
+        },
+    )
     if fmt == "csv":
         return exports.csv_response(spec, rows, period)
     return exports.xlsx_response(spec, rows, period)

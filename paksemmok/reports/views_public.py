@@ -25,15 +25,21 @@ def public_figures(today: dt.date | None = None) -> dict:
     period = figures.Period.last_days(PUBLIC_DAYS, today - dt.timedelta(days=1))
 
     def compute() -> dict:
-        return {"period": period, "total": figures.standard(period),
-                "by_service": figures.standard_by_service(period)}
+        return {
+            "period": period,
+            "total": figures.standard(period),
+            "by_service": figures.standard_by_service(period),
+        }
 
-    return cache.get_or_set(f"reports:public:{period.start}:{period.end}", compute,
-                            CACHE_SECONDS)
+    return cache.get_or_set(f"reports:public:{period.start}:{period.end}", compute, CACHE_SECONDS)
 
 
 def service_standard(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/standard.html", {
-        **public_figures(),
-        "working_hours": settings.BACKOFFICE_DEADLINE_MODE == "working",
-    })
+    return render(
+        request,
+        "reports/standard.html",
+        {
+            **public_figures(),
+            "working_hours": settings.BACKOFFICE_DEADLINE_MODE == "working",
+        },
+    )

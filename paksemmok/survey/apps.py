@@ -16,6 +16,8 @@ class SurveyConfig(AppConfig):
         # notify() checks every template against its registry; this app brings its own
         # (the text lives in this app's templates/notifications/).
         notifications.register_template(
-            "survey_invitation", notifications.TemplateSpec(("reference", "url", "days")))
-        application_completed.connect(on_application_completed,
-                                      dispatch_uid="survey.invite_on_completion")
+            "survey_invitation", notifications.TemplateSpec(("reference", "url", "days"))
+        )
+        application_completed.connect(
+            on_application_completed, dispatch_uid="survey.invite_on_completion"
+        )

@@ -24,8 +24,9 @@ DEFAULT_WEIGHTS = (0, 1, 5, 4)
 
 
 def _answers(rng: random.Random) -> dict[str, int]:
-    return {f: rng.choices((1, 2, 3, 4), weights=WEIGHTS.get(f, DEFAULT_WEIGHTS))[0]
-            for f in FIELDS}
+    return {
+        f: rng.choices((1, 2, 3, 4), weights=WEIGHTS.get(f, DEFAULT_WEIGHTS))[0] for f in FIELDS
+    }
 
 
 def load_responses() -> None:
@@ -38,20 +39,33 @@ def load_responses() -> None:
 
     rng = random.Random(2017)
     now = timezone.now()
-    apps = list(Application.objects.filter(status=Status.COMPLETED, completed_at__isnull=False,
-                                           survey_invitation__isnull=True)
-                .order_by("-completed_at")[:DEMO_RESPONSES])
+    apps = list(
+        Application.objects.filter(
+            status=Status.COMPLETED, completed_at__isnull=False, survey_invitation__isnull=True
+        ).order_by("-completed_at")[:DEMO_RESPONSES]
+    )
     if apps:
         invitations, responses = [], []
         for app in apps:
             answered = min(app.completed_at + dt.timedelta(hours=rng.randint(1, 96)), now)
-            invitations.append(SurveyInvitation(
-                application=app, applicant_id=app.applicant_id, created_at=app.completed_at,
-                expires_at=app.completed_at + dt.timedelta(days=response_days()),
-                responded_at=answered))
-            responses.append(SurveyResponse(application=app, service_id=app.service_id,
-                                            variant_id=app.variant_id, answered_at=answered,
-                                            **_answers(rng)))
+            invitations.append(
+                SurveyInvitation(
+                    application=app,
+                    applicant_id=app.applicant_id,
+                    created_at=app.completed_at,
+                    expires_at=app.completed_at + dt.timedelta(days=response_days()),
+                    responded_at=answered,
+                )
+            )
+            responses.append(
+                SurveyResponse(
+                    application=app,
+                    service_id=app.service_id,
+                    variant_id=app.variant_id,
+                    answered_at=answered,
+                    **_answers(rng),
+                )
+            )
         SurveyInvitation.objects.bulk_create(invitations)
         SurveyResponse.objects.bulk_create(responses)
         return
@@ -61,10 +75,15 @@ def load_responses() -> None:
     rows = []
     for _ in range(DEMO_RESPONSES):
         variant = rng.choice(variants)
-        rows.append(SurveyResponse(
-            service=variant.service, variant=variant,
-            answered_at=now - dt.timedelta(days=rng.randint(1, 180), minutes=rng.randint(0, 600)),
-            **_answers(rng)))
+        rows.append(
+            SurveyResponse(
+                service=variant.service,
+                variant=variant,
+                answered_at=now
+                - dt.timedelta(days=rng.randint(1, 180), minutes=rng.randint(0, 600)),
+                **_answers(rng),
+            )
+        )
     SurveyResponse.objects.bulk_create(rows)
 
 

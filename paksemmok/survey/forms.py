@@ -12,7 +12,8 @@ class SurveyForm(forms.Form):
     default answer would be counted as the resident's opinion."""
 
     comment = forms.CharField(
-        label=_("Saran dan masukan (tidak wajib)"), required=False,
+        label=_("Saran dan masukan (tidak wajib)"),
+        required=False,
         max_length=COMMENT_MAX_LENGTH,
         help_text=_("Jangan menuliskan NIK, nomor KK, atau data pribadi lain."),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -22,10 +23,14 @@ class SurveyForm(forms.Form):
         super().__init__(*args, **kwargs)
         for element in ELEMENTS:
             self.fields[element.field] = forms.TypedChoiceField(
-                label=element.question, coerce=int, widget=forms.RadioSelect,
+                label=element.question,
+                coerce=int,
+                widget=forms.RadioSelect,
                 choices=element.choices(),
-                error_messages={"required": _("Pilih salah satu jawaban."),
-                                "invalid_choice": _("Pilih salah satu jawaban yang ada.")},
+                error_messages={
+                    "required": _("Pilih salah satu jawaban."),
+                    "invalid_choice": _("Pilih salah satu jawaban yang ada."),
+                },
             )
         # The comment last, after the nine questions.
         self.order_fields([e.field for e in ELEMENTS] + ["comment"])

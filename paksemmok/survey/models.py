@@ -22,11 +22,18 @@ COMMENT_MAX_LENGTH = 1000
 
 
 class SurveyInvitation(models.Model):
-    application = models.OneToOneField("applications.Application", on_delete=models.CASCADE,
-                                       related_name="survey_invitation",
-                                       verbose_name=_("permohonan"))
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="+", verbose_name=_("pemohon"))
+    application = models.OneToOneField(
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="survey_invitation",
+        verbose_name=_("permohonan"),
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("pemohon"),
+    )
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     # Fixed at creation: changing SURVEY_RESPONSE_DAYS later does not move promises made.
     expires_at = models.DateTimeField(_("berlaku sampai"))
@@ -48,20 +55,29 @@ class SurveyInvitation(models.Model):
 
 
 def _answer_field(element) -> models.PositiveSmallIntegerField:
-    return models.PositiveSmallIntegerField(
-        element.name, choices=element.choices())
+    return models.PositiveSmallIntegerField(element.name, choices=element.choices())
 
 
 class SurveyResponse(models.Model):
     # SET_NULL, not CASCADE: if a retention job ever removes the application, the anonymous
     # answers stay in the figures. Several NULLs do not collide in a unique column.
-    application = models.OneToOneField("applications.Application", on_delete=models.SET_NULL,
-                                       null=True, blank=True, related_name="survey_response",
-                                       verbose_name=_("permohonan"))
-    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("layanan"))
-    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("jenis permohonan"))
+    application = models.OneToOneField(
+        "applications.Application",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_response",
+        verbose_name=_("permohonan"),
+    )
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("layanan")
+    )
+    variant = models.ForeignKey(
+        "catalog.Variant",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("jenis permohonan"),
+    )
     answered_at = models.DateTimeField(_("diisi"), default=timezone.now, db_index=True)
     u1 = _answer_field(ELEMENTS[0])
     u2 = _answer_field(ELEMENTS[1])
@@ -72,8 +88,7 @@ class SurveyResponse(models.Model):
     u7 = _answer_field(ELEMENTS[6])
     u8 = _answer_field(ELEMENTS[7])
     u9 = _answer_field(ELEMENTS[8])
-    comment = models.TextField(_("saran dan masukan"), max_length=COMMENT_MAX_LENGTH,
-                               blank=True)
+    comment = models.TextField(_("saran dan masukan"), max_length=COMMENT_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["-answered_at", "-id"]
@@ -81,12 +96,14 @@ class SurveyResponse(models.Model):
         verbose_name_plural = _("jawaban survei")
         # A value outside 1-4 would silently bend the index; the database refuses it too.
         constraints = [
-            models.CheckConstraint(condition=Q(**{f"{f}__gte": 1, f"{f}__lte": 4}),
-                                   name=f"survey_response_{f}_1_to_4")
+            models.CheckConstraint(
+                condition=Q(**{f"{f}__gte": 1, f"{f}__lte": 4}), name=f"survey_response_{f}_1_to_4"
+            )
             for f in FIELDS
         ]
-        indexes = [models.Index(fields=["service", "answered_at"],
-                                name="survey_response_service_idx")]
+        indexes = [
+            models.Index(fields=["service", "answered_at"], name="survey_response_service_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_id} {self.answered_at:%Y-%m-%d}"

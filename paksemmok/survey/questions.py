@@ -32,40 +32,82 @@ class Element:
 
 
 ELEMENTS: tuple[Element, ...] = (
-    Element("u1", _("Persyaratan"),
-            _("Bagaimana pendapat Anda tentang kesesuaian persyaratan pelayanan dengan jenis "
-              "pelayanannya?"),
-            (_("Tidak sesuai"), _("Kurang sesuai"), SESUAI, _("Sangat sesuai"))),
-    Element("u2", _("Sistem, mekanisme, dan prosedur"),
-            _("Bagaimana pemahaman Anda tentang kemudahan prosedur pelayanan?"),
-            (_("Tidak mudah"), _("Kurang mudah"), _("Mudah"), _("Sangat mudah"))),
-    Element("u3", _("Waktu penyelesaian"),
-            _("Bagaimana pendapat Anda tentang kecepatan waktu dalam memberikan pelayanan?"),
-            (_("Tidak cepat"), _("Kurang cepat"), _("Cepat"), _("Sangat cepat"))),
-    Element("u4", _("Biaya/tarif"),
-            _("Bagaimana pendapat Anda tentang kewajaran biaya/tarif dalam pelayanan?"),
-            (_("Sangat mahal"), _("Cukup mahal"), _("Murah"), _("Gratis"))),
-    Element("u5", _("Produk spesifikasi jenis pelayanan"),
-            _("Bagaimana pendapat Anda tentang kesesuaian produk pelayanan antara yang "
-              "tercantum dalam standar pelayanan dengan hasil yang diberikan?"),
-            (_("Tidak sesuai"), _("Kurang sesuai"), SESUAI, _("Sangat sesuai"))),
-    Element("u6", _("Kompetensi pelaksana"),
-            _("Bagaimana pendapat Anda tentang kompetensi/kemampuan petugas dalam "
-              "pelayanan?"),
-            (_("Tidak kompeten"), _("Kurang kompeten"), _("Kompeten"), _("Sangat kompeten"))),
-    Element("u7", _("Perilaku pelaksana"),
-            _("Bagaimana pendapat Anda tentang perilaku petugas dalam pelayanan terkait "
-              "kesopanan dan keramahan?"),
-            (_("Tidak sopan dan ramah"), _("Kurang sopan dan ramah"), _("Sopan dan ramah"),
-             _("Sangat sopan dan ramah"))),
-    Element("u8", _("Penanganan pengaduan, saran dan masukan"),
-            _("Bagaimana pendapat Anda tentang penanganan pengaduan pengguna layanan?"),
-            (_("Tidak ada"), _("Ada tetapi tidak berfungsi"), _("Berfungsi kurang maksimal"),
-             _("Dikelola dengan baik"))),
-    Element("u9", _("Sarana dan prasarana"),
-            _("Bagaimana pendapat Anda tentang kualitas sarana dan prasarana (termasuk situs "
-              "layanan daring ini)?"),
-            (_("Buruk"), _("Cukup"), _("Baik"), _("Sangat baik"))),
+    Element(
+        "u1",
+        _("Persyaratan"),
+        _(
+            "Bagaimana pendapat Anda tentang kesesuaian persyaratan pelayanan dengan jenis "
+            "pelayanannya?"
+        ),
+        (_("Tidak sesuai"), _("Kurang sesuai"), SESUAI, _("Sangat sesuai")),
+    ),
+    Element(
+        "u2",
+        _("Sistem, mekanisme, dan prosedur"),
+        _("Bagaimana pemahaman Anda tentang kemudahan prosedur pelayanan?"),
+        (_("Tidak mudah"), _("Kurang mudah"), _("Mudah"), _("Sangat mudah")),
+    ),
+    Element(
+        "u3",
+        _("Waktu penyelesaian"),
+        _("Bagaimana pendapat Anda tentang kecepatan waktu dalam memberikan pelayanan?"),
+        (_("Tidak cepat"), _("Kurang cepat"), _("Cepat"), _("Sangat cepat")),
+    ),
+    Element(
+        "u4",
+        _("Biaya/tarif"),
+        _("Bagaimana pendapat Anda tentang kewajaran biaya/tarif dalam pelayanan?"),
+        (_("Sangat mahal"), _("Cukup mahal"), _("Murah"), _("Gratis")),
+    ),
+    Element(
+        "u5",
+        _("Produk spesifikasi jenis pelayanan"),
+        _(
+            "Bagaimana pendapat Anda tentang kesesuaian produk pelayanan antara yang "
+            "tercantum dalam standar pelayanan dengan hasil yang diberikan?"
+        ),
+        (_("Tidak sesuai"), _("Kurang sesuai"), SESUAI, _("Sangat sesuai")),
+    ),
+    Element(
+        "u6",
+        _("Kompetensi pelaksana"),
+        _("Bagaimana pendapat Anda tentang kompetensi/kemampuan petugas dalam pelayanan?"),
+        (_("Tidak kompeten"), _("Kurang kompeten"), _("Kompeten"), _("Sangat kompeten")),
+    ),
+    Element(
+        "u7",
+        _("Perilaku pelaksana"),
+        _(
+            "Bagaimana pendapat Anda tentang perilaku petugas dalam pelayanan terkait "
+            "kesopanan dan keramahan?"
+        ),
+        (
+            _("Tidak sopan dan ramah"),
+            _("Kurang sopan dan ramah"),
+            _("Sopan dan ramah"),
+            _("Sangat sopan dan ramah"),
+        ),
+    ),
+    Element(
+        "u8",
+        _("Penanganan pengaduan, saran dan masukan"),
+        _("Bagaimana pendapat Anda tentang penanganan pengaduan pengguna layanan?"),
+        (
+            _("Tidak ada"),
+            _("Ada tetapi tidak berfungsi"),
+            _("Berfungsi kurang maksimal"),
+            _("Dikelola dengan baik"),
+        ),
+    ),
+    Element(
+        "u9",
+        _("Sarana dan prasarana"),
+        _(
+            "Bagaimana pendapat Anda tentang kualitas sarana dan prasarana (termasuk situs "
+            "layanan daring ini)?"
+        ),
+        (_("Buruk"), _("Cukup"), _("Baik"), _("Sangat baik")),
+    ),
 )
 
 FIELDS: tuple[str, ...] = tuple(e.field for e in ELEMENTS)

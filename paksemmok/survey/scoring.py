@@ -91,10 +91,16 @@ def result_from_sums(count: int, sums: list[int]) -> IkmResult:
     unit = sum(n * WEIGHT for n in nrr)
     exact = unit * CONVERSION
     score = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP)
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
     letter, label = grade_for(score)
-    return IkmResult(count=count, nrr=tuple(float(n) for n in nrr), score=float(score),
-                     grade=letter, grade_label=label)
+    return IkmResult(
+        count=count,
+        nrr=tuple(float(n) for n in nrr),
+        score=float(score),
+        grade=letter,
+        grade_label=label,
+    )
 
 
 def _aggregates() -> dict[str, Any]:
@@ -131,7 +137,8 @@ def ikm_by_service(start: dt.date, end: dt.date) -> list[tuple[Any, IkmResult]]:
     rows = between(start, end).order_by().values("service").annotate(**_aggregates())
     by_service = {row["service"]: _from_row(row) for row in rows}
     services = Service.objects.filter(pk__in=list(by_service)) | Service.objects.filter(
-        is_active=True)
+        is_active=True
+    )
     result: list[tuple[Any, IkmResult]] = [
         (service, by_service.get(service.pk, EMPTY)) for service in services.distinct()
     ]
@@ -155,15 +162,21 @@ def _period_starts(start: dt.date, end: dt.date, period: str) -> list[dt.date]:
     return starts
 
 
-def ikm_by_period(start: dt.date, end: dt.date,
-                  period: str = "month") -> list[tuple[dt.date, IkmResult]]:
+def ikm_by_period(
+    start: dt.date, end: dt.date, period: str = "month"
+) -> list[tuple[dt.date, IkmResult]]:
     """One row per month or quarter (local time) from the one holding `start` to the one
     holding `end`, empty periods included so a chart has no missing bars."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {sorted(PERIODS)}, not {period!r}")
     trunc = PERIODS[period]("answered_at", tzinfo=local_tz())
-    rows = (between(start, end).order_by().annotate(period=trunc).values("period")
-            .annotate(**_aggregates()))
+    rows = (
+        between(start, end)
+        .order_by()
+        .annotate(period=trunc)
+        .values("period")
+        .annotate(**_aggregates())
+    )
     found = {}
     for row in rows:  # one row per period, not per response
         value = row["period"]

@@ -42,16 +42,23 @@ def invite(application: Any) -> SurveyInvitation | None:
     days = response_days()
     invitation, created = SurveyInvitation.objects.get_or_create(
         application=application,
-        defaults={"applicant_id": application.applicant_id, "created_at": now,
-                  "expires_at": now + dt.timedelta(days=days)},
+        defaults={
+            "applicant_id": application.applicant_id,
+            "created_at": now,
+            "expires_at": now + dt.timedelta(days=days),
+        },
     )
     if not created:
         return None
-    notify(template="survey_invitation", user=application.applicant, context={
-        "reference": application.reference,
-        "url": reverse("survey:answer", args=[application.reference]),
-        "days": days,
-    })
+    notify(
+        template="survey_invitation",
+        user=application.applicant,
+        context={
+            "reference": application.reference,
+            "url": reverse("survey:answer", args=[application.reference]),
+            "days": days,
+        },
+    )
     return invitation
 
 
@@ -88,16 +95,20 @@ def already_answered() -> str:
     return _("Survei untuk permohonan ini sudah diisi. Terima kasih.")
 
 
-def submit_response(invitation: SurveyInvitation, *, answers: dict[str, Any],
-                    comment: str = "") -> SurveyResponse:
+def submit_response(
+    invitation: SurveyInvitation, *, answers: dict[str, Any], comment: str = ""
+) -> SurveyResponse:
     """Records the one response for this invitation. A second submit (another tab, a double
     click, a race) gets SurveyError, never a second row: the invitation row is locked, and
     the unique application key settles what the lock cannot (SQLite)."""
     cleaned = _clean(answers)
     try:
         with transaction.atomic():
-            locked = (SurveyInvitation.objects.select_for_update()
-                      .select_related("application").get(pk=invitation.pk))
+            locked = (
+                SurveyInvitation.objects.select_for_update()
+                .select_related("application")
+                .get(pk=invitation.pk)
+            )
             if locked.is_answered:
                 raise SurveyError(already_answered(), "answered")
             now = timezone.now()
@@ -105,8 +116,13 @@ def submit_response(invitation: SurveyInvitation, *, answers: dict[str, Any],
                 raise SurveyError(_("Masa pengisian survei ini sudah berakhir."), "expired")
             app = locked.application
             response = SurveyResponse.objects.create(
-                application=app, service_id=app.service_id, variant_id=app.variant_id,
-                answered_at=now, comment=(comment or "").strip(), **cleaned)
+                application=app,
+                service_id=app.service_id,
+                variant_id=app.variant_id,
+                answered_at=now,
+                comment=(comment or "").strip(),
+                **cleaned,
+            )
             locked.responded_at = now
             locked.save(update_fields=["responded_at"])
     except IntegrityError as exc:

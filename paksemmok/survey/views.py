@@ -19,8 +19,9 @@ from .models import SurveyInvitation
 
 
 def _invitation(request: HttpRequest, reference: str) -> SurveyInvitation:
-    app = get_object_or_404(Application.objects.select_related("variant", "service"),
-                            reference=reference)
+    app = get_object_or_404(
+        Application.objects.select_related("variant", "service"), reference=reference
+    )
     if not resident_may_view(request.user, request.subject_user, app):
         raise Http404
     invitation = SurveyInvitation.objects.filter(application=app).first()
@@ -39,8 +40,9 @@ def answer(request: HttpRequest, reference: str) -> HttpResponse:
         messages.info(request, services.already_answered())
         return redirect("survey:thanks", reference)
     if invitation.is_expired():
-        return render(request, "survey/expired.html", {"app": app, "invitation": invitation},
-                      status=410)
+        return render(
+            request, "survey/expired.html", {"app": app, "invitation": invitation}, status=410
+        )
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -53,8 +55,9 @@ def answer(request: HttpRequest, reference: str) -> HttpResponse:
             # A double click or a second tab: the first answer stands; say so plainly.
             messages.info(request, str(exc))
         return redirect("survey:thanks", reference)
-    return render(request, "survey/answer.html", {"app": app, "invitation": invitation,
-                                                  "form": form})
+    return render(
+        request, "survey/answer.html", {"app": app, "invitation": invitation, "form": form}
+    )
 
 
 @never_cache

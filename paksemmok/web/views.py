@@ -14,8 +14,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     ok, checks = run_checks()
-    return JsonResponse({"status": "ok" if ok else "fail", "checks": checks},
-                        status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "fail", "checks": checks}, status=200 if ok else 503
+    )
 
 
 def bad_request(request, exception=None):

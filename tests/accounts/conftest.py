@@ -20,7 +20,6 @@ PASSWORD = "Kudus-Kretek-2026"
 CODE_RE = re.compile(r"\b(\d{6})\b")
 
 
-
 @pytest.fixture(autouse=True)
 def _fresh_throttles():
     # Sign-up/reset budgets live in the (in-process) cache; each test starts with a full one.
@@ -47,8 +46,13 @@ def family(kudus):
 @pytest.fixture
 def person(family):
     """A living adult in the register, head of `family`, without an account yet."""
-    head = ResidentFactory(family=family, full_name="SITI AMINAH", sex="P",
-                           birth_date=dt.date(1988, 3, 9), relationship=Relationship.HEAD)
+    head = ResidentFactory(
+        family=family,
+        full_name="SITI AMINAH",
+        sex="P",
+        birth_date=dt.date(1988, 3, 9),
+        relationship=Relationship.HEAD,
+    )
     family.head = head
     family.save(update_fields=["head"])
     return head
@@ -56,9 +60,15 @@ def person(family):
 
 @pytest.fixture
 def resident_user(person):
-    user = User(username=person.nik, role=User.Role.RESIDENT, resident=person,
-                first_name=person.full_name, phone="+6281234500001", email="siti@example.invalid",
-                contact_verified=True)
+    user = User(
+        username=person.nik,
+        role=User.Role.RESIDENT,
+        resident=person,
+        first_name=person.full_name,
+        phone="+6281234500001",
+        email="siti@example.invalid",
+        contact_verified=True,
+    )
     user.set_password(PASSWORD)
     user.save()
     return user
@@ -73,8 +83,13 @@ def make_staff(username: str, role: str, **extra) -> User:
 
 @pytest.fixture
 def helper_user(person):
-    return make_staff("pendamping", User.Role.HELPER, village=person.village,
-                      phone="+6281234500002", contact_verified=True)
+    return make_staff(
+        "pendamping",
+        User.Role.HELPER,
+        village=person.village,
+        phone="+6281234500002",
+        contact_verified=True,
+    )
 
 
 @pytest.fixture
@@ -111,4 +126,3 @@ def otp_login(client, user: User) -> None:
 
 def post_login(client, username: str, password: str = PASSWORD, **extra):
     return client.post("/akun/masuk/", {"username": username, "password": password, **extra})
-

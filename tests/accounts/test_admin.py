@@ -13,10 +13,16 @@ def test_admin_creates_an_operator_with_services(admin_user):
     client = Client()
     otp_login(client, admin_user)
     assert client.get("/staf/admin/accounts/user/add/").status_code == 200
-    response = client.post("/staf/admin/accounts/user/add/", {
-        "username": "operator.kk", "usable_password": "true",
-        "password1": "Jenang-Kudus-77", "password2": "Jenang-Kudus-77", "role": "operator",
-    })
+    response = client.post(
+        "/staf/admin/accounts/user/add/",
+        {
+            "username": "operator.kk",
+            "usable_password": "true",
+            "password1": "Jenang-Kudus-77",
+            "password2": "Jenang-Kudus-77",
+            "role": "operator",
+        },
+    )
     assert response.status_code == 302, response.content[:2000]
     user = User.objects.get(username="operator.kk")
     assert user.role == User.Role.OPERATOR

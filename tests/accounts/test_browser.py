@@ -17,13 +17,19 @@ from .conftest import PASSWORD, latest_code
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_sign_up_verify_sign_in_on_a_phone(live_server, browser, phone_context_args, kudus,
-                                           settings):
+def test_sign_up_verify_sign_in_on_a_phone(
+    live_server, browser, phone_context_args, kudus, settings
+):
     # End to end with the production password hasher, not the tests' fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     family = FamilyFactory()
-    person = ResidentFactory(family=family, full_name="DEWI KARTIKA SARI", sex="P",
-                             birth_date=dt.date(1995, 7, 21), relationship=Relationship.HEAD)
+    person = ResidentFactory(
+        family=family,
+        full_name="DEWI KARTIKA SARI",
+        sex="P",
+        birth_date=dt.date(1995, 7, 21),
+        relationship=Relationship.HEAD,
+    )
     context = browser.new_context(**phone_context_args)
     page = context.new_page()
     problems: list[str] = []

@@ -31,8 +31,9 @@ def confirm(client, resident_user):
     return client.post(reverse("accounts:helper_code"), {"code": code})
 
 
-def test_helper_acts_for_a_resident_after_the_residents_code(helper_client, helper_user,
-                                                            resident_user, person):
+def test_helper_acts_for_a_resident_after_the_residents_code(
+    helper_client, helper_user, resident_user, person
+):
     response = start(helper_client, person.nik)
     assert response["Location"] == reverse("accounts:helper_code")
     code = latest_code(resident_user, HELPER_TEMPLATE)  # the resident reads it on their phone
@@ -63,10 +64,9 @@ def test_helper_acts_for_a_resident_after_the_residents_code(helper_client, help
     assert person.nik not in html
 
 
-
-
-def test_acting_ends_after_the_configured_time(helper_client, resident_user, person,
-                                               time_machine, settings):
+def test_acting_ends_after_the_configured_time(
+    helper_client, resident_user, person, time_machine, settings
+):
     time_machine.move_to(dt.datetime(2026, 5, 4, 2, 0, tzinfo=dt.UTC), tick=False)
     start(helper_client, person.nik)
     confirm(helper_client, resident_user)
@@ -96,27 +96,30 @@ def test_resident_without_account_is_refused(helper_client, person):
     assert "belum memiliki akun" in response.content.decode()
 
 
-def test_the_code_only_works_for_the_helper_who_asked(client, helper_user, resident_user,
-                                                      person):
+def test_the_code_only_works_for_the_helper_who_asked(client, helper_user, resident_user, person):
     from paksemmok.accounts.models import User
     from paksemmok.accounts.services import confirm_acting
 
     client.force_login(helper_user)
     start(client, person.nik)
     code = latest_code(resident_user, HELPER_TEMPLATE)
-    other_helper = User.objects.create_user("pendamping2", password="x-Y-z-12345",
-                                            role="helper", village=person.village)
+    other_helper = User.objects.create_user(
+        "pendamping2", password="x-Y-z-12345", role="helper", village=person.village
+    )
     assert not confirm_acting(other_helper, resident_user, code).ok
     assert confirm_acting(helper_user, resident_user, code).ok
 
 
-def test_helper_cannot_export_or_change_settings_while_acting(helper_client, resident_user,
-                                                             person):
+def test_helper_cannot_export_or_change_settings_while_acting(helper_client, resident_user, person):
     start(helper_client, person.nik)
     confirm(helper_client, resident_user)
     assert helper_client.post(reverse("accounts:export")).status_code == 403
-    assert helper_client.post(reverse("accounts:preferences"),
-                              {"channel": "sms", "language": "id"}).status_code == 403
+    assert (
+        helper_client.post(
+            reverse("accounts:preferences"), {"channel": "sms", "language": "id"}
+        ).status_code
+        == 403
+    )
 
 
 def test_current_subject(rf, helper_user, resident_user):
@@ -134,8 +137,7 @@ def test_current_subject(rf, helper_user, resident_user):
     assert (entry.actor, entry.on_behalf_of) == (helper_user, resident_user)
 
 
-def test_the_resident_sees_the_helpers_acts_in_their_activity(helper_client, resident_user,
-                                                             person):
+def test_the_resident_sees_the_helpers_acts_in_their_activity(helper_client, resident_user, person):
     start(helper_client, person.nik)
     confirm(helper_client, resident_user)
     helper_client.get(reverse("accounts:profile"))

@@ -27,8 +27,9 @@ def test_wrong_password_message_does_not_say_which_part_was_wrong(client, reside
     assert "NIK/nama pengguna atau kata sandi salah" in response.content.decode()
 
 
-def test_lockout_after_repeated_failures_says_when_to_retry(client, resident_user, settings,
-                                                           time_machine):
+def test_lockout_after_repeated_failures_says_when_to_retry(
+    client, resident_user, settings, time_machine
+):
     time_machine.move_to(dt.datetime(2026, 5, 4, 2, 0, tzinfo=dt.UTC), tick=False)  # 09.00 WIB
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert post_login(client, resident_user.username, "salah-sekali").status_code == 200
@@ -42,8 +43,10 @@ def test_lockout_after_repeated_failures_says_when_to_retry(client, resident_use
     assert reverse("accounts:reset_request") in html
     # Even the right password is refused while locked, and reformatting the NIK does not help.
     assert post_login(client, resident_user.username).status_code == 429
-    assert post_login(client, f"{resident_user.username[:4]} {resident_user.username[4:]}"
-                      ).status_code == 429
+    assert (
+        post_login(client, f"{resident_user.username[:4]} {resident_user.username[4:]}").status_code
+        == 429
+    )
 
     time_machine.shift(dt.timedelta(minutes=16))
     assert post_login(client, resident_user.username).status_code == 302
@@ -58,8 +61,10 @@ def test_password_reset_by_code(client, resident_user):
     assert response["Location"] == reverse("accounts:reset_confirm")
     code = latest_code(resident_user, "password_reset")
     new_password = "Menara-Kudus-1685"
-    response = client.post(reverse("accounts:reset_confirm"),
-                           {"code": code, "password1": new_password, "password2": new_password})
+    response = client.post(
+        reverse("accounts:reset_confirm"),
+        {"code": code, "password1": new_password, "password2": new_password},
+    )
     assert response.status_code == 302
 
     resident_user.refresh_from_db()
@@ -67,15 +72,18 @@ def test_password_reset_by_code(client, resident_user):
     assert post_login(Client(), resident_user.username, new_password).status_code == 302
     # Sessions opened with the old password are over.
     assert other_device.get(reverse("accounts:profile")).status_code == 302
-    assert AuditEntry.objects.filter(action="account.password.reset",
-                                     object_id=str(resident_user.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="account.password.reset", object_id=str(resident_user.pk)
+    ).exists()
 
 
 def test_password_reset_code_cannot_be_used_twice(client, resident_user):
     client.post(reverse("accounts:reset_request"), {"username": resident_user.username})
     code = latest_code(resident_user, "password_reset")
-    client.post(reverse("accounts:reset_confirm"),
-                {"code": code, "password1": "Menara-Kudus-1685", "password2": "Menara-Kudus-1685"})
+    client.post(
+        reverse("accounts:reset_confirm"),
+        {"code": code, "password1": "Menara-Kudus-1685", "password2": "Menara-Kudus-1685"},
+    )
     from paksemmok.accounts.services import reset_password
 
     result = reset_password(resident_user.username, code, "Lain-Lagi-2027")
@@ -87,10 +95,12 @@ def test_password_reset_code_cannot_be_used_twice(client, resident_user):
 def test_password_reset_answers_the_same_for_unknown_niks(client, resident_user):
     from paksemmok.notifications.models import Message
 
-    known = client.post(reverse("accounts:reset_request"), {"username": resident_user.username},
-                        follow=True)
-    unknown = Client().post(reverse("accounts:reset_request"),
-                            {"username": "3319020101900099"}, follow=True)
+    known = client.post(
+        reverse("accounts:reset_request"), {"username": resident_user.username}, follow=True
+    )
+    unknown = Client().post(
+        reverse("accounts:reset_request"), {"username": "3319020101900099"}, follow=True
+    )
     messages_known = [str(m) for m in known.context["messages"]]
     messages_unknown = [str(m) for m in unknown.context["messages"]]
     assert messages_known == messages_unknown
@@ -103,8 +113,10 @@ def test_password_reset_lifts_a_lockout(client, resident_user, settings):
     assert post_login(client, resident_user.username).status_code == 429
     client.post(reverse("accounts:reset_request"), {"username": resident_user.username})
     code = latest_code(resident_user, "password_reset")
-    client.post(reverse("accounts:reset_confirm"),
-                {"code": code, "password1": "Menara-Kudus-1685", "password2": "Menara-Kudus-1685"})
+    client.post(
+        reverse("accounts:reset_confirm"),
+        {"code": code, "password1": "Menara-Kudus-1685", "password2": "Menara-Kudus-1685"},
+    )
     assert post_login(client, resident_user.username, "Menara-Kudus-1685").status_code == 302
 
 
@@ -123,8 +135,9 @@ def test_sign_out_everywhere_ends_other_sessions(resident_user):
         response = device.get(reverse("accounts:profile"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
-    assert AuditEntry.objects.filter(action="account.signed_out_everywhere",
-                                     actor=resident_user).exists()
+    assert AuditEntry.objects.filter(
+        action="account.signed_out_everywhere", actor=resident_user
+    ).exists()
     # Signing in again works as usual.
     assert post_login(phone, resident_user.username).status_code == 302
     assert phone.get(reverse("accounts:profile")).status_code == 200

@@ -15,8 +15,17 @@ LOGIN = "/akun/masuk/"
 TOTP = "/akun/staf/verifikasi/"
 ADMIN_LOGIN = "/staf/admin/login/"
 
-USERS = ["anonymous", "resident", "helper", "operator", "supervisor", "supervisor+otp",
-         "perekaman", "admin", "admin+otp"]
+USERS = [
+    "anonymous",
+    "resident",
+    "helper",
+    "operator",
+    "supervisor",
+    "supervisor+otp",
+    "perekaman",
+    "admin",
+    "admin+otp",
+]
 
 OK = 200
 FORBIDDEN = 403
@@ -27,9 +36,15 @@ def to(prefix: str) -> tuple[int, str]:
 
 
 RESIDENT_PAGE = {
-    "anonymous": to(LOGIN), "resident": OK, "helper": OK, "operator": FORBIDDEN,
-    "supervisor": FORBIDDEN, "supervisor+otp": FORBIDDEN, "perekaman": FORBIDDEN,
-    "admin": FORBIDDEN, "admin+otp": FORBIDDEN,
+    "anonymous": to(LOGIN),
+    "resident": OK,
+    "helper": OK,
+    "operator": FORBIDDEN,
+    "supervisor": FORBIDDEN,
+    "supervisor+otp": FORBIDDEN,
+    "perekaman": FORBIDDEN,
+    "admin": FORBIDDEN,
+    "admin+otp": FORBIDDEN,
 }
 EVERYONE = dict.fromkeys(USERS, OK)
 SIGNED_IN = {**EVERYONE, "anonymous": to(LOGIN)}
@@ -39,8 +54,11 @@ MATRIX: dict[str, dict[str, object]] = {
     "/akun/masuk/": EVERYONE,
     "/akun/lupa-sandi/": EVERYONE,
     "/akun/daftar/": {
-        **dict.fromkeys(USERS, (302, "/")), "anonymous": OK, "resident": to("/akun/profil/"),
-        "helper": to("/akun/pendamping/"), "admin": to("/staf/admin/"),
+        **dict.fromkeys(USERS, (302, "/")),
+        "anonymous": OK,
+        "resident": to("/akun/profil/"),
+        "helper": to("/akun/pendamping/"),
+        "admin": to("/staf/admin/"),
         "admin+otp": to("/staf/admin/"),
     },
     # Without a pending sign-up or reset there is nothing to verify: back to the start.
@@ -51,31 +69,55 @@ MATRIX: dict[str, dict[str, object]] = {
     "/akun/profil/aktivitas/": RESIDENT_PAGE,
     "/akun/profil/unduh-data/": RESIDENT_PAGE,
     "/akun/pendamping/": {**RESIDENT_PAGE, "resident": FORBIDDEN},
-    "/akun/pendamping/kode/": {**RESIDENT_PAGE, "resident": FORBIDDEN,
-                               "helper": to("/akun/pendamping/")},
+    "/akun/pendamping/kode/": {
+        **RESIDENT_PAGE,
+        "resident": FORBIDDEN,
+        "helper": to("/akun/pendamping/"),
+    },
     "/akun/keluar-semua/": SIGNED_IN,
     TOTP: {
-        "anonymous": to(LOGIN), "resident": to("/akun/profil/"),
-        "helper": to("/akun/pendamping/"), "operator": to("/"), "perekaman": to("/"),
-        "supervisor": OK, "supervisor+otp": OK, "admin": OK, "admin+otp": OK,
+        "anonymous": to(LOGIN),
+        "resident": to("/akun/profil/"),
+        "helper": to("/akun/pendamping/"),
+        "operator": to("/"),
+        "perekaman": to("/"),
+        "supervisor": OK,
+        "supervisor+otp": OK,
+        "admin": OK,
+        "admin+otp": OK,
     },
     "/akun/staf/autentikator/": {
-        "anonymous": to(LOGIN), "resident": to("/akun/profil/"),
-        "helper": to("/akun/pendamping/"), "operator": to("/"), "perekaman": to("/"),
+        "anonymous": to(LOGIN),
+        "resident": to("/akun/profil/"),
+        "helper": to("/akun/pendamping/"),
+        "operator": to("/"),
+        "perekaman": to("/"),
         # Enrolment is only for accounts without a device; these have one.
-        "supervisor": to(TOTP), "supervisor+otp": to(TOTP), "admin": to(TOTP),
+        "supervisor": to(TOTP),
+        "supervisor+otp": to(TOTP),
+        "admin": to(TOTP),
         "admin+otp": to(TOTP),
     },
     "/staf/admin/": {
-        **dict.fromkeys(USERS, to(ADMIN_LOGIN)), "supervisor+otp": OK, "admin+otp": OK,
+        **dict.fromkeys(USERS, to(ADMIN_LOGIN)),
+        "supervisor+otp": OK,
+        "admin+otp": OK,
     },
     ADMIN_LOGIN: {
-        "anonymous": to(LOGIN), "resident": FORBIDDEN, "helper": FORBIDDEN,
-        "operator": FORBIDDEN, "perekaman": FORBIDDEN, "supervisor": to(TOTP),
-        "admin": to(TOTP), "supervisor+otp": to("/staf/admin/"), "admin+otp": to("/staf/admin/"),
+        "anonymous": to(LOGIN),
+        "resident": FORBIDDEN,
+        "helper": FORBIDDEN,
+        "operator": FORBIDDEN,
+        "perekaman": FORBIDDEN,
+        "supervisor": to(TOTP),
+        "admin": to(TOTP),
+        "supervisor+otp": to("/staf/admin/"),
+        "admin+otp": to("/staf/admin/"),
     },
     "/staf/admin/accounts/user/": {
-        **dict.fromkeys(USERS, to(ADMIN_LOGIN)), "supervisor+otp": FORBIDDEN, "admin+otp": OK,
+        **dict.fromkeys(USERS, to(ADMIN_LOGIN)),
+        "supervisor+otp": FORBIDDEN,
+        "admin+otp": OK,
     },
 }
 
@@ -91,8 +133,14 @@ def cast(resident_user, helper_user, operator, perekaman):
 
     confirmed_device(supervisor)
     confirmed_device(admin)
-    return {"resident": resident_user, "helper": helper_user, "operator": operator,
-            "supervisor": supervisor, "perekaman": perekaman, "admin": admin}
+    return {
+        "resident": resident_user,
+        "helper": helper_user,
+        "operator": operator,
+        "supervisor": supervisor,
+        "perekaman": perekaman,
+        "admin": admin,
+    }
 
 
 def client_for(who: str, cast: dict) -> Client:
@@ -110,8 +158,9 @@ def client_for(who: str, cast: dict) -> Client:
 CASES = [(url, who, expected) for url, row in MATRIX.items() for who, expected in row.items()]
 
 
-@pytest.mark.parametrize("url, who, expected", CASES,
-                         ids=[f"{who}-{url}" for url, who, _e in CASES])
+@pytest.mark.parametrize(
+    "url, who, expected", CASES, ids=[f"{who}-{url}" for url, who, _e in CASES]
+)
 def test_permission_matrix(url, who, expected, cast):
     response = client_for(who, cast).get(url)
     if isinstance(expected, tuple):

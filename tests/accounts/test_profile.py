@@ -37,8 +37,9 @@ def test_profile_shows_own_data_in_full_and_other_members_masked(signed_in, pers
 
 
 def test_preferences_are_editable_and_audited(signed_in, resident_user):
-    response = signed_in.post(reverse("accounts:preferences"),
-                              {"channel": "email", "language": "en"})
+    response = signed_in.post(
+        reverse("accounts:preferences"), {"channel": "email", "language": "en"}
+    )
     assert response.status_code == 302
     resident_user.refresh_from_db()
     assert resident_user.preferred_channel == "email"
@@ -50,14 +51,14 @@ def test_preferences_are_editable_and_audited(signed_in, resident_user):
 def test_email_channel_needs_an_address(signed_in, resident_user):
     resident_user.email = ""
     resident_user.save()
-    response = signed_in.post(reverse("accounts:preferences"),
-                              {"channel": "email", "language": "id"})
+    response = signed_in.post(
+        reverse("accounts:preferences"), {"channel": "email", "language": "id"}
+    )
     assert response.status_code == 200
     assert "Isi alamat e-mail dulu" in response.content.decode()
 
 
-def test_activity_shows_own_acts_and_staff_reads_with_purpose(rf, signed_in, resident_user,
-                                                              person):
+def test_activity_shows_own_acts_and_staff_reads_with_purpose(rf, signed_in, resident_user, person):
     operator = make_staff("operator9", "operator")
     request = rf.get("/staf/permohonan/1/")
     request.user = operator

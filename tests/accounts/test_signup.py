@@ -59,12 +59,15 @@ def test_matching_data_creates_an_unverified_account_and_sends_a_code(client, pe
     assert AuditEntry.objects.filter(action="account.registered", object_id=str(user.pk)).exists()
 
 
-@pytest.mark.parametrize("field, wrong", [
-    ("nik", "other-nik"),
-    ("kk_number", "other-kk"),
-    ("full_name", "SITI AMINA"),
-    ("birth_date", "1988-03-10"),
-])
+@pytest.mark.parametrize(
+    "field, wrong",
+    [
+        ("nik", "other-nik"),
+        ("kk_number", "other-kk"),
+        ("full_name", "SITI AMINA"),
+        ("birth_date", "1988-03-10"),
+    ],
+)
 def test_each_wrong_field_gives_the_same_neutral_message(client, person, field, wrong):
     other = ResidentFactory(family=FamilyFactory(), birth_date=dt.date(1970, 1, 1))
     value = {"other-nik": other.nik, "other-kk": other.family.kk_number}.get(wrong, wrong)
@@ -75,8 +78,10 @@ def test_each_wrong_field_gives_the_same_neutral_message(client, person, field, 
     errors = response.context["form"].non_field_errors()
     assert len(errors) == 1 and errors[0].startswith(NEUTRAL)
     # Nothing says which field was wrong.
-    assert not any(response.context["form"].errors.get(f) for f in
-                   ["nik", "kk_number", "full_name", "birth_date"])
+    assert not any(
+        response.context["form"].errors.get(f)
+        for f in ["nik", "kk_number", "full_name", "birth_date"]
+    )
     assert not User.objects.filter(username=person.nik).exists()
     assert not Message.objects.exists()
 
@@ -90,8 +95,9 @@ def test_the_neutral_message_is_identical_for_every_kind_of_mismatch(client, per
 
 
 def test_a_deceased_resident_is_refused_neutrally(client, person):
-    Resident.objects.filter(pk=person.pk).update(life_status="meninggal",
-                                                  death_date=dt.date(2024, 1, 1))
+    Resident.objects.filter(pk=person.pk).update(
+        life_status="meninggal", death_date=dt.date(2024, 1, 1)
+    )
     response = signup(client, form_data(person))
     assert response.context["form"].non_field_errors()[0].startswith(NEUTRAL)
     assert not User.objects.exists()
@@ -137,13 +143,16 @@ def test_an_unverified_earlier_sign_up_is_replaced(client, person, time_machine)
     assert OneTimeCode.objects.filter(user=user, used_at=None, invalidated_at=None).count() == 1
 
 
-@pytest.mark.parametrize("phone, message", [
-    ("+14155552671", "Hanya nomor HP Indonesia (+62)"),
-    ("+6591234567", "Hanya nomor HP Indonesia (+62)"),
-    ("0291432100", "bukan telepon rumah"),
-    ("0812", "Nomor HP tidak valid"),
-    ("abc", "Nomor HP tidak dikenali"),
-])
+@pytest.mark.parametrize(
+    "phone, message",
+    [
+        ("+14155552671", "Hanya nomor HP Indonesia (+62)"),
+        ("+6591234567", "Hanya nomor HP Indonesia (+62)"),
+        ("0291432100", "bukan telepon rumah"),
+        ("0812", "Nomor HP tidak valid"),
+        ("abc", "Nomor HP tidak dikenali"),
+    ],
+)
 def test_phone_must_be_an_indonesian_mobile(client, person, phone, message):
     response = signup(client, form_data(person, phone=phone))
     assert message in " ".join(response.context["form"].errors["phone"])
@@ -159,7 +168,8 @@ def test_a_phone_of_another_verified_account_is_refused(client, person, resident
 def test_password_rules_come_from_django_in_indonesian(client, person):
     response = signup(client, form_data(person, password1="12345678", password2="12345678"))
     assert response.context["form"].errors["password1"] == [
-        "Kata sandi ini terlalu umum.", "Kata sandi ini seluruhnya terdiri dari angka.",
+        "Kata sandi ini terlalu umum.",
+        "Kata sandi ini seluruhnya terdiri dari angka.",
     ]
     assert not User.objects.exists()
 
@@ -181,8 +191,7 @@ def test_sign_up_attempts_are_throttled_per_ip(client, person, settings):
     assert "Terlalu banyak percobaan" in response.content.decode()
     assert not User.objects.exists()
     # Another address still has its budget.
-    response = client.post(reverse("accounts:signup"), form_data(person),
-                           REMOTE_ADDR="10.1.2.3")
+    response = client.post(reverse("accounts:signup"), form_data(person), REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 302
 
 

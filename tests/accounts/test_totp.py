@@ -34,16 +34,19 @@ def test_first_sign_in_enrols_an_authenticator_then_opens_the_admin(client, supe
     assert "<svg" in html  # the QR code, inline, no script
     assert "<script>" not in html.split("<body>")[1]
     device = TOTPDevice.objects.get(user=supervisor, confirmed=False)
-    secret = "".join(re.search(r'<p class="totp-secret"><code>([^<]+)</code>', html)
-                     .group(1).split())
+    secret = "".join(
+        re.search(r'<p class="totp-secret"><code>([^<]+)</code>', html).group(1).split()
+    )
     import base64
 
     assert base64.b32decode(secret) == device.bin_key
     # Until enrolled, the admin stays closed.
     assert client.get("/staf/admin/").status_code == 302
 
-    response = client.post("/akun/staf/autentikator/?next=/staf/admin/",
-                           {"token": current_code(device), "next": "/staf/admin/"})
+    response = client.post(
+        "/akun/staf/autentikator/?next=/staf/admin/",
+        {"token": current_code(device), "next": "/staf/admin/"},
+    )
     assert response["Location"] == "/staf/admin/"
     device.refresh_from_db()
     assert device.confirmed
@@ -68,8 +71,10 @@ def test_later_sign_ins_ask_for_the_code(supervisor, time_machine):
     response = client.post("/akun/staf/verifikasi/", {"token": current_code(device)})
     assert "Terlalu banyak kode salah" in response.content.decode()
     time_machine.shift(2)
-    response = client.post("/akun/staf/verifikasi/?next=/staf/admin/",
-                           {"token": current_code(device), "next": "/staf/admin/"})
+    response = client.post(
+        "/akun/staf/verifikasi/?next=/staf/admin/",
+        {"token": current_code(device), "next": "/staf/admin/"},
+    )
     assert response["Location"] == "/staf/admin/"
     assert client.get("/staf/admin/").status_code == 200
 

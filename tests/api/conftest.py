@@ -96,8 +96,13 @@ ALL_SERVICES = ["kk", "ektp", "akta_lahir", "akta_mati", "kia"]
 def staff_user(username: str, role: str = "operator", services=None):
     from paksemmok.accounts.models import User
 
-    return User.objects.create_user(username=username, password="x-Pass-12345", role=role,
-                                    first_name=username.title(), services=services or [])
+    return User.objects.create_user(
+        username=username,
+        password="x-Pass-12345",
+        role=role,
+        first_name=username.title(),
+        services=services or [],
+    )
 
 
 def session_client(user, *, totp: bool = False, csrf: bool = False) -> APIClient:
@@ -122,8 +127,9 @@ def submitted(applicant, code: str, subject=None, answers: dict | None = None):
     from paksemmok.catalog.models import Variant
     from tests.applications.conftest import fill_required
 
-    app = app_services.create_draft(applicant=applicant, variant=Variant.objects.get(code=code),
-                                    subject=subject)
+    app = app_services.create_draft(
+        applicant=applicant, variant=Variant.objects.get(code=code), subject=subject
+    )
     fill_required(app, applicant, answers or {})
     app_services.submit_application(app, actor=applicant)
     return app

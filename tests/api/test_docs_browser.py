@@ -13,8 +13,14 @@ def test_docs_render_under_the_csp(live_server, browser):
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text))
     foreign: list[str] = []
-    page.on("request", lambda r: foreign.append(r.url)
-            if not r.url.startswith((live_server.url, "data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            foreign.append(r.url)
+            if not r.url.startswith((live_server.url, "data:", "blob:"))
+            else None
+        ),
+    )
     page.goto(f"{live_server.url}/api/v1/docs/")
     page.wait_for_selector(".opblock-summary", timeout=15000)
     assert page.locator(".opblock").count() >= 25

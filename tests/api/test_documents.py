@@ -15,9 +15,14 @@ pytestmark = pytest.mark.django_db
 
 def issued(resident, number):
     doc = IssuedDocument.objects.create(
-        kind=IssuedDocument.Kind.BIRTH, number=number,
-        subject=resident, holder_name=resident.full_name, holder_number=resident.nik,
-        signer_name="Drs. Contoh Pejabat, M.Si.", signer_nip="197001011990031001")
+        kind=IssuedDocument.Kind.BIRTH,
+        number=number,
+        subject=resident,
+        holder_name=resident.full_name,
+        holder_number=resident.nik,
+        signer_name="Drs. Contoh Pejabat, M.Si.",
+        signer_nip="197001011990031001",
+    )
     doc.pdf.save("dokumen.pdf", ContentFile(pdf_bytes()), save=True)
     return doc
 

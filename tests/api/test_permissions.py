@@ -25,12 +25,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def b_data(eko, office):
-    app = services.create_draft(applicant=eko, variant=Variant.objects.get(code="ektp-cetak"),
-                                subject=eko.resident)
+    app = services.create_draft(
+        applicant=eko, variant=Variant.objects.get(code="ektp-cetak"), subject=eko.resident
+    )
     fill_required(app, eko, {"pickup_place": "dinas"})
     doc = ApplicationDocument.objects.get(application=app)
-    booking = Booking.objects.create(resident=eko.resident, place=office,
-                                     start=at("2030-01-02", "08:15"), booked_by=eko)
+    booking = Booking.objects.create(
+        resident=eko.resident, place=office, start=at("2030-01-02", "08:15"), booked_by=eko
+    )
     return app, doc, booking
 
 
@@ -40,8 +42,7 @@ def b_requests(app, doc, booking):
     slot = {"place": booking.place_id, "start": "2030-01-03T08:15:00+07:00"}
     return [
         ("get", f"/api/v1/applications/{ref}/", None, "json"),
-        ("patch", f"/api/v1/applications/{ref}/", {"data": {"pickup_place": "kecamatan"}},
-         "json"),
+        ("patch", f"/api/v1/applications/{ref}/", {"data": {"pickup_place": "kecamatan"}}, "json"),
         ("get", f"/api/v1/applications/{ref}/status/", None, "json"),
         ("get", f"/api/v1/applications/{ref}/deficiencies/", None, "json"),
         ("post", f"/api/v1/applications/{ref}/documents/", upload, "multipart"),
@@ -60,15 +61,42 @@ def test_every_route_is_in_the_matrix():
     resolver = get_resolver().url_patterns
     api = next(p for p in resolver if str(getattr(p, "pattern", "")) == "api/v1/")
     names = {p.name for p in api.url_patterns if isinstance(p, URLPattern) and p.name}
-    public = {"root", "schema", "docs", "token", "services", "service", "variant", "places",
-              "availability", "verify"}
+    public = {
+        "root",
+        "schema",
+        "docs",
+        "token",
+        "services",
+        "service",
+        "variant",
+        "places",
+        "availability",
+        "verify",
+    }
     own_lists = {"me", "family", "applications", "appointments", "documents"}
-    by_reference = {"application", "application-status", "application-deficiencies",
-                    "application-documents", "application-document", "application-submit",
-                    "application-resubmit", "application-cancel", "appointment",
-                    "appointment-reschedule", "appointment-cancel", "document-file"}
-    staff = {"staff-queue", "staff-take-next", "staff-application", "staff-claim",
-             "staff-release", "staff-decide", "staff-document"}
+    by_reference = {
+        "application",
+        "application-status",
+        "application-deficiencies",
+        "application-documents",
+        "application-document",
+        "application-submit",
+        "application-resubmit",
+        "application-cancel",
+        "appointment",
+        "appointment-reschedule",
+        "appointment-cancel",
+        "document-file",
+    }
+    staff = {
+        "staff-queue",
+        "staff-take-next",
+        "staff-application",
+        "staff-claim",
+        "staff-release",
+        "staff-decide",
+        "staff-document",
+    }
     assert names == public | own_lists | by_reference | staff
 
 
@@ -80,14 +108,16 @@ def staff_requests(app, doc):
         ("get", f"/api/v1/staff/applications/{ref}/", None),
         ("post", f"/api/v1/staff/applications/{ref}/claim/", None),
         ("post", f"/api/v1/staff/applications/{ref}/release/", {}),
-        ("post", f"/api/v1/staff/applications/{ref}/decide/", {"decision": "reject",
-                                                                 "deficiencies": []}),
+        (
+            "post",
+            f"/api/v1/staff/applications/{ref}/decide/",
+            {"decision": "reject", "deficiencies": []},
+        ),
         ("get", f"/api/v1/staff/applications/{ref}/documents/{doc.pk}/", None),
     ]
 
 
-def test_resident_a_cannot_reach_resident_b_through_staff_endpoints(a_client, agus, eko,
-                                                                    b_data):
+def test_resident_a_cannot_reach_resident_b_through_staff_endpoints(a_client, agus, eko, b_data):
     """Even once B's application is sent and in the back-office queue, A's token and A's
     session get 403 on every staff endpoint, and nothing of B's is read or changed."""
     from paksemmok.audit.models import AuditEntry
@@ -99,8 +129,11 @@ def test_resident_a_cannot_reach_resident_b_through_staff_endpoints(a_client, ag
     session.force_login(agus)
     for client in (a_client, session):
         for method, url, data in staff_requests(app, doc):
-            response = getattr(client, method)(url, data, content_type="application/json") \
-                if client is session else getattr(client, method)(url, data, format="json")
+            response = (
+                getattr(client, method)(url, data, content_type="application/json")
+                if client is session
+                else getattr(client, method)(url, data, format="json")
+            )
             body = assert_error(response, 403, "permission_denied")
             assert app.reference not in str(body), url
     app.refresh_from_db()
@@ -146,28 +179,31 @@ def test_lists_show_only_own_data(a_client, b_data):
 def test_resident_b_reaches_own_data(b_client, b_data):
     app, doc, booking = b_data
     assert b_client.get(f"/api/v1/applications/{app.reference}/").status_code == 200
-    assert b_client.get(
-        f"/api/v1/applications/{app.reference}/documents/{doc.pk}/").status_code == 200
+    assert (
+        b_client.get(f"/api/v1/applications/{app.reference}/documents/{doc.pk}/").status_code == 200
+    )
     assert b_client.get(f"/api/v1/appointments/{booking.code}/").status_code == 200
 
 
 def test_document_of_b_through_a_own_reference_is_404(a_client, family, b_data):
     _app, doc, _booking = b_data
-    own = a_client.post("/api/v1/applications/", {"variant": "ektp-cetak",
-                                                  "subject": family.agus.pk},
-                        format="json").json()["reference"]
-    assert_error(a_client.get(f"/api/v1/applications/{own}/documents/{doc.pk}/"), 404,
-                 "not_found")
+    own = a_client.post(
+        "/api/v1/applications/", {"variant": "ektp-cetak", "subject": family.agus.pk}, format="json"
+    ).json()["reference"]
+    assert_error(a_client.get(f"/api/v1/applications/{own}/documents/{doc.pk}/"), 404, "not_found")
 
 
 def test_anonymous_gets_json_401_on_every_resident_endpoint(api, b_data):
     app, doc, booking = b_data
-    requests = [*b_requests(app, doc, booking),
-                ("get", "/api/v1/me/", None, "json"), ("get", "/api/v1/me/family/", None, "json"),
-                ("get", "/api/v1/applications/", None, "json"),
-                ("post", "/api/v1/applications/", {"variant": "ektp-cetak"}, "json"),
-                ("get", "/api/v1/appointments/", None, "json"),
-                ("post", "/api/v1/appointments/", {}, "json")]
+    requests = [
+        *b_requests(app, doc, booking),
+        ("get", "/api/v1/me/", None, "json"),
+        ("get", "/api/v1/me/family/", None, "json"),
+        ("get", "/api/v1/applications/", None, "json"),
+        ("post", "/api/v1/applications/", {"variant": "ektp-cetak"}, "json"),
+        ("get", "/api/v1/appointments/", None, "json"),
+        ("post", "/api/v1/appointments/", {}, "json"),
+    ]
     for method, url, data, fmt in requests:
         assert_error(getattr(api, method)(url, data, format=fmt), 401, "not_authenticated")
     assert Application.objects.count() == 1
@@ -176,20 +212,20 @@ def test_anonymous_gets_json_401_on_every_resident_endpoint(api, b_data):
 def test_staff_and_helpers_sessions_get_json_403(b_data):
     app, _doc, _booking = b_data
     for role in (User.Role.OPERATOR, User.Role.HELPER, User.Role.SUPERVISOR):
-        user = User.objects.create_user(username=f"u-{role}", password="x-Pass-12345",
-                                        role=role)
+        user = User.objects.create_user(username=f"u-{role}", password="x-Pass-12345", role=role)
         client = Client()
         client.force_login(user)
-        assert_error(client.get(f"/api/v1/applications/{app.reference}/"), 403,
-                     "permission_denied")
+        assert_error(client.get(f"/api/v1/applications/{app.reference}/"), 403, "permission_denied")
         assert_error(client.get("/api/v1/me/"), 403, "permission_denied")
 
 
 def test_session_writes_need_csrf(agus, family):
     client = Client(enforce_csrf_checks=True)
     client.force_login(agus)
-    response = client.post("/api/v1/applications/", {"variant": "ektp-cetak",
-                                                    "subject": family.agus.pk},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/applications/",
+        {"variant": "ektp-cetak", "subject": family.agus.pk},
+        content_type="application/json",
+    )
     assert_error(response, 403, "permission_denied")
     assert not Application.objects.exists()

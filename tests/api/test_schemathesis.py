@@ -41,11 +41,18 @@ def keep_test_connection():
 
 @pytest.fixture
 def api_schema(db, keep_test_connection, agus, family, office, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        "user": "100000/minute", "ip": "100000/minute", "token": "100000/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            "user": "100000/minute",
+            "ip": "100000/minute",
+            "token": "100000/minute",
+        },
+    }
     # Some data of the resident's own, so list and detail shapes are exercised too.
-    services.create_draft(applicant=agus, variant=Variant.objects.get(code="ektp-cetak"),
-                          subject=family.agus)
+    services.create_draft(
+        applicant=agus, variant=Variant.objects.get(code="ektp-cetak"), subject=family.agus
+    )
     # A sent application, so the staff queue and take-next answer with rows, not only errors.
     submitted(agus, "ektp-cetak", family.rina, {"pickup_place": "dinas"})
     from django.core.wsgi import get_wsgi_application
@@ -68,14 +75,21 @@ def operator_session() -> dict[str, dict[str, str]]:
     client.force_login(staff_user("operator-st", services=ALL_SERVICES))
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     csrf = _get_new_csrf_string()
-    return {"cookies": {settings.SESSION_COOKIE_NAME: session, settings.CSRF_COOKIE_NAME: csrf},
-            "headers": {"X-CSRFToken": csrf}}
+    return {
+        "cookies": {settings.SESSION_COOKIE_NAME: session, settings.CSRF_COOKIE_NAME: csrf},
+        "headers": {"X-CSRFToken": csrf},
+    }
 
 
 def make_run(operation, auth, checks, statuses):
     @given(case=operation.as_strategy())
-    @settings(max_examples=OPERATION_EXAMPLES, deadline=None, derandomize=True,
-              database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=OPERATION_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case):
         response = case.call_and_validate(checks=checks, **auth)
         statuses[operation.label].add(response.status_code)
@@ -86,8 +100,12 @@ def make_run(operation, auth, checks, statuses):
 def test_api_conforms_to_its_schema(api_schema, agus):
     """Every operation, up to OPERATION_EXAMPLES generated cases each (schemathesis'
     pytest plugin does not run under pytest 9, so the loop is written out)."""
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance,
-              response_schema_conformance]
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
     failures: list[str] = []
     statuses: dict[str, set[int]] = defaultdict(set)
     operations = 0
@@ -99,8 +117,9 @@ def test_api_conforms_to_its_schema(api_schema, agus):
             auth = staff
         else:
             # A fresh token per operation: DELETE /auth/token/ revokes the one it is sent with.
-            auth = {"headers": {
-                "Authorization": token_client(agus)._credentials["HTTP_AUTHORIZATION"]}}
+            auth = {
+                "headers": {"Authorization": token_client(agus)._credentials["HTTP_AUTHORIZATION"]}
+            }
 
         run = make_run(operation, auth, checks, statuses)
         try:
@@ -125,28 +144,45 @@ def test_staff_responses_for_real_applications_conform(api_schema, agus):
     from paksemmok.applications.models import Application
 
     staff = operator_session()
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance,
-              response_schema_conformance]
-    taken = api_schema["/api/v1/staff/queue/take-next/"]["POST"].Case().call_and_validate(
-        checks=checks, **staff).json()["application"]
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
+    taken = (
+        api_schema["/api/v1/staff/queue/take-next/"]["POST"]
+        .Case()
+        .call_and_validate(checks=checks, **staff)
+        .json()["application"]
+    )
     assert taken is not None
     ref = {"reference": taken["reference"]}
-    detail = api_schema["/api/v1/staff/applications/{reference}/"]["GET"].Case(
-        path_parameters=ref).call_and_validate(checks=checks, **staff)
+    detail = (
+        api_schema["/api/v1/staff/applications/{reference}/"]["GET"]
+        .Case(path_parameters=ref)
+        .call_and_validate(checks=checks, **staff)
+    )
     assert detail.status_code == 200
     document = detail.json()["documents"][0]
-    file = api_schema["/api/v1/staff/applications/{reference}/documents/{document_id}/"][
-        "GET"].Case(path_parameters={**ref, "document_id": document["id"]}) \
+    file = (
+        api_schema["/api/v1/staff/applications/{reference}/documents/{document_id}/"]["GET"]
+        .Case(path_parameters={**ref, "document_id": document["id"]})
         .call_and_validate(checks=checks, **staff)
+    )
     assert file.status_code == 200
     decide = api_schema["/api/v1/staff/applications/{reference}/decide/"]["POST"]
-    refused = decide.Case(path_parameters=ref, body={"decision": "return"},
-                          media_type="application/json").call_and_validate(
-        checks=checks, **staff)
+    refused = decide.Case(
+        path_parameters=ref, body={"decision": "return"}, media_type="application/json"
+    ).call_and_validate(checks=checks, **staff)
     assert refused.status_code == 422
-    done = decide.Case(path_parameters=ref, media_type="application/json", body={
-        "decision": "reject", "deficiencies": [{"item": "application",
-                                                "reason": "data_incorrect"}]}) \
-        .call_and_validate(checks=checks, **staff)
+    done = decide.Case(
+        path_parameters=ref,
+        media_type="application/json",
+        body={
+            "decision": "reject",
+            "deficiencies": [{"item": "application", "reason": "data_incorrect"}],
+        },
+    ).call_and_validate(checks=checks, **staff)
     assert done.status_code == 200
     assert Application.objects.get(reference=taken["reference"]).status == "rejected"

@@ -65,9 +65,11 @@ def test_unknown_api_address_is_json_404(api):
 
 
 def test_token_with_nik_and_password(api, agus):
-    response = api.post("/api/v1/auth/token/",
-                        {"nik": " ".join([agus.username[:4], agus.username[4:]]),
-                         "password": "x-Pass-12345"}, format="json")
+    response = api.post(
+        "/api/v1/auth/token/",
+        {"nik": " ".join([agus.username[:4], agus.username[4:]]), "password": "x-Pass-12345"},
+        format="json",
+    )
     assert response.status_code == 201
     raw = response.json()["token"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
@@ -77,9 +79,13 @@ def test_token_with_nik_and_password(api, agus):
 
 
 def test_wrong_password_is_a_json_401(api, agus):
-    data = assert_error(api.post("/api/v1/auth/token/", {"nik": agus.username,
-                                                          "password": "salah-12345"},
-                                 format="json"), 401, "invalid_credentials")
+    data = assert_error(
+        api.post(
+            "/api/v1/auth/token/", {"nik": agus.username, "password": "salah-12345"}, format="json"
+        ),
+        401,
+        "invalid_credentials",
+    )
     assert "kata sandi salah" in data["message"]
 
 
@@ -90,38 +96,61 @@ def test_missing_fields_are_itemised(api):
 
 
 def test_malformed_json_is_a_json_400(api):
-    assert_error(api.post("/api/v1/auth/token/", "{nope", content_type="application/json"),
-                 400, "parse_error")
+    assert_error(
+        api.post("/api/v1/auth/token/", "{nope", content_type="application/json"),
+        400,
+        "parse_error",
+    )
 
 
 def test_staff_get_no_token(api, db):
-    User.objects.create_user(username="budi", password="x-Pass-12345",
-                             role=User.Role.OPERATOR)
-    assert_error(api.post("/api/v1/auth/token/", {"nik": "budi", "password": "x-Pass-12345"},
-                          format="json"), 401, "invalid_credentials")
+    User.objects.create_user(username="budi", password="x-Pass-12345", role=User.Role.OPERATOR)
+    assert_error(
+        api.post("/api/v1/auth/token/", {"nik": "budi", "password": "x-Pass-12345"}, format="json"),
+        401,
+        "invalid_credentials",
+    )
 
 
 def test_unverified_resident_gets_no_token(api, agus):
     agus.contact_verified = False
     agus.save()
-    assert_error(api.post("/api/v1/auth/token/", {"nik": agus.username,
-                                                  "password": "x-Pass-12345"}, format="json"),
-                 403, "contact_unverified")
+    assert_error(
+        api.post(
+            "/api/v1/auth/token/", {"nik": agus.username, "password": "x-Pass-12345"}, format="json"
+        ),
+        403,
+        "contact_unverified",
+    )
 
 
 def test_axes_locks_the_token_endpoint_out(api, agus, settings):
     settings.AXES_FAILURE_LIMIT = 3
     for _ in range(2):
-        assert_error(api.post("/api/v1/auth/token/", {"nik": agus.username,
-                                                      "password": "salah-12345"},
-                              format="json"), 401, "invalid_credentials")
-    assert_error(api.post("/api/v1/auth/token/", {"nik": agus.username,
-                                                  "password": "salah-12345"}, format="json"),
-                 429, "locked_out")
+        assert_error(
+            api.post(
+                "/api/v1/auth/token/",
+                {"nik": agus.username, "password": "salah-12345"},
+                format="json",
+            ),
+            401,
+            "invalid_credentials",
+        )
+    assert_error(
+        api.post(
+            "/api/v1/auth/token/", {"nik": agus.username, "password": "salah-12345"}, format="json"
+        ),
+        429,
+        "locked_out",
+    )
     # Locked: even the right password is refused now, still as JSON.
-    data = assert_error(api.post("/api/v1/auth/token/", {"nik": agus.username,
-                                                         "password": "x-Pass-12345"},
-                                 format="json"), 429, "locked_out")
+    data = assert_error(
+        api.post(
+            "/api/v1/auth/token/", {"nik": agus.username, "password": "x-Pass-12345"}, format="json"
+        ),
+        429,
+        "locked_out",
+    )
     assert "dikunci" in data["message"]
 
 
@@ -155,8 +184,9 @@ def test_new_password_ends_tokens(agus):
 
 
 def test_staff_session_is_refused_as_json_403(db):
-    operator = User.objects.create_user(username="budi", password="x-Pass-12345",
-                                        role=User.Role.OPERATOR)
+    operator = User.objects.create_user(
+        username="budi", password="x-Pass-12345", role=User.Role.OPERATOR
+    )
     client = Client()
     client.force_login(operator)
     assert_error(client.get("/api/v1/me/"), 403, "permission_denied")
@@ -169,8 +199,10 @@ def test_session_of_a_resident_works(agus):
 
 
 def test_per_user_throttle_answers_json_429(agus, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        "user": "3/minute", "ip": "100/minute", "token": "100/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "3/minute", "ip": "100/minute", "token": "100/minute"},
+    }
     client = token_client(agus)
     for _ in range(3):
         assert client.get("/api/v1/me/").status_code == 200
@@ -181,20 +213,27 @@ def test_per_user_throttle_answers_json_429(agus, settings):
 
 
 def test_per_ip_throttle_covers_anonymous_clients(api, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        "user": "100/minute", "ip": "2/minute", "token": "100/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "100/minute", "ip": "2/minute", "token": "100/minute"},
+    }
     assert api.get("/api/v1/catalog/services/").status_code == 200
     assert api.get("/api/v1/catalog/services/").status_code == 200
     assert_error(api.get("/api/v1/catalog/services/"), 429, "throttled")
 
 
 def test_token_endpoint_has_its_own_tighter_rate(api, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        "user": "100/minute", "ip": "100/minute", "token": "2/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "100/minute", "ip": "100/minute", "token": "2/minute"},
+    }
     for _ in range(2):
         api.post("/api/v1/auth/token/", {"nik": "1", "password": "x"}, format="json")
-    assert_error(api.post("/api/v1/auth/token/", {"nik": "1", "password": "x"}, format="json"),
-                 429, "throttled")
+    assert_error(
+        api.post("/api/v1/auth/token/", {"nik": "1", "password": "x"}, format="json"),
+        429,
+        "throttled",
+    )
 
 
 def test_odd_addresses_are_json_404_too(api):

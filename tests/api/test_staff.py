@@ -50,13 +50,14 @@ def refs(response) -> list[str]:
 
 # --- queue -----------------------------------------------------------------------------------
 
+
 def test_operator_sees_only_own_services(citra_client, ektp, birth):
     assert refs(citra_client.get(QUEUE)) == [ektp.reference]
     # Outside one's services an application does not exist, as on the pages.
-    for method, action in (("get", ""), ("post", "claim"), ("post", "release"),
-                           ("post", "decide")):
-        response = getattr(citra_client, method)(url(birth, action),
-                                                 {"decision": "approve"}, format="json")
+    for method, action in (("get", ""), ("post", "claim"), ("post", "release"), ("post", "decide")):
+        response = getattr(citra_client, method)(
+            url(birth, action), {"decision": "approve"}, format="json"
+        )
         assert_error(response, 404, "not_found")
     assert not Claim.objects.exists()
 
@@ -78,9 +79,22 @@ def test_queue_rows_carry_no_identity_numbers(budi_client, family, ektp):
     text = budi_client.get(QUEUE).content.decode()
     assert family.agus.nik not in text and family.kk.kk_number not in text
     assert set(budi_client.get(QUEUE).json()["results"][0]) == {
-        "reference", "service", "service_name", "variant", "variant_name", "status",
-        "status_label", "kecamatan", "submitted_at", "deadline_at", "seconds_left", "overdue",
-        "near_deadline", "claimed_by", "claimed_by_me"}
+        "reference",
+        "service",
+        "service_name",
+        "variant",
+        "variant_name",
+        "status",
+        "status_label",
+        "kecamatan",
+        "submitted_at",
+        "deadline_at",
+        "seconds_left",
+        "overdue",
+        "near_deadline",
+        "claimed_by",
+        "claimed_by_me",
+    }
 
 
 def test_queue_filters_as_the_page(budi_client, budi, family, agus, birth):
@@ -110,6 +124,7 @@ def test_queue_is_paginated(budi_client, family, agus, ektp, birth):
 
 # --- claims ----------------------------------------------------------------------------------
 
+
 def test_claim_then_release(budi_client, budi, ektp):
     response = budi_client.post(url(ektp, "claim"))
     assert response.status_code == 200
@@ -123,8 +138,9 @@ def test_claim_then_release(budi_client, budi, ektp):
     response = budi_client.post(url(ektp, "release"), {"reason": "istirahat"}, format="json")
     assert response.status_code == 200 and response.json()["claimed_by"] is None
     assert not Claim.objects.exists()
-    assert AuditEntry.objects.get(action="backoffice.claim.released").details["reason"] == \
-        "istirahat"
+    assert (
+        AuditEntry.objects.get(action="backoffice.claim.released").details["reason"] == "istirahat"
+    )
 
 
 def test_second_operator_gets_a_json_conflict(budi_client, citra_client, ektp, budi):
@@ -143,8 +159,9 @@ def test_supervisor_releases_anothers_claim(dewi_client, budi, ektp):
     assert not Claim.objects.exists()
 
 
-def test_take_next_claims_the_oldest_then_reports_an_empty_queue(budi_client, budi, family,
-                                                                  agus, birth):
+def test_take_next_claims_the_oldest_then_reports_an_empty_queue(
+    budi_client, budi, family, agus, birth
+):
     with time_machine.travel(timezone.now() - dt.timedelta(hours=30), tick=False):
         late = submitted(agus, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
     first = budi_client.post(TAKE_NEXT).json()["application"]
@@ -156,6 +173,7 @@ def test_take_next_claims_the_oldest_then_reports_an_empty_queue(budi_client, bu
 
 
 # --- review data -----------------------------------------------------------------------------
+
 
 def test_review_data_is_audited_like_the_page(budi_client, budi, family, ektp):
     services.claim_application(ektp, actor=budi)
@@ -171,16 +189,19 @@ def test_review_data_is_audited_like_the_page(budi_client, budi, family, ektp):
     assert "unreadable" in [r["code"] for r in data["reasons"]]
     assert "submitted" in [e["action"] for e in data["events"]]
     reads = AuditEntry.objects.filter(action="personal_data.read", actor=budi)
-    assert sorted(r.details["what"] for r in reads) == ["application", "kk_members",
-                                                        "register"]
+    assert sorted(r.details["what"] for r in reads) == ["application", "kk_members", "register"]
     assert all(r.purpose == f"Permohonan {ektp.reference}" for r in reads)
 
     doc = data["documents"][0]
     assert doc["url"].endswith(f"{url(ektp)}documents/{doc['id']}/")
     file = budi_client.get(doc["url"])
     assert file.status_code == 200 and file["Content-Type"] == doc["content_type"]
-    assert AuditEntry.objects.filter(action="personal_data.read", actor=budi,
-                                     details__what=f"file:{doc['requirement']}").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="personal_data.read", actor=budi, details__what=f"file:{doc['requirement']}"
+        ).count()
+        == 1
+    )
     assert_error(budi_client.get(f"{url(ektp)}documents/999999/"), 404, "not_found")
 
 
@@ -198,18 +219,20 @@ def test_drafts_and_unknown_references_are_404(budi_client, family, agus):
     from paksemmok.applications import services as app_services
     from paksemmok.catalog.models import Variant
 
-    draft = app_services.create_draft(applicant=agus, subject=family.agus,
-                                      variant=Variant.objects.get(code="ektp-cetak"))
+    draft = app_services.create_draft(
+        applicant=agus, subject=family.agus, variant=Variant.objects.get(code="ektp-cetak")
+    )
     assert_error(budi_client.get(url(draft)), 404, "not_found")
-    assert_error(budi_client.get("/api/v1/staff/applications/PS-0000-AAAAAA/"), 404,
-                 "not_found")
+    assert_error(budi_client.get("/api/v1/staff/applications/PS-0000-AAAAAA/"), 404, "not_found")
     assert_error(budi_client.get("/api/v1/staff/applications/bukan-nomor/"), 404, "not_found")
 
 
 # --- decisions -------------------------------------------------------------------------------
 
-def test_approve_birth_changes_the_register_as_the_page_does(budi_client, budi, family, agus,
-                                                            birth):
+
+def test_approve_birth_changes_the_register_as_the_page_does(
+    budi_client, budi, family, agus, birth
+):
     before = family.kk.current_version
     budi_client.post(url(birth, "claim"))
     response = budi_client.post(url(birth, "decide"), {"decision": "approve"}, format="json")
@@ -230,17 +253,22 @@ def test_approve_birth_changes_the_register_as_the_page_does(budi_client, budi, 
     assert all(d["has_pdf"] for d in result["issued_documents"])
     assert not Claim.objects.exists()
     assert birth.events.get(action="approved").actor == budi
-    assert any("disetujui" in m for m in
-               Message.objects.filter(user=agus).values_list("subject", flat=True))
+    assert any(
+        "disetujui" in m
+        for m in Message.objects.filter(user=agus).values_list("subject", flat=True)
+    )
 
 
 def test_return_with_deficiencies(budi_client, budi, ektp):
     services.claim_application(ektp, actor=budi)
     code = ektp.current_documents().first().requirement.code
-    items = [{"item": f"doc:{code}", "reason": "unreadable", "note": " Buram "},
-             {"item": "field:pickup_place", "reason": "data_incorrect"}]
-    response = budi_client.post(url(ektp, "decide"),
-                                {"decision": "return", "deficiencies": items}, format="json")
+    items = [
+        {"item": f"doc:{code}", "reason": "unreadable", "note": " Buram "},
+        {"item": "field:pickup_place", "reason": "data_incorrect"},
+    ]
+    response = budi_client.post(
+        url(ektp, "decide"), {"decision": "return", "deficiencies": items}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == Status.RETURNED
     assert response.json()["issued_documents"] == []
@@ -248,16 +276,24 @@ def test_return_with_deficiencies(budi_client, budi, ektp):
     assert ektp.status == Status.RETURNED and ektp.returned_at is not None
     assert ektp.deficiencies == [
         {"item": f"doc:{code}", "reason": "unreadable", "note": "Buram"},
-        {"item": "field:pickup_place", "reason": "data_incorrect", "note": ""}]
+        {"item": "field:pickup_place", "reason": "data_incorrect", "note": ""},
+    ]
     assert not Claim.objects.exists()
     assert ektp.events.get(action="returned").actor == budi
 
 
 def test_reject(budi_client, budi, ektp):
     services.claim_application(ektp, actor=budi)
-    response = budi_client.post(url(ektp, "decide"), {"decision": "reject", "deficiencies": [
-        {"item": "application", "reason": "data_incorrect", "note": "Tidak memenuhi"}]},
-        format="json")
+    response = budi_client.post(
+        url(ektp, "decide"),
+        {
+            "decision": "reject",
+            "deficiencies": [
+                {"item": "application", "reason": "data_incorrect", "note": "Tidak memenuhi"}
+            ],
+        },
+        format="json",
+    )
     assert response.status_code == 200, response.content
     ektp.refresh_from_db()
     assert ektp.status == Status.REJECTED and ektp.decided_at is not None
@@ -265,22 +301,39 @@ def test_reject(budi_client, budi, ektp):
     assert not IssuedDocument.objects.filter(application=ektp).exists()
 
 
-@pytest.mark.parametrize(("payload", "status", "code", "words"), [
-    ({"decision": "return"}, 422, "decision_refused", "paling sedikit satu kekurangan"),
-    ({"decision": "return", "deficiencies": []}, 422, "decision_refused", "paling sedikit"),
-    ({"decision": "reject", "deficiencies": [{"item": "application", "reason": "bosan"}]},
-     422, "decision_refused", "tidak dikenal"),
-    ({"decision": "return", "deficiencies": [{"item": "doc:paspor", "reason": "unreadable"}]},
-     422, "decision_refused", "tidak ada pada permohonan ini"),
-    ({"decision": "setuju"}, 400, "invalid", ""),
-    ({"decision": "return", "deficiencies": [{"item": "application"}]}, 400, "invalid", ""),
-    ({"decision": "approve", "deficiencies": [{"item": "application", "reason": "x"}]}, 400,
-     "invalid", ""),
-])
+@pytest.mark.parametrize(
+    ("payload", "status", "code", "words"),
+    [
+        ({"decision": "return"}, 422, "decision_refused", "paling sedikit satu kekurangan"),
+        ({"decision": "return", "deficiencies": []}, 422, "decision_refused", "paling sedikit"),
+        (
+            {"decision": "reject", "deficiencies": [{"item": "application", "reason": "bosan"}]},
+            422,
+            "decision_refused",
+            "tidak dikenal",
+        ),
+        (
+            {
+                "decision": "return",
+                "deficiencies": [{"item": "doc:paspor", "reason": "unreadable"}],
+            },
+            422,
+            "decision_refused",
+            "tidak ada pada permohonan ini",
+        ),
+        ({"decision": "setuju"}, 400, "invalid", ""),
+        ({"decision": "return", "deficiencies": [{"item": "application"}]}, 400, "invalid", ""),
+        (
+            {"decision": "approve", "deficiencies": [{"item": "application", "reason": "x"}]},
+            400,
+            "invalid",
+            "",
+        ),
+    ],
+)
 def test_invalid_decisions_change_nothing(budi_client, budi, ektp, payload, status, code, words):
     services.claim_application(ektp, actor=budi)
-    body = assert_error(budi_client.post(url(ektp, "decide"), payload, format="json"), status,
-                        code)
+    body = assert_error(budi_client.post(url(ektp, "decide"), payload, format="json"), status, code)
     assert words in body["message"]
     ektp.refresh_from_db()
     assert ektp.status == Status.IN_REVIEW and ektp.claim.officer == budi
@@ -288,12 +341,18 @@ def test_invalid_decisions_change_nothing(budi_client, budi, ektp, payload, stat
 
 
 def test_deciding_needs_the_claim(budi_client, citra_client, budi, ektp):
-    body = assert_error(budi_client.post(url(ektp, "decide"), {"decision": "approve"},
-                                         format="json"), 409, "claim_required")
+    body = assert_error(
+        budi_client.post(url(ektp, "decide"), {"decision": "approve"}, format="json"),
+        409,
+        "claim_required",
+    )
     assert "Ambil permohonan ini dulu" in body["message"]
     services.claim_application(ektp, actor=budi)
-    body = assert_error(citra_client.post(url(ektp, "decide"), {"decision": "approve"},
-                                          format="json"), 409, "claimed_by_other")
+    body = assert_error(
+        citra_client.post(url(ektp, "decide"), {"decision": "approve"}, format="json"),
+        409,
+        "claimed_by_other",
+    )
     assert "Budi" in body["message"]
     ektp.refresh_from_db()
     assert ektp.status == Status.IN_REVIEW
@@ -301,28 +360,36 @@ def test_deciding_needs_the_claim(budi_client, citra_client, budi, ektp):
 
 def test_deciding_twice_is_a_conflict(budi_client, budi, ektp):
     services.claim_application(ektp, actor=budi)
-    payload = {"decision": "reject", "deficiencies": [
-        {"item": "application", "reason": "data_incorrect"}]}
+    payload = {
+        "decision": "reject",
+        "deficiencies": [{"item": "application", "reason": "data_incorrect"}],
+    }
     assert budi_client.post(url(ektp, "decide"), payload, format="json").status_code == 200
-    assert_error(budi_client.post(url(ektp, "decide"), payload, format="json"), 409,
-                 "not_pending")
+    assert_error(budi_client.post(url(ektp, "decide"), payload, format="json"), 409, "not_pending")
     assert_error(budi_client.post(url(ektp, "claim")), 409, "not_pending")
 
 
 def test_messages_follow_the_request_language(budi_client, budi, ektp):
-    body = assert_error(budi_client.post(url(ektp, "decide"), {"decision": "approve"},
-                                         format="json", HTTP_ACCEPT_LANGUAGE="en"),
-                        409, "claim_required")
+    body = assert_error(
+        budi_client.post(
+            url(ektp, "decide"), {"decision": "approve"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        ),
+        409,
+        "claim_required",
+    )
     assert "Ambil" not in body["message"]
 
 
 # --- who may use it --------------------------------------------------------------------------
 
+
 def staff_requests(app) -> list[tuple[str, str, dict | None]]:
     doc = app.current_documents().first()
     return [
-        ("get", QUEUE, None), ("post", TAKE_NEXT, None),
-        ("get", url(app), None), ("post", url(app, "claim"), None),
+        ("get", QUEUE, None),
+        ("post", TAKE_NEXT, None),
+        ("get", url(app), None),
+        ("post", url(app, "claim"), None),
         ("post", url(app, "release"), {}),
         ("post", url(app, "decide"), {"decision": "approve"}),
         ("get", f"{url(app)}documents/{doc.pk}/", None),
@@ -338,20 +405,19 @@ def assert_untouched(app) -> None:
 
 def test_anonymous_gets_json_401_everywhere(api, ektp):
     for method, path, data in staff_requests(ektp):
-        assert_error(getattr(api, method)(path, data, format="json"), 401,
-                     "not_authenticated")
+        assert_error(getattr(api, method)(path, data, format="json"), 401, "not_authenticated")
     assert_untouched(ektp)
 
 
 def test_residents_helpers_and_perekaman_get_json_403_everywhere(a_client, agus, ektp, kudus):
     helper = staff_user("sari", User.Role.HELPER)
     perekaman = staff_user("pak-rekam", User.Role.PEREKAMAN)
-    clients = [a_client, session_client(agus), session_client(helper),
-               session_client(perekaman)]
+    clients = [a_client, session_client(agus), session_client(helper), session_client(perekaman)]
     for client in clients:
         for method, path, data in staff_requests(ektp):
-            body = assert_error(getattr(client, method)(path, data, format="json"), 403,
-                                "permission_denied")
+            body = assert_error(
+                getattr(client, method)(path, data, format="json"), 403, "permission_denied"
+            )
             assert ektp.reference not in str(body)
     assert_untouched(ektp)
 
@@ -359,16 +425,16 @@ def test_residents_helpers_and_perekaman_get_json_403_everywhere(a_client, agus,
 def test_staff_tokens_are_refused(budi, ektp):
     client = token_client(budi)  # made directly: /auth/token/ refuses staff
     for method, path, data in staff_requests(ektp):
-        assert_error(getattr(client, method)(path, data, format="json"), 403,
-                     "session_required")
+        assert_error(getattr(client, method)(path, data, format="json"), 403, "session_required")
     assert_untouched(ektp)
 
 
 def test_supervisor_without_totp_is_sent_to_verify(dewi, ektp):
     client = session_client(dewi)
     for method, path, data in staff_requests(ektp):
-        body = assert_error(getattr(client, method)(path, data, format="json"), 403,
-                            "totp_required")
+        body = assert_error(
+            getattr(client, method)(path, data, format="json"), 403, "totp_required"
+        )
         assert "TOTP" in body["message"]
     assert_untouched(ektp)
 
@@ -389,8 +455,13 @@ def test_session_writes_need_csrf(budi, ektp):
 
 
 def test_staff_calls_are_throttled_per_user(budi_client, ektp, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "user": "3/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "user": "3/minute",
+        },
+    }
     for _ in range(3):
         assert budi_client.get(QUEUE).status_code == 200
     response = budi_client.get(QUEUE)

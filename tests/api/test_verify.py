@@ -12,9 +12,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def document(db):
     return IssuedDocument.objects.create(
-        kind=IssuedDocument.Kind.BIRTH, number="3319-LT-20261201-0001",
-        holder_name="Putri Santoso", holder_number="3319024512260001",
-        signer_name="Drs. Contoh Pejabat, M.Si.", signer_nip="197001011990031001")
+        kind=IssuedDocument.Kind.BIRTH,
+        number="3319-LT-20261201-0001",
+        holder_name="Putri Santoso",
+        holder_number="3319024512260001",
+        signer_name="Drs. Contoh Pejabat, M.Si.",
+        signer_nip="197001011990031001",
+    )
 
 
 def test_valid_document_shows_what_the_page_shows_masked(api, document):

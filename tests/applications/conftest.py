@@ -35,32 +35,58 @@ def years_ago(years: int, days: int = 0) -> dt.date:
 
 def account_for(resident: Resident, **kwargs) -> User:
     kwargs.setdefault("phone", None)
-    return User.objects.create_user(username=resident.nik, password="x-Pass-12345",
-                                    role=User.Role.RESIDENT, resident=resident,
-                                    first_name=resident.full_name, **kwargs)
+    return User.objects.create_user(
+        username=resident.nik,
+        password="x-Pass-12345",
+        role=User.Role.RESIDENT,
+        resident=resident,
+        first_name=resident.full_name,
+        **kwargs,
+    )
 
 
 class Family:
     def __init__(self) -> None:
         self.kk = FamilyFactory()
         recorded = Resident.Recording.RECORDED
-        self.agus = ResidentFactory(family=self.kk, full_name="Agus Santoso",
-                                    relationship=Relationship.HEAD, birth_date=years_ago(40),
-                                    marital_status=MaritalStatus.MARRIED, ektp_recording=recorded)
+        self.agus = ResidentFactory(
+            family=self.kk,
+            full_name="Agus Santoso",
+            relationship=Relationship.HEAD,
+            birth_date=years_ago(40),
+            marital_status=MaritalStatus.MARRIED,
+            ektp_recording=recorded,
+        )
         self.kk.head = self.agus
         self.kk.save()
-        self.rina = ResidentFactory(family=self.kk, full_name="Rina Wati", sex=Sex.FEMALE,
-                                    relationship=Relationship.WIFE, birth_date=years_ago(37),
-                                    marital_status=MaritalStatus.MARRIED, ektp_recording=recorded)
-        self.dimas = ResidentFactory(family=self.kk, full_name="Dimas Santoso",
-                                     birth_date=years_ago(16),
-                                     ektp_recording=Resident.Recording.NOT_RECORDED)
-        self.sinta = ResidentFactory(family=self.kk, full_name="Sinta Santoso", sex=Sex.FEMALE,
-                                     birth_date=years_ago(8),
-                                     ektp_recording=Resident.Recording.NOT_RECORDED)
-        self.bayu = ResidentFactory(family=self.kk, full_name="Bayu Santoso",
-                                    birth_date=years_ago(2),
-                                    ektp_recording=Resident.Recording.NOT_RECORDED)
+        self.rina = ResidentFactory(
+            family=self.kk,
+            full_name="Rina Wati",
+            sex=Sex.FEMALE,
+            relationship=Relationship.WIFE,
+            birth_date=years_ago(37),
+            marital_status=MaritalStatus.MARRIED,
+            ektp_recording=recorded,
+        )
+        self.dimas = ResidentFactory(
+            family=self.kk,
+            full_name="Dimas Santoso",
+            birth_date=years_ago(16),
+            ektp_recording=Resident.Recording.NOT_RECORDED,
+        )
+        self.sinta = ResidentFactory(
+            family=self.kk,
+            full_name="Sinta Santoso",
+            sex=Sex.FEMALE,
+            birth_date=years_ago(8),
+            ektp_recording=Resident.Recording.NOT_RECORDED,
+        )
+        self.bayu = ResidentFactory(
+            family=self.kk,
+            full_name="Bayu Santoso",
+            birth_date=years_ago(2),
+            ektp_recording=Resident.Recording.NOT_RECORDED,
+        )
 
 
 @pytest.fixture
@@ -75,8 +101,9 @@ def agus_user(family) -> User:
 
 @pytest.fixture
 def eko_user(kudus) -> User:
-    eko = ResidentFactory(full_name="Eko Prasetyo", relationship=Relationship.HEAD,
-                          birth_date=years_ago(30))
+    eko = ResidentFactory(
+        full_name="Eko Prasetyo", relationship=Relationship.HEAD, birth_date=years_ago(30)
+    )
     return account_for(eko, email="eko@example.id")
 
 
@@ -84,15 +111,20 @@ def eko_user(kudus) -> User:
 def helper_user(kudus) -> User:
     from paksemmok.population.models import Region
 
-    return User.objects.create_user(username="sari", password="x-Pass-12345",
-                                    role=User.Role.HELPER, email="sari@example.id",
-                                    village=Region.objects.get(code="33.19.02.1001"))
+    return User.objects.create_user(
+        username="sari",
+        password="x-Pass-12345",
+        role=User.Role.HELPER,
+        email="sari@example.id",
+        village=Region.objects.get(code="33.19.02.1001"),
+    )
 
 
 @pytest.fixture
 def operator(db) -> User:
-    return User.objects.create_user(username="budi", password="x-Pass-12345",
-                                    role=User.Role.OPERATOR, services=["akta_lahir"])
+    return User.objects.create_user(
+        username="budi", password="x-Pass-12345", role=User.Role.OPERATOR, services=["akta_lahir"]
+    )
 
 
 def variant(code: str) -> Variant:
@@ -101,8 +133,16 @@ def variant(code: str) -> Variant:
 
 # --- files made in the tests ------------------------------------------------------------
 
-def photo_bytes(width: int = 1200, height: int = 900, *, fmt: str = "JPEG", seed: int = 1,
-                gps: bool = False, colour: str | None = None) -> bytes:
+
+def photo_bytes(
+    width: int = 1200,
+    height: int = 900,
+    *,
+    fmt: str = "JPEG",
+    seed: int = 1,
+    gps: bool = False,
+    colour: str | None = None,
+) -> bytes:
     """A "photographed document": lines of dark strokes on paper, or one flat colour."""
     image = Image.new("RGB", (width, height), colour or (236, 232, 220))
     if colour is None:
@@ -157,7 +197,9 @@ def fill_required(application, actor, answers: dict | None = None) -> None:
 
 
 BIRTH_ANSWERS = {
-    "child_name": "Putri Santoso", "child_sex": "P", "child_birth_place": "Kudus",
+    "child_name": "Putri Santoso",
+    "child_sex": "P",
+    "child_birth_place": "Kudus",
 }
 
 
@@ -169,8 +211,11 @@ def birth_answers() -> dict:
 def catalogue(django_db_blocker, request):
     """The shipped catalogue, restored if a transactional test elsewhere flushed the tables
     that migration 0002 fills."""
-    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames \
-            and not request.node.get_closest_marker("django_db"):
+    if (
+        "db" not in request.fixturenames
+        and "transactional_db" not in request.fixturenames
+        and not request.node.get_closest_marker("django_db")
+    ):
         return
     # The test database, never the development one.
     request.getfixturevalue("django_db_setup")
@@ -182,4 +227,3 @@ def catalogue(django_db_blocker, request):
     with django_db_blocker.unblock():
         if not Service.objects.exists():
             seed.load(apps)
-

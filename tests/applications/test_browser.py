@@ -16,19 +16,23 @@ from .conftest import birth_answers, pdf_bytes, photo_bytes
 def login_cookie(user, live_server) -> dict:
     client = Client()
     client.force_login(user)
-    return {"name": "sessionid", "value": client.cookies["sessionid"].value,
-            "url": live_server.url}
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_birth_certificate_on_a_phone(live_server, browser, phone_context_args, family,
-                                      agus_user, tmp_path):
+def test_birth_certificate_on_a_phone(
+    live_server, browser, phone_context_args, family, agus_user, tmp_path
+):
     # A big phone photo (shrunk by the page before upload) and a PDF.
     big = tmp_path / "surat-lahir.jpg"
     big.write_bytes(photo_bytes(3000, 4000, seed=4))
-    files = {"surat_kelahiran": big, "buku_nikah": tmp_path / "nikah.pdf",
-             "kk": tmp_path / "kk.jpg", "f201": tmp_path / "f201.jpg"}
+    files = {
+        "surat_kelahiran": big,
+        "buku_nikah": tmp_path / "nikah.pdf",
+        "kk": tmp_path / "kk.jpg",
+        "f201": tmp_path / "f201.jpg",
+    }
     files["buku_nikah"].write_bytes(pdf_bytes(2))
     files["kk"].write_bytes(photo_bytes(seed=5))
     files["f201"].write_bytes(photo_bytes(seed=6))
@@ -37,13 +41,20 @@ def test_birth_certificate_on_a_phone(live_server, browser, phone_context_args, 
     context.add_cookies([login_cookie(agus_user, live_server)])
     page = context.new_page()
     csp_errors: list[str] = []
-    page.on("console", lambda m: csp_errors.append(m.text)
-            if "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
 
     sent: dict[str, int] = {}
-    page.on("request", lambda r: sent.__setitem__(r.url.rstrip("/").rsplit("/", 1)[-1],
-                                                  len(r.post_data_buffer or b""))
-            if "/unggah/" in r.url else None)
+    page.on(
+        "request",
+        lambda r: (
+            sent.__setitem__(r.url.rstrip("/").rsplit("/", 1)[-1], len(r.post_data_buffer or b""))
+            if "/unggah/" in r.url
+            else None
+        ),
+    )
 
     page.goto(f"{live_server.url}/permohonan/baru/")
     page.get_by_role("link", name="Pencatatan kelahiran").click()
@@ -64,10 +75,14 @@ def test_birth_certificate_on_a_phone(live_server, browser, phone_context_args, 
     page.get_by_role("button", name="Kirim permohonan").click()
 
     reference = page.get_by_test_id("receipt-reference").inner_text().strip()
-    assert page.locator("img.app-qr").evaluate(
-        # An image loads after the page: wait for it rather than reading 0.
-        "img => (img.complete && img.naturalWidth) ? img.naturalWidth : new Promise("
-        "r => img.addEventListener('load', () => r(img.naturalWidth), {once: true}))") > 0
+    assert (
+        page.locator("img.app-qr").evaluate(
+            # An image loads after the page: wait for it rather than reading 0.
+            "img => (img.complete && img.naturalWidth) ? img.naturalWidth : new Promise("
+            "r => img.addEventListener('load', () => r(img.naturalWidth), {once: true}))"
+        )
+        > 0
+    )
     app = Application.objects.get(reference=reference)
     assert app.status == Status.SUBMITTED
     assert app.data["child_name"] == "Putri Santoso"
@@ -83,10 +98,9 @@ def test_birth_certificate_on_a_phone(live_server, browser, phone_context_args, 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_failed_upload_is_retried_without_losing_the_form(live_server, browser,
-                                                          phone_context_args, family,
-                                                          agus_user,
-                                                          tmp_path):
+def test_failed_upload_is_retried_without_losing_the_form(
+    live_server, browser, phone_context_args, family, agus_user, tmp_path
+):
     kk = tmp_path / "kk.jpg"
     kk.write_bytes(photo_bytes(seed=7))
     context = browser.new_context(**phone_context_args)

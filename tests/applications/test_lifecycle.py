@@ -23,23 +23,35 @@ pytestmark = pytest.mark.django_db
 
 # Variant -> (who it is about, the answers that make it complete).
 HAPPY = {
-    "kk-keluarga-baru": ("agus", lambda f: {"marriage_date": "2010-02-03",
-                                            "spouse_nik": f.rina.nik}),
-    "kk-kepala-meninggal": ("rina", lambda f: {"new_head_nik": f.rina.nik,
-                                               "reason": "Suami meninggal"}),
+    "kk-keluarga-baru": (
+        "agus",
+        lambda f: {"marriage_date": "2010-02-03", "spouse_nik": f.rina.nik},
+    ),
+    "kk-kepala-meninggal": (
+        "rina",
+        lambda f: {"new_head_nik": f.rina.nik, "reason": "Suami meninggal"},
+    ),
     "kk-pisah": ("agus", lambda f: {"reason": "Pindah rumah"}),
-    "kk-perubahan-data": ("sinta", lambda f: {"changed_field": "education",
-                                              "new_value": "SD", "reason": "Lulus"}),
+    "kk-perubahan-data": (
+        "sinta",
+        lambda f: {"changed_field": "education", "new_value": "SD", "reason": "Lulus"},
+    ),
     "kk-hilang-rusak": ("agus", lambda f: {"lost_or_damaged": "hilang"}),
     "ektp-cetak": ("agus", lambda f: {"pickup_place": "dinas"}),
     "ektp-hilang": ("rina", lambda f: {"pickup_place": "kecamatan"}),
     "ektp-rusak": ("agus", lambda f: {"pickup_place": "dinas"}),
-    "ektp-perubahan-data": ("agus", lambda f: {"changed_field": "occupation",
-                                               "new_value": "Guru", "pickup_place": "dinas"}),
+    "ektp-perubahan-data": (
+        "agus",
+        lambda f: {"changed_field": "occupation", "new_value": "Guru", "pickup_place": "dinas"},
+    ),
     "akta-kelahiran": (None, lambda f: birth_answers()),
-    "akta-kematian": ("rina", lambda f: {
-        "death_date": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
-        "death_place": "RSUD Kudus"}),
+    "akta-kematian": (
+        "rina",
+        lambda f: {
+            "death_date": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
+            "death_place": "RSUD Kudus",
+        },
+    ),
     "kia-bawah-5": ("bayu", lambda f: {"pickup_place": "dinas"}),
     "kia-5-17": ("sinta", lambda f: {"pickup_place": "dinas"}),
 }
@@ -56,8 +68,12 @@ def test_happy_path_per_variant(code, family, agus_user):
     app.refresh_from_db()
     assert app.status == Status.SUBMITTED
     assert app.deadline_at == app.submitted_at + dt.timedelta(hours=24)
-    assert AuditEntry.objects.filter(action="applications.application.submitted",
-                                     object_id=str(app.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="applications.application.submitted", object_id=str(app.pk)
+        ).count()
+        == 1
+    )
     message = Message.objects.get(template="status_change", user=agus_user)
     assert app.reference in message.body
 
@@ -85,8 +101,14 @@ def test_submission_lists_every_missing_item(family, agus_user):
     with pytest.raises(SubmissionRejected) as info:
         services.submit_application(app, actor=agus_user)
     items = {p.item for p in info.value.problems}
-    assert {"field:child_name", "field:child_birth_date", "doc:surat_kelahiran",
-            "doc:buku_nikah", "doc:kk", "doc:f201"} <= items
+    assert {
+        "field:child_name",
+        "field:child_birth_date",
+        "doc:surat_kelahiran",
+        "doc:buku_nikah",
+        "doc:kk",
+        "doc:f201",
+    } <= items
     assert "doc:sptjm_kelahiran" not in items
     app.refresh_from_db()
     assert app.status == Status.DRAFT
@@ -94,8 +116,9 @@ def test_submission_lists_every_missing_item(family, agus_user):
 
 
 def test_double_submit_makes_one_submission(family, agus_user):
-    app = services.create_draft(applicant=agus_user, variant=variant("ektp-cetak"),
-                                subject=family.agus)
+    app = services.create_draft(
+        applicant=agus_user, variant=variant("ektp-cetak"), subject=family.agus
+    )
     fill_required(app, agus_user, {"pickup_place": "dinas"})
     stale = Application.objects.get(pk=app.pk)
     services.submit_application(app, actor=agus_user)
@@ -108,15 +131,17 @@ def test_double_submit_makes_one_submission(family, agus_user):
 def test_second_open_application_for_same_person_and_service_is_refused(family, agus_user):
     from .conftest import account_for
 
-    first = services.create_draft(applicant=agus_user, variant=variant("kia-5-17"),
-                                  subject=family.sinta)
+    first = services.create_draft(
+        applicant=agus_user, variant=variant("kia-5-17"), subject=family.sinta
+    )
     fill_required(first, agus_user, {"pickup_place": "dinas"})
     services.submit_application(first, actor=agus_user)
     # Rina, on her own account, tries the same for the same child.
     rina_user = account_for(family.rina)
     with pytest.raises(SubmissionRejected) as info:
-        services.create_draft(applicant=rina_user, variant=variant("kia-5-17"),
-                              subject=family.sinta)
+        services.create_draft(
+            applicant=rina_user, variant=variant("kia-5-17"), subject=family.sinta
+        )
     problem = info.value.problems[0]
     assert first.reference in problem.message
     assert problem.link == f"/permohonan/{first.reference}/"
@@ -128,8 +153,9 @@ def test_duplicate_race_is_settled_by_the_database(family, agus_user):
     rina_user = account_for(family.rina)
     drafts = []
     for user in (agus_user, rina_user):
-        app = services.create_draft(applicant=user, variant=variant("kia-5-17"),
-                                    subject=family.sinta)
+        app = services.create_draft(
+            applicant=user, variant=variant("kia-5-17"), subject=family.sinta
+        )
         fill_required(app, user, {"pickup_place": "dinas"})
         drafts.append(app)
     services.submit_application(drafts[0], actor=agus_user)
@@ -152,10 +178,14 @@ def test_return_and_resubmit_changes_only_the_listed_items(family, agus_user, op
         first_deadline = app.deadline_at
         services.start_review(app, actor=operator)
         clock.shift(dt.timedelta(hours=5))
-        services.return_application(app, [
-            {"item": "doc:kk", "reason": "unreadable", "note": "Foto buram"},
-            {"item": "field:child_birth_place", "reason": "data_incorrect", "note": ""},
-        ], operator)
+        services.return_application(
+            app,
+            [
+                {"item": "doc:kk", "reason": "unreadable", "note": "Foto buram"},
+                {"item": "field:child_birth_place", "reason": "data_incorrect", "note": ""},
+            ],
+            operator,
+        )
         assert app.status == Status.RETURNED and app.time_left() is None
         body = Message.objects.filter(template="status_change").latest("id").body
         assert "Kartu Keluarga: Berkas tidak terbaca, buram atau terpotong (Foto buram)" in body
@@ -189,7 +219,13 @@ def test_return_and_resubmit_changes_only_the_listed_items(family, agus_user, op
     assert old.file.storage.exists(old.file.name)
     assert ApplicationDocument.objects.filter(application=app, requirement=kk).count() == 2
     assert list(app.events.values_list("action", flat=True)) == [
-        "created", "submitted", "review_started", "returned", "corrected", "resubmitted"]
+        "created",
+        "submitted",
+        "review_started",
+        "returned",
+        "corrected",
+        "resubmitted",
+    ]
 
 
 def test_cancel_while_undecided_but_not_after(family, agus_user, operator):
@@ -199,8 +235,9 @@ def test_cancel_while_undecided_but_not_after(family, agus_user, operator):
     assert app.status == Status.CANCELLED
     assert Message.objects.filter(body__contains="dibatalkan").exists()
 
-    decided = services.create_draft(applicant=agus_user, variant=variant("ektp-cetak"),
-                                    subject=family.agus)
+    decided = services.create_draft(
+        applicant=agus_user, variant=variant("ektp-cetak"), subject=family.agus
+    )
     fill_required(decided, agus_user, {"pickup_place": "dinas"})
     services.submit_application(decided, actor=agus_user)
     services.approve_application(decided, operator)
@@ -222,19 +259,23 @@ def test_staff_decisions_need_staff_and_valid_items(family, agus_user, operator)
     with pytest.raises(ApplicationError):
         services.return_application(app, [], operator)
     with pytest.raises(ApplicationError):
-        services.return_application(app, [{"item": "doc:pas_foto", "reason": "missing"}],
-                                    operator)
+        services.return_application(app, [{"item": "doc:pas_foto", "reason": "missing"}], operator)
     with pytest.raises(ApplicationError):
         services.return_application(app, [{"item": "doc:kk", "reason": "bad_luck"}], operator)
-    services.reject_application(app, [{"item": "application", "reason": "duplicate",
-                                       "note": "Sudah terdaftar"}], operator)
+    services.reject_application(
+        app, [{"item": "application", "reason": "duplicate", "note": "Sudah terdaftar"}], operator
+    )
     assert app.status == Status.REJECTED and app.decided_at
     assert AuditEntry.objects.filter(action="applications.application.rejected").exists()
 
 
 def test_helper_filing_is_audited_with_both_names(family, agus_user, helper_user):
-    app = services.create_draft(applicant=agus_user, variant=variant("ektp-cetak"),
-                                subject=family.agus, filed_by=helper_user)
+    app = services.create_draft(
+        applicant=agus_user,
+        variant=variant("ektp-cetak"),
+        subject=family.agus,
+        filed_by=helper_user,
+    )
     fill_required(app, helper_user, {"pickup_place": "dinas"})
     services.submit_application(app, actor=helper_user)
     entry = AuditEntry.objects.get(action="applications.application.submitted")

@@ -24,15 +24,15 @@ def stored(doc: ApplicationDocument) -> bool:
     return doc.file.storage.exists(doc.file.name)
 
 
-def test_an_idle_draft_goes_with_its_files_and_a_recent_one_stays(family, agus_user,
-                                                                   settings):
+def test_an_idle_draft_goes_with_its_files_and_a_recent_one_stays(family, agus_user, settings):
     settings.APPLICATIONS_DRAFT_RETENTION_DAYS = 60
     start = timezone.now()
     with time_machine.travel(start - dt.timedelta(days=61), tick=False):
         old = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
         fill_required(old, agus_user, birth_answers())
-    recent = services.create_draft(applicant=agus_user, variant=variant("ektp-cetak"),
-                                   subject=family.agus)
+    recent = services.create_draft(
+        applicant=agus_user, variant=variant("ektp-cetak"), subject=family.agus
+    )
     old_docs = list(old.documents.all())
     assert old_docs and all(stored(d) for d in old_docs)
 
@@ -45,22 +45,25 @@ def test_an_idle_draft_goes_with_its_files_and_a_recent_one_stays(family, agus_u
 
 
 def test_closed_applications_lose_replaced_files_but_keep_what_was_decided_on(
-        family, agus_user, operator, settings):
+    family, agus_user, operator, settings
+):
     settings.APPLICATIONS_CLOSED_FILE_RETENTION_DAYS = 90
     past = timezone.now() - dt.timedelta(days=100)
     with time_machine.travel(past, tick=False) as clock:
         app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
         fill_required(app, agus_user, birth_answers())
         services.submit_application(app, actor=agus_user)
-        services.return_application(app, [{"item": "doc:kk", "reason": "unreadable",
-                                           "note": ""}], operator)
+        services.return_application(
+            app, [{"item": "doc:kk", "reason": "unreadable", "note": ""}], operator
+        )
         clock.shift(dt.timedelta(hours=1))
         kk = Requirement.objects.get(variant=app.variant, code="kk")
         first_kk = app.current_documents().get(requirement=kk)
         new_kk = services.attach_document(app, kk, photo(seed=5), actor=agus_user)
         services.resubmit_application(app, actor=agus_user)
-        services.reject_application(app, [{"item": "application", "reason": "duplicate",
-                                           "note": ""}], operator)
+        services.reject_application(
+            app, [{"item": "application", "reason": "duplicate", "note": ""}], operator
+        )
     kept = list(app.current_documents())
     assert new_kk in kept and stored(first_kk)
 
@@ -72,8 +75,7 @@ def test_closed_applications_lose_replaced_files_but_keep_what_was_decided_on(
     assert entry.details["sha256"] == first_kk.sha256 and entry.details["requirement"] == "kk"
 
 
-def test_a_cancelled_application_loses_every_file_after_the_period(family, agus_user,
-                                                                    settings):
+def test_a_cancelled_application_loses_every_file_after_the_period(family, agus_user, settings):
     settings.APPLICATIONS_CLOSED_FILE_RETENTION_DAYS = 90
     with time_machine.travel(timezone.now() - dt.timedelta(days=91), tick=False):
         app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
@@ -81,8 +83,9 @@ def test_a_cancelled_application_loses_every_file_after_the_period(family, agus_
         services.submit_application(app, actor=agus_user)
         services.cancel_application(app, actor=agus_user)
     with time_machine.travel(timezone.now() - dt.timedelta(days=10), tick=False):
-        fresh = services.create_draft(applicant=agus_user, variant=variant("ektp-cetak"),
-                                      subject=family.agus)
+        fresh = services.create_draft(
+            applicant=agus_user, variant=variant("ektp-cetak"), subject=family.agus
+        )
         fill_required(fresh, agus_user, {"pickup_place": "dinas"})
         services.submit_application(fresh, actor=agus_user)
         services.cancel_application(fresh, actor=agus_user)

@@ -23,19 +23,27 @@ def s3(settings, monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     with mock_aws():
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=BUCKET)
-        settings.STORAGES = {**settings.STORAGES, "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"bucket_name": BUCKET, "region_name": "us-east-1",
-                        "access_key": "testing", "secret_key": "testing",
-                        "default_acl": "private", "querystring_auth": True,
-                        "file_overwrite": False},
-        }}
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    "bucket_name": BUCKET,
+                    "region_name": "us-east-1",
+                    "access_key": "testing",
+                    "secret_key": "testing",
+                    "default_acl": "private",
+                    "querystring_auth": True,
+                    "file_overwrite": False,
+                },
+            },
+        }
         yield boto3.client("s3", region_name="us-east-1")
 
 
-def test_uploads_are_stored_private_in_the_bucket_and_served_by_the_view(s3, family,
-                                                                          agus_user,
-                                                                          eko_user):
+def test_uploads_are_stored_private_in_the_bucket_and_served_by_the_view(
+    s3, family, agus_user, eko_user
+):
     from storages.backends.s3 import S3Storage
 
     app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))

@@ -37,8 +37,9 @@ def test_photo_is_reencoded_without_exif_or_gps():
 
 
 def test_png_is_accepted_and_stored_as_jpeg():
-    clean = clean_upload(upload(photo_bytes(fmt="PNG"), "scan.png", "image/png"),
-                         file_kinds=BOTH, max_bytes=MB5)
+    clean = clean_upload(
+        upload(photo_bytes(fmt="PNG"), "scan.png", "image/png"), file_kinds=BOTH, max_bytes=MB5
+    )
     assert clean.content_type == "image/jpeg"
 
 
@@ -50,15 +51,19 @@ def test_big_photo_is_shrunk_to_the_long_side(settings):
 def test_the_real_type_decides_not_the_name():
     # An executable named like a photo.
     with pytest.raises(UploadRejected, match="Jenis berkas tidak diterima"):
-        clean_upload(upload(b"MZ\x90\x00" + b"\x00" * 500, "ktp.jpg"), file_kinds=BOTH,
-                     max_bytes=MB5)
+        clean_upload(
+            upload(b"MZ\x90\x00" + b"\x00" * 500, "ktp.jpg"), file_kinds=BOTH, max_bytes=MB5
+        )
     # A real PDF named .jpg is taken as the PDF it is.
     clean = clean_upload(upload(pdf_bytes(), "ktp.jpg"), file_kinds=BOTH, max_bytes=MB5)
     assert clean.content_type == "application/pdf" and clean.extension == "pdf"
     # An HTML page pretending to be a PDF.
     with pytest.raises(UploadRejected):
-        clean_upload(upload(b"<html><script>alert(1)</script></html>", "a.pdf",
-                            "application/pdf"), file_kinds=BOTH, max_bytes=MB5)
+        clean_upload(
+            upload(b"<html><script>alert(1)</script></html>", "a.pdf", "application/pdf"),
+            file_kinds=BOTH,
+            max_bytes=MB5,
+        )
 
 
 def test_pdf_refused_where_only_photos_are_accepted():
@@ -84,13 +89,18 @@ def test_blank_image_is_refused():
 
 def png_header_only(width: int, height: int) -> bytes:
     """A tiny PNG that claims enormous dimensions: a decompression bomb's calling card."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return (struct.pack(">I", len(body)) + kind + body
-                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
+
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 1000)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + \
-        chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def test_decompression_bomb_is_refused_before_decoding():
@@ -100,14 +110,16 @@ def test_decompression_bomb_is_refused_before_decoding():
         clean_upload(upload(bomb, "bom.png", "image/png"), file_kinds=BOTH, max_bytes=MB5)
     # Over our limit (40 MP) but under Pillow's own guard: our check answers, by the header.
     with pytest.raises(UploadRejected, match="48 megapiksel"):
-        clean_upload(upload(png_header_only(8000, 6000), "b.png", "image/png"),
-                     file_kinds=BOTH, max_bytes=MB5)
+        clean_upload(
+            upload(png_header_only(8000, 6000), "b.png", "image/png"),
+            file_kinds=BOTH,
+            max_bytes=MB5,
+        )
 
 
 def test_encrypted_pdf_is_refused():
     with pytest.raises(UploadRejected, match="kata sandi"):
-        clean_upload(upload(pdf_bytes(password="rahasia"), "a.pdf"), file_kinds=BOTH,
-                     max_bytes=MB5)
+        clean_upload(upload(pdf_bytes(password="rahasia"), "a.pdf"), file_kinds=BOTH, max_bytes=MB5)
 
 
 def test_broken_pdf_is_refused():
@@ -118,8 +130,7 @@ def test_broken_pdf_is_refused():
 
 def test_pdf_page_limit(settings):
     settings.APPLICATIONS_MAX_PDF_PAGES = 3
-    assert clean_upload(upload(pdf_bytes(3), "a.pdf"), file_kinds=BOTH,
-                        max_bytes=MB5).pages == 3
+    assert clean_upload(upload(pdf_bytes(3), "a.pdf"), file_kinds=BOTH, max_bytes=MB5).pages == 3
     with pytest.raises(UploadRejected, match="terlalu banyak halaman"):
         clean_upload(upload(pdf_bytes(4), "a.pdf"), file_kinds=BOTH, max_bytes=MB5)
 
@@ -137,9 +148,9 @@ def test_empty_file_is_refused():
 @pytest.mark.django_db
 def test_size_limit_per_application(settings, family, agus_user):
     app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
-    first = services.attach_document(app, Requirement.objects.get(variant=app.variant,
-                                                                  code="kk"),
-                                     photo(), actor=agus_user)
+    first = services.attach_document(
+        app, Requirement.objects.get(variant=app.variant, code="kk"), photo(), actor=agus_user
+    )
     settings.APPLICATIONS_MAX_TOTAL_BYTES = first.size + 1000
     f201 = Requirement.objects.get(variant=app.variant, code="f201")
     with pytest.raises(UploadRejected, match="Total berkas"):
@@ -157,7 +168,8 @@ def test_stored_under_a_random_name_never_the_residents(family, agus_user):
     app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
     kk = Requirement.objects.get(variant=app.variant, code="kk")
     doc = services.attach_document(
-        app, kk, photo(name="../../etc/KK Agus <script>.jpg"), actor=agus_user)
+        app, kk, photo(name="../../etc/KK Agus <script>.jpg"), actor=agus_user
+    )
     assert doc.file.name.startswith("applications/")
     assert "Agus" not in doc.file.name and ".." not in doc.file.name
     assert doc.file.name.endswith(".jpg")
@@ -165,8 +177,9 @@ def test_stored_under_a_random_name_never_the_residents(family, agus_user):
 
 
 @pytest.mark.django_db
-def test_replacing_a_file_in_a_draft_deletes_the_old_one(family, agus_user,
-                                                          django_capture_on_commit_callbacks):
+def test_replacing_a_file_in_a_draft_deletes_the_old_one(
+    family, agus_user, django_capture_on_commit_callbacks
+):
     app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
     kk = Requirement.objects.get(variant=app.variant, code="kk")
     first = services.attach_document(app, kk, pdf(), actor=agus_user)

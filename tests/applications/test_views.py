@@ -37,15 +37,17 @@ def test_resident_applies_for_a_birth_certificate_through_the_pages(family, agus
     assert family.rina.nik in edit
     assert 'capture="environment"' in edit
 
-    answers = {**birth_answers(), "mother_nik": family.rina.nik,
-               "father_nik": family.agus.nik}
+    answers = {**birth_answers(), "mother_nik": family.rina.nik, "father_nik": family.agus.nik}
     answers["child_birth_date"] = answers["child_birth_date"].isoformat()
     saved = c.post(response.url, answers, HTTP_X_AUTOSAVE="1")
     assert saved.json() == {"ok": True, "saved": "Draf tersimpan"}
 
     for code in ("surat_kelahiran", "buku_nikah", "kk", "f201"):
-        r = c.post(f"/permohonan/{app.reference}/unggah/{code}/", {"file": photo()},
-                   HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        r = c.post(
+            f"/permohonan/{app.reference}/unggah/{code}/",
+            {"file": photo()},
+            HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+        )
         assert r.status_code == 200
         assert f'data-testid="uploaded-{code}"' in r.content.decode()
 
@@ -70,15 +72,19 @@ def test_resident_applies_for_a_birth_certificate_through_the_pages(family, agus
 def test_bad_upload_is_explained_next_to_its_slot(family, agus_user):
     app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
     c = client_for(agus_user)
-    r = c.post(f"/permohonan/{app.reference}/unggah/kk/",
-               {"file": photo(colour="white")}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    r = c.post(
+        f"/permohonan/{app.reference}/unggah/kk/",
+        {"file": photo(colour="white")},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
     assert r.status_code == 422
     body = r.content.decode()
     assert 'id="slot-kk"' in body and 'data-testid="error-kk"' in body
     assert "Foto tampak kosong" in body
     # Without JavaScript: back to the form with the message.
-    r = c.post(f"/permohonan/{app.reference}/unggah/kk/", {"file": photo(colour="white")},
-               follow=True)
+    r = c.post(
+        f"/permohonan/{app.reference}/unggah/kk/", {"file": photo(colour="white")}, follow=True
+    )
     assert "Kartu Keluarga: Foto tampak kosong" in r.content.decode()
 
 
@@ -88,26 +94,25 @@ def test_review_shows_each_problem_next_to_its_item(family, agus_user):
     assert r.status_code == 422
     body = r.content.decode()
     start = body.index('id="doc-f201"')
-    assert "Wajib diunggah." in body[start:start + 600]
+    assert "Wajib diunggah." in body[start : start + 600]
     start = body.index('id="field-child_name"')
-    assert "Wajib diisi." in body[start:start + 300]
+    assert "Wajib diisi." in body[start : start + 300]
 
 
 def test_invalid_nik_in_the_form_is_shown_next_to_the_field(family, agus_user):
     app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
-    r = client_for(agus_user).post(f"/permohonan/{app.reference}/ubah/",
-                                   {"mother_nik": "33190212"})
+    r = client_for(agus_user).post(f"/permohonan/{app.reference}/ubah/", {"mother_nik": "33190212"})
     assert r.status_code == 422
     assert "NIK harus terdiri dari 16 digit angka." in r.content.decode()
 
 
-def test_returned_application_shows_the_list_and_locks_other_fields(family, agus_user,
-                                                                    operator):
+def test_returned_application_shows_the_list_and_locks_other_fields(family, agus_user, operator):
     app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
     fill_required(app, agus_user, birth_answers())
     services.submit_application(app, actor=agus_user)
-    services.return_application(app, [{"item": "doc:kk", "reason": "unreadable",
-                                       "note": "Terpotong"}], operator)
+    services.return_application(
+        app, [{"item": "doc:kk", "reason": "unreadable", "note": "Terpotong"}], operator
+    )
     c = client_for(agus_user)
     body = c.get(f"/permohonan/{app.reference}/ubah/").content.decode()
     assert "Berkas tidak terbaca, buram atau terpotong" in body and "Terpotong" in body
@@ -141,6 +146,7 @@ def test_ektp_page_links_to_perekaman_for_residents_not_recorded(family, agus_us
 
 # --- who may see what ---------------------------------------------------------------------
 
+
 @pytest.fixture
 def submitted(family, agus_user):
     app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
@@ -152,11 +158,13 @@ def submitted(family, agus_user):
 def test_another_resident_gets_404_for_the_application_and_its_files(submitted, eko_user):
     c = client_for(eko_user)
     doc = submitted.documents.first()
-    for url in (f"/permohonan/{submitted.reference}/",
-                f"/permohonan/{submitted.reference}/ubah/",
-                f"/permohonan/{submitted.reference}/tanda-terima/",
-                f"/permohonan/{submitted.reference}/batal/",
-                f"/permohonan/{submitted.reference}/berkas/{doc.pk}/"):
+    for url in (
+        f"/permohonan/{submitted.reference}/",
+        f"/permohonan/{submitted.reference}/ubah/",
+        f"/permohonan/{submitted.reference}/tanda-terima/",
+        f"/permohonan/{submitted.reference}/batal/",
+        f"/permohonan/{submitted.reference}/berkas/{doc.pk}/",
+    ):
         assert c.get(url).status_code == 404, url
     r = c.post(f"/permohonan/{submitted.reference}/unggah/kk/", {"file": pdf()})
     assert r.status_code == 404
@@ -181,22 +189,24 @@ def test_staff_read_is_audited_and_limited_to_their_services(submitted, operator
     assert client_for(operator).get(url).status_code == 200
     entry = AuditEntry.objects.get(action="personal_data.read")
     assert entry.actor == operator and entry.purpose == f"Permohonan {submitted.reference}"
-    other = User.objects.create_user(username="ani", password="x-Pass-12345",
-                                     role=User.Role.OPERATOR, services=["ektp"])
+    other = User.objects.create_user(
+        username="ani", password="x-Pass-12345", role=User.Role.OPERATOR, services=["ektp"]
+    )
     assert client_for(other).get(url).status_code == 404
-    perekaman = User.objects.create_user(username="tono", password="x-Pass-12345",
-                                         role=User.Role.PEREKAMAN)
+    perekaman = User.objects.create_user(
+        username="tono", password="x-Pass-12345", role=User.Role.PEREKAMAN
+    )
     assert client_for(perekaman).get(url).status_code == 404
 
 
 def test_helper_who_filed_it_may_read_the_file(family, agus_user, helper_user):
-    app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"),
-                                filed_by=helper_user)
+    app = services.create_draft(
+        applicant=agus_user, variant=variant("akta-kelahiran"), filed_by=helper_user
+    )
     kk = Requirement.objects.get(variant=app.variant, code="kk")
     doc = services.attach_document(app, kk, pdf(), actor=helper_user)
     # Not acting for anyone any more, but it was the helper who filed it.
-    r = client_for(helper_user).get(reverse("applications:document",
-                                            args=[app.reference, doc.pk]))
+    r = client_for(helper_user).get(reverse("applications:document", args=[app.reference, doc.pk]))
     assert r.status_code == 200
 
 
@@ -209,9 +219,11 @@ def test_helper_acting_for_a_resident_applies_for_them(family, agus_user, helper
 
     from django.utils import timezone
 
-    session[acting.SESSION_KEY] = {"user": agus_user.pk, "helper": helper_user.pk,
-                                   "until": (timezone.now() + dt.timedelta(minutes=30))
-                                   .timestamp()}
+    session[acting.SESSION_KEY] = {
+        "user": agus_user.pk,
+        "helper": helper_user.pk,
+        "until": (timezone.now() + dt.timedelta(minutes=30)).timestamp(),
+    }
     session.save()
     r = c.post("/permohonan/baru/kia-5-17/", {"subject": family.sinta.pk})
     app = Application.objects.get()

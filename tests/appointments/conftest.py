@@ -28,21 +28,27 @@ def at(day: dt.date | str, hhmm: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.fromisoformat(hhmm), tzinfo=WIB)
 
 
-
 @pytest.fixture
 def frozen():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
 
 
-def make_office(region: Region, *, stations: int = 2, name: str = "Kantor Uji",
-                kind: str = Place.Kind.DINAS) -> Place:
-    place = Place.objects.create(kind=kind, name=name, region=region, stations=stations,
-                                 minutes_per_recording=15)
+def make_office(
+    region: Region, *, stations: int = 2, name: str = "Kantor Uji", kind: str = Place.Kind.DINAS
+) -> Place:
+    place = Place.objects.create(
+        kind=kind, name=name, region=region, stations=stations, minutes_per_recording=15
+    )
     for weekday in range(4):
-        OpeningHours.objects.create(place=place, weekday=weekday, opens=dt.time(8),
-                                    closes=dt.time(15), break_start=dt.time(12),
-                                    break_end=dt.time(13))
+        OpeningHours.objects.create(
+            place=place,
+            weekday=weekday,
+            opens=dt.time(8),
+            closes=dt.time(15),
+            break_start=dt.time(12),
+            break_end=dt.time(13),
+        )
     OpeningHours.objects.create(place=place, weekday=4, opens=dt.time(8), closes=dt.time(11))
     return place
 
@@ -60,8 +66,12 @@ def not_recorded(**kwargs) -> Resident:
 
 def account_for(resident: Resident, **kwargs) -> User:
     return User.objects.create_user(
-        username=resident.nik, password="x-Pass-12345", role=User.Role.RESIDENT,
-        resident=resident, first_name=resident.full_name, **kwargs,
+        username=resident.nik,
+        password="x-Pass-12345",
+        role=User.Role.RESIDENT,
+        resident=resident,
+        first_name=resident.full_name,
+        **kwargs,
     )
 
 
@@ -77,14 +87,18 @@ def dewi_user(dewi):
 
 @pytest.fixture
 def budi(db):
-    return User.objects.create_user(username="budi", password="x-Pass-12345",
-                                    role=User.Role.PEREKAMAN, first_name="Budi")
+    return User.objects.create_user(
+        username="budi", password="x-Pass-12345", role=User.Role.PEREKAMAN, first_name="Budi"
+    )
 
 
 @pytest.fixture
 def sari(kudus):
     return User.objects.create_user(
-        username="sari", password="x-Pass-12345", role=User.Role.HELPER, first_name="Sari",
-        village=Region.objects.get(code="33.19.02.1001"), email="sari@example.id",
+        username="sari",
+        password="x-Pass-12345",
+        role=User.Role.HELPER,
+        first_name="Sari",
+        village=Region.objects.get(code="33.19.02.1001"),
+        email="sari@example.id",
     )
-

@@ -30,8 +30,9 @@ class SavedForm:
 
 
 def test_admin_save_flags_bookings_outside_new_hours(office, dewi, dewi_user, budi, frozen):
-    booking = book_appointment(resident=dewi, place=office, start=at("2026-12-03", "14:30"),
-                               actor=dewi_user)
+    booking = book_appointment(
+        resident=dewi, place=office, start=at("2026-12-03", "14:30"), actor=dewi_user
+    )
     OpeningHours.objects.filter(place=office, weekday=3).update(closes=dt.time(14))
     request = RequestFactory().post("/staf/admin/")
     request.user = budi

@@ -47,24 +47,26 @@ def test_a_resident_books_a_free_slot(office, dewi, dewi_user, frozen):
 
 
 def book(resident, place, start=SLOT, actor=None):
-    return book_appointment(resident=resident, place=place, start=start,
-                            actor=actor or account_for(resident))
+    return book_appointment(
+        resident=resident, place=place, start=start, actor=actor or account_for(resident)
+    )
 
 
 @pytest.mark.parametrize(
     ("start", "message"),
     [
-        (at("2026-12-01", "07:30"), "sudah lewat"),      # within the 60-minute lead
-        (at("2026-11-30", "09:00"), "sudah lewat"),      # yesterday
+        (at("2026-12-01", "07:30"), "sudah lewat"),  # within the 60-minute lead
+        (at("2026-11-30", "09:00"), "sudah lewat"),  # yesterday
         (at("2026-12-25", "09:00"), "hari libur: Kelahiran Yesus Kristus"),
-        (at("2026-12-05", "09:00"), "tidak melayani"),   # Saturday
+        (at("2026-12-05", "09:00"), "tidak melayani"),  # Saturday
         (at("2026-12-02", "09:07"), "bukan jam layanan"),  # not a slot start
         (at("2026-12-02", "12:15"), "bukan jam layanan"),  # in the break
         (at("2027-02-01", "09:00"), "paling lambat 30 hari"),
     ],
 )
-def test_bad_times_are_refused_with_a_clear_message(office, dewi, dewi_user, frozen, start,
-                                                    message):
+def test_bad_times_are_refused_with_a_clear_message(
+    office, dewi, dewi_user, frozen, start, message
+):
     with pytest.raises(AppointmentError, match=message):
         book_appointment(resident=dewi, place=office, start=start, actor=dewi_user)
     assert not Booking.objects.exists()
@@ -92,16 +94,18 @@ def test_a_full_slot_is_refused_and_books_nothing(office, frozen, kudus):
 def test_a_second_active_booking_is_refused(office, dewi, dewi_user, frozen):
     book_appointment(resident=dewi, place=office, start=SLOT, actor=dewi_user)
     with pytest.raises(AppointmentError, match="sudah memiliki janji"):
-        book_appointment(resident=dewi, place=office, start=at("2026-12-03", "09:00"),
-                         actor=dewi_user)
+        book_appointment(
+            resident=dewi, place=office, start=at("2026-12-03", "09:00"), actor=dewi_user
+        )
     assert Booking.objects.count() == 1
     assert counter(office, at("2026-12-03", "09:00")) == 0
 
 
 def test_the_database_allows_one_active_booking_per_resident(office, dewi, frozen):
     Booking.objects.create(resident=dewi, place=office, start=SLOT)
-    Booking.objects.create(resident=dewi, place=office, start=SLOT,
-                           status=Booking.Status.CANCELLED)  # inactive ones may pile up
+    Booking.objects.create(
+        resident=dewi, place=office, start=SLOT, status=Booking.Status.CANCELLED
+    )  # inactive ones may pile up
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.create(resident=dewi, place=office, start=SLOT)
 
@@ -117,8 +121,9 @@ def test_age_limit_or_marriage(office, kudus, frozen):
     sixteen = not_recorded(birth_date=dt.date(2010, 6, 1))
     with pytest.raises(AppointmentError, match="17 tahun"):
         book(sixteen, place=office)
-    married_sixteen = not_recorded(birth_date=dt.date(2010, 6, 1),
-                                   marital_status=MaritalStatus.MARRIED)
+    married_sixteen = not_recorded(
+        birth_date=dt.date(2010, 6, 1), marital_status=MaritalStatus.MARRIED
+    )
     assert book(married_sixteen, place=office).status == Booking.Status.BOOKED
 
 
@@ -138,8 +143,7 @@ def test_age_limit_is_configurable(office, kudus, frozen, settings):
 
 
 def test_a_deceased_resident_cannot_book(office, kudus, frozen):
-    gone = not_recorded(life_status=Resident.LifeStatus.DECEASED,
-                        death_date=dt.date(2026, 1, 1))
+    gone = not_recorded(life_status=Resident.LifeStatus.DECEASED, death_date=dt.date(2026, 1, 1))
     with pytest.raises(AppointmentError, match="meninggal"):
         book(gone, place=office)
 
@@ -186,8 +190,7 @@ def test_reschedule_moves_the_place_between_slots(office, dewi, dewi_user, froze
     assert Message.objects.filter(template="appointment_booked").count() == 2
 
 
-def test_reschedule_into_a_full_slot_keeps_the_old_booking(office, dewi, dewi_user, frozen,
-                                                           kudus):
+def test_reschedule_into_a_full_slot_keeps_the_old_booking(office, dewi, dewi_user, frozen, kudus):
     full = at("2026-12-03", "13:00")
     book(not_recorded(), office, start=full)
     book(not_recorded(), office, start=full)
@@ -208,8 +211,9 @@ def test_cancel_returns_the_place(office, dewi, dewi_user, frozen, kudus):
     assert counter(office, SLOT) == 1
     # ...so someone else can now take it, and Dewi can book again.
     assert book(not_recorded(), office).start == SLOT
-    again = book_appointment(resident=dewi, place=office, start=at("2026-12-03", "09:00"),
-                             actor=dewi_user)
+    again = book_appointment(
+        resident=dewi, place=office, start=at("2026-12-03", "09:00"), actor=dewi_user
+    )
     assert again.status == Booking.Status.BOOKED
     with pytest.raises(AppointmentError, match="tidak bisa dibatalkan"):
         cancel_appointment(booking, actor=dewi_user)

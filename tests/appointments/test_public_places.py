@@ -26,15 +26,24 @@ def villages(n: int) -> list[Region]:
 
 
 def hall(village: Region, *, active: bool = True) -> Place:
-    return Place.objects.create(kind=Place.Kind.BALAI_DESA, name=f"Balai Desa {village.name}",
-                                region=village, is_active=active)
+    return Place.objects.create(
+        kind=Place.Kind.BALAI_DESA,
+        name=f"Balai Desa {village.name}",
+        region=village,
+        is_active=active,
+    )
 
 
-def event(place: Place, day: str, *, capacity: int = 20, opens: str = "08:00",
-          closes: str = "12:00") -> JemputBolaEvent:
+def event(
+    place: Place, day: str, *, capacity: int = 20, opens: str = "08:00", closes: str = "12:00"
+) -> JemputBolaEvent:
     return JemputBolaEvent.objects.create(
-        place=place, date=dt.date.fromisoformat(day), opens=dt.time.fromisoformat(opens),
-        closes=dt.time.fromisoformat(closes), capacity=capacity)
+        place=place,
+        date=dt.date.fromisoformat(day),
+        opens=dt.time.fromisoformat(opens),
+        closes=dt.time.fromisoformat(closes),
+        capacity=capacity,
+    )
 
 
 @pytest.fixture
@@ -102,7 +111,8 @@ def test_event_beyond_the_booking_window_says_when_booking_opens(client, halls):
     event(halls[0], day.isoformat())
     events = client.get(URL).context["events"]
     assert events[0].booking_opens == day - dt.timedelta(
-        days=settings.APPOINTMENTS_BOOKING_DAYS - 1)
+        days=settings.APPOINTMENTS_BOOKING_DAYS - 1
+    )
 
 
 def test_english_page(client, office, halls):
@@ -129,8 +139,9 @@ def test_query_count_does_not_grow_with_places_and_events(
     few = _queries(client)
     # Nine more offices with closures, and many more halls with events.
     for kecamatan in Region.objects.filter(level=Region.Level.KECAMATAN)[:9]:
-        place = make_office(kecamatan, name=f"Kantor Kecamatan {kecamatan.name}",
-                            kind=Place.Kind.KECAMATAN)
+        place = make_office(
+            kecamatan, name=f"Kantor Kecamatan {kecamatan.name}", kind=Place.Kind.KECAMATAN
+        )
         Closure.objects.create(place=place, date=dt.date(2026, 12, 9), reason="Rapat")
     for i, village in enumerate(villages(20)[3:]):
         event(hall(village), (dt.date(2026, 12, 2) + dt.timedelta(days=i)).isoformat())

@@ -23,8 +23,9 @@ def reminders():
 
 
 def test_reminder_is_sent_once_the_day_before(office, dewi, dewi_user, frozen):
-    booking = book_appointment(resident=dewi, place=office, start=at("2026-12-03", "10:00"),
-                               actor=dewi_user)
+    booking = book_appointment(
+        resident=dewi, place=office, start=at("2026-12-03", "10:00"), actor=dewi_user
+    )
     assert send_due_reminders() == 0  # 1 December: two days before
     frozen.move_to(at("2026-12-02", "06:30"))
     assert send_due_reminders() == 0  # the day before, but too early in the morning
@@ -41,8 +42,9 @@ def test_reminder_is_sent_once_the_day_before(office, dewi, dewi_user, frozen):
 
 
 def test_no_reminder_for_a_cancelled_booking(office, dewi, dewi_user, frozen):
-    booking = book_appointment(resident=dewi, place=office, start=at("2026-12-02", "10:00"),
-                               actor=dewi_user)
+    booking = book_appointment(
+        resident=dewi, place=office, start=at("2026-12-02", "10:00"), actor=dewi_user
+    )
     cancel_appointment(booking, actor=dewi_user)
     frozen.move_to(at("2026-12-01", "08:00"))
     assert send_due_reminders() == 0
@@ -51,8 +53,12 @@ def test_no_reminder_for_a_cancelled_booking(office, dewi, dewi_user, frozen):
 def test_the_worker_job_sends_them(office, frozen, kudus):
     for hhmm in ("08:00", "08:15"):
         resident = not_recorded()
-        book_appointment(resident=resident, place=office, start=at("2026-12-02", hhmm),
-                         actor=account_for(resident))
+        book_appointment(
+            resident=resident,
+            place=office,
+            start=at("2026-12-02", hhmm),
+            actor=account_for(resident),
+        )
     assert "appointments.send_reminders" in {job.name for job in registered_jobs()}
     frozen.move_to(at("2026-12-01", "09:00"))
     assert jobs.send_reminders() == 2

@@ -42,7 +42,8 @@ def test_friday_is_shorter_and_the_weekend_closed(office):
 
 def test_a_break_that_is_not_a_multiple_of_the_step_restarts_at_its_end(office):
     OpeningHours.objects.filter(place=office, weekday=1).update(
-        break_start=dt.time(12, 10), break_end=dt.time(12, 40))
+        break_start=dt.time(12, 10), break_end=dt.time(12, 40)
+    )
     starts = [s.start.strftime("%H:%M") for s in day_slots(office, "2026-12-01")]
     # 11.45-12.00 ends before the break; 12.00-12.15 would cross it, so the next is 12.40.
     assert starts[starts.index("11:45") + 1] == "12:40"
@@ -75,8 +76,9 @@ def test_a_year_without_holiday_data_is_closed_unless_configured(office, setting
 
 
 def test_a_closure_closes_only_its_place_and_date(office, kudus):
-    other = make_office(Region.objects.get(code="33.19.01"), name="Kantor Kecamatan Uji",
-                        kind=Place.Kind.KECAMATAN)
+    other = make_office(
+        Region.objects.get(code="33.19.01"), name="Kantor Kecamatan Uji", kind=Place.Kind.KECAMATAN
+    )
     Closure.objects.create(place=office, date=dt.date(2026, 12, 2), reason="Gangguan server")
     assert day_slots(office, "2026-12-02") == []
     assert len(day_slots(office, "2026-12-03")) == 24
@@ -90,11 +92,19 @@ def test_an_inactive_place_has_no_slots(office):
 
 
 def test_event_capacity_is_spread_over_its_slots_earliest_first(kudus):
-    hall = Place.objects.create(kind=Place.Kind.BALAI_DESA, name="Balai Desa Uji",
-                                region=Region.objects.get(code="33.19.02.1001"))
-    event = JemputBolaEvent.objects.create(place=hall, date=dt.date(2026, 12, 5),
-                                           opens=dt.time(8), closes=dt.time(10), capacity=20,
-                                           minutes_per_recording=15)
+    hall = Place.objects.create(
+        kind=Place.Kind.BALAI_DESA,
+        name="Balai Desa Uji",
+        region=Region.objects.get(code="33.19.02.1001"),
+    )
+    event = JemputBolaEvent.objects.create(
+        place=hall,
+        date=dt.date(2026, 12, 5),
+        opens=dt.time(8),
+        closes=dt.time(10),
+        capacity=20,
+        minutes_per_recording=15,
+    )
     slots = event_slots(event)
     assert [s.capacity for s in slots] == [3, 3, 3, 3, 2, 2, 2, 2]
     assert sum(s.capacity for s in slots) == 20

@@ -52,8 +52,9 @@ def test_find_booking_by_code_or_nik(booking, dewi):
 def test_check_in_on_the_day(booking, budi, office):
     checked = check_in(booking, actor=budi, place=office)
     assert checked.status == Booking.Status.CHECKED_IN and checked.checked_in_at
-    assert AuditEntry.objects.filter(action="appointments.booking.checked_in",
-                                     actor=budi).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="appointments.booking.checked_in", actor=budi).count() == 1
+    )
     with pytest.raises(AppointmentError, match="berstatus Hadir"):
         check_in(booking, actor=budi, place=office)
 
@@ -63,12 +64,14 @@ def test_check_in_refuses_another_day_another_place_and_non_staff(
 ):
     from .conftest import make_office
 
-    tomorrow = book_appointment(resident=dewi, place=office, start=at("2026-12-02", "09:00"),
-                                actor=dewi_user)
+    tomorrow = book_appointment(
+        resident=dewi, place=office, start=at("2026-12-02", "09:00"), actor=dewi_user
+    )
     with pytest.raises(AppointmentError, match="bukan hari ini"):
         check_in(tomorrow, actor=budi, place=office)
-    other = make_office(Region.objects.get(code="33.19.01"), name="Kantor Kecamatan Uji",
-                        kind="kecamatan")
+    other = make_office(
+        Region.objects.get(code="33.19.01"), name="Kantor Kecamatan Uji", kind="kecamatan"
+    )
     frozen.move_to(at("2026-12-02", "08:00"))
     with pytest.raises(AppointmentError, match="bukan tempat ini"):
         check_in(tomorrow, actor=budi, place=other)
@@ -93,8 +96,9 @@ def test_recorded_unlocks_the_online_ektp_application(booking, budi, dewi, dewi_
     assert perekaman_eligibility(dewi).code == "recorded"
     booking.refresh_from_db()
     assert booking.status == Booking.Status.RECORDED and booking.recorded_at
-    assert AuditEntry.objects.filter(action="register.resident.ektp_recorded",
-                                     object_id=str(dewi.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="register.resident.ektp_recorded", object_id=str(dewi.pk)
+    ).exists()
     message = Message.objects.get(template="generic", user=dewi_user)
     assert "cetak e-KTP secara daring" in message.body
     # The slot's place is not given back: it was used.
@@ -110,8 +114,9 @@ def test_walk_in_takes_the_current_slot_with_room(office, budi, frozen, kudus):
     assert AuditEntry.objects.filter(action="appointments.booking.walk_in").exists()
     # The 09.00 slot (2 stations) takes one more, then walk-ins spill to 09.15.
     assert add_walk_in(resident=not_recorded(), place=office, actor=budi).start == booking.start
-    assert add_walk_in(resident=not_recorded(), place=office,
-                       actor=budi).start == at("2026-12-01", "09:15")
+    assert add_walk_in(resident=not_recorded(), place=office, actor=budi).start == at(
+        "2026-12-01", "09:15"
+    )
 
 
 def test_walk_in_refused_when_today_is_full(office, budi, frozen, kudus):
@@ -153,8 +158,7 @@ def test_changing_hours_flags_bookings_and_tells_residents(office, dewi, dewi_us
     # Choosing a new time clears the flag.
     from paksemmok.appointments.services import reschedule_appointment
 
-    reschedule_appointment(booking, place=office, start=at("2026-12-02", "09:00"),
-                           actor=dewi_user)
+    reschedule_appointment(booking, place=office, start=at("2026-12-02", "09:00"), actor=dewi_user)
     booking.refresh_from_db()
     assert not booking.needs_reschedule
 
@@ -162,8 +166,9 @@ def test_changing_hours_flags_bookings_and_tells_residents(office, dewi, dewi_us
 def test_a_flagged_booking_that_is_never_rescheduled_is_cancelled_not_no_show(
     office, dewi, dewi_user, frozen
 ):
-    booking = book_appointment(resident=dewi, place=office, start=at("2026-12-02", "14:00"),
-                               actor=dewi_user)
+    booking = book_appointment(
+        resident=dewi, place=office, start=at("2026-12-02", "14:00"), actor=dewi_user
+    )
     OpeningHours.objects.filter(place=office, weekday=2).delete()
     flag_bookings_outside_hours(office)
     frozen.move_to(at("2026-12-03", "01:00"))
@@ -176,8 +181,9 @@ def test_jemput_bola_is_announced_to_eligible_residents_and_helpers(budi, sari, 
     purwosari = village("33.19.02.1001")
     told = [
         account_for(not_recorded()),
-        account_for(not_recorded(birth_date=dt.date(2011, 1, 1),
-                                 marital_status=MaritalStatus.MARRIED)),
+        account_for(
+            not_recorded(birth_date=dt.date(2011, 1, 1), marital_status=MaritalStatus.MARRIED)
+        ),
     ]
     not_told = [
         account_for(not_recorded(ektp_recording=Resident.Recording.RECORDED)),
@@ -186,11 +192,18 @@ def test_jemput_bola_is_announced_to_eligible_residents_and_helpers(budi, sari, 
     ]
     not_recorded()  # no account: the helper reaches them
 
-    event = create_jemput_bola(village=purwosari, date=dt.date(2026, 12, 5),
-                               opens=dt.time(8), closes=dt.time(12), capacity=50, actor=budi)
+    event = create_jemput_bola(
+        village=purwosari,
+        date=dt.date(2026, 12, 5),
+        opens=dt.time(8),
+        closes=dt.time(12),
+        capacity=50,
+        actor=budi,
+    )
 
-    recipients = set(Message.objects.filter(template="jemput_bola_announcement")
-                     .values_list("user", flat=True))
+    recipients = set(
+        Message.objects.filter(template="jemput_bola_announcement").values_list("user", flat=True)
+    )
     assert recipients == {u.pk for u in told} | {sari.pk}
     assert not recipients & {u.pk for u in not_told}
     assert event.announced_to == 3
@@ -210,16 +223,24 @@ def test_jemput_bola_checks_role_date_and_holidays(budi, dewi_user, frozen, kudu
     with pytest.raises(AppointmentError, match="hari libur"):
         create_jemput_bola(date=dt.date(2026, 12, 25), actor=budi, **args)
     with pytest.raises(AppointmentError, match="balai desa"):
-        create_jemput_bola(date=dt.date(2026, 12, 5), actor=budi,
-                           **{**args, "village": purwosari.parent})
+        create_jemput_bola(
+            date=dt.date(2026, 12, 5), actor=budi, **{**args, "village": purwosari.parent}
+        )
     assert not JemputBolaEvent.objects.exists()
 
 
 def test_booking_a_jemput_bola_slot_and_cancelling_the_day(budi, dewi, dewi_user, frozen):
-    event = create_jemput_bola(village=dewi.village, date=dt.date(2026, 12, 5),
-                               opens=dt.time(8), closes=dt.time(9), capacity=5, actor=budi)
-    booking = book_appointment(resident=dewi, place=event.place,
-                               start=at("2026-12-05", "08:00"), actor=dewi_user)
+    event = create_jemput_bola(
+        village=dewi.village,
+        date=dt.date(2026, 12, 5),
+        opens=dt.time(8),
+        closes=dt.time(9),
+        capacity=5,
+        actor=budi,
+    )
+    booking = book_appointment(
+        resident=dewi, place=event.place, start=at("2026-12-05", "08:00"), actor=dewi_user
+    )
     assert SlotCounter.objects.get(place=event.place).booked == 1
 
     assert cancel_jemput_bola(event, actor=budi, reason="Hujan deras") == 1
@@ -227,4 +248,3 @@ def test_booking_a_jemput_bola_slot_and_cancelling_the_day(budi, dewi, dewi_user
     booking.refresh_from_db()
     assert booking.needs_reschedule and booking.status == Booking.Status.BOOKED
     assert Message.objects.filter(template="generic", user=dewi_user).exists()
-

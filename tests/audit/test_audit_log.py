@@ -40,8 +40,10 @@ def test_entries_cannot_be_changed_or_deleted_through_the_orm():
 
 def test_the_database_refuses_raw_updates_and_deletes():
     entry = record("register.family.changed")
-    for sql in ("UPDATE audit_auditentry SET action = 'x' WHERE id = %s",
-                "DELETE FROM audit_auditentry WHERE id = %s"):
+    for sql in (
+        "UPDATE audit_auditentry SET action = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditentry WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).action == "register.family.changed"

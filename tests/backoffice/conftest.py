@@ -16,8 +16,13 @@ from tests.issuance.conftest import signing_pair, signing_settings  # noqa: F401
 
 
 def staff(username: str, role: str = User.Role.OPERATOR, services=None) -> User:
-    return User.objects.create_user(username=username, password="x-Pass-12345", role=role,
-                                    first_name=username.title(), services=services or [])
+    return User.objects.create_user(
+        username=username,
+        password="x-Pass-12345",
+        role=role,
+        first_name=username.title(),
+        services=services or [],
+    )
 
 
 @pytest.fixture

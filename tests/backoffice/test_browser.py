@@ -24,8 +24,10 @@ def test_return_fix_approve_download(live_server, browser, family, agus_user, bu
         context = browser.new_context(locale="id-ID", accept_downloads=True)
         context.add_cookies([login_cookie(user, live_server)])
         page = context.new_page()
-        page.on("console", lambda m: csp_errors.append(m.text)
-                if "Content Security Policy" in m.text else None)
+        page.on(
+            "console",
+            lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         return context, page
 
     # The operator takes it and marks two documents deficient.
@@ -37,10 +39,14 @@ def test_return_fix_approve_download(live_server, browser, family, agus_user, bu
     kk_box = op.get_by_test_id("doc-kk")
     kk_box.get_by_role("button", name="Putar").click()
     assert "bo-rot-90" in kk_box.locator("img.bo-zoomable").get_attribute("class")
-    assert kk_box.locator("img.bo-zoomable").evaluate(
-        # An image loads after the page: wait for it rather than reading 0.
-        "img => (img.complete && img.naturalWidth) ? img.naturalWidth : new Promise("
-        "r => img.addEventListener('load', () => r(img.naturalWidth), {once: true}))") > 0
+    assert (
+        kk_box.locator("img.bo-zoomable").evaluate(
+            # An image loads after the page: wait for it rather than reading 0.
+            "img => (img.complete && img.naturalWidth) ? img.naturalWidth : new Promise("
+            "r => img.addEventListener('load', () => r(img.naturalWidth), {once: true}))"
+        )
+        > 0
+    )
     for code, note in (("kk", "KK terpotong"), ("f201", "Formulir belum ditandatangani")):
         box = op.get_by_test_id(f"doc-{code}")
         box.get_by_label("Kurang").check()

@@ -48,8 +48,10 @@ def test_two_operators_claim_the_same_application(family, agus_user):
     officers = [staff(f"op{i}", services=["ektp"]) for i in range(2)]
 
     def claim(officer):
-        return lambda: (services.claim_application(Application.objects.get(pk=app.pk),
-                                                   actor=officer), "claimed")[1]
+        return lambda: (
+            services.claim_application(Application.objects.get(pk=app.pk), actor=officer),
+            "claimed",
+        )[1]
 
     results = run_at_once([claim(o) for o in officers])
     assert sorted(results) == ["claimed", "refused"]
@@ -73,6 +75,7 @@ def test_take_next_at_once_hands_out_different_applications(family, agus_user):
         def fn():
             app = services.take_next(actor=officer)
             return app.reference if app else "none"
+
         return fn
 
     results = run_at_once([take(o) for o in officers])

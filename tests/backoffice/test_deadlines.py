@@ -57,8 +57,11 @@ def test_year_without_holiday_data_counts_weekends_only(working):
 @pytest.mark.django_db
 def test_submission_gets_a_working_hours_deadline(working, family, agus_user):
     with time_machine.travel(wib(2026, 12, 23, 10), tick=False):
-        app = submitted(agus_user, "akta-kelahiran", answers={
-            **birth_answers(), "child_birth_date": "2026-12-20"})
+        app = submitted(
+            agus_user,
+            "akta-kelahiran",
+            answers={**birth_answers(), "child_birth_date": "2026-12-20"},
+        )
     app.refresh_from_db()
     assert app.deadline_at == wib(2026, 12, 30, 10)
 
@@ -67,8 +70,11 @@ def test_submission_gets_a_working_hours_deadline(working, family, agus_user):
 def test_submission_in_clock_mode_keeps_24_hours(settings, family, agus_user):
     settings.BACKOFFICE_DEADLINE_MODE = "clock"
     with time_machine.travel(wib(2026, 12, 23, 10), tick=False):
-        app = submitted(agus_user, "akta-kelahiran", answers={
-            **birth_answers(), "child_birth_date": "2026-12-20"})
+        app = submitted(
+            agus_user,
+            "akta-kelahiran",
+            answers={**birth_answers(), "child_birth_date": "2026-12-20"},
+        )
     app.refresh_from_db()
     assert app.deadline_at == wib(2026, 12, 24, 10)
 

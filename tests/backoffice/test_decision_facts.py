@@ -45,9 +45,14 @@ def returned_then_approved(agus_user, family, budi):
         app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
         clock.shift(dt.timedelta(hours=30))
         services.claim_application(app, actor=budi)
-        services.return_for_fixes(app, actor=budi, deficiencies=[
-            {"item": "doc:kk", "reason": "unreadable", "note": "Buram"},
-            {"item": "application", "reason": "data_incorrect", "note": ""}])
+        services.return_for_fixes(
+            app,
+            actor=budi,
+            deficiencies=[
+                {"item": "doc:kk", "reason": "unreadable", "note": "Buram"},
+                {"item": "application", "reason": "data_incorrect", "note": ""},
+            ],
+        )
         clock.shift(dt.timedelta(days=2))
         kk = Requirement.objects.get(variant=app.variant, code="kk")
         app_services.attach_document(app, kk, photo(seed=7), actor=agus_user)
@@ -59,8 +64,7 @@ def returned_then_approved(agus_user, family, budi):
     return app
 
 
-def test_every_sending_gets_one_decision_with_its_own_clock(clock_mode, family, agus_user,
-                                                            budi):
+def test_every_sending_gets_one_decision_with_its_own_clock(clock_mode, family, agus_user, budi):
     app = returned_then_approved(agus_user, family, budi)
     first, second = Decision.objects.filter(application=app).order_by("round")
     assert (first.round, first.outcome, first.officer) == (1, "returned", budi)
@@ -74,8 +78,10 @@ def test_every_sending_gets_one_decision_with_its_own_clock(clock_mode, family, 
     assert second.village == family.kk.village and second.kecamatan == family.kk.village.parent
     assert second.service_id == app.service_id and second.variant_id == app.variant_id
     reasons = DecisionReason.objects.filter(decision=first).order_by("item")
-    assert [(r.item, r.reason) for r in reasons] == [("application", "data_incorrect"),
-                                                     ("doc:kk", "unreadable")]
+    assert [(r.item, r.reason) for r in reasons] == [
+        ("application", "data_incorrect"),
+        ("doc:kk", "unreadable"),
+    ]
     assert not DecisionReason.objects.filter(decision=second).exists()
     # The application keeps its first day: resending does not move it in the figures.
     assert app.first_submitted_at == wib(2026, 12, 1, 10)
@@ -85,17 +91,20 @@ def test_every_sending_gets_one_decision_with_its_own_clock(clock_mode, family, 
 def test_a_rejection_is_a_decision_and_a_cancellation_is_not(family, agus_user, budi):
     app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
     services.claim_application(app, actor=budi)
-    services.reject(app, actor=budi, deficiencies=[{"item": "application",
-                                                    "reason": "age_or_marriage", "note": ""}])
+    services.reject(
+        app,
+        actor=budi,
+        deficiencies=[{"item": "application", "reason": "age_or_marriage", "note": ""}],
+    )
     assert Decision.objects.get(application=app).outcome == "rejected"
-    other = submitted(agus_user, "ektp-cetak", family.agus,
-                      {"pickup_place": "dinas"})
+    other = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
     app_services.cancel_application(other, actor=agus_user)
     assert not Decision.objects.filter(application=other).exists()
 
 
-def test_completion_signal_fires_once_when_the_card_is_collected(family, agus_user, budi,
-                                                                 completions):
+def test_completion_signal_fires_once_when_the_card_is_collected(
+    family, agus_user, budi, completions
+):
     from paksemmok.issuance import services as issuance
 
     app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
@@ -112,19 +121,45 @@ def test_completion_signal_fires_once_when_the_card_is_collected(family, agus_us
 
 def test_backfill_rebuilds_the_same_facts_from_the_history(clock_mode, family, agus_user, budi):
     app = returned_then_approved(agus_user, family, budi)
-    expected = list(Decision.objects.filter(application=app).order_by("round").values(
-        "round", "outcome", "officer", "submitted_at", "deadline_at", "decided_at",
-        "seconds_to_decision", "within_deadline", "village", "kecamatan"))
+    expected = list(
+        Decision.objects.filter(application=app)
+        .order_by("round")
+        .values(
+            "round",
+            "outcome",
+            "officer",
+            "submitted_at",
+            "deadline_at",
+            "decided_at",
+            "seconds_to_decision",
+            "within_deadline",
+            "village",
+            "kecamatan",
+        )
+    )
     expected_reasons = sorted(DecisionReason.objects.values_list("item", "reason"))
     Decision.objects.all().delete()
-    type(app).objects.filter(pk=app.pk).update(first_submitted_at=None, village=None,
-                                               kecamatan=None)
-    migration = importlib.import_module(
-        "paksemmok.applications.migrations.0002_decision_facts")
+    type(app).objects.filter(pk=app.pk).update(
+        first_submitted_at=None, village=None, kecamatan=None
+    )
+    migration = importlib.import_module("paksemmok.applications.migrations.0002_decision_facts")
     migration.backfill(apps, None)
-    rebuilt = list(Decision.objects.filter(application=app).order_by("round").values(
-        "round", "outcome", "officer", "submitted_at", "deadline_at", "decided_at",
-        "seconds_to_decision", "within_deadline", "village", "kecamatan"))
+    rebuilt = list(
+        Decision.objects.filter(application=app)
+        .order_by("round")
+        .values(
+            "round",
+            "outcome",
+            "officer",
+            "submitted_at",
+            "deadline_at",
+            "decided_at",
+            "seconds_to_decision",
+            "within_deadline",
+            "village",
+            "kecamatan",
+        )
+    )
     assert rebuilt == expected
     assert sorted(DecisionReason.objects.values_list("item", "reason")) == expected_reasons
     app.refresh_from_db()

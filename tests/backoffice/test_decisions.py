@@ -64,8 +64,12 @@ def test_birth_adds_the_child_with_a_nik_and_a_new_kk(family, agus_user, budi):
 
 def test_death_of_the_head_names_the_spouse_and_removes_him(family, agus_user, budi):
     died = timezone.localdate() - dt.timedelta(days=2)
-    app = submitted(agus_user, "akta-kematian", family.agus,
-                    {"death_date": died.isoformat(), "death_place": "RSUD Kudus"})
+    app = submitted(
+        agus_user,
+        "akta-kematian",
+        family.agus,
+        {"death_date": died.isoformat(), "death_place": "RSUD Kudus"},
+    )
     docs = approve(app, budi)
 
     family.agus.refresh_from_db()
@@ -84,9 +88,15 @@ def test_death_of_the_head_names_the_spouse_and_removes_him(family, agus_user, b
 
 
 def test_death_of_a_member_keeps_the_head(family, agus_user, budi):
-    app = submitted(agus_user, "akta-kematian", family.rina,
-                    {"death_date": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
-                     "death_place": "Rumah"})
+    app = submitted(
+        agus_user,
+        "akta-kematian",
+        family.rina,
+        {
+            "death_date": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
+            "death_place": "Rumah",
+        },
+    )
     approve(app, budi)
     family.kk.refresh_from_db()
     assert family.kk.head == family.agus
@@ -109,8 +119,12 @@ def test_kk_split_makes_a_new_family_and_prints_both(family, agus_user, budi):
 
 
 def test_kk_change_of_data(family, agus_user, budi):
-    app = submitted(agus_user, "kk-perubahan-data", family.sinta,
-                    {"changed_field": "education", "new_value": "sd", "reason": "Lulus"})
+    app = submitted(
+        agus_user,
+        "kk-perubahan-data",
+        family.sinta,
+        {"changed_field": "education", "new_value": "sd", "reason": "Lulus"},
+    )
     docs = approve(app, budi)
     family.sinta.refresh_from_db()
     assert family.sinta.education == "sd"
@@ -132,12 +146,22 @@ def test_kk_reprint_supersedes_the_previous_kk_document(family, agus_user, budi)
 def test_kk_new_family_after_marriage(family, agus_user, budi, kudus):
     from tests.factories import ResidentFactory
 
-    bride = ResidentFactory(full_name="Lestari", sex="P", birth_date=dt.date(1995, 1, 1),
-                            relationship=Relationship.HEAD)
+    bride = ResidentFactory(
+        full_name="Lestari", sex="P", birth_date=dt.date(1995, 1, 1), relationship=Relationship.HEAD
+    )
     bride_family = bride.family
-    app = submitted(agus_user, "kk-keluarga-baru", family.dimas,
-                    {"marriage_date": "2024-02-03", "spouse_nik": bride.nik,
-                     "address": "Jl. Baru 1", "rt": "003", "rw": "004"})
+    app = submitted(
+        agus_user,
+        "kk-keluarga-baru",
+        family.dimas,
+        {
+            "marriage_date": "2024-02-03",
+            "spouse_nik": bride.nik,
+            "address": "Jl. Baru 1",
+            "rt": "003",
+            "rw": "004",
+        },
+    )
     docs = approve(app, budi)
     family.dimas.refresh_from_db()
     bride.refresh_from_db()
@@ -149,8 +173,9 @@ def test_kk_new_family_after_marriage(family, agus_user, budi, kudus):
     assert not bride_family.is_active  # she was its only member
     family.kk.refresh_from_db()
     assert family.dimas.nik not in [
-        m["nik"] for m in family.kk.versions.get(version=family.kk.current_version)
-        .snapshot["members"]]
+        m["nik"]
+        for m in family.kk.versions.get(version=family.kk.current_version).snapshot["members"]
+    ]
     assert new.kk_number in {d.number for d in docs}
 
 
@@ -162,8 +187,12 @@ def test_kk_new_head_after_death(family, agus_user, budi):
     from tests.applications.conftest import account_for
 
     rina_user = account_for(family.rina)
-    app = submitted(rina_user, "kk-kepala-meninggal", family.rina,
-                    {"new_head_nik": family.rina.nik, "reason": "Suami meninggal"})
+    app = submitted(
+        rina_user,
+        "kk-kepala-meninggal",
+        family.rina,
+        {"new_head_nik": family.rina.nik, "reason": "Suami meninggal"},
+    )
     approve(app, budi)
     family.kk.refresh_from_db()
     family.rina.refresh_from_db()
@@ -199,8 +228,12 @@ def test_kia_card_is_ordered(family, agus_user, budi):
 
 
 def test_ektp_change_of_data_changes_the_register(family, agus_user, budi):
-    app = submitted(agus_user, "ektp-perubahan-data", family.agus,
-                    {"changed_field": "occupation", "new_value": "Guru", "pickup_place": "dinas"})
+    app = submitted(
+        agus_user,
+        "ektp-perubahan-data",
+        family.agus,
+        {"changed_field": "occupation", "new_value": "Guru", "pickup_place": "dinas"},
+    )
     approve(app, budi)
     family.agus.refresh_from_db()
     assert family.agus.occupation == "Guru"
@@ -211,8 +244,9 @@ def test_return_needs_a_deficiency_and_notifies(family, agus_user, budi):
     services.claim_application(app, actor=budi)
     with pytest.raises(services.BackofficeError):
         services.return_for_fixes(app, deficiencies=[], actor=budi)
-    services.return_for_fixes(app, actor=budi, deficiencies=[
-        {"item": "doc:kk", "reason": "unreadable", "note": "Buram"}])
+    services.return_for_fixes(
+        app, actor=budi, deficiencies=[{"item": "doc:kk", "reason": "unreadable", "note": "Buram"}]
+    )
     app.refresh_from_db()
     assert app.status == Status.RETURNED
     assert not Claim.objects.filter(application=app).exists()
@@ -222,8 +256,9 @@ def test_return_needs_a_deficiency_and_notifies(family, agus_user, budi):
 def test_reject_with_reason(family, agus_user, budi):
     app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
     services.claim_application(app, actor=budi)
-    services.reject(app, actor=budi, deficiencies=[
-        {"item": "application", "reason": "duplicate", "note": ""}])
+    services.reject(
+        app, actor=budi, deficiencies=[{"item": "application", "reason": "duplicate", "note": ""}]
+    )
     app.refresh_from_db()
     assert app.status == Status.REJECTED and not IssuedDocument.objects.exists()
 
@@ -248,12 +283,17 @@ def test_decision_on_a_decided_application_is_refused(family, agus_user, budi):
 
 
 def test_failed_register_effect_rolls_back_the_approval(family, agus_user, budi):
-    app = submitted(agus_user, "akta-kematian", family.rina,
-                    {"death_date": timezone.localdate().isoformat(), "death_place": "Rumah"})
+    app = submitted(
+        agus_user,
+        "akta-kematian",
+        family.rina,
+        {"death_date": timezone.localdate().isoformat(), "death_place": "Rumah"},
+    )
     services.claim_application(app, actor=budi)
     # Recorded dead elsewhere meanwhile: the effect refuses, nothing is kept.
     Resident.objects.filter(pk=family.rina.pk).update(
-        life_status=Resident.LifeStatus.DECEASED, death_date=timezone.localdate())
+        life_status=Resident.LifeStatus.DECEASED, death_date=timezone.localdate()
+    )
     with pytest.raises(services.BackofficeError, match="sudah tercatat meninggal"):
         services.approve(app, actor=budi)
     app.refresh_from_db()
@@ -270,8 +310,9 @@ def test_operator_cannot_claim_a_service_they_do_not_handle(family, agus_user, c
     assert services.take_next(actor=citra) is None
 
 
-def test_rolled_back_approval_leaves_no_pdf_behind(family, agus_user, budi, monkeypatch,
-                                                    private_media):
+def test_rolled_back_approval_leaves_no_pdf_behind(
+    family, agus_user, budi, monkeypatch, private_media
+):
     app = submitted(agus_user, "akta-kelahiran", answers=birth_answers())
     services.claim_application(app, actor=budi)
 
@@ -294,12 +335,22 @@ def test_new_family_of_two_members_of_one_kk_prints_the_old_kk_once(family, agus
     # A couple already on one KK (Dimas and his wife Ayu on his parents' KK) leave together.
     from tests.factories import ResidentFactory
 
-    wife = ResidentFactory(family=family.kk, full_name="Ayu", sex="P",
-                           birth_date=dt.date(2000, 1, 1))
+    wife = ResidentFactory(
+        family=family.kk, full_name="Ayu", sex="P", birth_date=dt.date(2000, 1, 1)
+    )
     old_version = family.kk.current_version
-    app = submitted(agus_user, "kk-keluarga-baru", family.dimas,
-                    {"marriage_date": "2024-02-03", "spouse_nik": wife.nik,
-                     "address": "Jl. Baru 2", "rt": "001", "rw": "001"})
+    app = submitted(
+        agus_user,
+        "kk-keluarga-baru",
+        family.dimas,
+        {
+            "marriage_date": "2024-02-03",
+            "spouse_nik": wife.nik,
+            "address": "Jl. Baru 2",
+            "rt": "001",
+            "rw": "001",
+        },
+    )
     docs = approve(app, budi)
     family.kk.refresh_from_db()
     assert family.kk.current_version == old_version + 1

@@ -66,8 +66,9 @@ def test_supervisor_sees_everything_oldest_deadline_first(client, family, agus_u
     assert late.reference in filtered and recent.reference not in filtered
     overdue = client.get(reverse("backoffice:queue"), {"status": "overdue"}).content.decode()
     assert late.reference in overdue and recent.reference not in overdue
-    by_kecamatan = client.get(reverse("backoffice:queue"),
-                              {"kecamatan": "33.19.01"}).content.decode()
+    by_kecamatan = client.get(
+        reverse("backoffice:queue"), {"kecamatan": "33.19.01"}
+    ).content.decode()
     assert late.reference not in by_kecamatan  # the family lives in Kota Kudus (33.19.02)
 
 
@@ -85,8 +86,12 @@ def test_take_next_claims_and_opens_the_review(client, ektp, budi):
 
 
 def test_review_highlights_differences_and_shows_documents(client, family, agus_user, budi):
-    app = submitted(agus_user, "kk-perubahan-data", family.sinta,
-                    {"changed_field": "education", "new_value": "SD", "reason": "Lulus"})
+    app = submitted(
+        agus_user,
+        "kk-perubahan-data",
+        family.sinta,
+        {"changed_field": "education", "new_value": "SD", "reason": "Lulus"},
+    )
     client.force_login(budi)
     html = client.get(reverse("backoffice:review", args=[app.reference])).content.decode()
     assert 'data-testid="differs"' in html
@@ -97,8 +102,9 @@ def test_review_highlights_differences_and_shows_documents(client, family, agus_
     response = client.get(url)
     assert response.status_code == 200
     assert response["X-Frame-Options"] == "SAMEORIGIN"
-    assert AuditEntry.objects.filter(action="personal_data.read",
-                                     details__what=f"file:{doc.requirement.code}").exists()
+    assert AuditEntry.objects.filter(
+        action="personal_data.read", details__what=f"file:{doc.requirement.code}"
+    ).exists()
 
 
 def test_return_with_two_deficiencies_through_the_view(client, ektp, budi):
@@ -122,8 +128,9 @@ def test_return_with_two_deficiencies_through_the_view(client, ektp, budi):
 def test_return_without_deficiency_is_refused_with_a_message(client, ektp, budi):
     services.claim_application(ektp, actor=budi)
     client.force_login(budi)
-    response = client.post(reverse("backoffice:decide", args=[ektp.reference]),
-                           {"action": "return"}, follow=True)
+    response = client.post(
+        reverse("backoffice:decide", args=[ektp.reference]), {"action": "return"}, follow=True
+    )
     assert "paling sedikit satu kekurangan" in response.content.decode()
     ektp.refresh_from_db()
     assert ektp.status == Status.IN_REVIEW
@@ -135,8 +142,9 @@ def test_approve_through_the_view_and_refusal_for_another_officer(client, ektp, 
     other = staff("eka", services=["ektp"])
     services.claim_application(ektp, actor=budi)
     client.force_login(other)
-    response = client.post(reverse("backoffice:decide", args=[ektp.reference]),
-                           {"action": "approve"}, follow=True)
+    response = client.post(
+        reverse("backoffice:decide", args=[ektp.reference]), {"action": "approve"}, follow=True
+    )
     assert "sedang diperiksa oleh Budi" in response.content.decode()
     client.force_login(budi)
     client.post(reverse("backoffice:decide", args=[ektp.reference]), {"action": "approve"})
@@ -224,8 +232,12 @@ def test_cards_page_marks_ready_and_collected(client, ektp, budi):
     [card] = services.approve(ektp, actor=budi)
     client.force_login(budi)
     assert card.number in client.get(reverse("backoffice:cards")).content.decode()
-    assert AuditEntry.objects.filter(action="personal_data.read", actor=budi,
-                                     details__what="card").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="personal_data.read", actor=budi, details__what="card"
+        ).count()
+        == 1
+    )
     client.post(reverse("backoffice:cards"), {"card": card.pk, "action": "ready"})
     card.refresh_from_db()
     assert card.card_status == IssuedDocument.CardStatus.READY

@@ -11,11 +11,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_five_services_with_their_variants():
-    variants = {s.code: sorted(s.variants.values_list("code", flat=True))
-                for s in Service.objects.all()}
+    variants = {
+        s.code: sorted(s.variants.values_list("code", flat=True)) for s in Service.objects.all()
+    }
     assert variants == {
-        "kk": sorted(["kk-keluarga-baru", "kk-kepala-meninggal", "kk-pisah",
-                      "kk-perubahan-data", "kk-hilang-rusak"]),
+        "kk": sorted(
+            [
+                "kk-keluarga-baru",
+                "kk-kepala-meninggal",
+                "kk-pisah",
+                "kk-perubahan-data",
+                "kk-hilang-rusak",
+            ]
+        ),
         "ektp": sorted(["ektp-cetak", "ektp-hilang", "ektp-rusak", "ektp-perubahan-data"]),
         # Service codes as accounts.User.services uses them (operators' services).
         "akta_lahir": ["akta-kelahiran"],
@@ -23,25 +31,33 @@ def test_five_services_with_their_variants():
         "kia": ["kia-5-17", "kia-bawah-5"],
     }
     assert set(Variant.objects.values_list("deadline_hours", flat=True)) == {24}
-    assert set(Variant.objects.filter(service__code__in=["ektp", "kia"])
-               .values_list("output", flat=True)) == {"card"}
+    assert set(
+        Variant.objects.filter(service__code__in=["ektp", "kia"]).values_list("output", flat=True)
+    ) == {"card"}
 
 
 def test_law_items_are_mandatory_and_local_items_optional():
     assert not Requirement.objects.filter(basis="law", mandatory=False).exists()
     # The late-death statement is the one local item that is asked for (conditionally).
-    assert list(Requirement.objects.filter(basis="local", mandatory=True)
-                .values_list("code", flat=True)) == ["pernyataan_terlambat"]
+    assert list(
+        Requirement.objects.filter(basis="local", mandatory=True).values_list("code", flat=True)
+    ) == ["pernyataan_terlambat"]
     assert Requirement.objects.filter(basis="local", mandatory=False).count() >= 10
 
 
 def test_birth_certificate_requirements_follow_the_answers():
     birth = Variant.objects.get(code="akta-kelahiran")
-    needed = lambda answers: sorted(r.code for r in birth.requirements.all()  # noqa: E731
-                                    if r.needed(answers))
+
+    def needed(answers):
+        return sorted(r.code for r in birth.requirements.all() if r.needed(answers))
+
     assert needed({}) == ["buku_nikah", "f201", "kk", "surat_kelahiran"]
     assert needed({"no_birth_letter": True, "no_marriage_certificate": True}) == [
-        "f201", "kk", "sptjm_kelahiran", "sptjm_suami_istri"]
+        "f201",
+        "kk",
+        "sptjm_kelahiran",
+        "sptjm_suami_istri",
+    ]
 
 
 def test_kia_photo_only_from_five_and_photo_is_image_only():
@@ -69,8 +85,12 @@ def test_admin_validation_refuses_unknown_codes():
 
 
 def test_deficiency_reasons_catalogue():
-    assert DeficiencyReason.objects.filter(code__in=["missing", "unreadable", "not_recorded",
-                                                     "late_death_report"]).count() == 4
+    assert (
+        DeficiencyReason.objects.filter(
+            code__in=["missing", "unreadable", "not_recorded", "late_death_report"]
+        ).count()
+        == 4
+    )
 
 
 def test_public_requirements_page_lists_every_service(client):

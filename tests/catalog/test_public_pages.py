@@ -79,5 +79,4 @@ def test_condition_text():
     translation.activate("id")
     assert condition_text("") == ""
     assert condition_text("lost_or_damaged=hilang").startswith("Bila: ")
-    assert condition_text("!no_birth_letter") == (
-        "Kecuali bila: Tidak ada surat keterangan lahir")
+    assert condition_text("!no_birth_letter") == ("Kecuali bila: Tidak ada surat keterangan lahir")

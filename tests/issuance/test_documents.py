@@ -36,8 +36,9 @@ def validate(data: bytes, cert_path):
     root = x509.Certificate.load(der)
     reader = PdfFileReader(io.BytesIO(data))
     assert len(reader.embedded_signatures) == 1
-    return validate_pdf_signature(reader.embedded_signatures[0],
-                                  ValidationContext(trust_roots=[root]))
+    return validate_pdf_signature(
+        reader.embedded_signatures[0], ValidationContext(trust_roots=[root])
+    )
 
 
 def test_kk_pdf_has_the_members_and_a_valid_signature(family, signing_pair, private_media):
@@ -103,10 +104,8 @@ def test_qr_points_to_the_verification_page(family):
 
 
 def test_a_new_kk_version_supersedes_the_old_document(family):
-    old = services.issue_kk(record_family_version(family.kk, reason="uji", actor=None),
-                            actor=None)
-    new = services.issue_kk(record_family_version(family.kk, reason="ubah", actor=None),
-                            actor=None)
+    old = services.issue_kk(record_family_version(family.kk, reason="uji", actor=None), actor=None)
+    new = services.issue_kk(record_family_version(family.kk, reason="ubah", actor=None), actor=None)
     old.refresh_from_db()
     assert old.status == IssuedDocument.Status.SUPERSEDED and old.superseded_by == new
     assert new.status == IssuedDocument.Status.VALID

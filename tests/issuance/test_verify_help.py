@@ -14,8 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def kk_doc(family):
-    return services.issue_kk(record_family_version(family.kk, reason="uji", actor=None),
-                             actor=None)
+    return services.issue_kk(record_family_version(family.kk, reason="uji", actor=None), actor=None)
 
 
 def test_page_explains_qr_and_code_without_login(client):
@@ -38,13 +37,22 @@ def test_form_redirects_to_the_document(client, kk_doc):
     assert "Agus Santoso" not in page.content.decode()
 
 
-@pytest.mark.parametrize("typed", [
-    "{code}", " {spaced} ", "{dashed}", "https://paksemmok.example.id/verifikasi/{code}",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{code}",
+        " {spaced} ",
+        "{dashed}",
+        "https://paksemmok.example.id/verifikasi/{code}",
+    ],
+)
 def test_spaces_dashes_and_pasted_links_are_forgiven(client, kk_doc, typed):
     code = kk_doc.code
-    typed = typed.format(code=code, spaced=" ".join([code[:4], code[4:8], code[8:12], code[12:]]),
-                         dashed="-".join([code[:8], code[8:]]))
+    typed = typed.format(
+        code=code,
+        spaced=" ".join([code[:4], code[4:8], code[8:12], code[12:]]),
+        dashed="-".join([code[:8], code[8:]]),
+    )
     response = client.get("/verifikasi/", {"kode": typed})
     assert response["Location"] == f"/verifikasi/{code}"
 
@@ -57,13 +65,16 @@ def test_well_formed_unknown_code_gets_the_red_mark(client):
     assert 'href="/verifikasi/"' in html  # a way back to try another code
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("ABC234", "terdiri dari 16 huruf dan angka"),
-    ("ABCDEFGHJKMNPQRSTUV", "terdiri dari 16 huruf dan angka"),
-    ("ABCDEFGHJKMNPQR!", "terdiri dari 16 huruf dan angka"),
-    ("ABCDEFGHJKMNPQRO", "tidak memakai huruf O, I, L"),
-    ("   ", "Masukkan kode verifikasi"),
-])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("ABC234", "terdiri dari 16 huruf dan angka"),
+        ("ABCDEFGHJKMNPQRSTUV", "terdiri dari 16 huruf dan angka"),
+        ("ABCDEFGHJKMNPQR!", "terdiri dari 16 huruf dan angka"),
+        ("ABCDEFGHJKMNPQRO", "tidak memakai huruf O, I, L"),
+        ("   ", "Masukkan kode verifikasi"),
+    ],
+)
 def test_malformed_codes_stay_on_the_form_with_an_indonesian_message(client, typed, message):
     response = client.get("/verifikasi/", {"kode": typed})
     assert response.status_code == 200

@@ -18,8 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def kk_doc(family):
-    return services.issue_kk(record_family_version(family.kk, reason="uji", actor=None),
-                             actor=None)
+    return services.issue_kk(record_family_version(family.kk, reason="uji", actor=None), actor=None)
 
 
 def test_valid_document_shows_masked_data_without_login(client, family, kk_doc):
@@ -98,8 +97,9 @@ def test_child_of_the_family_may_download_their_birth_certificate(client, family
 
 
 def test_supervisor_download_is_audited(client, family, kk_doc):
-    supervisor = User.objects.create_user(username="sup", password="x-Pass-12345",
-                                          role=User.Role.SUPERVISOR)
+    supervisor = User.objects.create_user(
+        username="sup", password="x-Pass-12345", role=User.Role.SUPERVISOR
+    )
     client.force_login(supervisor)
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -25,9 +25,12 @@ def siti(db):
     from paksemmok.accounts.models import User
 
     return User.objects.create_user(
-        username="3319025705900001", first_name="Siti",
-        phone="+6281234567890", email="siti@example.id",
-        preferred_channel="whatsapp", preferred_language="id",
+        username="3319025705900001",
+        first_name="Siti",
+        phone="+6281234567890",
+        email="siti@example.id",
+        preferred_channel="whatsapp",
+        preferred_language="id",
     )
 
 
@@ -37,8 +40,11 @@ def john(db):
     from paksemmok.accounts.models import User
 
     return User.objects.create_user(
-        username="3319021203880002", first_name="John",
-        email="john@example.com", preferred_channel="email", preferred_language="en",
+        username="3319021203880002",
+        first_name="John",
+        email="john@example.com",
+        preferred_channel="email",
+        preferred_language="en",
     )
 
 
@@ -47,7 +53,10 @@ def staff_admin(db):
     from paksemmok.accounts.models import User
 
     return User.objects.create_superuser(
-        username="admin-notif", password="x-Pass-12345", email="admin@example.id", role="admin",
+        username="admin-notif",
+        password="x-Pass-12345",
+        email="admin@example.id",
+        role="admin",
     )
 
 

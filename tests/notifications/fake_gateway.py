@@ -109,9 +109,14 @@ class FakeGateway:
 
 def gateway_config(url: str, *, timeout: float = 0.5, token: str = "rahasia") -> dict:  # noqa: S107
     return {
-        "URL": url, "TOKEN": token, "AUTH_HEADER": "Authorization", "AUTH_SCHEME": "Bearer",
+        "URL": url,
+        "TOKEN": token,
+        "AUTH_HEADER": "Authorization",
+        "AUTH_SCHEME": "Bearer",
         "FORMAT": "json",
         "PAYLOAD": '{"target": "{to_digits}", "to": "{to}", "message": "{body}", '
-                   '"sender": "{sender}", "ref": "{message_id}"}',
-        "SENDER": "DUKCAPIL", "TIMEOUT": timeout, "ID_FIELD": "data.id",
+        '"sender": "{sender}", "ref": "{message_id}"}',
+        "SENDER": "DUKCAPIL",
+        "TIMEOUT": timeout,
+        "ID_FIELD": "data.id",
     }

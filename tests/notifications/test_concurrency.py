@@ -35,18 +35,25 @@ def run_worker(name: str, start: threading.Barrier, errors: list[BaseException])
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_never_send_one_message_twice(gateway):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (SELECT ... FOR UPDATE SKIP LOCKED between connections);"
-                    " run with DATABASE_URL=postgres://...")
+        pytest.skip(
+            "needs PostgreSQL (SELECT ... FOR UPDATE SKIP LOCKED between connections);"
+            " run with DATABASE_URL=postgres://..."
+        )
     # No network delay: the workers then spend their time claiming, which is where a race
     # would be (with a broken claim this test fails every time; checked by mutation).
     queued = [
-        notify(template="generic", to_phone=f"+62812345{n:05d}",
-               context={"subject": "Uji", "body": f"Pesan {n}"})
+        notify(
+            template="generic",
+            to_phone=f"+62812345{n:05d}",
+            context={"subject": "Uji", "body": f"Pesan {n}"},
+        )
         for n in range(MESSAGES)
     ]
     start, errors = threading.Barrier(2), []
-    threads = [threading.Thread(target=run_worker, args=(name, start, errors))
-               for name in ("worker-1", "worker-2")]
+    threads = [
+        threading.Thread(target=run_worker, args=(name, start, errors))
+        for name in ("worker-1", "worker-2")
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -21,8 +21,9 @@ START = dt.datetime(2025, 6, 2, 2, 0, tzinfo=dt.UTC)
 
 
 def code_for(user, **kwargs) -> Message:
-    return notify(template="verification_code", context={"code": "482913", "minutes": 10},
-                  user=user, **kwargs)
+    return notify(
+        template="verification_code", context={"code": "482913", "minutes": 10}, user=user, **kwargs
+    )
 
 
 def outcomes(message: Message) -> list[tuple[str, str]]:
@@ -30,8 +31,11 @@ def outcomes(message: Message) -> list[tuple[str, str]]:
 
 
 def test_whatsapp_is_posted_with_token_payload_and_provider_id(gateway, siti):
-    message = notify(template="status_change", user=siti,
-                     context={"kind": "approved", "reference": "KK-7", "url": "/p/7/"})
+    message = notify(
+        template="status_change",
+        user=siti,
+        context={"kind": "approved", "reference": "KK-7", "url": "/p/7/"},
+    )
 
     stats = deliver_due(worker_id="w1")
 
@@ -41,8 +45,11 @@ def test_whatsapp_is_posted_with_token_payload_and_provider_id(gateway, siti):
     assert request["headers"]["Authorization"] == "Bearer rahasia"
     assert request["headers"]["Idempotency-Key"] == str(message.key)
     assert request["json"] == {
-        "target": "6281234567890", "to": "+6281234567890", "message": message.body,
-        "sender": "DUKCAPIL", "ref": str(message.key),
+        "target": "6281234567890",
+        "to": "+6281234567890",
+        "message": message.body,
+        "sender": "DUKCAPIL",
+        "ref": str(message.key),
     }
     assert "\n" in request["json"]["message"]  # newlines survive the JSON template
     message.refresh_from_db()
@@ -54,8 +61,11 @@ def test_whatsapp_is_posted_with_token_payload_and_provider_id(gateway, siti):
 
 
 def test_email_goes_through_the_configured_backend(john):
-    message = notify(template="status_change", user=john,
-                     context={"kind": "document_ready", "reference": "AK-3", "url": "/d/3/"})
+    message = notify(
+        template="status_change",
+        user=john,
+        context={"kind": "document_ready", "reference": "AK-3", "url": "/d/3/"},
+    )
 
     assert deliver_due().sent == 1
 
@@ -123,7 +133,10 @@ def test_http_500_is_retried_with_exponential_backoff(gateway, siti):
     assert message.status == Message.Status.SENT
     assert message.attempts == 3
     assert outcomes(message) == [
-        ("whatsapp", "transient"), ("whatsapp", "transient"), ("whatsapp", "sent")]
+        ("whatsapp", "transient"),
+        ("whatsapp", "transient"),
+        ("whatsapp", "sent"),
+    ]
     assert len(gateway.received) == 3
 
 
@@ -161,20 +174,25 @@ def test_http_400_is_permanent_and_falls_back_to_sms_then_email(gateway, siti):
     deliver_due()
     message.refresh_from_db()
     assert (message.status, message.channel, message.address) == (
-        "pending", "sms", "+6281234567890")
+        "pending",
+        "sms",
+        "+6281234567890",
+    )
     assert "HTTP 400" in message.last_error
     assert "invalid destination number" in message.last_error
 
     deliver_due()
     message.refresh_from_db()
     assert (message.status, message.channel, message.address) == (
-        "pending", "email", "siti@example.id")
+        "pending",
+        "email",
+        "siti@example.id",
+    )
 
     deliver_due()
     message.refresh_from_db()
     assert message.status == Message.Status.SENT
-    assert outcomes(message) == [
-        ("whatsapp", "permanent"), ("sms", "permanent"), ("email", "sent")]
+    assert outcomes(message) == [("whatsapp", "permanent"), ("sms", "permanent"), ("email", "sent")]
     assert gateway.paths() == ["/wa", "/sms"]
     assert [m.to for m in mail.outbox] == [["siti@example.id"]]
     assert message.channels_tried == "whatsapp,sms"
@@ -182,8 +200,9 @@ def test_http_400_is_permanent_and_falls_back_to_sms_then_email(gateway, siti):
 
 def test_permanent_failure_on_the_last_channel_is_recorded(gateway, db):
     gateway.script("400", "400")
-    message = notify(template="verification_code", context={"code": "1", "minutes": 5},
-                     to_phone="+6281234500000")
+    message = notify(
+        template="verification_code", context={"code": "1", "minutes": 5}, to_phone="+6281234500000"
+    )
 
     deliver_due()
     deliver_due()
@@ -200,8 +219,9 @@ def test_a_gateway_down_for_max_attempts_falls_back(gateway, siti):
     gateway.script("500", "500", "500")  # NOTIFY_MAX_ATTEMPTS is 3 in the fixture
     with time_machine.travel(START, tick=False) as traveller:
         # Not a code: a code would expire during these hours, which is tested elsewhere.
-        message = notify(template="status_change", user=siti,
-                         context={"kind": "approved", "reference": "KK-8"})
+        message = notify(
+            template="status_change", user=siti, context={"kind": "approved", "reference": "KK-8"}
+        )
         for _ in range(3):
             deliver_due()
             traveller.shift(dt.timedelta(hours=1))
@@ -251,8 +271,10 @@ def test_an_expired_code_is_not_sent(gateway, siti):
 
 
 def test_no_message_is_sent_twice(gateway, siti):
-    messages = [notify(template="generic", user=siti,
-                       context={"subject": "S", "body": f"Pesan {n}"}) for n in range(23)]
+    messages = [
+        notify(template="generic", user=siti, context={"subject": "S", "body": f"Pesan {n}"})
+        for n in range(23)
+    ]
 
     while deliver_due(batch_size=5).claimed:
         pass
@@ -316,4 +338,6 @@ def test_the_worker_job_drains_more_than_one_batch(gateway, siti, settings):
 
     assert deliver_outbox() == 12
     assert {job.name for job in registered_jobs()} >= {
-        "notifications.deliver", "notifications.reclaim"}
+        "notifications.deliver",
+        "notifications.reclaim",
+    }

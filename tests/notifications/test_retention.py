@@ -11,13 +11,17 @@ pytestmark = pytest.mark.django_db
 
 def message(days_old: int, status: str) -> Message:
     msg = Message.objects.create(
-        template="verification_code", language="id", requested_channel="whatsapp",
-        channel="whatsapp", address="+6281234567890", to_phone="+6281234567890",
-        body="Kode verifikasi Anda 123456", status=status,
+        template="verification_code",
+        language="id",
+        requested_channel="whatsapp",
+        channel="whatsapp",
+        address="+6281234567890",
+        to_phone="+6281234567890",
+        body="Kode verifikasi Anda 123456",
+        status=status,
         created_at=timezone.now() - dt.timedelta(days=days_old),
     )
-    Attempt.objects.create(message=msg, channel="whatsapp", address=msg.address,
-                           outcome="sent")
+    Attempt.objects.create(message=msg, channel="whatsapp", address=msg.address, outcome="sent")
     return msg
 
 

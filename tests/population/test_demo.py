@@ -9,8 +9,11 @@ from paksemmok.population.models import Family, Resident
 
 
 def snapshot_of_register():
-    return (Resident.objects.count(), Family.objects.count(),
-            sorted(Resident.objects.values_list("nik", flat=True)))
+    return (
+        Resident.objects.count(),
+        Family.objects.count(),
+        sorted(Resident.objects.values_list("nik", flat=True)),
+    )
 
 
 @pytest.mark.django_db
@@ -31,10 +34,16 @@ def test_named_residents_have_the_documented_numbers_and_situations(kudus):
     assert santoso.head.nik == demo.DEMO_SANTOSO_HEAD_NIK
     assert santoso.head.full_name == "Budi Santoso"
     assert sorted(santoso.members.values_list("full_name", flat=True)) == [
-        "Budi Santoso", "Rafi Santoso", "Siti Rahayu"]
+        "Budi Santoso",
+        "Rafi Santoso",
+        "Siti Rahayu",
+    ]
     # The newborn is not on the KK yet: nobody in the register is that young.
-    assert not Resident.objects.filter(birth_date__gte=demo.newborn_birth_date(today)).filter(
-        family=santoso).exists()
+    assert (
+        not Resident.objects.filter(birth_date__gte=demo.newborn_birth_date(today))
+        .filter(family=santoso)
+        .exists()
+    )
     assert santoso.versions.get().snapshot["head_nik"] == demo.DEMO_SANTOSO_HEAD_NIK
 
     rina = Resident.objects.get(nik=demo.DEMO_UNRECORDED_NIK)

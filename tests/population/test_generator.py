@@ -26,8 +26,11 @@ def age(born: dt.date) -> int:
 
 
 def people() -> list[tuple]:
-    return list(Resident.objects.order_by("nik").values_list(
-        "nik", "full_name", "birth_date", "sex", "family__kk_number", "father_name"))
+    return list(
+        Resident.objects.order_by("nik").values_list(
+            "nik", "full_name", "birth_date", "sex", "family__kk_number", "father_name"
+        )
+    )
 
 
 def generate_and_discard(residents: int, seed: int, **kwargs) -> list[tuple]:
@@ -87,7 +90,11 @@ def test_families_are_coherent(generated):
         for m in members:
             by_role[m.relationship].append(m)
             assert (m.village_id, m.address, m.rt, m.rw) == (
-                family.village_id, family.address, family.rt, family.rw)
+                family.village_id,
+                family.address,
+                family.rt,
+                family.rw,
+            )
         assert len(by_role["kepala"]) == 1
         head = by_role["kepala"][0]
         assert family.head == head and family.current_version == 1
@@ -171,13 +178,20 @@ def test_bulk_create_path_writes_the_same_rows(kudus):
 
 @pytest.mark.django_db
 def test_later_numbers_never_collide_with_generated_ones(generated):
-    prefix, _count = Counter(nik[:12] for nik in Resident.objects.values_list("nik", flat=True)
-                            ).most_common(1)[0]
+    prefix, _count = Counter(
+        nik[:12] for nik in Resident.objects.values_list("nik", flat=True)
+    ).most_common(1)[0]
     sample = Resident.objects.filter(nik__startswith=prefix).select_related("village__parent")[0]
     new = generate_nik(sample.village.parent, sample.birth_date, sample.sex)
     assert new[:12] == prefix
-    assert int(new[12:]) == max(int(n[12:]) for n in Resident.objects.filter(
-        nik__startswith=prefix).values_list("nik", flat=True)) + 1
+    assert (
+        int(new[12:])
+        == max(
+            int(n[12:])
+            for n in Resident.objects.filter(nik__startswith=prefix).values_list("nik", flat=True)
+        )
+        + 1
+    )
     assert not Resident.objects.filter(nik=new).exists()
     family = Family.objects.select_related("village__parent").first()
     issued = dt.datetime.strptime(family.kk_number[6:12], "%d%m%y").date()
@@ -228,8 +242,9 @@ def test_requires_the_regions(db):
 
 @pytest.mark.django_db
 def test_command_generates_and_audits_one_summary(kudus, capsys):
-    call_command("generate_population", "--residents", "250", "--seed", "3",
-                 "--reference-date", "2026-11-27")
+    call_command(
+        "generate_population", "--residents", "250", "--seed", "3", "--reference-date", "2026-11-27"
+    )
     assert Resident.objects.count() == 250
     assert "250 penduduk" in capsys.readouterr().out
     entry = AuditEntry.objects.get(action="register.population.generated")

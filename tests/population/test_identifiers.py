@@ -69,8 +69,9 @@ def test_women_have_day_plus_40():
 
 def test_register_mismatch_is_a_warning_not_an_error():
     # Born 17 May 1990 per the NIK, but the register corrected it to the 18th and to female.
-    result = check_nik("3319011705900001", birth_date=dt.date(1990, 5, 18), sex="P",
-                       reference_date=REF)
+    result = check_nik(
+        "3319011705900001", birth_date=dt.date(1990, 5, 18), sex="P", reference_date=REF
+    )
     assert result.valid
     assert len(result.warnings) == 2
 
@@ -89,8 +90,16 @@ def test_kk_numbers(serial, kec):
     assert check_kk_number(f"{kec}010124{serial:04d}").valid
 
 
-@pytest.mark.parametrize("kk", ["331901010124", "3319010101240000", "9919010101240001",
-                                "3300010101240001", "33190101012400a1"])
+@pytest.mark.parametrize(
+    "kk",
+    [
+        "331901010124",
+        "3319010101240000",
+        "9919010101240001",
+        "3300010101240001",
+        "33190101012400a1",
+    ],
+)
 def test_bad_kk_numbers(kk):
     assert not check_kk_number(kk).valid
 

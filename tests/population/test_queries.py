@@ -10,17 +10,36 @@ from tests.factories import FamilyFactory, ResidentFactory
 @pytest.fixture
 def family(kudus):
     family = FamilyFactory()
-    head = ResidentFactory(family=family, relationship="kepala", full_name="Slamet",
-                           birth_date=dt.date(1970, 1, 2), marital_status="kawin")
-    ResidentFactory(family=family, relationship="anak", full_name="Dimas",
-                    birth_date=dt.date(2004, 3, 4))
-    ResidentFactory(family=family, relationship="istri", full_name="Sri", sex="P",
-                    birth_date=dt.date(1973, 5, 6), marital_status="kawin")
-    ResidentFactory(family=family, relationship="anak", full_name="Ayu", sex="P",
-                    birth_date=dt.date(2001, 7, 8))
-    ResidentFactory(family=family, relationship="orang_tua", full_name="Painem", sex="P",
-                    birth_date=dt.date(1940, 1, 1), life_status=Resident.LifeStatus.DECEASED,
-                    death_date=dt.date(2026, 1, 1))
+    head = ResidentFactory(
+        family=family,
+        relationship="kepala",
+        full_name="Slamet",
+        birth_date=dt.date(1970, 1, 2),
+        marital_status="kawin",
+    )
+    ResidentFactory(
+        family=family, relationship="anak", full_name="Dimas", birth_date=dt.date(2004, 3, 4)
+    )
+    ResidentFactory(
+        family=family,
+        relationship="istri",
+        full_name="Sri",
+        sex="P",
+        birth_date=dt.date(1973, 5, 6),
+        marital_status="kawin",
+    )
+    ResidentFactory(
+        family=family, relationship="anak", full_name="Ayu", sex="P", birth_date=dt.date(2001, 7, 8)
+    )
+    ResidentFactory(
+        family=family,
+        relationship="orang_tua",
+        full_name="Painem",
+        sex="P",
+        birth_date=dt.date(1940, 1, 1),
+        life_status=Resident.LifeStatus.DECEASED,
+        death_date=dt.date(2026, 1, 1),
+    )
     family.head = head
     family.save()
     return family

@@ -41,8 +41,17 @@ def test_levels_kinds_and_parents():
     assert all(v.code.split(".")[3].startswith("1") for v in kelurahan)
     assert villages.filter(kind=Region.Kind.DESA).count() == 123
     per_kecamatan = {k.name: k.children.count() for k in Region.objects.filter(level=3)}
-    assert per_kecamatan == {"Kaliwungu": 15, "Kota Kudus": 25, "Jati": 14, "Undaan": 16,
-                             "Mejobo": 11, "Jekulo": 12, "Bae": 10, "Gebog": 11, "Dawe": 18}
+    assert per_kecamatan == {
+        "Kaliwungu": 15,
+        "Kota Kudus": 25,
+        "Jati": 14,
+        "Undaan": 16,
+        "Mejobo": 11,
+        "Jekulo": 12,
+        "Bae": 10,
+        "Gebog": 11,
+        "Dawe": 18,
+    }
 
 
 def test_import_is_idempotent_and_keeps_references():

@@ -32,8 +32,12 @@ def as_csv(rows: list[dict[str, str]], delimiter: str = ",") -> io.StringIO:
 
 
 def counts() -> tuple[int, int, int, int]:
-    return (Resident.objects.count(), Family.objects.count(), FamilyVersion.objects.count(),
-            AuditEntry.objects.filter(action="register.imported").count())
+    return (
+        Resident.objects.count(),
+        Family.objects.count(),
+        FamilyVersion.objects.count(),
+        AuditEntry.objects.filter(action="register.imported").count(),
+    )
 
 
 @pytest.mark.django_db
@@ -48,15 +52,23 @@ def test_the_documented_example_loads(kudus):
     # Labels are accepted as well as codes, and RT/RW are padded as printed on a KK.
     sumarni = Resident.objects.get(nik="3319085707500003")
     assert (sumarni.education, sumarni.marital_status, sumarni.relationship, sumarni.rt) == (
-        "tidak_sekolah", "cerai_mati", "kepala", "003")
+        "tidak_sekolah",
+        "cerai_mati",
+        "kepala",
+        "003",
+    )
     assert sumarni.ektp_recording == "sudah_rekam" and sumarni.ektp_printed
     for family in Family.objects.all():
         version = family.versions.get()
         assert (version.version, family.current_version) == (1, 1)
         assert version.snapshot == family_snapshot(family)
     entry = AuditEntry.objects.get(action="register.imported")
-    assert entry.details == {"file": "register-example.csv", "residents": 6, "families": 2,
-                             "warnings": 0}
+    assert entry.details == {
+        "file": "register-example.csv",
+        "residents": 6,
+        "families": 2,
+        "warnings": 0,
+    }
 
 
 @pytest.mark.django_db
@@ -67,9 +79,11 @@ def test_semicolon_files_from_indonesian_spreadsheets_load(kudus):
 
 def change(line: int, **values: str):
     """Rows of the example with line `line` (header = line 1) changed."""
+
     def apply(rows):
         rows[line - 2].update(values)
         return rows
+
     return apply
 
 
@@ -89,8 +103,12 @@ BAD = [
     (change(7, rt="12a"), 7, "rt", "angka"),
     (change(3, full_name=""), 3, "full_name", "Wajib diisi"),
     (change(3, full_name="A" * 121), 3, "full_name", "Terlalu panjang"),
-    (change(5, nik="3319020310080009", birth_date="2008-10-03", sex="L"), 5, "nik",
-     "sama dengan baris 4"),
+    (
+        change(5, nik="3319020310080009", birth_date="2008-10-03", sex="L"),
+        5,
+        "nik",
+        "sama dengan baris 4",
+    ),
     (change(2, relationship="anak"), 2, "relationship", "tidak punya kepala keluarga"),
     (change(5, relationship="kepala"), 5, "relationship", "sudah punya kepala keluarga di baris 2"),
 ]
@@ -116,7 +134,8 @@ def test_nik_already_in_the_register_is_refused(kudus):
     before = counts()
     report = import_register(EXAMPLE)
     assert [str(p) for p in report.errors] == [
-        "Baris 3, kolom nik: NIK sudah terdaftar di register."]
+        "Baris 3, kolom nik: NIK sudah terdaftar di register."
+    ]
     assert counts() == before
 
 
@@ -143,8 +162,7 @@ def test_missing_column_is_one_clear_error(kudus):
 def test_warnings_do_not_stop_the_import(kudus):
     # Born a day later than the NIK says (a corrected birth date), and a son living at
     # another address: both happen in real registers.
-    rows = change(4, birth_date="2008-10-04", address="Pondok Pesantren Qudsiyyah")(
-        example_rows())
+    rows = change(4, birth_date="2008-10-04", address="Pondok Pesantren Qudsiyyah")(example_rows())
     report = import_register(as_csv(rows))
     assert report.loaded
     warnings = [str(p) for p in report.warnings]

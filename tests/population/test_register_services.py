@@ -27,14 +27,21 @@ def test_newborn_nik_encodes_kecamatan_birth_date_and_sex(kaliwungu):
     boy = generate_nik(kaliwungu, dt.date(2026, 11, 20), "L")
     assert girl == "3319016011260001"
     assert boy == "3319012011260001"
-    assert check_nik(girl, birth_date=dt.date(2026, 11, 20), sex="P",
-                     reference_date=dt.date(2026, 11, 27)).warnings == []
+    assert (
+        check_nik(
+            girl, birth_date=dt.date(2026, 11, 20), sex="P", reference_date=dt.date(2026, 11, 27)
+        ).warnings
+        == []
+    )
 
 
 @pytest.mark.django_db
 def test_serials_continue_after_existing_residents(kaliwungu):
-    ResidentFactory(nik="3319012011260007", birth_date=dt.date(2026, 11, 20),
-                    family__village=Region.objects.get(code="33.19.01.2001"))
+    ResidentFactory(
+        nik="3319012011260007",
+        birth_date=dt.date(2026, 11, 20),
+        family__village=Region.objects.get(code="33.19.01.2001"),
+    )
     assert generate_nik(kaliwungu, dt.date(2026, 11, 20), "L") == "3319012011260008"
     assert generate_nik(kaliwungu, dt.date(2026, 11, 20), "L") == "3319012011260009"
 
@@ -44,8 +51,11 @@ def test_a_number_typed_in_after_the_sequence_started_is_never_reissued(kaliwung
     born = dt.date(2026, 11, 20)
     assert generate_nik(kaliwungu, born, "L") == "3319012011260001"
     # Staff enter a resident by hand with a higher serial under the same prefix.
-    ResidentFactory(nik="3319012011260005", birth_date=born,
-                    family__village=Region.objects.get(code="33.19.01.2001"))
+    ResidentFactory(
+        nik="3319012011260005",
+        birth_date=born,
+        family__village=Region.objects.get(code="33.19.01.2001"),
+    )
     assert generate_nik(kaliwungu, born, "L") == "3319012011260006"
 
 
@@ -108,8 +118,13 @@ def test_each_family_change_adds_a_version_and_keeps_the_old(kudus):
     family.head = head
     family.save()
     v1 = record_family_version(family, reason="created")
-    child = ResidentFactory(family=family, relationship=Relationship.CHILD, full_name="Ani",
-                            birth_date=dt.date(2026, 11, 1), sex="P")
+    child = ResidentFactory(
+        family=family,
+        relationship=Relationship.CHILD,
+        full_name="Ani",
+        birth_date=dt.date(2026, 11, 1),
+        sex="P",
+    )
     v2 = record_family_version(family, reason="birth", details={"nik": child.masked_nik})
 
     family.refresh_from_db()
@@ -119,8 +134,11 @@ def test_each_family_change_adds_a_version_and_keeps_the_old(kudus):
     assert [m["full_name"] for m in v1.snapshot["members"]] == ["Slamet"]
     assert [m["full_name"] for m in v2.snapshot["members"]] == ["Slamet", "Ani"]
     assert v2.snapshot["head_nik"] == head.nik
-    actions = list(AuditEntry.objects.filter(object_id=str(family.pk))
-                   .order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(family.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["register.family.created", "register.family.changed"]
 
 

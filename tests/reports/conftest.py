@@ -55,8 +55,12 @@ def wib(day: int, hour: int, minute: int = 0, second: int = 0, month: int = 12) 
 
 
 def staff(username: str, role: str = User.Role.OPERATOR, first_name: str = "") -> User:
-    return User.objects.create_user(username=username, password="x-Pass-12345", role=role,
-                                    first_name=first_name or username.title())
+    return User.objects.create_user(
+        username=username,
+        password="x-Pass-12345",
+        role=role,
+        first_name=first_name or username.title(),
+    )
 
 
 def login_with_totp(client, user) -> None:
@@ -78,8 +82,12 @@ class World:
         villages = list(Region.objects.filter(parent=self.k1).order_by("code"))
         self.v1 = Region.objects.get(code="33.19.02.1001")  # Purwosari
         self.v1b = next(v for v in villages if v != self.v1)
-        self.k2 = Region.objects.filter(level=Region.Level.KECAMATAN, parent__code="33.19") \
-            .exclude(pk=self.k1.pk).order_by("code").first()
+        self.k2 = (
+            Region.objects.filter(level=Region.Level.KECAMATAN, parent__code="33.19")
+            .exclude(pk=self.k1.pk)
+            .order_by("code")
+            .first()
+        )
         self.v2 = Region.objects.filter(parent=self.k2).order_by("code").first()
         # _known_kecamatan(): only kecamatan with registered families are listed.
         self.family1 = FamilyFactory(village=self.v1)
@@ -95,22 +103,39 @@ class World:
         self._n = 0
         self.apps: dict[str, Application] = {}
 
-    def application(self, name: str, at: dt.datetime | None, service: Service,
-                    village: Region) -> Application:
+    def application(
+        self, name: str, at: dt.datetime | None, service: Service, village: Region
+    ) -> Application:
         self._n += 1
         variant = self.ektp_variant if service == self.ektp else self.kk_variant
         app = Application.objects.create(
-            variant=variant, service=service, applicant=self.applicant,
-            filed_by=self.applicant, family=self.family1, subject=self.resident,
-            subject_key=f"test-{self._n}", status="completed", round=1,
-            submitted_at=at, first_submitted_at=at, village=village,
-            kecamatan=village.parent)
+            variant=variant,
+            service=service,
+            applicant=self.applicant,
+            filed_by=self.applicant,
+            family=self.family1,
+            subject=self.resident,
+            subject_key=f"test-{self._n}",
+            status="completed",
+            round=1,
+            submitted_at=at,
+            first_submitted_at=at,
+            village=village,
+            kecamatan=village.parent,
+        )
         self.apps[name] = app
         return app
 
-    def decision(self, decided_at: dt.datetime, service: Service, kecamatan: Region,
-                 outcome: str, officer: User, seconds: int,
-                 reasons: tuple[str, ...] = ()) -> Decision:
+    def decision(
+        self,
+        decided_at: dt.datetime,
+        service: Service,
+        kecamatan: Region,
+        outcome: str,
+        officer: User,
+        seconds: int,
+        reasons: tuple[str, ...] = (),
+    ) -> Decision:
         """A decision fact as backoffice.services writes it: 24 h clock deadline, within
         when decided no later than the deadline."""
         self._n += 1
@@ -119,13 +144,28 @@ class World:
         deadline = submitted_at + dt.timedelta(hours=24)
         village = self.v1 if kecamatan == self.k1 else self.v2
         d = Decision.objects.create(
-            application=carrier, round=self._n, outcome=outcome, officer=officer,
-            service=service, variant=carrier.variant, village=village, kecamatan=kecamatan,
-            submitted_at=submitted_at, deadline_at=deadline, decided_at=decided_at,
-            seconds_to_decision=seconds, within_deadline=decided_at <= deadline)
+            application=carrier,
+            round=self._n,
+            outcome=outcome,
+            officer=officer,
+            service=service,
+            variant=carrier.variant,
+            village=village,
+            kecamatan=kecamatan,
+            submitted_at=submitted_at,
+            deadline_at=deadline,
+            decided_at=decided_at,
+            seconds_to_decision=seconds,
+            within_deadline=decided_at <= deadline,
+        )
         for reason in reasons:
-            DecisionReason.objects.create(decision=d, decided_at=decided_at, service=service,
-                                          item="application", reason=reason)
+            DecisionReason.objects.create(
+                decision=d,
+                decided_at=decided_at,
+                service=service,
+                item="application",
+                reason=reason,
+            )
         return d
 
 
@@ -176,24 +216,48 @@ def build_perekaman(w: World) -> SimpleNamespace:
         Place,
     )
 
-    office = Place.objects.create(kind=Place.Kind.DINAS, name="Kantor Disdukcapil Kudus",
-                                  region=Region.objects.get(code="33.19"),
-                                  minutes_per_recording=30, stations=2)
+    office = Place.objects.create(
+        kind=Place.Kind.DINAS,
+        name="Kantor Disdukcapil Kudus",
+        region=Region.objects.get(code="33.19"),
+        minutes_per_recording=30,
+        stations=2,
+    )
     for weekday in range(5):
-        OpeningHours.objects.create(place=office, weekday=weekday, opens=dt.time(8),
-                                    closes=dt.time(12), break_start=dt.time(10),
-                                    break_end=dt.time(10, 30))
+        OpeningHours.objects.create(
+            place=office,
+            weekday=weekday,
+            opens=dt.time(8),
+            closes=dt.time(12),
+            break_start=dt.time(10),
+            break_end=dt.time(10, 30),
+        )
     Closure.objects.create(place=office, date=dt.date(2026, 12, 3), reason="Gangguan server")
-    hall = Place.objects.create(kind=Place.Kind.BALAI_DESA, name="Balai Desa Purwosari",
-                                region=w.v1)
-    JemputBolaEvent.objects.create(place=hall, date=dt.date(2026, 12, 5), opens=dt.time(9),
-                                   closes=dt.time(11), capacity=10)
-    statuses = [Booking.Status.RECORDED, Booking.Status.RECORDED, Booking.Status.CHECKED_IN,
-                Booking.Status.NO_SHOW, Booking.Status.CANCELLED]
+    hall = Place.objects.create(
+        kind=Place.Kind.BALAI_DESA, name="Balai Desa Purwosari", region=w.v1
+    )
+    JemputBolaEvent.objects.create(
+        place=hall, date=dt.date(2026, 12, 5), opens=dt.time(9), closes=dt.time(11), capacity=10
+    )
+    statuses = [
+        Booking.Status.RECORDED,
+        Booking.Status.RECORDED,
+        Booking.Status.CHECKED_IN,
+        Booking.Status.NO_SHOW,
+        Booking.Status.CANCELLED,
+    ]
     for i, status in enumerate(statuses):
-        Booking.objects.create(resident=ResidentFactory(family=w.family1), place=office,
-                               start=wib(1, 8) + dt.timedelta(minutes=30 * i), status=status)
+        Booking.objects.create(
+            resident=ResidentFactory(family=w.family1),
+            place=office,
+            start=wib(1, 8) + dt.timedelta(minutes=30 * i),
+            status=status,
+        )
     # Outside the period: not counted.
-    Booking.objects.create(resident=ResidentFactory(family=w.family1), place=office,
-                           start=wib(7, 8), status=Booking.Status.BOOKED)
+    Booking.objects.create(
+        resident=ResidentFactory(family=w.family1),
+        place=office,
+        start=wib(7, 8),
+        status=Booking.Status.BOOKED,
+    )
     return SimpleNamespace(office=office, hall=hall)

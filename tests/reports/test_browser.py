@@ -31,10 +31,15 @@ def test_dashboard_draws_its_charts(live_server, browser, kudus, tmp_path):
     dewi = staff("dewi", User.Role.SUPERVISOR)
     client = Client()
     login_with_totp(client, dewi)
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="id-ID",
-                                  accept_downloads=True, reduced_motion="reduce")
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": live_server.url}])
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900},
+        locale="id-ID",
+        accept_downloads=True,
+        reduced_motion="reduce",
+    )
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -70,7 +75,8 @@ def test_dashboard_draws_its_charts(live_server, browser, kudus, tmp_path):
     expect(page.get_by_test_id("period")).to_contain_text("(7 hari)")
     today = timezone.localdate()
     expect(page.get_by_label("Dari tanggal")).to_have_value(
-        (today - dt.timedelta(days=6)).isoformat())
+        (today - dt.timedelta(days=6)).isoformat()
+    )
     expect(page.get_by_label("Sampai tanggal")).to_have_value(today.isoformat())
     expect(page.get_by_test_id("table-permohonan-harian").locator("tbody tr")).to_have_count(7)
     first = page.locator("canvas[data-chart]").first

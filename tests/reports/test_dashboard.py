@@ -37,14 +37,16 @@ def supervisor_client(client, dewi):
 
 # --- who may open it -----------------------------------------------------------------------
 
+
 def test_anonymous_goes_to_sign_in(client):
     for url in (URL, "/staf/dasbor/unduh/ringkasan.csv"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/akun/masuk/")
 
 
-@pytest.mark.parametrize("role", [User.Role.RESIDENT, User.Role.HELPER, User.Role.OPERATOR,
-                                  User.Role.PEREKAMAN])
+@pytest.mark.parametrize(
+    "role", [User.Role.RESIDENT, User.Role.HELPER, User.Role.OPERATOR, User.Role.PEREKAMAN]
+)
 def test_other_roles_are_refused(client, kudus, role):
     # Operators too: the dashboard names officers and covers every service (views.py).
     client.force_login(staff(f"u-{role}", role))
@@ -70,6 +72,7 @@ def test_supervisors_and_admins_see_it(client, kudus, role):
 
 # --- what it shows -------------------------------------------------------------------------
 
+
 def test_page_shows_the_hand_counted_figures(supervisor_client, world):
     response = supervisor_client.get(URL, RANGE)
     assert response.status_code == 200
@@ -80,8 +83,13 @@ def test_page_shows_the_hand_counted_figures(supervisor_client, world):
     assert cards["median"] == "3 jam 30 menit"
     assert cards["p90"] == "27 jam 18 menit"  # 98280 s
     assert cards["per_day"] == "1,2"
-    for text in ('data-testid="sum-within">80,0%', "27 jam 18 menit", "Berkas tidak terbaca",
-                 'data-testid="chart-permohonan-harian"', 'role="img"'):
+    for text in (
+        'data-testid="sum-within">80,0%',
+        "27 jam 18 menit",
+        "Berkas tidak terbaca",
+        'data-testid="chart-permohonan-harian"',
+        'role="img"',
+    ):
         assert text in html
     per_day = response.context["sections"]["permohonan_harian"]
     assert [row[1][0] for row in per_day["rows"]] == ["3", "0", "2", "1", "0"]
@@ -95,8 +103,7 @@ def test_page_shows_the_hand_counted_figures(supervisor_client, world):
 
 
 def test_filters_narrow_the_page(supervisor_client, world):
-    response = supervisor_client.get(URL, {**RANGE, "service": "ektp",
-                                           "kecamatan": world.k1.code})
+    response = supervisor_client.get(URL, {**RANGE, "service": "ektp", "kecamatan": world.k1.code})
     assert response.context["cards"]["applications"] == "2"  # A1, A2
     assert response.context["filters"].service == world.ektp
     assert "service=ektp" in response.context["query"]
@@ -108,12 +115,17 @@ def test_presets(supervisor_client, world):
     assert period.days == 7 and response.context["active_preset"] == 7
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"start": "2026-12-05", "end": "2026-12-01"}, "Tanggal akhir tidak boleh sebelum"),
-    ({"start": "2020-01-01", "end": "2026-12-01"},
-     f"Rentang tanggal paling panjang {figures.MAX_DAYS} hari"),
-    ({"start": "kemarin"}, "Masukkan tanggal yang valid"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"start": "2026-12-05", "end": "2026-12-01"}, "Tanggal akhir tidak boleh sebelum"),
+        (
+            {"start": "2020-01-01", "end": "2026-12-01"},
+            f"Rentang tanggal paling panjang {figures.MAX_DAYS} hari",
+        ),
+        ({"start": "kemarin"}, "Masukkan tanggal yang valid"),
+    ],
+)
 def test_bad_ranges_are_explained(supervisor_client, kudus, params, message):
     response = supervisor_client.get(URL, params)
     assert response.status_code == 200
@@ -153,6 +165,7 @@ def test_query_count_does_not_grow_with_the_data(supervisor_client, kudus):
 
 # --- exports -------------------------------------------------------------------------------
 
+
 def read_csv(response) -> list[list[str]]:
     body = response.content
     assert body.startswith("\ufeff".encode())  # Excel needs the BOM to read UTF-8
@@ -163,33 +176,65 @@ def test_csv_export_matches_the_figures(supervisor_client, world):
     response = supervisor_client.get("/staf/dasbor/unduh/ringkasan.csv", RANGE)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="pak-semmok-ringkasan-20261201-20261205.csv"' in \
-        response["Content-Disposition"]
+    assert (
+        'filename="pak-semmok-ringkasan-20261201-20261205.csv"' in response["Content-Disposition"]
+    )
     rows = read_csv(response)
-    assert rows[0] == ["Layanan", "Permohonan", "Keputusan", "Disetujui", "Dikembalikan",
-                       "Ditolak", "Dalam batas waktu", "Dalam batas waktu (%)",
-                       "Dikembalikan (%)", "Median waktu keputusan (jam)",
-                       "Persentil 90 waktu keputusan (jam)"]
+    assert rows[0] == [
+        "Layanan",
+        "Permohonan",
+        "Keputusan",
+        "Disetujui",
+        "Dikembalikan",
+        "Ditolak",
+        "Dalam batas waktu",
+        "Dalam batas waktu (%)",
+        "Dikembalikan (%)",
+        "Median waktu keputusan (jam)",
+        "Persentil 90 waktu keputusan (jam)",
+    ]
     # The "all services" row: numbers plain (dot decimals), hours to 2 decimals.
-    assert rows[-1] == ["Semua layanan", "6", "10", "6", "3", "1", "8", "80.0", "30.0",
-                        "3.5", "27.3"]
-    per_day = read_csv(supervisor_client.get("/staf/dasbor/unduh/permohonan-harian.csv",
-                                             RANGE))
-    assert per_day == [["Tanggal", "Permohonan"], ["2026-12-01", "3"], ["2026-12-02", "0"],
-                       ["2026-12-03", "2"], ["2026-12-04", "1"], ["2026-12-05", "0"]]
+    assert rows[-1] == [
+        "Semua layanan",
+        "6",
+        "10",
+        "6",
+        "3",
+        "1",
+        "8",
+        "80.0",
+        "30.0",
+        "3.5",
+        "27.3",
+    ]
+    per_day = read_csv(supervisor_client.get("/staf/dasbor/unduh/permohonan-harian.csv", RANGE))
+    assert per_day == [
+        ["Tanggal", "Permohonan"],
+        ["2026-12-01", "3"],
+        ["2026-12-02", "0"],
+        ["2026-12-03", "2"],
+        ["2026-12-04", "1"],
+        ["2026-12-05", "0"],
+    ]
 
 
 def test_xlsx_export_matches_the_figures(supervisor_client, world):
     response = supervisor_client.get("/staf/dasbor/unduh/keputusan-harian.xlsx", RANGE)
     assert response.status_code == 200
-    assert "pak-semmok-keputusan-harian-20261201-20261205.xlsx" in \
-        response["Content-Disposition"]
+    assert "pak-semmok-keputusan-harian-20261201-20261205.xlsx" in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
     ws = wb.active
     assert ws.title == "Keputusan per hari"
     header = [c.value for c in ws[1]]
-    assert header == ["Tanggal", "Disetujui", "Dikembalikan", "Ditolak", "Jumlah keputusan",
-                      "Dalam batas waktu", "Dalam batas waktu (%)"]
+    assert header == [
+        "Tanggal",
+        "Disetujui",
+        "Dikembalikan",
+        "Ditolak",
+        "Jumlah keputusan",
+        "Dalam batas waktu",
+        "Dalam batas waktu (%)",
+    ]
     assert all(c.font.bold for c in ws[1])
     first = [c.value for c in ws[2]]
     assert first == [dt.datetime(2026, 12, 1), 1, 1, 0, 2, 2, 1.0]
@@ -217,33 +262,41 @@ def test_every_table_exports_in_both_formats(supervisor_client, world):
 
 
 def test_formula_injection_is_neutralised(supervisor_client, world):
-    world.citra.first_name = "=HYPERLINK(\"http://x\";\"klik\")"
+    world.citra.first_name = '=HYPERLINK("http://x";"klik")'
     world.citra.save()
     world.budi.first_name = "@SUM(A1)"
     world.budi.save()
     rows = read_csv(supervisor_client.get("/staf/dasbor/unduh/petugas.csv", RANGE))
     names = [r[0] for r in rows[1:]]
-    assert names == ["'@SUM(A1)", "'=HYPERLINK(\"http://x\";\"klik\")"]
-    ws = load_workbook(io.BytesIO(supervisor_client.get(
-        "/staf/dasbor/unduh/petugas.xlsx", RANGE).content)).active
+    assert names == ["'@SUM(A1)", '\'=HYPERLINK("http://x";"klik")']
+    ws = load_workbook(
+        io.BytesIO(supervisor_client.get("/staf/dasbor/unduh/petugas.xlsx", RANGE).content)
+    ).active
     assert ws["A2"].value == "'@SUM(A1)" and ws["A2"].data_type == "s"
     assert ws["A3"].value.startswith("'=") and ws["A3"].data_type == "s"
 
 
 def test_exports_are_audited(supervisor_client, world, dewi):
-    supervisor_client.get("/staf/dasbor/unduh/petugas.xlsx",
-                          {**RANGE, "service": "kk"})
+    supervisor_client.get("/staf/dasbor/unduh/petugas.xlsx", {**RANGE, "service": "kk"})
     entry = AuditEntry.objects.get(action="reports.export.downloaded")
     assert entry.actor == dewi
-    assert entry.details == {"table": "petugas", "format": "xlsx", "start": "2026-12-01",
-                             "end": "2026-12-05", "service": "kk", "kecamatan": None,
-                             "rows": 2, "personal": True}
+    assert entry.details == {
+        "table": "petugas",
+        "format": "xlsx",
+        "start": "2026-12-01",
+        "end": "2026-12-05",
+        "service": "kk",
+        "kecamatan": None,
+        "rows": 2,
+        "personal": True,
+    }
     # Looking at the page does not take data out of the system: not audited.
     supervisor_client.get(URL, RANGE)
     assert AuditEntry.objects.filter(action="reports.export.downloaded").count() == 1
 
 
 # --- IKM -----------------------------------------------------------------------------------
+
 
 def test_ikm_section_and_exports(supervisor_client, world):
     from paksemmok.survey.models import SurveyResponse
@@ -252,8 +305,12 @@ def test_ikm_section_and_exports(supervisor_client, world):
 
     def answer(service, value, day=2):
         variant = world.ektp_variant if service == world.ektp else world.kk_variant
-        SurveyResponse.objects.create(service=service, variant=variant, answered_at=wib(day, 9),
-                                      **{f"u{i}": value for i in range(1, 10)})
+        SurveyResponse.objects.create(
+            service=service,
+            variant=variant,
+            answered_at=wib(day, 9),
+            **{f"u{i}": value for i in range(1, 10)},
+        )
 
     # e-KTP: all 4 and all 3 -> NRR 3.5 each, 3.5 x 25 = 87.50, B (Baik).
     # KK: all 4 -> 100.00, A. Overall: (4 + 3 + 4) / 3 = 3.667 x 25 = 91.67, A (Sangat Baik).
@@ -270,10 +327,10 @@ def test_ikm_section_and_exports(supervisor_client, world):
     assert rows[-1] == ["Semua layanan", "3", "91.67", "A", "Sangat Baik"]
     elements = read_csv(supervisor_client.get("/staf/dasbor/unduh/ikm-unsur.csv", RANGE))
     assert elements[1] == ["U1", "Persyaratan", "3.67"] and len(elements) == 10
-    ws = load_workbook(io.BytesIO(supervisor_client.get(
-        "/staf/dasbor/unduh/ikm-bulanan.xlsx", RANGE).content)).active
-    assert [c.value for c in ws[2]] == [dt.datetime(2026, 12, 1), 3, 91.67, "A",
-                                        "Sangat Baik"]
+    ws = load_workbook(
+        io.BytesIO(supervisor_client.get("/staf/dasbor/unduh/ikm-bulanan.xlsx", RANGE).content)
+    ).active
+    assert [c.value for c in ws[2]] == [dt.datetime(2026, 12, 1), 3, 91.67, "A", "Sangat Baik"]
     # With a service filter the headline is that service's.
     filtered = supervisor_client.get(URL, {**RANGE, "service": "ektp"}).content.decode()
     assert "Nilai IKM 87,50, mutu B (Baik), dari 2 responden." in filtered

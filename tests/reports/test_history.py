@@ -27,15 +27,29 @@ def register(kudus):
 
 def facts() -> list[tuple]:
     """Everything the figures read, without ids (a second run gets new ones)."""
-    apps = list(Application.objects.order_by("first_submitted_at", "subject__nik").values_list(
-        "variant__code", "subject__nik", "status", "round", "first_submitted_at",
-        "submitted_at", "decided_at", "village__code"))
-    decisions = list(Decision.objects.order_by("decided_at", "round").values_list(
-        "outcome", "officer__username", "decided_at", "seconds_to_decision",
-        "within_deadline"))
+    apps = list(
+        Application.objects.order_by("first_submitted_at", "subject__nik").values_list(
+            "variant__code",
+            "subject__nik",
+            "status",
+            "round",
+            "first_submitted_at",
+            "submitted_at",
+            "decided_at",
+            "village__code",
+        )
+    )
+    decisions = list(
+        Decision.objects.order_by("decided_at", "round").values_list(
+            "outcome", "officer__username", "decided_at", "seconds_to_decision", "within_deadline"
+        )
+    )
     reasons = sorted(DecisionReason.objects.values_list("decided_at", "item", "reason"))
-    bookings = list(Booking.objects.order_by("start", "place__name", "status").values_list(
-        "place__name", "start", "status"))
+    bookings = list(
+        Booking.objects.order_by("start", "place__name", "status").values_list(
+            "place__name", "start", "status"
+        )
+    )
     return [apps, decisions, reasons, bookings]
 
 
@@ -66,8 +80,9 @@ def test_requested_count_in_range_with_consistent_facts(register):
     tz = timezone.get_default_timezone()
     low = dt.datetime.combine(START, dt.time.min, tzinfo=tz)
     high = dt.datetime.combine(END + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    assert not Application.objects.exclude(first_submitted_at__gte=low,
-                                           first_submitted_at__lt=high).exists()
+    assert not Application.objects.exclude(
+        first_submitted_at__gte=low, first_submitted_at__lt=high
+    ).exists()
     # Everything is finished, so nothing can meet the one-open-application constraint.
     assert not Application.objects.filter(status__in=OPEN_STATUSES).exists()
     statuses = dict(Application.objects.values_list("status").annotate(n=Count("id")))

@@ -37,33 +37,57 @@ def application(world, variant_code: str, first_sent: dt.datetime) -> Applicatio
     resident, _officer, applicant = world
     variant = Variant.objects.select_related("service").get(code=variant_code)
     return Application.objects.create(
-        variant=variant, service=variant.service, applicant=applicant, filed_by=applicant,
-        subject=resident, family=resident.family, subject_key=f"{resident.nik}-{first_sent}",
-        status="completed", first_submitted_at=first_sent, village=resident.family.village,
-        kecamatan=resident.family.village.parent)
+        variant=variant,
+        service=variant.service,
+        applicant=applicant,
+        filed_by=applicant,
+        subject=resident,
+        family=resident.family,
+        subject_key=f"{resident.nik}-{first_sent}",
+        status="completed",
+        first_submitted_at=first_sent,
+        village=resident.family.village,
+        kecamatan=resident.family.village.parent,
+    )
 
 
-def decide(world, app: Application, round_no: int, sent: dt.datetime, hours: float,
-           outcome: str = "approved") -> None:
+def decide(
+    world,
+    app: Application,
+    round_no: int,
+    sent: dt.datetime,
+    hours: float,
+    outcome: str = "approved",
+) -> None:
     decided = sent + dt.timedelta(hours=hours)
     deadline = sent + dt.timedelta(hours=24)
     Decision.objects.create(
-        application=app, round=round_no, outcome=outcome, officer=world[1],
-        service=app.service, variant=app.variant, village=app.village,
-        kecamatan=app.kecamatan, submitted_at=sent, deadline_at=deadline, decided_at=decided,
-        seconds_to_decision=int(hours * 3600), within_deadline=decided <= deadline)
+        application=app,
+        round=round_no,
+        outcome=outcome,
+        officer=world[1],
+        service=app.service,
+        variant=app.variant,
+        village=app.village,
+        kecamatan=app.kecamatan,
+        submitted_at=sent,
+        deadline_at=deadline,
+        decided_at=decided,
+        seconds_to_decision=int(hours * 3600),
+        within_deadline=decided <= deadline,
+    )
 
 
 @pytest.fixture
 def history(world):
     birth = application(world, "akta-kelahiran", at(1, 9))
-    decide(world, birth, 1, at(1, 9), 2)                       # 7,200 s, in time
+    decide(world, birth, 1, at(1, 9), 2)  # 7,200 s, in time
     ektp = application(world, "ektp-cetak", at(2, 10))
-    decide(world, ektp, 1, at(2, 10), 30, "returned")          # 108,000 s, late
-    decide(world, ektp, 2, at(5, 8), 1)                        # 3,600 s, in time
+    decide(world, ektp, 1, at(2, 10), 30, "returned")  # 108,000 s, late
+    decide(world, ektp, 2, at(5, 8), 1)  # 3,600 s, in time
     # Sent before the window, decided inside it: a decision but not an application.
     kk = application(world, "kk-hilang-rusak", at(10, 9, month=11))
-    decide(world, kk, 1, at(16, 8, month=11), 4)               # 14,400 s, in time
+    decide(world, kk, 1, at(16, 8, month=11), 4)  # 14,400 s, in time
     # Today's activity is left out: the window ends yesterday.
     today = application(world, "kk-hilang-rusak", at(15, 8))
     decide(world, today, 1, at(15, 8), 1)

@@ -14,15 +14,18 @@ from .conftest import completed
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_answering_the_survey_on_a_phone(live_server, browser, phone_context_args, family,
-                                         agus_user, budi):
+def test_answering_the_survey_on_a_phone(
+    live_server, browser, phone_context_args, family, agus_user, budi
+):
     app = completed(agus_user, budi, family.agus)
     context = browser.new_context(**phone_context_args)
     context.add_cookies([login_cookie(agus_user, live_server)])
     page = context.new_page()
     csp_errors: list[str] = []
-    page.on("console", lambda m: csp_errors.append(m.text)
-            if "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
 
     page.goto(f"{live_server.url}/permohonan/{app.reference}/")
     invite = page.get_by_test_id("survey-invite")
@@ -38,10 +41,15 @@ def test_answering_the_survey_on_a_phone(live_server, browser, phone_context_arg
     assert box and box["height"] >= 44
     assert page.evaluate("document.documentElement.scrollWidth") <= 393
 
-    answers = {"persyaratan": "Sesuai", "kemudahan prosedur": "Sangat mudah",
-               "kecepatan waktu": "Cepat", "kesesuaian produk": "Sangat sesuai",
-               "kompetensi": "Kompeten", "kesopanan": "Sangat sopan dan ramah",
-               "penanganan pengaduan": "Berfungsi kurang maksimal"}
+    answers = {
+        "persyaratan": "Sesuai",
+        "kemudahan prosedur": "Sangat mudah",
+        "kecepatan waktu": "Cepat",
+        "kesesuaian produk": "Sangat sesuai",
+        "kompetensi": "Kompeten",
+        "kesopanan": "Sangat sopan dan ramah",
+        "penanganan pengaduan": "Berfungsi kurang maksimal",
+    }
     first.click()  # biaya: "Gratis" (4)
     for question, label in answers.items():
         page.get_by_role("group", name=question).get_by_label(label, exact=True).check()
@@ -60,7 +68,16 @@ def test_answering_the_survey_on_a_phone(live_server, browser, phone_context_arg
     expect(page.get_by_test_id("survey-thanks")).to_be_visible()
     row = SurveyResponse.objects.get()
     assert (row.u1, row.u2, row.u3, row.u4, row.u5, row.u6, row.u7, row.u8, row.u9) == (
-        3, 4, 3, 4, 4, 3, 4, 3, 3)
+        3,
+        4,
+        3,
+        4,
+        4,
+        3,
+        4,
+        3,
+        3,
+    )
     assert row.comment == "Antrean daring sangat membantu."
 
     page.get_by_role("link", name="Kembali ke permohonan").click()

@@ -24,8 +24,9 @@ def survey_messages(user):
     return Message.objects.filter(user=user, template="survey_invitation")
 
 
-def test_an_approved_birth_certificate_is_complete_and_invites_once(family, agus_user, budi,
-                                                                   settings):
+def test_an_approved_birth_certificate_is_complete_and_invites_once(
+    family, agus_user, budi, settings
+):
     settings.SURVEY_RESPONSE_DAYS = 14
     app = submitted(agus_user, "akta-kelahiran", answers=birth_answers())
     backoffice.claim_application(app, actor=budi)
@@ -67,11 +68,14 @@ def test_a_rolled_back_completion_leaves_no_invitation(family, agus_user, budi):
 
 
 def test_the_message_in_english():
-    subject, body = render("survey_invitation", {"reference": "PS-2612-ABCDEF",
-                                                 "url": "/survei/PS-2612-ABCDEF/", "days": 30},
-                           "en")
+    subject, body = render(
+        "survey_invitation",
+        {"reference": "PS-2612-ABCDEF", "url": "/survei/PS-2612-ABCDEF/", "days": 30},
+        "en",
+    )
     assert subject == "How was the service for application PS-2612-ABCDEF?"
     assert "satisfaction survey" in body and "/survei/PS-2612-ABCDEF/" in body
-    subject_id, _body = render("survey_invitation", {"reference": "PS-2612-ABCDEF",
-                                                     "url": "/survei/x/", "days": 30}, "id")
+    subject_id, _body = render(
+        "survey_invitation", {"reference": "PS-2612-ABCDEF", "url": "/survei/x/", "days": 30}, "id"
+    )
     assert subject_id.startswith("Bagaimana layanan")

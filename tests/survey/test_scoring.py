@@ -47,8 +47,11 @@ def variant(code="kk-hilang-rusak") -> Variant:
 def answer(answers, *, at=None, code="kk-hilang-rusak") -> SurveyResponse:
     v = variant(code)
     return SurveyResponse.objects.create(
-        service=v.service, variant=v, answered_at=at or wib(2026, 3, 10, 9),
-        **{f"u{i}": a for i, a in enumerate(answers, start=1)})
+        service=v.service,
+        variant=v,
+        answered_at=at or wib(2026, 3, 10, 9),
+        **{f"u{i}": a for i, a in enumerate(answers, start=1)},
+    )
 
 
 def test_the_hand_computed_example():
@@ -68,16 +71,28 @@ def test_the_hand_computed_example():
 def test_an_empty_set_has_no_index():
     result = ikm(SurveyResponse.objects.none())
     assert (result.count, result.nrr, result.score, result.grade, result.grade_label) == (
-        0, None, None, None, None)
+        0,
+        None,
+        None,
+        None,
+        None,
+    )
     assert result.ikm_unit is None and result.weighted_nrr is None
 
 
-@pytest.mark.parametrize(("score", "grade", "label"), [
-    ("100.00", "A", "Sangat Baik"), ("88.31", "A", "Sangat Baik"),
-    ("88.30", "B", "Baik"), ("76.61", "B", "Baik"),
-    ("76.60", "C", "Kurang Baik"), ("65.00", "C", "Kurang Baik"),
-    ("64.99", "D", "Tidak Baik"), ("25.00", "D", "Tidak Baik"),
-])
+@pytest.mark.parametrize(
+    ("score", "grade", "label"),
+    [
+        ("100.00", "A", "Sangat Baik"),
+        ("88.31", "A", "Sangat Baik"),
+        ("88.30", "B", "Baik"),
+        ("76.61", "B", "Baik"),
+        ("76.60", "C", "Kurang Baik"),
+        ("65.00", "C", "Kurang Baik"),
+        ("64.99", "D", "Tidak Baik"),
+        ("25.00", "D", "Tidak Baik"),
+    ],
+)
 def test_grade_boundaries_follow_the_regulation_table(score, grade, label):
     assert grade_for(Decimal(score)) == (grade, label)
 
@@ -103,11 +118,11 @@ def test_by_service_with_overall_last():
     answer((4,) * 9, code="ektp-cetak", at=wib(2026, 5, 1, 9))  # outside the range
     rows = ikm_by_service(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     by_code = {s.code: r for s, r in rows[:-1]}
-    assert set(by_code) == set(Service.objects.filter(is_active=True)
-                                  .values_list("code", flat=True))
+    assert set(by_code) == set(
+        Service.objects.filter(is_active=True).values_list("code", flat=True)
+    )
     assert by_code["kk"].score == 84.72
-    assert (by_code["ektp"].count, by_code["ektp"].score, by_code["ektp"].grade) == (1, 25.0,
-                                                                                      "D")
+    assert (by_code["ektp"].count, by_code["ektp"].score, by_code["ektp"].grade) == (1, 25.0, "D")
     assert by_code["kia"].count == 0 and by_code["kia"].score is None
     service, overall = rows[-1]
     # Overall: sums 122 + 9 over 5 responses -> 131 x 25 / 45 = 72.777... -> 72.78, C.
@@ -121,12 +136,17 @@ def test_by_period_counts_local_days_and_fills_empty_months():
     answer(EXAMPLE[2], at=wib(2026, 4, 15, 10))
     months = ikm_by_period(dt.date(2026, 1, 1), dt.date(2026, 4, 30))
     assert [(d, r.count) for d, r in months] == [
-        (dt.date(2026, 1, 1), 1), (dt.date(2026, 2, 1), 1), (dt.date(2026, 3, 1), 0),
-        (dt.date(2026, 4, 1), 1)]
+        (dt.date(2026, 1, 1), 1),
+        (dt.date(2026, 2, 1), 1),
+        (dt.date(2026, 3, 1), 0),
+        (dt.date(2026, 4, 1), 1),
+    ]
     assert months[0][1].score == 100.0 and months[2][1].score is None
     quarters = ikm_by_period(dt.date(2026, 1, 1), dt.date(2026, 6, 30), period="quarter")
-    assert [(d, r.count) for d, r in quarters] == [(dt.date(2026, 1, 1), 2),
-                                                   (dt.date(2026, 4, 1), 1)]
+    assert [(d, r.count) for d, r in quarters] == [
+        (dt.date(2026, 1, 1), 2),
+        (dt.date(2026, 4, 1), 1),
+    ]
     # R1 + R2: sums 36 + 28 = 64 over 2 -> 64 x 25 / 18 = 88.888... -> 88.89, A.
     assert (quarters[0][1].score, quarters[0][1].grade) == (88.89, "A")
     with pytest.raises(ValueError):

@@ -30,8 +30,7 @@ def test_the_applicant_sees_nine_radio_groups(client, done, agus_user):
     assert "Sangat mahal" in html and "Gratis" in html
 
 
-def test_others_get_404_anonymous_go_to_login_and_staff_cannot_answer(client, done,
-                                                                      eko_user, budi):
+def test_others_get_404_anonymous_go_to_login_and_staff_cannot_answer(client, done, eko_user, budi):
     assert client.get(url(done))["Location"].startswith("/akun/masuk/")
     client.force_login(eko_user)
     assert client.get(url(done)).status_code == 404
@@ -57,7 +56,10 @@ def test_answering_once_then_a_second_submit_is_told_and_ignored(client, done, a
     row = SurveyResponse.objects.get()
     assert (row.u1, row.u4, row.comment) == (4, 3, "Cepat sekali.")
     assert (row.service_id, row.variant_id, row.application_id) == (
-        done.service_id, done.variant_id, done.pk)
+        done.service_id,
+        done.variant_id,
+        done.pk,
+    )
     assert SurveyInvitation.objects.get().responded_at == row.answered_at
     assert "Terima kasih" in client.get(url(done, "terima-kasih/")).content.decode()
 
@@ -78,15 +80,17 @@ def test_the_service_refuses_a_second_answer_and_the_key_refuses_a_second_row(do
         submit_response(stale, answers=ALL_FOURS)
     assert err.value.code == "answered"
     with pytest.raises(IntegrityError), transaction.atomic():
-        SurveyResponse.objects.create(application=done, service_id=done.service_id,
-                                      variant_id=done.variant_id, **ALL_FOURS)
+        SurveyResponse.objects.create(
+            application=done, service_id=done.service_id, variant_id=done.variant_id, **ALL_FOURS
+        )
     assert SurveyResponse.objects.count() == 1
 
 
 def test_an_expired_invitation_is_said_plainly(client, done, agus_user, settings):
     invitation = SurveyInvitation.objects.get()
     assert invitation.expires_at - invitation.created_at == dt.timedelta(
-        days=settings.SURVEY_RESPONSE_DAYS)
+        days=settings.SURVEY_RESPONSE_DAYS
+    )
     client.force_login(agus_user)
     # The session would not outlive a month of travel; move the deadline instead.
     with time_machine.travel(invitation.expires_at + dt.timedelta(seconds=1)):
@@ -126,8 +130,9 @@ def test_missing_answers_and_long_comments_are_refused(client, done, agus_user):
 @pytest.mark.parametrize("value", [0, 5])
 def test_the_database_refuses_values_outside_1_to_4(done, field, value):
     with pytest.raises(IntegrityError), transaction.atomic():
-        SurveyResponse.objects.create(service_id=done.service_id, variant_id=done.variant_id,
-                                      **{**ALL_FOURS, field: value})
+        SurveyResponse.objects.create(
+            service_id=done.service_id, variant_id=done.variant_id, **{**ALL_FOURS, field: value}
+        )
 
 
 def test_the_application_page_invites_until_answered(client, done, agus_user, budi, family):
@@ -141,11 +146,12 @@ def test_the_application_page_invites_until_answered(client, done, agus_user, bu
     from tests.backoffice.test_decisions import submitted
 
     other = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
-    assert 'survey-invite' not in client.get(f"/permohonan/{other.reference}/").content.decode()
+    assert "survey-invite" not in client.get(f"/permohonan/{other.reference}/").content.decode()
 
 
-def test_the_helper_who_filed_it_may_answer_while_acting(client, family, agus_user,
-                                                         helper_user, budi):
+def test_the_helper_who_filed_it_may_answer_while_acting(
+    client, family, agus_user, helper_user, budi
+):
     from django.utils import timezone
 
     from paksemmok.accounts import acting
@@ -156,8 +162,11 @@ def test_the_helper_who_filed_it_may_answer_while_acting(client, family, agus_us
     # Not acting for anyone yet: sent to choose a resident, like every resident-side page.
     assert client.get(url(app))["Location"].startswith("/akun/")
     session = client.session
-    session[acting.SESSION_KEY] = {"user": agus_user.pk, "helper": helper_user.pk,
-                                   "until": timezone.now().timestamp() + 600}
+    session[acting.SESSION_KEY] = {
+        "user": agus_user.pk,
+        "helper": helper_user.pk,
+        "until": timezone.now().timestamp() + 600,
+    }
     session.save()
     assert client.get(url(app)).status_code == 200
     assert client.post(url(app), ALL_FOURS).status_code == 302
@@ -171,8 +180,9 @@ def test_admin_reads_of_a_response_are_audited(admin_client, done):
     row = submit_response(invitation, answers=ALL_FOURS, comment="Petugas ramah")
     listing = admin_client.get("/staf/admin/survey/surveyresponse/")
     assert listing.status_code == 200 and done.reference not in listing.content.decode()
-    assert admin_client.get(f"/staf/admin/survey/surveyresponse/{row.pk}/change/"
-                            ).status_code == 200
+    assert (
+        admin_client.get(f"/staf/admin/survey/surveyresponse/{row.pk}/change/").status_code == 200
+    )
     assert AuditEntry.objects.filter(action="personal_data.read").count() == 1
     assert admin_client.get("/staf/admin/survey/surveyresponse/add/").status_code == 403
 

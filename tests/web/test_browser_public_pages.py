@@ -19,16 +19,23 @@ def no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 393, page.evaluate(
         "Array.from(document.querySelectorAll('body *'))"
         ".filter(e => e.getBoundingClientRect().right > 393)"
-        ".map(e => e.tagName + '.' + e.className)")
+        ".map(e => e.tagName + '.' + e.className)"
+    )
 
 
 def test_public_pages_on_a_phone(browser, live_server, phone_context_args, kudus):
     make_office(Region.objects.get(code="33.19"), name="Kantor Disdukcapil Kudus")
     village = Region.objects.filter(level=Region.Level.VILLAGE).order_by("code").first()
-    hall = Place.objects.create(kind=Place.Kind.BALAI_DESA, name=f"Balai Desa {village.name}",
-                                region=village)
-    JemputBolaEvent.objects.create(place=hall, date=timezone.localdate() + dt.timedelta(days=5),
-                                   opens=dt.time(8), closes=dt.time(12), capacity=40)
+    hall = Place.objects.create(
+        kind=Place.Kind.BALAI_DESA, name=f"Balai Desa {village.name}", region=village
+    )
+    JemputBolaEvent.objects.create(
+        place=hall,
+        date=timezone.localdate() + dt.timedelta(days=5),
+        opens=dt.time(8),
+        closes=dt.time(12),
+        capacity=40,
+    )
 
     context = browser.new_context(**phone_context_args)
     page = context.new_page()
@@ -45,11 +52,13 @@ def test_public_pages_on_a_phone(browser, live_server, phone_context_args, kudus
     expect(event).to_contain_text(hall.name)
     expect(event).to_contain_text("Sisa 40 tempat")
     expect(page.get_by_role("link", name="Buat janji perekaman")).to_have_attribute(
-        "href", "/perekaman/")
+        "href", "/perekaman/"
+    )
     no_sideways_scroll(page)
 
     page.get_by_role("navigation", name="Informasi publik").get_by_role(
-        "link", name="Verifikasi dokumen").click()
+        "link", name="Verifikasi dokumen"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cara memeriksa keaslian dokumen")
     no_sideways_scroll(page)
     code = page.get_by_label("Kode verifikasi")

@@ -9,7 +9,8 @@ from paksemmok.jobs.worker import Worker
 
 def beat(seconds_ago: float) -> None:
     WorkerHeartbeat.objects.create(
-        worker_id=f"w{seconds_ago}", started_at=timezone.now(),
+        worker_id=f"w{seconds_ago}",
+        started_at=timezone.now(),
         last_seen=timezone.now() - dt.timedelta(seconds=seconds_ago),
     )
 
@@ -48,10 +49,13 @@ def test_broken_storage_answers_503(client, settings, tmp_path):
     beat(1)
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the storage folder should be")
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(blocker / "private")},
-    }}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(blocker / "private")},
+        },
+    }
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["storage"] == {"ok": False, "error": "NotADirectoryError"}

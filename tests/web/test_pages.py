@@ -72,21 +72,37 @@ def test_403_page_is_indonesian(rf):
 
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {
-        "DEBUG": "0", "SECRET_KEY": "x" * 60 + "Production-Key-For-Check-Only",
-        "ALLOWED_HOSTS": "paksemmok.example", "PATH": "/usr/bin:/bin",
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 60 + "Production-Key-For-Check-Only",
+        "ALLOWED_HOSTS": "paksemmok.example",
+        "PATH": "/usr/bin:/bin",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_the_development_secret_key(tmp_path):
-    env = {"DEBUG": "0", "PATH": "/usr/bin:/bin", "ALLOWED_HOSTS": "x.example",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR,
-                            env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        "DEBUG": "0",
+        "PATH": "/usr/bin:/bin",
+        "ALLOWED_HOSTS": "x.example",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

@@ -13,13 +13,24 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages anyone may open without signing in.
 PUBLIC = {
-    "/", "/healthz", "/akun/daftar/", "/akun/masuk/", "/akun/lupa-sandi/", "/layanan/",
-    "/i18n/setlang/", "/standar-pelayanan/",
+    "/",
+    "/healthz",
+    "/akun/daftar/",
+    "/akun/masuk/",
+    "/akun/lupa-sandi/",
+    "/layanan/",
+    "/i18n/setlang/",
+    "/standar-pelayanan/",
     # Public information pages: perekaman places and hours, how to verify a document.
-    "/perekaman/tempat/", "/verifikasi/",
+    "/perekaman/tempat/",
+    "/verifikasi/",
     # The API's public part (its own permission matrix: tests/api/test_permissions.py).
-    "/api/v1/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/auth/token/",
-    "/api/v1/catalog/services/", "/api/v1/appointments/places/",
+    "/api/v1/",
+    "/api/v1/schema/",
+    "/api/v1/docs/",
+    "/api/v1/auth/token/",
+    "/api/v1/catalog/services/",
+    "/api/v1/appointments/places/",
     "/api/v1/appointments/availability/",
 }
 PUBLIC_PATTERNS = [
@@ -27,8 +38,13 @@ PUBLIC_PATTERNS = [
     re.compile(r"^/layanan/[^/]+/$"),  # one service's requirements
     re.compile(r"^/api/v1/(catalog/services|catalog/variants|verify)/[^/]+/$"),
 ]
-SAMPLE = {"int": "999999", "str": "ZZ-UNKNOWN", "slug": "tidak-ada", "uuid":
-          "00000000-0000-0000-0000-000000000000", "path": "x"}
+SAMPLE = {
+    "int": "999999",
+    "str": "ZZ-UNKNOWN",
+    "slug": "tidak-ada",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+    "path": "x",
+}
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -70,8 +86,9 @@ def test_private_pages_refuse_anonymous_visitors(client, path):
     assert response.status_code in {302, 401, 403, 404, 405}, response.status_code
     if response.status_code == 302:
         # To sign in, or back to the start of a flow that has nothing pending.
-        assert response["Location"].startswith(("/akun/masuk/", "/akun/lupa-sandi/")), (
-            response["Location"])
+        assert response["Location"].startswith(("/akun/masuk/", "/akun/lupa-sandi/")), response[
+            "Location"
+        ]
 
 
 @pytest.mark.django_db
@@ -81,8 +98,9 @@ def test_staff_pages_refuse_residents(client, path, kudus):
     from tests.factories import ResidentFactory
 
     person = ResidentFactory()
-    user = User.objects.create_user(username=person.nik, password="x-Pass-12345",
-                                    resident=person, role=User.Role.RESIDENT)
+    user = User.objects.create_user(
+        username=person.nik, password="x-Pass-12345", resident=person, role=User.Role.RESIDENT
+    )
     client.force_login(user)
     response = client.get(path)
     assert response.status_code in {403, 404, 405}, response.status_code

@@ -56,5 +56,9 @@ def get_transport(channel: str) -> Transport | None:
 
 
 __all__ = [
-    "DeliveryError", "PermanentError", "TransientError", "Transport", "get_transport",
+    "DeliveryError",
+    "PermanentError",
+    "TransientError",
+    "Transport",
+    "get_transport",
 ]

@@ -98,22 +98,27 @@ class HttpGatewayTransport(Transport):
         return headers
 
     def send(self, message: Message) -> str:
-        payload = fill_payload(self.payload_template, {
-            "to": message.address,
-            # Many Indonesian gateways want 62812... without the plus.
-            "to_digits": message.address.lstrip("+"),
-            "body": message.body,
-            "subject": message.subject,
-            "sender": self.config.get("SENDER", ""),
-            "message_id": str(message.key),
-        })
+        payload = fill_payload(
+            self.payload_template,
+            {
+                "to": message.address,
+                # Many Indonesian gateways want 62812... without the plus.
+                "to_digits": message.address.lstrip("+"),
+                "body": message.body,
+                "subject": message.subject,
+                "sender": self.config.get("SENDER", ""),
+                "message_id": str(message.key),
+            },
+        )
         kwargs: dict[str, Any] = (
             {"data": payload} if self.config.get("FORMAT") == "form" else {"json": payload}
         )
         try:
             response = _session(self.config["URL"]).post(
-                self.config["URL"], headers=self.headers(message),
-                timeout=self.config.get("TIMEOUT", 10), **kwargs,
+                self.config["URL"],
+                headers=self.headers(message),
+                timeout=self.config.get("TIMEOUT", 10),
+                **kwargs,
             )
         except requests.Timeout as exc:
             raise TransientError(f"timeout after {self.config.get('TIMEOUT')} s") from exc

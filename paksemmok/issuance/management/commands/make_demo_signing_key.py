@@ -11,8 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         key, cert = Path(settings.SIGNING_KEY_PATH), Path(settings.SIGNING_CERT_PATH)
-        made = make_demo_pair(key, cert, common_name=settings.SIGNER_NAME,
-                              organisation=settings.AGENCY_NAME)
+        made = make_demo_pair(
+            key, cert, common_name=settings.SIGNER_NAME, organisation=settings.AGENCY_NAME
+        )
         if made:
             self.stdout.write(f"Pasangan kunci demo dibuat: {key}, {cert}")
         else:

@@ -7,8 +7,12 @@ class Command(BaseCommand):
     help = "Runs the background worker: heartbeat, periodic jobs, outbox and queued tasks."
 
     def add_arguments(self, parser):
-        parser.add_argument("--max-ticks", type=int, default=None,
-                            help="Stop after this many ticks (tests, one-off runs).")
+        parser.add_argument(
+            "--max-ticks",
+            type=int,
+            default=None,
+            help="Stop after this many ticks (tests, one-off runs).",
+        )
         parser.add_argument("--tick", type=float, default=None, help="Seconds per tick.")
 
     def handle(self, *args, **options):

@@ -8,13 +8,14 @@ from paksemmok.notifications.delivery import deliver_due, reclaim_stuck
 
 
 class Command(BaseCommand):
-    help = ("Sends due notifications from the outbox. `manage.py worker` already does this; "
-            "use this for a dedicated notification worker or a one-off flush.")
+    help = (
+        "Sends due notifications from the outbox. `manage.py worker` already does this; "
+        "use this for a dedicated notification worker or a one-off flush."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="One batch, then exit.")
-        parser.add_argument("--until-empty", action="store_true",
-                            help="Exit when nothing is due.")
+        parser.add_argument("--until-empty", action="store_true", help="Exit when nothing is due.")
         parser.add_argument("--batch-size", type=int, default=None)
         parser.add_argument("--worker-id", default=None)
         parser.add_argument("--idle-sleep", type=float, default=1.0)

@@ -19,10 +19,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             message = notify(
-                template="generic", to_phone=options["phone"], to_email=options["email"],
-                channel=options["channel"], language=options["language"],
-                context={"subject": "Pak Semmok: pesan uji",
-                         "body": "Pesan uji dari Pak Semmok. Abaikan pesan ini."},
+                template="generic",
+                to_phone=options["phone"],
+                to_email=options["email"],
+                channel=options["channel"],
+                language=options["language"],
+                context={
+                    "subject": "Pak Semmok: pesan uji",
+                    "body": "Pesan uji dari Pak Semmok. Abaikan pesan ini.",
+                },
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc

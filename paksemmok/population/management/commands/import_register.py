@@ -28,7 +28,9 @@ class Command(BaseCommand):
                 "yang dimuat."
             )
         verb = "dimuat" if report.loaded else "diperiksa, tanpa kesalahan"
-        self.stdout.write(self.style.SUCCESS(
-            f"{report.rows} penduduk dalam {report.families} KK {verb} "
-            f"({len(report.warnings)} peringatan)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{report.rows} penduduk dalam {report.families} KK {verb} "
+                f"({len(report.warnings)} peringatan)."
+            )
+        )

@@ -16,19 +16,37 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=60,
-                            help="how many days of history, ending with --end")
-        parser.add_argument("--end", type=dt.date.fromisoformat, default=None,
-                            help="last day (YYYY-MM-DD), yesterday by default")
-        parser.add_argument("--per-day", type=int, default=150,
-                            help="applications per day on average (weekdays get more)")
-        parser.add_argument("--count", type=int, default=None,
-                            help="exactly this many applications in all (overrides --per-day)")
+        parser.add_argument(
+            "--days", type=int, default=60, help="how many days of history, ending with --end"
+        )
+        parser.add_argument(
+            "--end",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="last day (YYYY-MM-DD), yesterday by default",
+        )
+        parser.add_argument(
+            "--per-day",
+            type=int,
+            default=150,
+            help="applications per day on average (weekdays get more)",
+        )
+        parser.add_argument(
+            "--count",
+            type=int,
+            default=None,
+            help="exactly this many applications in all (overrides --per-day)",
+        )
         parser.add_argument("--seed", type=int, default=1, help="same seed, same history")
-        parser.add_argument("--no-bookings", action="store_true",
-                            help="skip the perekaman bookings")
-        parser.add_argument("--method", choices=["auto", "orm"], default="auto",
-                            help="auto: COPY/executemany; orm: Django bulk_create")
+        parser.add_argument(
+            "--no-bookings", action="store_true", help="skip the perekaman bookings"
+        )
+        parser.add_argument(
+            "--method",
+            choices=["auto", "orm"],
+            default="auto",
+            help="auto: COPY/executemany; orm: Django bulk_create",
+        )
 
     def handle(self, *args, days, end, per_day, count, seed, no_bookings, method, **options):
         if days < 1:
@@ -43,9 +61,16 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         try:
-            result = generate_history(start=start, end=end, per_day=per_day, count=count,
-                                      seed=seed, bookings=not no_bookings, method=method,
-                                      progress=progress)
+            result = generate_history(
+                start=start,
+                end=end,
+                per_day=per_day,
+                count=count,
+                seed=seed,
+                bookings=not no_bookings,
+                method=method,
+                progress=progress,
+            )
         except HistoryError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

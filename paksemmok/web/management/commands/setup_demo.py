@@ -1,7 +1,7 @@
 """Loads demo data once: each app may have a `demo` module with
 
-    STEPS: list[tuple[str, Callable[[], None]]]   # run once each, in INSTALLED_APPS order
-    def logins() -> list[tuple[str, str, str]]    # (who, username, password) to print
+STEPS: list[tuple[str, Callable[[], None]]]   # run once each, in INSTALLED_APPS order
+def logins() -> list[tuple[str, str, str]]    # (who, username, password) to print
 """
 
 from importlib import import_module
