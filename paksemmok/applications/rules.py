@@ -19,6 +19,9 @@ API (reads the register, never writes; no request, no user):
         today    the day the rules are judged on (age); default: today in WIB
         exclude  the application's own pk, left out of "another open application" searches
     check_application(application, *, today=None) -> list[RuleViolation]   the same, for a row
+    possible_duplicates(data, family) -> list[population.duplicates.Match]   near matches of a
+        birth's child anywhere in the register (the review panel; approval then needs a
+        supervisor and a written reason)
     errors(violations) / warnings(violations)   split by severity: an error blocks submission
         and approval; a warning (e.g. the parents are on different KKs) is shown to staff.
 
@@ -52,7 +55,7 @@ from django.utils.translation import gettext_lazy
 
 from paksemmok.appointments.eligibility import old_enough_on
 from paksemmok.catalog.models import Variant
-from paksemmok.population.duplicates import people_like
+from paksemmok.population.duplicates import Match, people_like
 from paksemmok.population.models import Family, MaritalStatus, Relationship, Resident, Sex
 from paksemmok.population.names import SIMILAR, name_similarity
 
@@ -221,6 +224,26 @@ def check_application(application: Any, *, today: dt.date | None = None) -> list
         family=application.family,
         today=today,
         exclude=application.pk,
+    )
+
+
+def possible_duplicates(data: Mapping[str, Any], family: Family | None) -> list[Match]:
+    """Residents anywhere in the register who may be the child of a birth application: same
+    birth date and a near name (population.duplicates, names.NEAR). What the review's panel
+    lists; approving while any is listed needs a supervisor (backoffice.services.approve)."""
+    name = str(data.get("child_name") or "")
+    try:
+        born = dt.date.fromisoformat(str(data.get("child_birth_date")))
+    except ValueError:
+        return []
+    if not name:
+        return []
+    mother = Resident.objects.filter(nik=str(data.get("mother_nik") or "-")).first()
+    return people_like(
+        name,
+        born,
+        family_id=family.pk if family is not None else None,
+        mother_name=mother.full_name if mother else "",
     )
 
 
@@ -696,9 +719,17 @@ def _birth_not_registered(case: Case) -> RuleViolation | None:
             "nik": person.masked_nik,
         },
         item="field:child_name",
-        link=reverse("applications:start"),
-        link_text=_("Ajukan perubahan data"),
-        details={"resident": person.pk, "nik": person.masked_nik, "score": strong.score},
+        # The resident sees the KK's members on their profile; a match on another KK (same
+        # mother) is named by the reference above only.
+        link=reverse("accounts:profile") + "#anggota" if strong.same_family else "",
+        link_text=_("Lihat anggota KK Anda") if strong.same_family else "",
+        details={
+            "resident": person.pk,
+            "nik": person.masked_nik,
+            "score": strong.score,
+            "same_family": strong.same_family,
+            "same_mother": strong.same_mother,
+        },
     )
 
 

@@ -102,10 +102,20 @@ def test_draft_is_prefilled_and_resumed(family, agus_user):
     assert app.data["father_nik"] == family.agus.nik
     assert app.data["mother_nik"] == family.rina.nik
     services.save_draft(app, data={"child_name": "Putri"}, actor=agus_user)
-    # Another day, another device: starting again opens the same draft.
-    again = services.create_draft(applicant=agus_user, variant=birth)
-    assert again.pk == app.pk and again.data["child_name"] == "Putri"
-    assert Application.objects.count() == 1
+    # Another day, another device: starting the same member's application again opens the
+    # same draft.
+    ektp = variant("ektp-cetak")
+    first = services.create_draft(applicant=agus_user, variant=ektp, subject=family.agus)
+    services.save_draft(first, data={"pickup_place": "dinas"}, actor=agus_user)
+    again = services.create_draft(applicant=agus_user, variant=ektp, subject=family.agus)
+    assert again.pk == first.pk and again.data["pickup_place"] == "dinas"
+    # A newborn is another matter: the second start is a twin, with a draft of its own, and
+    # the first twin's answers are untouched.
+    twin = services.create_draft(applicant=agus_user, variant=birth)
+    assert twin.pk != app.pk and twin.data.get("child_name") is None
+    app.refresh_from_db()
+    assert app.data["child_name"] == "Putri"
+    assert Application.objects.count() == 3
 
 
 def test_submission_lists_every_missing_item(family, agus_user):
