@@ -70,6 +70,15 @@ RESTATED: dict[tuple[str, str], str] = {
     # A child heads the KK: the surviving parent becomes "orang tua", siblings "famili lain".
     (R.CHILD, R.WIFE): R.PARENT,
     (R.CHILD, R.HUSBAND): R.PARENT,
+    # The head's parent heads the KK: the head's children are grandchildren, his widow a
+    # child-in-law.
+    (R.PARENT, R.CHILD): R.GRANDCHILD,
+    (R.PARENT, R.WIFE): R.CHILD_IN_LAW,
+    (R.PARENT, R.HUSBAND): R.CHILD_IN_LAW,
+    # The head's parent-in-law heads it: the widow is their child, her children grandchildren.
+    (R.PARENT_IN_LAW, R.CHILD): R.GRANDCHILD,
+    (R.PARENT_IN_LAW, R.WIFE): R.CHILD,
+    (R.PARENT_IN_LAW, R.HUSBAND): R.CHILD,
 }
 
 

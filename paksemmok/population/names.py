@@ -16,9 +16,10 @@ What the reduction forgives, because registers and forms write the same name the
 - doubled letters ("Hassan" = "Hasan", "Fitrri") and a final y or ie written for i
   ("Rizky" = "Rizki", "Putrie" = "Putri").
 
-Twins are often named alike ("Muhammad Hasan", "Muhammad Husain"): very common name parts
-(Muhammad, Nur, Siti, Abdul, Ahmad...) are left out of the comparison when something else
-remains, so only the distinctive part is compared, and the threshold is high.
+Twins are often named alike ("Muhammad Hasan" / "Muhammad Husain", "Hasan Santoso" /
+"Husain Santoso"): names with as many parts are compared part by part and the least similar
+part decides; otherwise very common parts (Muhammad, Nur, Siti, Abdul, Ahmad...) are left
+out when something else remains, and the threshold is high.
 """
 
 from __future__ import annotations
@@ -150,10 +151,19 @@ def name_similarity(a: str, b: str) -> float:
         return 0.0
     if key_a == key_b:
         return 1.0
-    dist_a, dist_b = _distinctive(a), _distinctive(b)
+    tokens_a, tokens_b = _tokens(a), _tokens(b)
+    if len(tokens_a) == len(tokens_b):
+        # Part by part, the weakest decides: twins share a family name or a "Muhammad" and
+        # differ in one part ("Hasan Santoso" / "Husain Santoso").
+        return round(
+            min(
+                SequenceMatcher(None, x, y).ratio() for x, y in zip(tokens_a, tokens_b, strict=True)
+            ),
+            3,
+        )
     whole = SequenceMatcher(None, key_a, key_b).ratio()
-    part = SequenceMatcher(None, dist_a, dist_b).ratio()
-    # Both must agree: a shared "Muhammad" must not make twins one person.
+    part = SequenceMatcher(None, _distinctive(a), _distinctive(b)).ratio()
+    # Both must agree: a shared "Muhammad" must not make two people one.
     return round(min(whole, part), 3)
 
 
