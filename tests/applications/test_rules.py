@@ -304,3 +304,29 @@ def test_the_warning_does_not_stop_submission(family, agus_user, kudus):
     )
     services.submit_application(app, actor=agus_user)
     assert Application.objects.get(pk=app.pk).status == "submitted"
+
+
+# --- the pages ----------------------------------------------------------------------------
+
+
+def test_resident_page_refuses_a_registered_child_with_a_link(client, family, agus_user):
+    answers = birth_answers()
+    existing = registered_child(family, "Putri Santoso", answers["child_birth_date"])
+    app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
+    fill_required(app, agus_user, answers)
+    client.force_login(agus_user)
+    response = client.post(f"/permohonan/{app.reference}/periksa/")
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Anak ini sudah terdaftar" in page and existing.masked_nik in page
+    assert 'href="/akun/profil/#anggota"' in page or "#anggota" in page
+    assert Application.objects.get(pk=app.pk).status == "draft"
+
+
+def test_split_refusal_is_shown_when_choosing_the_member(client, family, agus_user):
+    client.force_login(agus_user)
+    page = client.get("/permohonan/baru/kk-pisah/").content.decode()
+    assert "kepala keluarga tidak dapat pisah KK" in page
+    response = client.post("/permohonan/baru/kk-pisah/", {"subject": family.agus.pk})
+    assert response.status_code == 422
+    assert not Application.objects.exists()
