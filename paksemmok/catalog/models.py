@@ -1,7 +1,7 @@
 """The catalogue: services, their variants and what each variant requires.
 
 All of it is data an admin edits (shipped by migration 0002 from domain.md). Code only knows
-the meaning of form-field codes (fields.py), eligibility rule codes (applications/checks.py)
+the meaning of form-field codes (fields.py), eligibility rule codes (applications/rules.py)
 and condition expressions (Requirement.applies).
 """
 
