@@ -432,7 +432,14 @@ def _card(kind: str) -> Callable[[Any, Any], list[IssuedDocument]]:
     def order(app: Any, actor: Any) -> list[IssuedDocument]:
         person = _locked_resident(app.subject_id)
         if app.data.get("changed_field"):
+            family = _locked_family(person.family_id) if person.family_id else None
+            former = spouses(person, _alive_members(family)) if family else []
             _apply_change(person, app.data["changed_field"], str(app.data.get("new_value", "")))
+            if (
+                app.data["changed_field"] == "marital_status"
+                and person.marital_status == MaritalStatus.DIVORCED
+            ):
+                _divorce(person, former, actor)
             record(
                 "register.resident.changed",
                 actor=actor,

@@ -431,3 +431,18 @@ def test_staff_are_warned_when_the_parents_are_on_different_kks(client, family, 
     page = client.get(reverse("backoffice:review", args=[app.reference])).content.decode()
     assert 'data-testid="rule-warnings"' in page
     assert "birth.parents_on_different_kk" in page and "Siti Aminah" in page
+
+
+def test_divorce_through_an_ektp_change_sets_cerai_hidup_for_both(family, agus_user, budi):
+    app = submitted(
+        agus_user,
+        "ektp-perubahan-data",
+        family.agus,
+        {"changed_field": "marital_status", "new_value": "Cerai hidup", "pickup_place": "dinas"},
+    )
+    approve(app, budi)
+    family.rina.refresh_from_db()
+    family.agus.refresh_from_db()
+    assert family.agus.marital_status == MaritalStatus.DIVORCED
+    assert family.rina.marital_status == MaritalStatus.DIVORCED
+    assert family.rina.relationship == Relationship.OTHER
