@@ -110,3 +110,32 @@ def test_approval_after_the_register_changed_answers_rule_violation(budi_client,
     data = assert_error(response, 422, "rule_violation")
     assert [d["code"] for d in data["details"]] == ["death.already_deceased"]
     assert data["details"][0]["message"]
+
+
+def test_a_second_newborn_draft_is_a_new_one(a_client, agus):
+    first = a_client.post("/api/v1/applications/", {"variant": "akta-kelahiran"}, format="json")
+    ref = first.json()["reference"]
+    saved = a_client.patch(
+        f"/api/v1/applications/{ref}/", {"data": {"child_name": "Hasan"}}, format="json"
+    )
+    assert saved.status_code == 200, saved.content
+    second = a_client.post("/api/v1/applications/", {"variant": "akta-kelahiran"}, format="json")
+    assert second.status_code == 201 and second.json()["reference"] != ref
+    assert a_client.get(f"/api/v1/applications/{ref}/").json()["data"]["child_name"] == "Hasan"
+
+
+def test_staff_see_the_different_kk_warning(budi_client, family, agus, kudus):
+    from tests.applications.conftest import years_ago
+
+    mother = ResidentFactory(
+        family=FamilyFactory(), full_name="Siti Aminah", sex="P", birth_date=years_ago(23)
+    )
+    app = submitted(
+        agus,
+        "akta-kelahiran",
+        answers={**birth_answers(), "mother_nik": mother.nik, "no_marriage_certificate": True},
+    )
+    budi_client.post(url(app, "claim"))
+    data = budi_client.get(url(app)).json()
+    assert [w["code"] for w in data["warnings"]] == ["birth.parents_on_different_kk"]
+    assert data["warnings"][0]["severity"] == "warning"
