@@ -198,7 +198,8 @@ class ApplicationListView(ResidentView):
         tags=["permohonan"],
         request=s.CreateApplicationSerializer,
         responses={201: s.ApplicationDetailSerializer},
-        summary="Buat draf (atau lanjutkan draf yang ada)",
+        summary="Buat draf (atau lanjutkan draf yang ada untuk orang yang sama; kelahiran: "
+        "selalu draf baru, untuk anak kembar)",
     )
     def post(self, request: Request) -> Response:
         form = s.CreateApplicationSerializer(data=request.data)

@@ -180,7 +180,9 @@ def create_draft(
 
     Eligibility is checked now, so a resident learns before filling the form that, say, an
     e-KTP needs perekaman first. An existing draft for the same variant and person is
-    returned instead of a second one (a double tap, or another device)."""
+    returned instead of a second one (a double tap, or another device). Not for a newborn:
+    twins and triplets each get their own draft, and starting the second must never hand
+    back (and so overwrite) the first one's; an open draft is resumed from "Permohonan saya"."""
     problems = check_subject(variant, subject, applicant)
     if problems:
         raise SubmissionRejected(problems)
@@ -191,6 +193,8 @@ def create_draft(
             Application.objects.select_for_update()
             .filter(applicant=applicant, variant=variant, subject=subject, status=Status.DRAFT)
             .first()
+            if subject is not None
+            else None
         )
         if existing is not None:
             return existing

@@ -28,7 +28,7 @@ from paksemmok.population.services import living_members
 
 from . import services
 from .models import Claim
-from .review import open_review, register_differences
+from .review import open_review, register_differences, review_findings
 
 STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 NEAR_HOURS = 4
@@ -179,6 +179,11 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     members = living_members(app.family)
     documents = list(app.current_documents().select_related("requirement"))
     problems = check_application(app) if app.status in CLOCK_RUNNING else []
+    findings = (
+        review_findings(request, app)
+        if app.status in CLOCK_RUNNING
+        else {"warnings": [], "duplicates": []}
+    )
     return render(
         request,
         "backoffice/review.html",
@@ -191,6 +196,9 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
             "members": members,
             "documents": documents,
             "problems": problems,
+            "rule_warnings": findings["warnings"],
+            "duplicates": findings["duplicates"],
+            "may_override": request.user.role in (User.Role.SUPERVISOR, User.Role.ADMIN),
             "reasons": DeficiencyReason.objects.filter(is_active=True),
             "events": app.events.select_related("actor"),
             "issued": IssuedDocument.objects.filter(application=app),
@@ -225,7 +233,11 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "approve":
-            services.approve(app, actor=request.user)
+            services.approve(
+                app,
+                actor=request.user,
+                duplicate_reason=request.POST.get("duplicate_reason", ""),
+            )
             messages.success(request, _("Permohonan disetujui; register dan dokumen diperbarui."))
         elif action == "return":
             services.return_for_fixes(
