@@ -96,6 +96,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The one second-factor gate: supervisors and admins reach nothing but the TOTP pages
+    # and sign-out until their session has passed TOTP.
+    "paksemmok.accounts.middleware.SecondFactorMiddleware",
     # request.acting_for: the resident a village helper is acting for, if any.
     "paksemmok.accounts.middleware.ActingForMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
