@@ -66,7 +66,7 @@ def test_deploy_check_fails_on_demo_accounts_and_demo_certificate(db, settings):
     settings.DEBUG = False
     ids = {error.id for error in demo_data_in_production()}
     assert ids == {"paksemmok.E001", "paksemmok.E002"}
-    with pytest.raises(SystemCheckError, match="paksemmok.E001"):
+    with pytest.raises(SystemCheckError, match=r"paksemmok\.E001"):
         call_command("check", deploy=True, fail_level="ERROR")
 
     # Without them the check passes.
