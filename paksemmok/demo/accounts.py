@@ -70,8 +70,12 @@ def real_staff_accounts():
     from paksemmok.accounts.permissions import STAFF_ROLES
 
     User = get_user_model()
+    from .history_generator import OFFICER_PREFIX
+
     staff = User.objects.filter(Q(role__in=STAFF_ROLES) | Q(is_staff=True) | Q(is_superuser=True))
-    return staff.exclude(pk__in=demo_accounts().values("pk"))
+    # The generated history's officers cannot sign in (unusable password: "!...").
+    generated = Q(username__startswith=OFFICER_PREFIX, password__startswith="!")  # noqa: S106
+    return staff.exclude(pk__in=demo_accounts().values("pk")).exclude(generated)
 
 
 def load_admin() -> None:
