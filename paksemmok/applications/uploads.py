@@ -390,7 +390,9 @@ def quality_flags(measures: dict[str, float]) -> list[str]:
     if not flags and measures["sharpness"] < t["sharpness"]:
         # Dark or washed-out photos also look soft; name the cause the resident can fix.
         flags.append("blurry")
-    if measures["doc_share"] < t["doc_share"]:
+    if not flags and measures["doc_share"] < t["doc_share"]:
+        # Judged from the strokes' edges, which blur and darkness also weaken: only
+        # asked about when the photo is otherwise fine.
         flags.append("small")
     return flags
 
