@@ -302,13 +302,28 @@ APPOINTMENTS_OPEN_WHEN_HOLIDAYS_UNKNOWN = env_bool("APPOINTMENTS_OPEN_WHEN_HOLID
 # Per-file limits come from each requirement in the catalogue (default 5 MB); these bound a
 # whole application and what a decoded image or a PDF may cost the server.
 APPLICATIONS_MAX_TOTAL_BYTES = env_int("APPLICATIONS_MAX_TOTAL_BYTES", 20 * 1024 * 1024)
-APPLICATIONS_MAX_IMAGE_PIXELS = env_int("APPLICATIONS_MAX_IMAGE_PIXELS", 40_000_000)
+# Pixel-bomb limit. JPEGs up to it are decoded at a reduced scale (memory of a ~3 MP photo)
+# and shrunk; PNG/WebP have no reduced decoding, so they are decoded whole up to the lower
+# full-decode limit (40 MP RGBA is ~160 MB while it lasts).
+APPLICATIONS_MAX_IMAGE_PIXELS = env_int("APPLICATIONS_MAX_IMAGE_PIXELS", 150_000_000)
+APPLICATIONS_MAX_FULL_DECODE_PIXELS = env_int("APPLICATIONS_MAX_FULL_DECODE_PIXELS", 40_000_000)
 APPLICATIONS_MIN_IMAGE_SIDE = env_int("APPLICATIONS_MIN_IMAGE_SIDE", 300)
 # Images are stored re-encoded with this long side at most (the browser already shrinks to
 # about 2000 px; this catches uploads from clients without JavaScript).
 APPLICATIONS_IMAGE_LONG_SIDE = env_int("APPLICATIONS_IMAGE_LONG_SIDE", 2000)
-APPLICATIONS_JPEG_QUALITY = env_int("APPLICATIONS_JPEG_QUALITY", 85)
+# Chosen by measurement (`python bench/uploads.py` prints size, error and time per setting).
+APPLICATIONS_JPEG_QUALITY = env_int("APPLICATIONS_JPEG_QUALITY", 80)
+APPLICATIONS_JPEG_OPTIMIZE = env_bool("APPLICATIONS_JPEG_OPTIMIZE", False)
+APPLICATIONS_JPEG_PROGRESSIVE = env_bool("APPLICATIONS_JPEG_PROGRESSIVE", False)
 APPLICATIONS_MAX_PDF_PAGES = env_int("APPLICATIONS_MAX_PDF_PAGES", 10)
+# A PDF is refused (not inflated) past these: decoded stream bytes, objects, seconds.
+APPLICATIONS_PDF_MAX_INFLATED_BYTES = env_int(
+    "APPLICATIONS_PDF_MAX_INFLATED_BYTES", 200 * 1024 * 1024
+)
+APPLICATIONS_PDF_MAX_OBJECTS = env_int("APPLICATIONS_PDF_MAX_OBJECTS", 50_000)
+APPLICATIONS_PDF_MAX_SECONDS = env_int("APPLICATIONS_PDF_MAX_SECONDS", 10)
+# Staff see PDF pages as images rendered on the server, this wide at most.
+APPLICATIONS_PDF_VIEW_WIDTH = env_int("APPLICATIONS_PDF_VIEW_WIDTH", 1400)
 # UU 24/2013: deaths are reported within 30 days; later reports ask for a statement.
 APPLICATIONS_DEATH_REPORT_DAYS = env_int("APPLICATIONS_DEATH_REPORT_DAYS", 30)
 # Data minimisation (UU 27/2022 PDP): drafts nobody sent are deleted after this many idle

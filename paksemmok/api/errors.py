@@ -96,7 +96,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         )
     if isinstance(exc, UploadRejected):
         return Response(
-            body("upload_rejected", str(exc)), status=status.HTTP_422_UNPROCESSABLE_ENTITY
+            body("upload_rejected", str(exc), {"reason": exc.code}),
+            status=status.HTTP_422_UNPROCESSABLE_ENTITY,
         )
     if isinstance(exc, BackofficeError):
         return _backoffice_error(exc)

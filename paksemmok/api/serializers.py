@@ -189,6 +189,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "width",
             "height",
             "pages",
+            "quality_flags",
             "round",
             "uploaded_at",
             "replaced",
@@ -552,6 +553,10 @@ class StaffDocumentSerializer(serializers.Serializer):
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
     pages = serializers.IntegerField(allow_null=True)
+    quality_flags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Pemeriksaan foto otomatis: blurry, dark, bright, low_contrast, small.",
+    )
     round = serializers.IntegerField()
     uploaded_at = serializers.DateTimeField()
     url = serializers.CharField(help_text="Unduh lewat API petugas (setiap unduhan diaudit).")

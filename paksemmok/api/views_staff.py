@@ -265,6 +265,7 @@ class ApplicationView(StaffView):
                     "width": d.width,
                     "height": d.height,
                     "pages": d.pages,
+                    "quality_flags": d.quality_flags,
                     "round": d.round,
                     "uploaded_at": d.uploaded_at,
                     "url": reverse(

@@ -286,6 +286,7 @@ def attach_document(
         width=clean.width,
         height=clean.height,
         pages=clean.pages,
+        quality_flags=clean.quality,
         uploaded_by=actor,
     )
     # Stored first: a file without a row is harmless garbage (removed below on failure); a
@@ -339,6 +340,9 @@ def attach_document(
                     "size": clean.size,
                     "type": clean.content_type,
                     "sha256": clean.sha256,
+                    # The file as sent (it is not kept: only its rebuilt copy is stored).
+                    "original_sha256": clean.original_sha256,
+                    "quality": clean.quality,
                     "replaces": previous.pk if previous is not None else None,
                 },
             )

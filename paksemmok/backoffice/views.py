@@ -7,20 +7,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from paksemmok.accounts.audit_reads import audited_read
 from paksemmok.accounts.models import User
 from paksemmok.accounts.permissions import role_required
 from paksemmok.applications.checks import check_application
+from paksemmok.applications.files import private_file_response, stored_file_response
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application, ApplicationDocument
+from paksemmok.applications.viewer import PageNotFound, render_page
 from paksemmok.catalog.models import DeficiencyReason, Service, Variant
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import Region
@@ -267,24 +268,45 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @never_cache
-@xframe_options_sameorigin
 @role_required(*STAFF)
 def document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
-    """An uploaded file shown inside the review page (the residents' file view forbids
-    framing). Same access rule as the review page; every read audited."""
+    """An uploaded file: an image to show in the review page, or the rebuilt PDF as a
+    download (staff read PDFs as page images, below). Same access rule as the review page;
+    every read audited."""
     app = _application(request, reference)
     doc = get_object_or_404(
         ApplicationDocument.objects.select_related("requirement"), pk=document_id, application=app
     )
     audited_read(request, app, f"Permohonan {app.reference}", what=f"file:{doc.requirement.code}")
-    response = FileResponse(
-        doc.file.storage.open(doc.file.name, "rb"), content_type=doc.content_type
+    return stored_file_response(
+        doc.file,
+        content_type=doc.content_type,
+        filename=f"{app.reference}-{doc.requirement.code}.{'jpg' if doc.is_image else 'pdf'}",
     )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; frame-ancestors 'self'"
+
+
+@never_cache
+@role_required(*STAFF)
+def document_page(
+    request: HttpRequest, reference: str, document_id: int, page: int
+) -> HttpResponse:
+    """One page of an uploaded PDF, rendered to an image on the server."""
+    app = _application(request, reference)
+    doc = get_object_or_404(
+        ApplicationDocument.objects.select_related("requirement"), pk=document_id, application=app
     )
-    return response
+    try:
+        image = render_page(doc, page)
+    except PageNotFound:
+        raise Http404 from None
+    audited_read(
+        request, app, f"Permohonan {app.reference}", what=f"file:{doc.requirement.code}:p{page}"
+    )
+    return private_file_response(
+        image,
+        content_type="image/jpeg",
+        filename=f"{app.reference}-{doc.requirement.code}-{page}.jpg",
+    )
 
 
 @never_cache
