@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "paksemmok.accounts.middleware.ActingForMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A full or unreachable file store: 503 with an Indonesian message, not a bare 500.
+    "paksemmok.web.middleware.StorageUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that a lockout answers before any view runs.
@@ -237,7 +239,8 @@ if STORAGE_BACKEND == "s3":
     }
 else:
     default_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Written to a temporary name and linked into place, 0600 (paksemmok/storage.py).
+        "BACKEND": "paksemmok.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     }
 STORAGES = {
@@ -253,6 +256,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) are spooled here by Django; a process
+# killed mid-request leaves them behind, so the orphan sweep empties it of files over an hour
+# old. A directory of its own, so that sweep never touches anyone else's temporary files.
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "tmp-uploads"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+# Files with no row (a process killed between the storage write and the commit) are deleted
+# by the worker once older than this.
+ORPHAN_MIN_AGE_SECONDS = env_int("ORPHAN_MIN_AGE_SECONDS", 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 # --- Background work --------------------------------------------------------------------

@@ -22,6 +22,7 @@ from paksemmok.applications.uploads import UploadRejected
 from paksemmok.appointments.services import AppointmentError
 from paksemmok.backoffice.services import BackofficeError
 from paksemmok.population.services import RegisterError
+from paksemmok.storage import StorageUnavailable
 
 logger = logging.getLogger("paksemmok.api")
 
@@ -94,6 +95,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, UploadRejected):
         return Response(
             body("upload_rejected", str(exc)), status=status.HTTP_422_UNPROCESSABLE_ENTITY
+        )
+    if isinstance(exc, StorageUnavailable):
+        return Response(
+            body(exc.code, str(exc)),
+            status=exc.status_code,
+            headers={"Retry-After": str(exc.retry_after)},
         )
     if isinstance(exc, BackofficeError):
         return _backoffice_error(exc)
