@@ -276,6 +276,8 @@ TASKS = {
 # /healthz reports the worker as down when its last heartbeat is older than this.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
 WORKER_TICK_SECONDS = float(env_str("WORKER_TICK_SECONDS", "2"))
+# A thread writes the heartbeat this often, whatever the loop is busy with.
+WORKER_HEARTBEAT_SECONDS = float(env_str("WORKER_HEARTBEAT_SECONDS", "10"))
 
 # --- Perekaman appointments (paksemmok.appointments) --------------------------------------
 # Residents may book this many days ahead, counting today.
@@ -411,6 +413,9 @@ NOTIFY_BACKOFF_MAX_SECONDS = float(env_str("NOTIFY_BACKOFF_MAX_SECONDS", "3600")
 NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 50)
 # A row left in "sending" longer than this belongs to a crashed worker and is retried.
 NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFY_CLAIM_TIMEOUT_SECONDS", 300)
+# Sooner than that when the claiming worker's heartbeat (written every
+# WORKER_HEARTBEAT_SECONDS by a thread) is older than this: the worker is dead, not slow.
+NOTIFY_DEAD_WORKER_SECONDS = env_int("NOTIFY_DEAD_WORKER_SECONDS", 30)
 # How long one worker tick may spend draining a backlog before other jobs get their turn.
 NOTIFY_DRAIN_SECONDS = float(env_str("NOTIFY_DRAIN_SECONDS", "5"))
 # PostgreSQL: record send outcomes without waiting for fsync (a DB crash can then cause a
