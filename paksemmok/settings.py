@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the time it measures covers every other layer.
+    "paksemmok.monitoring.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -481,12 +483,56 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Shared cache (throttles, sign-in limits, cached pages) ----------------------------
+# Every web process must see the same counters, or a limit is multiplied by the number of
+# processes: CACHE_URL=redis://127.0.0.1:6379/1 (Debian's redis-server) or CACHE_URL=db (the
+# database, after `manage.py createcachetable`). Unset: per-process memory (development).
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "paksemmok",
+        }
+    }
+elif CACHE_URL == "db":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "paksemmok_cache",
+        }
+    }
+
+# --- Monitoring (paksemmok.monitoring) --------------------------------------------------
+# /metrics answers a request with "Authorization: Bearer <METRICS_TOKEN>", or one made
+# directly (not through the proxy) from an address listed here; anyone else gets a 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOW_IPS = env_list("METRICS_ALLOW_IPS")
+
 # --- Logging ----------------------------------------------------------------------------
+# Both formats redact NIKs, KK numbers and phone numbers (paksemmok/logging.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")  # "text" or "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {
+            "()": "paksemmok.logging.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {
+            "()": "paksemmok.logging.RedactingJsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
