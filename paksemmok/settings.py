@@ -504,6 +504,9 @@ elif CACHE_URL == "db":
         }
     }
 
+# `manage.py backup` writes here unless given --output (keep it on another disk or host).
+BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(BASE_DIR / "var" / "backups")))
+
 # --- Monitoring (paksemmok.monitoring) --------------------------------------------------
 # /metrics answers a request with "Authorization: Bearer <METRICS_TOKEN>", or one made
 # directly (not through the proxy) from an address listed here; anyone else gets a 404.
