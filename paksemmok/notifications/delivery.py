@@ -57,7 +57,6 @@ def default_worker_id() -> str:
 # worker ids this process has already put its earlier claims back for.
 _unrecorded: dict[str, list[tuple[Message, Attempt, dict]]] = {}
 _recovered: set[str] = set()
-_lost: set[str] = set()
 
 
 def backoff_seconds(channel_attempts: int) -> float:
@@ -336,22 +335,19 @@ def recover_own_claims(worker_id: str) -> int:
     kept in memory, then puts every row this worker still holds in "sending" back in the
     queue. Rows never tried go back as they were; after a restart nobody knows which one was
     in flight, so each counts as an attempt (as reclaim_stuck does)."""
-    for message, attempt, fields in _unrecorded.pop(worker_id, []):
-        try:
-            _finish(message, worker_id, attempt, replay=True, **fields)
-        except DatabaseError:
-            _unrecorded.setdefault(worker_id, []).append((message, attempt, fields))
-            raise
+    kept = _unrecorded.get(worker_id, [])
+    while kept:
+        message, attempt, fields = kept[0]
+        _finish(message, worker_id, attempt, replay=True, **fields)  # raises while DB is away
+        kept.pop(0)
     if worker_id not in _recovered:
         # First run of this process: whatever the id holds was claimed by an earlier life.
         released = reclaim_stuck(owner=worker_id)
         _recovered.add(worker_id)
-        _lost.discard(worker_id)
         return released
     released = Message.objects.filter(status=Message.Status.SENDING, claimed_by=worker_id).update(
         status=Message.Status.PENDING, claimed_by="", claimed_at=None
     )
-    _lost.discard(worker_id)
     if released:
         logger.warning("worker %s put %d unsent claim(s) back in the queue", worker_id, released)
     return released
@@ -362,8 +358,10 @@ def deliver_due(batch_size: int | None = None, worker_id: str | None = None) -> 
     batch_size = batch_size or settings.NOTIFY_BATCH_SIZE
     worker_id = (worker_id or default_worker_id())[:64]
     stats = DeliveryStats()
-    if worker_id in _lost or worker_id not in _recovered:
-        stats.released = recover_own_claims(worker_id)
+    # This worker sends one batch at a time, so at this point nothing of its own should be
+    # in "sending": anything that is was left by a lost database (a commit that never
+    # arrived, a restart of PostgreSQL) or by its previous life. One query on a partial index.
+    stats.released = recover_own_claims(worker_id)
     messages = claim(batch_size, worker_id)
     stats.claimed = len(messages)
     transports: dict[str, Transport | None] = {}
@@ -388,7 +386,6 @@ def deliver_due(batch_size: int | None = None, worker_id: str | None = None) -> 
                 worker_id,
                 len(messages) - index,
             )
-            _lost.add(worker_id)
             raise
     return stats
 

@@ -35,7 +35,6 @@ def _fresh_process(monkeypatch):
     # Each test starts as a new worker process would: nothing remembered.
     monkeypatch.setattr(delivery, "_unrecorded", {})
     monkeypatch.setattr(delivery, "_recovered", set())
-    monkeypatch.setattr(delivery, "_lost", set())
 
 
 def test_database_lost_mid_batch_loses_nothing_and_sends_nothing_twice(gateway, siti, monkeypatch):
@@ -132,3 +131,16 @@ def test_heartbeat_is_written_during_a_slow_batch(monkeypatch, settings):
 
     assert seen.get("moved") is True
     assert seen["health"]["ok"] is True
+
+
+def test_a_lost_commit_is_noticed_by_the_live_worker_itself(gateway, siti):
+    """PostgreSQL restarted between the claim and the outcome: the worker finds its own rows
+    still in "sending" at its next batch and sends them, without waiting for any timeout."""
+    deliver_due(worker_id="w1")  # this process has been running
+    queue(siti, 2)
+    claim(10, "w1")  # the claim committed, then the outcomes never reached the database
+
+    stats = deliver_due(worker_id="w1")
+
+    assert stats.released == 2 and stats.sent == 2
+    assert not Attempt.objects.filter(outcome="reclaimed").exists()
