@@ -226,6 +226,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")  # "local" or "s3"
 if STORAGE_BACKEND == "s3":
+    from botocore.config import Config as S3Config
+
     default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -237,6 +239,13 @@ if STORAGE_BACKEND == "s3":
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            # An unreachable store must fail fast (the resident gets "coba lagi"), well
+            # within gunicorn's timeout, instead of hanging the request on retries.
+            "client_config": S3Config(
+                connect_timeout=env_int("S3_CONNECT_TIMEOUT", 3),
+                read_timeout=env_int("S3_READ_TIMEOUT", 20),
+                retries={"max_attempts": env_int("S3_MAX_ATTEMPTS", 2), "mode": "standard"},
+            ),
         },
     }
 else:
@@ -266,6 +275,8 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
 # Files with no row (a process killed between the storage write and the commit) are deleted
 # by the worker once older than this.
 ORPHAN_MIN_AGE_SECONDS = env_int("ORPHAN_MIN_AGE_SECONDS", 3600)
+# The sweep lists the whole store: hourly suits a regency, a day a province-sized bucket.
+ORPHAN_SWEEP_SECONDS = env_int("ORPHAN_SWEEP_SECONDS", 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 # --- Background work --------------------------------------------------------------------
