@@ -429,6 +429,8 @@ NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFY_CLAIM_TIMEOUT_SECONDS", 300)
 # Sooner than that when the claiming worker's heartbeat (written every
 # WORKER_HEARTBEAT_SECONDS by a thread) is older than this: the worker is dead, not slow.
 NOTIFY_DEAD_WORKER_SECONDS = env_int("NOTIFY_DEAD_WORKER_SECONDS", 30)
+# How often a worker looks for such rows (one query on a partial index).
+NOTIFY_RECLAIM_SECONDS = float(env_str("NOTIFY_RECLAIM_SECONDS", "10"))
 # How long one worker tick may spend draining a backlog before other jobs get their turn.
 NOTIFY_DRAIN_SECONDS = float(env_str("NOTIFY_DRAIN_SECONDS", "5"))
 # PostgreSQL: record send outcomes without waiting for fsync (a DB crash can then cause a
