@@ -22,6 +22,7 @@ from paksemmok.applications.uploads import UploadRejected
 from paksemmok.appointments.services import AppointmentError
 from paksemmok.backoffice.services import BackofficeError
 from paksemmok.population.services import RegisterError
+from paksemmok.storage import StorageUnavailable
 
 logger = logging.getLogger("paksemmok.api")
 
@@ -98,6 +99,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(
             body("upload_rejected", str(exc), {"reason": exc.code}),
             status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )
+    if isinstance(exc, StorageUnavailable):
+        return Response(
+            body(exc.code, str(exc)),
+            status=exc.status_code,
+            headers={"Retry-After": str(exc.retry_after)},
         )
     if isinstance(exc, BackofficeError):
         return _backoffice_error(exc)

@@ -25,6 +25,7 @@ from paksemmok.catalog.fields import Prefill, field_defs
 from paksemmok.catalog.models import DeficiencyReason, Requirement, Variant
 from paksemmok.notifications.services import notify
 from paksemmok.population.models import Resident
+from paksemmok.storage import storage_errors
 
 from .checks import (
     Problem,
@@ -289,9 +290,12 @@ def attach_document(
         quality_flags=clean.quality,
         uploaded_by=actor,
     )
-    # Stored first: a file without a row is harmless garbage (removed below on failure); a
-    # row without its file would be a broken application.
-    document.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
+    # Stored first: a file without a row is harmless garbage (removed below on failure, or by
+    # the orphan sweep after a crash); a row without its file would be a broken application.
+    # The storage writes whole files or none (paksemmok/storage.py); a full or unreachable store
+    # becomes StorageUnavailable, which pages and the API answer in Indonesian with a code.
+    with storage_errors():
+        document.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
     try:
         with transaction.atomic():
             app = _locked(application)
@@ -347,7 +351,10 @@ def attach_document(
                 },
             )
     except BaseException:
-        document.file.storage.delete(document.file.name)
+        try:
+            document.file.storage.delete(document.file.name)
+        except Exception:  # the store failing now too: the orphan sweep removes it later
+            logger.exception("could not remove the file of a failed upload")
         raise
     return document
 

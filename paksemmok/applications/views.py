@@ -26,6 +26,7 @@ from paksemmok.accounts.models import User
 from paksemmok.catalog.fields import field_defs
 from paksemmok.catalog.models import Requirement, Service, Variant
 from paksemmok.population.queries import kk_order
+from paksemmok.storage import StorageUnavailable
 
 from . import services
 from .access import resident_may_view, staff_may_view
@@ -282,6 +283,7 @@ def upload(request: HttpRequest, reference: str, requirement_code: str) -> HttpR
     requirement = get_object_or_404(Requirement, variant=app.variant, code=requirement_code)
     incoming = request.FILES.get("file") or request.FILES.get("camera")
     error = ""
+    error_status = 422
     if incoming is None:
         error = _("Pilih berkas atau ambil foto terlebih dahulu.")
     else:
@@ -289,14 +291,15 @@ def upload(request: HttpRequest, reference: str, requirement_code: str) -> HttpR
             services.attach_document(app, requirement, incoming, actor=request.user)
         except (UploadRejected, ApplicationError) as exc:
             error = str(exc)
+        except StorageUnavailable as exc:
+            error, error_status = str(exc), exc.status_code
     # Scripts (fetch/XHR with a progress bar) get the slot back to swap in; without
     # JavaScript the whole page reloads.
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
         app.refresh_from_db()
         (slot,) = _slots(app, errors={requirement.code: error}, only=requirement)
-        return render(
-            request, "applications/_slot.html", {"slot": slot}, status=422 if error else 200
-        )
+        status = error_status if error else 200
+        return render(request, "applications/_slot.html", {"slot": slot}, status=status)
     if error:
         messages.error(request, f"{requirement.name}: {error}")
     else:

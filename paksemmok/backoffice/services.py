@@ -26,7 +26,7 @@ from paksemmok.applications.rules import RulesRefused
 from paksemmok.audit.log import record
 from paksemmok.issuance.effects import apply_approval
 from paksemmok.issuance.models import IssuedDocument
-from paksemmok.issuance.services import files_removed_on_failure
+from paksemmok.issuance.services import files_removed_on_failure, pdfs_after_commit
 from paksemmok.population.services import RegisterError
 
 from .models import Claim
@@ -234,7 +234,9 @@ def _ensure_holder(app: Application, actor: Any) -> Claim:
 def _decide(application: Application, actor: Any, act: Any) -> Any:
     _ensure_may_decide(actor)
     try:
-        with files_removed_on_failure(), transaction.atomic():
+        # PDFs are rendered after the commit: the number-sequence rows an approval takes
+        # are then held for milliseconds, not for the seconds rendering and signing take.
+        with pdfs_after_commit(), files_removed_on_failure(), transaction.atomic():
             app = _locked(application)
             claim = _ensure_holder(app, actor)
             result = act(app)
