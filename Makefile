@@ -23,6 +23,7 @@ install: $(VENV)/.installed
 
 setup: install
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) import_regions $${REGENCY_CODE:-33.19}
 	$(MANAGE) setup_demo
 

@@ -157,3 +157,13 @@ def _audit_rows_removable_after_transactional_tests(request):
         cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
         cursor.execute("DELETE FROM audit_auditentry")
         cursor.execute(trigger.SQLITE_FORWARD_DELETE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached catalogue fragments (catalog/caching.py)
+    must not outlive the rolled-back rows of the test that rendered them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
