@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from paksemmok.audit.log import record
 from paksemmok.population.identifiers import mask_number
+from paksemmok.population.queries import resident_with_family_by_id
 
 from . import acting, services
 from .forms import (
@@ -319,10 +320,11 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
 @role_required(*RESIDENT_PAGES)
 def profile(request: HttpRequest) -> HttpResponse:
     subject = acting.current_subject(request)
-    resident = subject.resident
+    # One joined read with the KK and its living members, not a lazy load per relation.
+    resident = resident_with_family_by_id(subject.resident_id) if subject.resident_id else None
     if request.acting_for is not None:
         acting.audit_act(request, "account.profile.viewed", obj=subject)
-    members = services.family_members(resident) if resident else []
+    members = (resident.kk_members or [resident]) if resident else []
     return render(
         request,
         "accounts/profile.html",
