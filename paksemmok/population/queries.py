@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
 
 from .identifiers import clean_number
 from .models import Resident
@@ -43,3 +45,57 @@ def resident_with_family_by_id(pk: int) -> Resident | None:
     """The same read by the resident's row id (a signed-in resident's own record, or a
     look-up result chosen from a list without a NIK in the URL)."""
     return _with_family(pk=pk)
+
+
+@dataclass
+class RegisterSearch:
+    """What a register search found: `kind` says how the query was read ("nik", "kk",
+    "name"), `residents` the matches (with village and KK), `capped` that there were more."""
+
+    kind: str
+    residents: list[Resident] = field(default_factory=list)
+    capped: bool = False
+
+
+NAME_MIN_LENGTH = 3
+
+
+def search_register(query: str, *, kecamatan: str = "", limit: int = 50) -> RegisterSearch:
+    """The staff look-up and the admin search: an exact NIK, then an exact No. KK (all its
+    living members), else residents whose name contains the words, optionally within one
+    kecamatan. Exact numbers first, so a number never becomes a scan of 850k names;
+    names use the trigram index on PostgreSQL (migration 0002)."""
+    text = " ".join(query.split())
+    number = clean_number(text)
+    if number.isdigit() and len(number) == 16:
+        resident = resident_with_family(number)
+        if resident is not None:
+            return RegisterSearch("nik", [resident])
+        family_members = list(
+            Resident.objects.select_related("village", "family")
+            .filter(family__kk_number=number, life_status=Resident.LifeStatus.ALIVE)
+            .order_by("id")
+        )
+        return RegisterSearch("kk", kk_order(family_members))
+    if len(text) < NAME_MIN_LENGTH or number.isdigit():
+        return RegisterSearch("none")
+    qs = Resident.objects.select_related("village__parent", "family").filter(
+        full_name__icontains=text
+    )
+    if kecamatan:
+        qs = qs.filter(village__parent__code=kecamatan)
+    rows = list(qs.order_by("full_name", "id")[: limit + 1])
+    return RegisterSearch("name", rows[:limit], len(rows) > limit)
+
+
+def exact_number_matches(term: str) -> QuerySet[Resident] | None:
+    """For the admin's search box: the residents an exact 16-digit NIK or No. KK names, or
+    None when the term is not such a number (then the admin's name search applies)."""
+    number = clean_number(term)
+    if not (number.isdigit() and len(number) == 16):
+        return None
+    # Two plain index look-ups; an OR across the join can lead the planner to a scan.
+    by_nik = Resident.objects.filter(nik=number)
+    if by_nik.exists():
+        return by_nik
+    return Resident.objects.filter(family__kk_number=number)
