@@ -94,7 +94,6 @@ def seed(url: str, residents: int, applications: int) -> None:
     started = time.perf_counter()
     manage(url, "migrate", "--noinput", "-v0")
     manage(url, "createcachetable")
-    manage(url, "collectstatic", "--noinput", "-v0")
     manage(url, "import_regions", "33.19")
     run = manage(url, "generate_population", "--residents", str(residents), "--seed", "1")
     print(f"  {residents:,} residents in {run.seconds:.0f} s", flush=True)
