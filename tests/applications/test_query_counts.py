@@ -41,3 +41,36 @@ def test_upload_and_submit_query_budget(family, agus_user):
     # session), event, audit entry and the outbox message; no catalogue read for a message
     # without deficiencies, the family's village joined to the locked row.
     assert submit[0] <= 14 and submit[1] <= 2
+
+
+def test_whole_submission_over_http_query_budget(client, family, agus_user):
+    """Draft, autosave, four uploads (the script's XHR) and submit, as the pages do them."""
+    client.force_login(agus_user)
+    counts = {}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/permohonan/baru/akta-kelahiran/", {"subject": "newborn"})
+    counts["draft"] = len(queries)
+    ref = response["Location"].strip("/").split("/")[1]
+    answers = birth_answers()
+    answers["child_birth_date"] = answers["child_birth_date"].isoformat()
+    with CaptureQueriesContext(connection) as queries:
+        client.post(f"/permohonan/{ref}/ubah/", answers, headers={"X-Autosave": "1"})
+    counts["autosave"] = len(queries)
+    for i, code in enumerate(("surat_kelahiran", "buku_nikah", "kk", "f201")):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                f"/permohonan/{ref}/unggah/{code}/",
+                {"file": photo(seed=i)},
+                headers={"X-Requested-With": "XMLHttpRequest"},
+            )
+        assert response.status_code == 200 and "data-testid" in response.content.decode()
+        counts[f"upload {i}"] = len(queries)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/permohonan/{ref}/periksa/")
+    assert response["Location"].endswith("/tanda-terima/")
+    counts["submit"] = len(queries)
+    # Each request also reads its session and user (2 queries). An upload answered with its
+    # slot: the service's 6 plus the requirement and the slot's one file, no reload.
+    assert all(counts[f"upload {i}"] <= 11 for i in range(4)), counts
+    assert counts["submit"] <= 17, counts
+    assert sum(counts.values()) <= 83, counts
