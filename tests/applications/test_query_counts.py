@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from paksemmok.applications import services
 from paksemmok.applications.checks import needed_requirements
-
-from .conftest import birth_answers, photo, variant
+from tests.cast import birth_answers, photo, variant
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from django.utils import timezone
 from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application
 from paksemmok.backoffice import queues
-
-from .test_decisions import submitted
+from tests.cast import submitted
 
 pytestmark = pytest.mark.django_db
 

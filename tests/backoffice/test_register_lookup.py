@@ -11,7 +11,7 @@ from django.urls import reverse
 from paksemmok.accounts.audit_reads import READ_ACTION
 from paksemmok.audit.models import AuditEntry
 from paksemmok.population.queries import exact_number_matches, search_register
-from tests.applications.conftest import account_for
+from tests.cast import account_for
 
 pytestmark = pytest.mark.django_db
 URL = "/staf/antrean/cari-penduduk/"
