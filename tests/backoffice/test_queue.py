@@ -115,3 +115,13 @@ def test_queue_page_query_count_does_not_grow_with_the_backlog(client, family, a
     assert len(large) <= len(small)
     assert html.count('data-testid="queue-row"') == queues.PAGE_SIZE
     assert 'data-testid="queue-next"' in html
+
+
+def test_counts_name_what_the_officer_holds(backlog, budi, citra):
+    from paksemmok.backoffice import services
+
+    services.claim_application(backlog, actor=budi)
+    counts = queues.queue_counts(budi)
+    assert counts["mine"].n == 1 and counts["total"].n == 38
+    assert counts["free"].n == 37
+    assert queues.queue_counts(citra)["mine"].n == 0
