@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Upper
 
 from .identifiers import clean_number
-from .models import Resident
+from .models import Region, Resident
 from .services import kk_order
 
 
@@ -83,8 +84,13 @@ def search_register(query: str, *, kecamatan: str = "", limit: int = 50) -> Regi
         full_name__icontains=text
     )
     if kecamatan:
-        qs = qs.filter(village__parent__code=kecamatan)
-    rows = list(qs.order_by("full_name", "id")[: limit + 1])
+        # The kecamatan's villages as a list of ids: joined instead, PostgreSQL repeats the
+        # trigram scan once per village (EXPLAIN at 850k: 620 ms against 100-160 ms).
+        villages = list(Region.objects.filter(parent__code=kecamatan).values_list("id", flat=True))
+        qs = qs.filter(village_id__in=villages)
+    # Sorted on UPPER(name), which no b-tree serves: ordered by the plain name index, the
+    # planner walks names in order and filters, instead of using the trigram index.
+    rows = list(qs.order_by(Upper("full_name"), "id")[: limit + 1])
     return RegisterSearch("name", rows[:limit], len(rows) > limit)
 
 
