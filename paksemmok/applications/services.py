@@ -71,7 +71,7 @@ def _locked(application: Application) -> Application:
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins (subject).
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("variant", "service", "applicant", "subject", "family")
+        .select_related("variant", "service", "applicant", "subject", "family__village")
         .get(pk=application.pk)
     )
 
@@ -119,6 +119,8 @@ def deficiency_display(
     application: Application, deficiencies: list[dict[str, str]]
 ) -> list[dict[str, str]]:
     """The items as words: requirement or field name, reason name, the officer's note."""
+    if not deficiencies:
+        return []  # nothing to name: no catalogue reads (every submission's message)
     requirements = {r.code: r.name for r in application.variant.requirements.all()}
     reasons = dict(DeficiencyReason.objects.values_list("code", "name"))
     shown = []
@@ -305,12 +307,11 @@ def attach_document(
                 and f"doc:{requirement.code}" not in app.deficient_items()
             ):
                 raise ApplicationError(_("Berkas ini tidak diminta untuk diperbaiki."))
-            previous = (
-                ApplicationDocument.objects.select_for_update()
-                .filter(application=app, requirement=requirement, replaced_at__isnull=True)
-                .first()
-            )
-            others = sum(d.size for d in app.current_documents().exclude(requirement=requirement))
+            # One locked read of the current files gives both the slot's earlier file and
+            # the total of the others (issue 14: fewer queries per upload).
+            current = list(app.current_documents().select_for_update().order_by("id"))
+            previous = next((d for d in current if d.requirement_id == requirement.pk), None)
+            others = sum(d.size for d in current if d.requirement_id != requirement.pk)
             limit = settings.APPLICATIONS_MAX_TOTAL_BYTES
             if others + clean.size > limit:
                 raise UploadRejected(

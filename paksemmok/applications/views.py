@@ -86,10 +86,13 @@ def _slots(
     only: Requirement | None = None,
 ) -> list[dict[str, Any]]:
     given = answers(app.data)
-    current = {d.requirement_id: d for d in app.current_documents()}
+    documents = app.current_documents()
+    if only is not None:
+        documents = documents.filter(requirement=only)
+    current = {d.requirement_id: d for d in documents}
     deficient = app.deficient_items() if app.status == Status.RETURNED else None
     slots = []
-    for r in app.variant.requirements.all():
+    for r in [only] if only is not None else app.variant.requirements.all():
         # `only`: the one slot an upload answers with, even if a newer answer hid it.
         if (only is not None and r.pk != only.pk) or (only is None and not r.applies(given)):
             continue
@@ -296,7 +299,10 @@ def upload(request: HttpRequest, reference: str, requirement_code: str) -> HttpR
     # Scripts (fetch/XHR with a progress bar) get the slot back to swap in; without
     # JavaScript the whole page reloads.
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
-        app.refresh_from_db()
+        if error:
+            # Refused perhaps because the application moved on meanwhile: show it as it is.
+            # A stored file changes no column of the application, so success needs no reload.
+            app.refresh_from_db()
         (slot,) = _slots(app, errors={requirement.code: error}, only=requirement)
         status = error_status if error else 200
         return render(request, "applications/_slot.html", {"slot": slot}, status=status)
