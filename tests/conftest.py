@@ -277,3 +277,13 @@ def signing_settings(settings, signing_pair):
     settings.SIGNER_NIP = "197001011990031001"
     settings.SITE_URL = "https://paksemmok.example.id"
     return settings
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached catalogue fragments (catalog/caching.py)
+    must not outlive the rolled-back rows of the test that rendered them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
