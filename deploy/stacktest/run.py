@@ -314,6 +314,8 @@ class Stack:
                 "SECRET_KEY": self.secret,
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "BEHIND_PROXY": "1",
+                "TRUSTED_PROXY_IPS": "127.0.0.1",
+                "TRUSTED_PROXY_COUNT": "1",
                 "SECURE_SSL_REDIRECT": "0",
                 "DATABASE_URL": self.db_url(),
                 "CACHE_URL": f"redis://127.0.0.1:{self.redis_port}/1",
