@@ -950,7 +950,8 @@ def run(stack: Stack) -> int:
         (0, 0),
         orphans=orphans,
         ok=not lost and orphans == 0 and "0 problem(s)" in verified,
-        note=f"lost {len(lost)}; sweep: {swept.strip()}; {verified.strip().splitlines()[-1]}",
+        note=f"lost {len(lost)}; sweep: {swept.strip().splitlines()[0]}; "
+        f"{verified.strip().splitlines()[-1]}",
     )
 
     started = time.monotonic()
