@@ -341,7 +341,7 @@ class Stack:
                 "NOTIFY_MAX_ATTEMPTS": "30",
                 "NOTIFY_BATCH_SIZE": "10",
                 "NOTIFY_DEAD_WORKER_SECONDS": "5",
-                "NOTIFY_RECLAIM_SECONDS": "2",
+                "NOTIFY_RECLAIM_SECONDS": "1",
                 "WORKER_TICK_SECONDS": "0.5",
                 "WORKER_HEARTBEAT_SECONDS": "1",
                 "API_THROTTLE_USER": "100000/minute",
