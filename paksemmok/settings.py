@@ -277,6 +277,8 @@ TASKS = {
 # /healthz reports the worker as down when its last heartbeat is older than this.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
 WORKER_TICK_SECONDS = float(env_str("WORKER_TICK_SECONDS", "2"))
+# /healthz writes a probe file to storage at most this often (per web process).
+HEALTHZ_STORAGE_CHECK_SECONDS = env_int("HEALTHZ_STORAGE_CHECK_SECONDS", 60)
 
 # --- Perekaman appointments (paksemmok.appointments) --------------------------------------
 # Residents may book this many days ahead, counting today.
