@@ -367,6 +367,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "paksemmok.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# A resident's API token stops working this many days after it was issued (sign in again).
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pak Semmok API",
     "DESCRIPTION": "API layanan adminduk daring Disdukcapil (katalog, profil, permohonan, "
