@@ -51,3 +51,59 @@ def test_sqlite_database_file_is_private(db):
     connection.ensure_connection()
     mode = stat.S_IMODE(os.stat(connection.settings_dict["NAME"]).st_mode)
     assert mode & 0o077 == 0, oct(mode)
+
+
+RESET_CONFIRM = "/akun/lupa-sandi/atur/"
+NEW = {"password1": "Sandi-Baru-Kudus-2026", "password2": "Sandi-Baru-Kudus-2026"}
+
+
+def _start_reset(client, nik):
+    client.post("/akun/lupa-sandi/", {"username": nik})
+
+
+def _error_text(response) -> str:
+    import re
+
+    html = response.content.decode()
+    return " ".join(re.findall(r'class="[^"]*error[^"]*"[^>]*>(.*?)<', html, flags=re.S))
+
+
+def test_reset_confirm_answers_alike_for_unknown_and_known_accounts(client, resident_user):
+    from django.test import Client
+
+    _start_reset(client, resident_user.username)
+    known = client.post(RESET_CONFIRM, {"code": "000000", **NEW})
+    stranger = Client()
+    _start_reset(stranger, "3319020101010009")  # no such account
+    unknown = stranger.post(RESET_CONFIRM, {"code": "000000", **NEW})
+    assert known.status_code == unknown.status_code == 200
+    assert _error_text(known) == _error_text(unknown)
+    assert "Kode tidak cocok" in known.content.decode()
+    assert "Kode tidak cocok" in unknown.content.decode()
+
+
+def test_a_stranger_cannot_burn_the_owners_live_reset_code(client, resident_user, settings):
+    from django.test import Client
+
+    from tests.accounts.conftest import latest_code
+
+    settings.ACCOUNTS_CODE_MAX_ATTEMPTS = 3
+    nik = resident_user.username
+    stranger = Client(REMOTE_ADDR="198.51.100.9")
+    _start_reset(stranger, nik)
+    code = latest_code(resident_user, "password_reset")
+    wrong = "111111" if code != "111111" else "222222"
+    for _ in range(3):
+        stranger.post(RESET_CONFIRM, {"code": wrong, **NEW})
+    # The stranger is out of tries, even with the right code...
+    assert stranger.post(RESET_CONFIRM, {"code": code, **NEW}).status_code == 429
+    # ...and the owner's code still works.
+    owner = Client(REMOTE_ADDR="203.0.113.7")
+    owner.session  # noqa: B018
+    session = owner.session
+    session["accounts_reset_username"] = nik
+    session.save()
+    response = owner.post(RESET_CONFIRM, {"code": code, **NEW})
+    assert response.status_code == 302
+    resident_user.refresh_from_db()
+    assert resident_user.check_password(NEW["password1"])
