@@ -107,3 +107,18 @@ def test_a_stranger_cannot_burn_the_owners_live_reset_code(client, resident_user
     assert response.status_code == 302
     resident_user.refresh_from_db()
     assert resident_user.check_password(NEW["password1"])
+
+
+def test_a_helper_downloads_issued_documents_only_while_acting(resident_user, helper_user):
+    from types import SimpleNamespace
+
+    from paksemmok.issuance.access import resident_may_download
+
+    application = SimpleNamespace(applicant_id=resident_user.pk, filed_by_id=helper_user.pk)
+    document = SimpleNamespace(application=application, subject_id=None, family_version_id=None)
+    # Filed by the helper, but the grant has ended: no access.
+    assert not resident_may_download(helper_user, document)
+    assert not resident_may_download(helper_user, document, helper_user)
+    # While acting for the applicant: judged as the applicant.
+    assert resident_may_download(helper_user, document, resident_user)
+    assert resident_may_download(resident_user, document)
