@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 
 import segno
@@ -310,7 +311,8 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
             "reset-confirm",
             request,
             _setting("ACCOUNTS_CODE_MAX_ATTEMPTS"),
-            ident=f"{client_ip(request)}:{username}",
+            # Hashed: a shared cache should not hold NIKs in its keys.
+            ident=hashlib.sha256(f"{client_ip(request)}:{username}".encode()).hexdigest(),
         )
         if wait:
             form.add_error(None, _throttled_message(wait))
