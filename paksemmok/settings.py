@@ -197,7 +197,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -328,6 +328,8 @@ TASKS = {
 # /healthz reports the worker as down when its last heartbeat is older than this.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
 WORKER_TICK_SECONDS = float(env_str("WORKER_TICK_SECONDS", "2"))
+# /healthz writes a probe file to storage at most this often (per web process).
+HEALTHZ_STORAGE_CHECK_SECONDS = env_int("HEALTHZ_STORAGE_CHECK_SECONDS", 60)
 # A thread writes the heartbeat this often, whatever the loop is busy with.
 WORKER_HEARTBEAT_SECONDS = float(env_str("WORKER_HEARTBEAT_SECONDS", "10"))
 
@@ -433,6 +435,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "paksemmok.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# A resident's API token stops working this many days after it was issued (sign in again).
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pak Semmok API",
     "DESCRIPTION": "API layanan adminduk daring Disdukcapil (katalog, profil, permohonan, "

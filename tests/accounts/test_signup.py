@@ -168,6 +168,7 @@ def test_a_phone_of_another_verified_account_is_refused(client, person, resident
 def test_password_rules_come_from_django_in_indonesian(client, person):
     response = signup(client, form_data(person, password1="12345678", password2="12345678"))
     assert response.context["form"].errors["password1"] == [
+        "Kata sandi terlalu pendek. Harus mengandung setidaknya 12 karakter.",
         "Kata sandi ini terlalu umum.",
         "Kata sandi ini seluruhnya terdiri dari angka.",
     ]
