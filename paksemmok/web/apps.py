@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WebConfig(AppConfig):
     name = "paksemmok.web"
     verbose_name = _("Web")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
