@@ -64,6 +64,13 @@ def landing_url(user: User) -> str:
         return reverse("accounts:helper")
     if user.role == User.Role.ADMIN:
         return reverse("admin:index")
+    # Staff land on their work, not on the residents' home page.
+    if user.role == User.Role.OPERATOR:
+        return reverse("backoffice:queue")
+    if user.role == User.Role.PEREKAMAN:
+        return reverse("appointments:staff_day")
+    if user.role == User.Role.SUPERVISOR:
+        return reverse("reports:dashboard")
     return reverse("web:home")
 
 

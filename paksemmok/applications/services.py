@@ -57,6 +57,7 @@ __all__ = [
     "return_application",
     "save_draft",
     "start_review",
+    "stop_review",
     "submit_application",
 ]
 
@@ -459,6 +460,22 @@ def start_review(application: Application, *, actor: Any) -> Application:
         app.assigned_to = actor
         app.save(update_fields=["status", "assigned_to", "updated_at"])
         _log(app, "review_started", actor, from_status=before)
+    _refresh(application, app)
+    return application
+
+
+def stop_review(application: Application, *, actor: Any = None) -> Application:
+    """The officer let go (or the claim expired): it waits in the queue again, and the
+    resident and staff see it as waiting, not as being examined by someone."""
+    with transaction.atomic():
+        app = _locked(application)
+        if app.status != Status.IN_REVIEW:
+            return application
+        ensure_allowed(app.status, Action.STOP_REVIEW)
+        app.status = Status.SUBMITTED
+        app.assigned_to = None
+        app.save(update_fields=["status", "assigned_to", "updated_at"])
+        _log(app, "review_stopped", actor, from_status=Status.IN_REVIEW)
     _refresh(application, app)
     return application
 

@@ -164,6 +164,7 @@ def release_claim(application: Application, *, actor: Any, reason: str = "") -> 
                 _("Hanya supervisor yang dapat melepas permohonan petugas lain."), "not_permitted"
             )
         claim.delete()
+        app_services.stop_review(app, actor=actor)
         record(
             "backoffice.claim.released",
             actor=actor,
@@ -196,6 +197,7 @@ def release_idle_claims(now: dt.datetime | None = None) -> int:
         stale = Claim.objects.select_for_update(skip_locked=True).filter(last_seen_at__lt=cutoff)
         for claim in stale.select_related("application"):
             claim.delete()
+            app_services.stop_review(claim.application)
             record(
                 "backoffice.claim.expired",
                 obj=claim.application,
