@@ -81,7 +81,13 @@ class AxeAudit:
                 text = str(exc)
                 if not any(
                     s in text
-                    for s in ("Execution context was destroyed", "closed", "navigat", "detached")
+                    for s in (
+                        "Execution context was destroyed",
+                        "closed",
+                        "navigat",
+                        "detached",
+                        "axe is not defined",  # injected into the page before this one
+                    )
                 ):
                     raise
                 self.interrupted.append(url)

@@ -96,7 +96,10 @@ def _log(
     note: str = "",
     details: dict[str, Any] | None = None,
     on_behalf_of: Any = None,
+    history_only: dict[str, Any] | None = None,
 ) -> None:
+    # `history_only`: what the application's own history keeps but the audit log must not
+    # copy (field values are personal data; see save_draft).
     Event.objects.create(
         application=application,
         actor=actor,
@@ -104,7 +107,7 @@ def _log(
         from_status=from_status,
         to_status=application.status,
         note=note,
-        details=details or {},
+        details={**(details or {}), **(history_only or {})},
     )
     record(
         f"applications.application.{action}",
@@ -242,6 +245,7 @@ def save_draft(application: Application, *, data: dict[str, Any], actor: Any) ->
                     % {"fields": ", ".join(field_label(k) for k in locked)}
                 )
         if changed:
+            before_values = {k: app.data.get(k, "") for k in changed}
             app.data = {**app.data, **{k: incoming[k] for k in changed}}
             app.save(update_fields=["data", "updated_at"])
             if app.status == Status.RETURNED:
@@ -253,6 +257,11 @@ def save_draft(application: Application, *, data: dict[str, Any], actor: Any) ->
                     from_status=app.status,
                     on_behalf_of=_on_behalf_of(app, actor),
                     details={"fields": changed},
+                    # The re-review shows old beside new (issue 15).
+                    history_only={
+                        "before": before_values,
+                        "after": {k: app.data[k] for k in changed},
+                    },
                 )
     _refresh(application, app)
     return application
@@ -383,9 +392,9 @@ def _save_open(app: Application) -> None:
         raise SubmissionRejected([duplicate_problem(first)]) from exc
 
 
-def resubmit_application(application: Application, *, actor: Any) -> Application:
+def resubmit_application(application: Application, *, actor: Any, note: str = "") -> Application:
     """Sends a returned application again. Every file the officer asked for must be new;
-    the deadline restarts from now."""
+    the deadline restarts from now. `note`: the resident's word to the officer."""
     with transaction.atomic():
         app = _locked(application)
         ensure_allowed(app.status, Action.RESUBMIT)
@@ -415,6 +424,7 @@ def resubmit_application(application: Application, *, actor: Any) -> Application
             "resubmitted",
             actor,
             from_status=before,
+            note=note.strip()[:500],
             on_behalf_of=_on_behalf_of(app, actor),
             details={"round": app.round},
         )

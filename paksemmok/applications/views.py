@@ -319,7 +319,9 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if app.status == Status.RETURNED:
-                services.resubmit_application(app, actor=request.user)
+                services.resubmit_application(
+                    app, actor=request.user, note=request.POST.get("note_to_officer", "")
+                )
             else:
                 services.submit_application(app, actor=request.user)
         except SubmissionRejected as exc:

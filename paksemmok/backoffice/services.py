@@ -322,3 +322,37 @@ def send_deadline_alerts(now: dt.datetime | None = None) -> int:
             continue  # another worker sent it
         sent += 1
     return sent
+
+
+# --- verdicts ------------------------------------------------------------------------------
+
+
+def ensure_deciding_now(application: Application, actor: Any) -> None:
+    """Refuses early (before any confirmation) when `actor` may not decide this now."""
+    _ensure_may_decide(actor)
+    _ensure_holder(application, actor)
+
+
+def check_verdicts(application: Application, action: str, verdicts: dict[str, str]) -> None:
+    """Nothing is approved on silence: every file and checked answer needs "ok" before an
+    approval (a return's items are checked by validate_deficiencies).
+    `verdicts` maps an item (`doc:kk`, `field:child_name`) to "ok" or "deficient"."""
+    from .review import verdict_items
+
+    if action == "approve":
+        needed = verdict_items(application)
+        missing = [i for i in needed if verdicts.get(i) not in ("ok", "deficient")]
+        if missing:
+            raise BackofficeError(
+                _(
+                    "Beri putusan (Sesuai atau Kurang) pada setiap berkas dan isian yang diperiksa: "  # noqa: E501
+                    "%(n)s belum."
+                )
+                % {"n": len(missing)},
+                "verdict_missing",
+            )
+        if any(verdicts.get(i) == "deficient" for i in needed):
+            raise BackofficeError(
+                _("Ada yang ditandai Kurang: kembalikan permohonan, jangan setujui."),
+                "verdict_deficient",
+            )
