@@ -45,7 +45,7 @@ def test_services_must_be_a_list_of_codes():
 
 
 def test_one_time_codes_are_read_only_in_the_admin(admin_user, resident_user):
-    from paksemmok.accounts.services import issue_code
+    from paksemmok.accounts.services.codes import issue_code
 
     issue_code(resident_user, "verify")
     client = Client()

@@ -188,7 +188,7 @@ def test_admin_reads_of_a_response_are_audited(admin_client, done):
 
 
 def test_demo_answers_load_without_completed_applications(db):
-    from paksemmok.survey import demo
+    from paksemmok.demo import survey as demo
     from paksemmok.survey.scoring import ikm
 
     demo.load_responses()
@@ -198,7 +198,7 @@ def test_demo_answers_load_without_completed_applications(db):
 
 
 def test_demo_answers_belong_to_completed_applications(done):
-    from paksemmok.survey import demo
+    from paksemmok.demo import survey as demo
 
     SurveyInvitation.objects.all().delete()  # as generated history has none
     demo.load_responses()

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from paksemmok.audit.models import AuditEntry
-from paksemmok.population.generator import PopulationError, generate_population
+from paksemmok.demo.population_generator import PopulationError, generate_population
 from paksemmok.population.identifiers import check_kk_number, check_nik
 from paksemmok.population.models import (
     Family,

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from binascii import hexlify
-from importlib import import_module
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+
+from . import population as population_demo
 
 ADMIN_PASSWORD = "demo-admin-2026"  # noqa: S105 - printed by `make run` on purpose
 STAFF_PASSWORD = "demo-staf-2026"  # noqa: S105
@@ -89,10 +90,6 @@ def demo_resident():
     living family head (20 or older) with the lowest NIK."""
     from paksemmok.population.models import Relationship, Resident
 
-    try:
-        population_demo = import_module("paksemmok.population.demo")
-    except ImportError:
-        population_demo = None
     # Budi Santoso, head of the demo family whose newborn still needs an akta kelahiran.
     for name in ("DEMO_RESIDENT_NIK", "DEMO_SANTOSO_HEAD_NIK"):
         nik = getattr(population_demo, name, None)

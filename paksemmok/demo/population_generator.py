@@ -9,7 +9,7 @@ cohort, and about 98% of adults recorded for e-KTP (domain.md, "Sizing").
 
 Numbers follow the real rules: NIK = kecamatan of the village + DDMMYY (+40 for women) +
 serial, No. KK = kecamatan + issue date + serial. Both continue above numbers already in the
-register and above `NumberSequence`, so `services.generate_nik` and `generate_kk_number`
+register and above `NumberSequence`, so `population.services.generate_nik` and `generate_kk_number`
 never hand out a generated number again (see `bulk.raise_sequences`).
 
 Everything is drawn from random generators seeded by the seed and the village code, and the
@@ -35,9 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from paksemmok.audit.log import record
-
-from . import bulk
-from .models import (
+from paksemmok.population import bulk
+from paksemmok.population.models import (
     Citizenship,
     Education,
     Family,

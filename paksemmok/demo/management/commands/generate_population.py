@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from paksemmok.population.generator import PopulationError, generate_population
+from paksemmok.demo.population_generator import PopulationError, generate_population
 
 
 class Command(BaseCommand):

@@ -31,12 +31,11 @@ def _document_photo(seed: int) -> SimpleUploadedFile:
 
 
 def load_application() -> None:
-    from paksemmok.accounts.demo import DEMO_RESIDENT_PHONE
     from paksemmok.accounts.models import User
+    from paksemmok.applications import services
+    from paksemmok.applications.checks import needed_requirements
     from paksemmok.catalog.models import Variant
-
-    from . import services
-    from .checks import needed_requirements
+    from paksemmok.demo.accounts import DEMO_RESIDENT_PHONE
 
     account = User.objects.filter(role=User.Role.RESIDENT, phone=DEMO_RESIDENT_PHONE).first()
     if account is None or account.resident is None or account.resident.family_id is None:

@@ -25,10 +25,11 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from .generator import generate_population
-from .models import Family, Region, Resident
-from .regions import import_regency
-from .services import record_family_version
+from paksemmok.population.models import Family, Region, Resident
+from paksemmok.population.regions import import_regency
+from paksemmok.population.services import record_family_version
+
+from .population_generator import generate_population
 
 DEMO_SEED = 2026
 DEMO_GENERATED_RESIDENTS = 2000

@@ -58,8 +58,9 @@ from paksemmok.applications.models import Application, Decision, DecisionReason
 from paksemmok.appointments.models import Booking, OpeningHours, Place
 from paksemmok.catalog.models import DeficiencyReason, Requirement, Variant
 from paksemmok.population.bulk import BulkWriter
-from paksemmok.population.generator import _Weighted
 from paksemmok.population.models import Family, Region, Resident
+
+from .population_generator import _Weighted
 
 APPLICANT_PREFIX = "riwayat-pemohon-"
 OFFICER_PREFIX = "riwayat-petugas-"

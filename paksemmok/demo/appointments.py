@@ -7,12 +7,11 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from paksemmok.appointments.models import JemputBolaEvent
+from paksemmok.appointments.places import seed_places
+from paksemmok.appointments.services import hall_for
+from paksemmok.appointments.slots import public_holiday
 from paksemmok.population.models import Region
-
-from .models import JemputBolaEvent
-from .places import seed_places
-from .services import hall_for
-from .slots import public_holiday
 
 
 def load_places() -> None:

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from paksemmok.population import demo
+from paksemmok.demo import population as demo
 from paksemmok.population.identifiers import check_nik
 from paksemmok.population.models import Family, Resident
 
@@ -64,7 +64,7 @@ def test_named_residents_have_the_documented_numbers_and_situations(kudus):
 
 @pytest.mark.django_db
 def test_named_residents_can_be_made_after_a_generated_register(kudus):
-    from paksemmok.population.generator import generate_population
+    from paksemmok.demo.population_generator import generate_population
 
     generate_population(3000, demo.DEMO_SEED, reference_date=demo.DEMO_REFERENCE_DATE)
     made = demo.create_named_residents()

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from paksemmok.accounts.demo import DEMO_DEVICE_NAME
+from paksemmok.demo.accounts import DEMO_DEVICE_NAME
 
 
 def current_code(device: TOTPDevice, at: float | None = None) -> str:

@@ -15,7 +15,7 @@ import random
 
 from django.utils import timezone
 
-from .questions import FIELDS
+from paksemmok.survey.questions import FIELDS
 
 DEMO_RESPONSES = 48
 # Weights of the values 1-4 per element.
@@ -33,9 +33,8 @@ def load_responses() -> None:
     from paksemmok.applications.lifecycle import Status
     from paksemmok.applications.models import Application
     from paksemmok.catalog.models import Variant
-
-    from .models import SurveyInvitation, SurveyResponse
-    from .services import response_days
+    from paksemmok.survey.models import SurveyInvitation, SurveyResponse
+    from paksemmok.survey.services import response_days
 
     rng = random.Random(2017)
     now = timezone.now()

@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from paksemmok.reports.history import HistoryError, generate_history
+from paksemmok.demo.history_generator import HistoryError, generate_history
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "Adds synthetic, finished application history (applications, decisions, reasons, "
         "perekaman bookings) for the dashboards, ending yesterday. Needs regions, the "
         "catalogue and a register (generate_population). No events or audit entries are "
-        "written; see paksemmok/reports/history.py."
+        "written; see paksemmok/demo/history_generator.py."
     )
 
     def add_arguments(self, parser):

@@ -1,4 +1,4 @@
-"""The synthetic history generator (reports/history.py) behind the dashboard bench and demo."""
+"""The synthetic history generator (demo/history_generator.py) behind the dashboard bench."""
 
 import datetime as dt
 
@@ -12,8 +12,8 @@ from paksemmok.applications.models import Application, Decision, DecisionReason
 from paksemmok.appointments.models import Booking
 from paksemmok.appointments.places import seed_places
 from paksemmok.catalog.models import DeficiencyReason
-from paksemmok.population.generator import generate_population
-from paksemmok.reports.history import HistoryError, generate_history
+from paksemmok.demo.history_generator import HistoryError, generate_history
+from paksemmok.demo.population_generator import generate_population
 
 END = timezone.localdate() - dt.timedelta(days=1)
 START = END - dt.timedelta(days=9)
