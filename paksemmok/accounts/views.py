@@ -43,7 +43,7 @@ from .models import OneTimeCode, User
 from .permissions import role_required
 from .services import sessions
 from .services.acting_for import confirm_acting, request_acting_code
-from .services.activity import activity_for, describe_entry
+from .services.activity import activity_for, grouped_activity
 from .services.codes import issue_code
 from .services.export import export_personal_data
 from .services.profile import family_members, update_preferences
@@ -384,7 +384,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @role_required(*RESIDENT_PAGES)
 def activity(request: HttpRequest) -> HttpResponse:
     _refuse_while_acting(request)
-    entries = [describe_entry(e, request.user) for e in activity_for(request.user)[:200]]
+    entries = grouped_activity(list(activity_for(request.user)[:500]), request.user)
     return render(request, "accounts/activity.html", {"entries": entries})
 
 
