@@ -444,3 +444,34 @@ def cards(request: HttpRequest) -> HttpResponse:
     for card in shown:  # names of card holders are personal data: each read is audited
         audited_read(request, card, "Pengambilan kartu", what="card")
     return render(request, "backoffice/cards.html", {"cards": shown})
+
+
+@never_cache
+@role_required(User.Role.SUPERVISOR, User.Role.ADMIN)
+def revoke(request: HttpRequest) -> HttpResponse:
+    """Supervisors revoke an issued document (found by its verification code or number)
+    with a reason; the holder is told, and the verification page says "dicabut"."""
+    from paksemmok.issuance import services as issuance
+
+    query = (request.POST.get("code") or request.GET.get("kode") or "").strip().upper()
+    doc = None
+    if query:
+        doc = (
+            IssuedDocument.objects.select_related("application")
+            .filter(Q(code=query) | Q(number=query))
+            .order_by("-issued_at")
+            .first()
+        )
+        if doc is None:
+            messages.error(request, _("Dokumen dengan kode atau nomor itu tidak ditemukan."))
+        else:
+            audited_read(request, doc, _("Pencabutan dokumen"), what="document")
+    if request.method == "POST" and doc is not None:
+        try:
+            issuance.revoke_document(doc, actor=request.user, reason=request.POST.get("reason", ""))
+        except issuance.IssuanceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Dokumen dicabut; pemegangnya diberi tahu."))
+            return redirect(f"{request.path}?kode={doc.code}")
+    return render(request, "backoffice/revoke.html", {"doc": doc, "query": query})
