@@ -144,16 +144,22 @@ def deficiency_display(
 
 
 def _notify(application: Application, kind: str, deficiencies: list | None = None) -> None:
-    notify(
-        template="status_change",
-        user=application.applicant,
-        context={
-            "kind": kind,
-            "reference": application.reference,
-            "url": reverse("applications:detail", args=[application.reference]),
-            "deficiencies": deficiency_display(application, deficiencies or []),
-        },
-    )
+    from django.conf import settings
+
+    context: dict[str, Any] = {
+        "kind": kind,
+        "reference": application.reference,
+        "url": reverse("applications:detail", args=[application.reference]),
+        "deficiencies": deficiency_display(application, deficiencies or []),
+    }
+    if kind == "submitted" and application.deadline_at:
+        # The promise follows what the deadline counts (backoffice.deadlines).
+        context.update(
+            deadline=application.deadline_at,
+            hours=application.variant.deadline_hours,
+            deadline_mode=settings.BACKOFFICE_DEADLINE_MODE,
+        )
+    notify(template="status_change", user=application.applicant, context=context)
 
 
 def _ensure_staff(actor: Any) -> None:

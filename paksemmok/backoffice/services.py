@@ -25,6 +25,7 @@ from paksemmok.audit.log import record
 from paksemmok.issuance.effects import apply_approval
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.issuance.services import files_removed_on_failure
+from paksemmok.notifications.services import one_message_per_recipient
 from paksemmok.population.services import RegisterError
 
 from .models import Claim
@@ -231,7 +232,9 @@ def _ensure_holder(app: Application, actor: Any) -> Claim:
 def _decide(application: Application, actor: Any, act: Any) -> Any:
     _ensure_may_decide(actor)
     try:
-        with files_removed_on_failure(), transaction.atomic():
+        # One decision is one event: its messages (decided, documents issued, survey) reach
+        # each person as one message, written in the decision's transaction.
+        with files_removed_on_failure(), transaction.atomic(), one_message_per_recipient():
             app = _locked(application)
             claim = _ensure_holder(app, actor)
             result = act(app)
