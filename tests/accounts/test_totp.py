@@ -15,8 +15,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from paksemmok.accounts.permissions import role_required
 from paksemmok.audit.models import AuditEntry
 from paksemmok.demo.management.commands.demo_totp import current_code
+from tests.cast import confirmed_device
 
-from .conftest import PASSWORD, confirmed_device, make_staff, post_login
+from .conftest import PASSWORD, make_staff, post_login
 
 
 @pytest.fixture

@@ -7,9 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from paksemmok.applications import services as app_services
 from paksemmok.applications.lifecycle import Status
-from paksemmok.applications.models import Application
 from paksemmok.audit.models import AuditEntry
 from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
@@ -17,18 +15,11 @@ from paksemmok.issuance import services as issuance
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.notifications.models import Message
 from paksemmok.population.models import Family, MaritalStatus, Relationship, Resident
-from tests.applications.conftest import birth_answers, fill_required, variant
+from tests.cast import birth_answers, submitted
 
 pytestmark = pytest.mark.django_db
 
 Kind = IssuedDocument.Kind
-
-
-def submitted(applicant, code: str, subject=None, answers: dict | None = None) -> Application:
-    app = app_services.create_draft(applicant=applicant, variant=variant(code), subject=subject)
-    fill_required(app, applicant, answers or {})
-    app_services.submit_application(app, actor=applicant)
-    return app
 
 
 def approve(app, officer) -> list[IssuedDocument]:
@@ -108,16 +99,22 @@ def test_death_of_a_member_keeps_the_head(family, agus_user, budi):
 
 
 def test_kk_split_makes_a_new_family_and_prints_both(family, agus_user, budi):
-    # Agus (the head) leaves: Rina heads the old KK.
+    # Dimas, now 19 and recorded, leaves: Agus keeps heading the old KK. (The head himself may
+    # not split away: applications.rules "split.is_head".)
+    from tests.applications.conftest import years_ago
+
+    family.dimas.birth_date = years_ago(19)
+    family.dimas.ektp_recording = Resident.Recording.RECORDED
+    family.dimas.save()
     old_kk = family.kk.kk_number
-    app = submitted(agus_user, "kk-pisah", family.agus, {"reason": "Pindah rumah"})
+    app = submitted(agus_user, "kk-pisah", family.dimas, {"reason": "Pindah rumah"})
     docs = approve(app, budi)
-    family.agus.refresh_from_db()
-    new = family.agus.family
-    assert new.pk != family.kk.pk and new.kk_number != old_kk and new.head == family.agus
-    assert family.agus.relationship == Relationship.HEAD
+    family.dimas.refresh_from_db()
+    new = family.dimas.family
+    assert new.pk != family.kk.pk and new.kk_number != old_kk and new.head == family.dimas
+    assert family.dimas.relationship == Relationship.HEAD
     family.kk.refresh_from_db()
-    assert family.kk.head == family.rina
+    assert family.kk.head == family.agus
     assert {d.number for d in docs} == {new.kk_number, old_kk}
 
 
@@ -187,7 +184,7 @@ def test_kk_new_head_after_death(family, agus_user, budi):
     family.agus.death_date = timezone.localdate()
     family.agus.save()
     rina_user = None
-    from tests.applications.conftest import account_for
+    from tests.cast import account_for
 
     rina_user = account_for(family.rina)
     app = submitted(

@@ -9,27 +9,17 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from paksemmok.applications.files import PRIVATE_FILE_CSP
 from paksemmok.applications.lifecycle import Status
 from paksemmok.audit.models import AuditEntry
 from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
 from paksemmok.issuance.models import IssuedDocument
-from tests.applications.conftest import account_for, birth_answers
+from tests.cast import account_for, birth_answers, sign_in_with_totp, staff
 
 from .test_decisions import submitted
 
 pytestmark = pytest.mark.django_db
-
-
-def login_supervisor(client, user):
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 @pytest.fixture
@@ -56,7 +46,7 @@ def test_supervisor_sees_everything_oldest_deadline_first(client, family, agus_u
     with time_machine.travel(timezone.now() - dt.timedelta(hours=30), tick=False):
         late = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
     recent = submitted(agus_user, "akta-kelahiran", answers=birth_answers())
-    login_supervisor(client, dewi)
+    sign_in_with_totp(client, dewi)
     response = client.get(reverse("backoffice:queue"))
     html = response.content.decode()
     assert html.index(late.reference) < html.index(recent.reference)
@@ -101,7 +91,9 @@ def test_review_highlights_differences_and_shows_documents(client, family, agus_
     assert url in html
     response = client.get(url)
     assert response.status_code == 200
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    # Not framed any more (PDFs are shown as page images): the one private-file policy.
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Content-Security-Policy"] == PRIVATE_FILE_CSP
     assert AuditEntry.objects.filter(
         action="personal_data.read", details__what=f"file:{doc.requirement.code}"
     ).exists()
@@ -144,8 +136,6 @@ def test_return_without_deficiency_is_refused_with_a_message(client, ektp, budi)
 
 
 def test_approve_through_the_view_and_refusal_for_another_officer(client, ektp, budi, kudus):
-    from .conftest import staff
-
     other = staff("eka", services=["ektp"])
     services.claim_application(ektp, actor=budi)
     client.force_login(other)
@@ -165,11 +155,9 @@ def test_approve_through_the_view_and_refusal_for_another_officer(client, ektp, 
 
 
 def test_supervisor_reassigns_and_releases(client, ektp, budi, dewi, kudus):
-    from .conftest import staff
-
     eka = staff("eka", services=["ektp"])
     services.claim_application(ektp, actor=budi)
-    login_supervisor(client, dewi)
+    sign_in_with_totp(client, dewi)
     client.post(reverse("backoffice:reassign", args=[ektp.reference]), {"officer": eka.pk})
     assert Claim.objects.get(application=ektp).officer == eka
     client.post(reverse("backoffice:release", args=[ektp.reference]))
@@ -179,8 +167,6 @@ def test_supervisor_reassigns_and_releases(client, ektp, budi, dewi, kudus):
 
 
 def test_operator_cannot_release_someone_elses_claim(ektp, budi, kudus):
-    from .conftest import staff
-
     eka = staff("eka", services=["ektp"])
     services.claim_application(ektp, actor=budi)
     with pytest.raises(services.BackofficeError, match="Hanya supervisor"):
@@ -225,7 +211,7 @@ def test_supervisor_overview(client, family, agus_user, ektp, budi, dewi):
     services.claim_application(ektp, actor=budi)
     services.approve(ektp, actor=budi)
     services.claim_application(near, actor=budi)
-    login_supervisor(client, dewi)
+    sign_in_with_totp(client, dewi)
     html = client.get(reverse("backoffice:overview")).content.decode()
     assert 'data-testid="queue-size">1<' in html
     assert 'data-testid="decided-today">1<' in html
@@ -258,8 +244,6 @@ def test_cards_page_marks_ready_and_collected(client, ektp, budi):
 
 
 def test_cards_of_other_services_are_hidden_from_operators(client, ektp, budi, kudus):
-    from .conftest import staff
-
     services.claim_application(ektp, actor=budi)
     [card] = services.approve(ektp, actor=budi)
     kia_only = staff("kiki", services=["kia"])

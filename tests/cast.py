@@ -1,9 +1,10 @@
-"""The cast: the Santoso family of Purwosari on one KK.
+"""The shared test cast and helpers, imported by name; the fixtures are in tests/conftest.py.
 
-Agus (head, 40, recorded, account holder), Rina (his wife, 37), Dimas (16, not recorded,
-single), Sinta (8) and Bayu (2). Eko lives on another KK and has his own account. Sari is the
-village helper; Budi an operator. Files are made in the tests: photos of "documents" with
-enough texture to pass the blank check, and PDFs built with pypdf.
+The Santoso family of Purwosari on one KK: Agus (head, 40, recorded, account holder), Rina (his
+wife, 37), Dimas (16, not recorded, single), Sinta (8) and Bayu (2). Eko lives on another KK
+and has his own account. Sari is the village helper. Staff: Budi (operator, every service),
+Citra (operator, e-KTP only), Dewi (supervisor, TOTP). Files are made in the tests: photos of
+"documents" with enough texture to pass the blank check, and PDFs built with pypdf.
 """
 
 from __future__ import annotations
@@ -11,17 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import zoneinfo
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from pypdf import PdfWriter
 
 from paksemmok.accounts.models import User
+from paksemmok.appointments.models import OpeningHours, Place
 from paksemmok.catalog.models import Variant
-from paksemmok.population.models import MaritalStatus, Relationship, Resident, Sex
+from paksemmok.population.models import MaritalStatus, Region, Relationship, Resident, Sex
 from tests.factories import FamilyFactory, ResidentFactory
+
+PASSWORD = "x-Pass-12345"
+ALL_SERVICES = ["kk", "ektp", "akta_lahir", "akta_mati", "kia"]
 
 
 def years_ago(years: int, days: int = 0) -> dt.date:
@@ -37,7 +42,7 @@ def account_for(resident: Resident, **kwargs) -> User:
     kwargs.setdefault("phone", None)
     return User.objects.create_user(
         username=resident.nik,
-        password="x-Pass-12345",
+        password=PASSWORD,
         role=User.Role.RESIDENT,
         resident=resident,
         first_name=resident.full_name,
@@ -89,46 +94,46 @@ class Family:
         )
 
 
-@pytest.fixture
-def family(kudus) -> Family:
-    return Family()
-
-
-@pytest.fixture
-def agus_user(family) -> User:
-    return account_for(family.agus, email="agus@example.id")
-
-
-@pytest.fixture
-def eko_user(kudus) -> User:
-    eko = ResidentFactory(
-        full_name="Eko Prasetyo", relationship=Relationship.HEAD, birth_date=years_ago(30)
-    )
-    return account_for(eko, email="eko@example.id")
-
-
-@pytest.fixture
-def helper_user(kudus) -> User:
-    from paksemmok.population.models import Region
-
-    return User.objects.create_user(
-        username="sari",
-        password="x-Pass-12345",
-        role=User.Role.HELPER,
-        email="sari@example.id",
-        village=Region.objects.get(code="33.19.02.1001"),
-    )
-
-
-@pytest.fixture
-def operator(db) -> User:
-    return User.objects.create_user(
-        username="budi", password="x-Pass-12345", role=User.Role.OPERATOR, services=["akta_lahir"]
-    )
-
-
 def variant(code: str) -> Variant:
     return Variant.objects.get(code=code)
+
+
+# --- perekaman: the clock is Tuesday 1 December 2026, 07.00 WIB unless a test says otherwise
+
+WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+NOW = dt.datetime(2026, 12, 1, 7, 0, tzinfo=WIB)
+
+
+def at(day: dt.date | str, hhmm: str) -> dt.datetime:
+    """An aware Kudus datetime: at("2026-12-02", "08:15")."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    return dt.datetime.combine(day, dt.time.fromisoformat(hhmm), tzinfo=WIB)
+
+
+def make_office(
+    region: Region, *, stations: int = 2, name: str = "Kantor Uji", kind: str = Place.Kind.DINAS
+) -> Place:
+    place = Place.objects.create(
+        kind=kind, name=name, region=region, stations=stations, minutes_per_recording=15
+    )
+    for weekday in range(4):
+        OpeningHours.objects.create(
+            place=place,
+            weekday=weekday,
+            opens=dt.time(8),
+            closes=dt.time(15),
+            break_start=dt.time(12),
+            break_end=dt.time(13),
+        )
+    OpeningHours.objects.create(place=place, weekday=4, opens=dt.time(8), closes=dt.time(11))
+    return place
+
+
+def not_recorded(**kwargs) -> Resident:
+    kwargs.setdefault("ektp_recording", Resident.Recording.NOT_RECORDED)
+    kwargs.setdefault("birth_date", dt.date(2000, 3, 4))
+    return ResidentFactory(**kwargs)
 
 
 # --- files made in the tests ------------------------------------------------------------
@@ -207,23 +212,51 @@ def birth_answers() -> dict:
     return {**BIRTH_ANSWERS, "child_birth_date": timezone.localdate() - dt.timedelta(days=10)}
 
 
-@pytest.fixture(autouse=True)
-def catalogue(django_db_blocker, request):
-    """The shipped catalogue, restored if a transactional test elsewhere flushed the tables
-    that migration 0002 fills."""
-    if (
-        "db" not in request.fixturenames
-        and "transactional_db" not in request.fixturenames
-        and not request.node.get_closest_marker("django_db")
-    ):
-        return
-    # The test database, never the development one.
-    request.getfixturevalue("django_db_setup")
-    from django.apps import apps
+def staff(
+    username: str, role: str = User.Role.OPERATOR, services=None, first_name: str = "", **extra
+) -> User:
+    return User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        first_name=first_name or username.title(),
+        services=services or [],
+        **extra,
+    )
 
-    from paksemmok.catalog import seed
-    from paksemmok.catalog.models import Service
 
-    with django_db_blocker.unblock():
-        if not Service.objects.exists():
-            seed.load(apps)
+def submitted(applicant, code: str, subject=None, answers: dict | None = None):
+    """An application sent by `applicant`, with every required file uploaded."""
+    from paksemmok.applications import services as app_services
+
+    app = app_services.create_draft(applicant=applicant, variant=variant(code), subject=subject)
+    fill_required(app, applicant, answers or {})
+    app_services.submit_application(app, actor=applicant)
+    return app
+
+
+def confirmed_device(user: User):
+    """The user's confirmed TOTP device (made once)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})[0]
+
+
+def sign_in_with_totp(client, user: User) -> None:
+    """Signs `user` in and marks the session as having passed the TOTP step, as the verify
+    page does (django-otp's session key). Works for Django's and DRF's test clients."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
+    session.save()
+
+
+def login_cookie(user, live_server) -> dict:
+    """A session cookie for a browser test: signed in without going through the form."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
