@@ -61,6 +61,7 @@ AUDIT_LABELS = {
     "backoffice.claim.released": _("Permohonan dilepas petugas"),
     "backoffice.claim.expired": _("Permohonan kembali ke antrean (tidak disentuh)"),
     "backoffice.claim.reassigned": _("Permohonan dialihkan ke petugas lain"),
+    "backoffice.duplicate.overridden": _("Kemungkinan data ganda dinyatakan bukan ganda"),
     "issuance.document.issued": _("Dokumen terbit"),
     "issuance.document.superseded": _("Dokumen digantikan versi baru"),
     "issuance.document.revoked": _("Dokumen dicabut"),
@@ -79,6 +80,8 @@ AUDIT_LABELS = {
     "register.resident.changed": _("Data penduduk diubah"),
     "register.resident.deceased": _("Kematian dicatat"),
     "register.resident.ektp_recorded": _("Perekaman e-KTP dicatat"),
+    "register.resident.marital_status": _("Status perkawinan diubah"),
+    "storage.orphans.swept": _("Berkas tanpa pemilik dibersihkan"),
     "reports.export.downloaded": _("Tabel laporan diunduh"),
 }
 

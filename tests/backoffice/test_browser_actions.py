@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from paksemmok.applications.lifecycle import Status
-from tests.applications.conftest import birth_answers
 from tests.applications.test_browser import login_cookie
+from tests.cast import birth_answers
 
 from .test_decisions import submitted
 

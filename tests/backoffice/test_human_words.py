@@ -14,9 +14,10 @@ from django.urls import reverse
 
 from paksemmok.audit.labels import AUDIT_LABELS, EVENT_LABELS
 from paksemmok.backoffice import services
+from tests.cast import sign_in_with_totp as login_supervisor
 from tests.i18n_check import untranslated_msgids
 
-from .test_views import ektp, login_supervisor  # noqa: F401  (fixture used by name)
+from .test_views import ektp  # noqa: F401  (fixture used by name)
 
 pytestmark = pytest.mark.django_db
 

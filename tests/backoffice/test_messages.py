@@ -9,7 +9,7 @@ from django.urls import reverse
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.issuance.views import download_name
 from paksemmok.notifications.models import Message
-from tests.applications.conftest import birth_answers
+from tests.cast import birth_answers
 
 from .test_decisions import approve, submitted
 

@@ -17,7 +17,7 @@ from paksemmok.backoffice.models import Claim
 from paksemmok.catalog.models import DocumentText
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import MaritalStatus, Relationship, Resident
-from tests.applications.conftest import account_for, birth_answers, variant, years_ago
+from tests.cast import account_for, birth_answers, variant, years_ago
 from tests.factories import FamilyFactory, ResidentFactory, village
 
 from .test_decisions import approve, submitted
@@ -177,7 +177,7 @@ def test_twins_get_their_own_akta_and_consecutive_serials(family, agus_user, bud
         for _twin in range(2)
     ]
     for app, name in zip(apps, ("Hasan Santoso", "Husain Santoso"), strict=True):
-        from tests.applications.conftest import fill_required
+        from tests.cast import fill_required
 
         fill_required(
             app,

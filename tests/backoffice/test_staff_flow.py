@@ -11,8 +11,8 @@ from paksemmok.accounts.views import landing_url
 from paksemmok.applications.lifecycle import Status
 from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
+from tests.cast import staff
 
-from .conftest import staff
 from .test_views import ektp  # noqa: F401  (fixture used by name)
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from paksemmok.applications import services as app_services
 from paksemmok.applications.lifecycle import Status
 from paksemmok.backoffice import services
 from paksemmok.backoffice.review import verdict_items
-from tests.applications.conftest import birth_answers, photo
+from tests.cast import birth_answers, photo
 
 from .test_decisions import submitted
 from .test_views import ektp  # noqa: F401  (fixture used by name)

@@ -1,6 +1,2 @@
-"""Web tests that upload reuse the applications cast (the Santoso family, the catalogue)."""
-
-from tests.applications.conftest import (  # noqa: F401  (fixtures used by name)
-    catalogue,
-    family,
-)
+"""Web tests that upload use the shared cast in tests/conftest.py (the Santoso family,
+the catalogue)."""
