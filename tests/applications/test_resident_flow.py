@@ -34,3 +34,13 @@ def test_the_newborn_variant_goes_straight_to_the_form(client, family, agus_user
     app = Application.objects.get(applicant=agus_user, variant__code="akta-kelahiran")
     assert app.status == Status.DRAFT and app.subject is None
     assert response["Location"] == reverse("applications:edit", args=[app.reference])
+
+
+def test_the_kk_change_variant_says_a_newborn_comes_through_the_birth_registration(client):
+    from paksemmok.catalog.models import Variant
+
+    change = Variant.objects.get(code="kk-perubahan-data")
+    assert "penambahan anak" not in change.name
+    assert "Pencatatan kelahiran (akta kelahiran)" in change.help_text
+    page = client.get(reverse("catalog:service", args=["kk"])).content.decode()
+    assert "Anak yang baru lahir ditambahkan ke KK" in page
