@@ -10,11 +10,10 @@ from django.utils import timezone
 from paksemmok.applications.lifecycle import Status
 from paksemmok.audit.models import AuditEntry
 from paksemmok.population.models import Resident
-from tests.cast import birth_answers, fill_required
+from tests.cast import birth_answers, fill_required, submitted
 from tests.factories import FamilyFactory, ResidentFactory, village
-from tests.issuance.conftest import signing_pair, signing_settings  # noqa: F401
 
-from .conftest import assert_error, submitted
+from .conftest import assert_error
 
 pytestmark = pytest.mark.django_db
 

@@ -17,11 +17,10 @@ from paksemmok.backoffice.models import Claim
 from paksemmok.catalog.models import DocumentText
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import MaritalStatus, Relationship, Resident
-from tests.cast import account_for, birth_answers, variant, years_ago
+from tests.cast import account_for, birth_answers, sign_in_with_totp, variant, years_ago
 from tests.factories import FamilyFactory, ResidentFactory, village
 
 from .test_decisions import approve, submitted
-from .test_views import login_supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +154,7 @@ def test_supervisor_approves_a_flagged_duplicate_with_a_written_reason(family, a
 def test_supervisor_override_through_the_page(client, family, agus_user, dewi):
     app, _lookalike = birth_with_a_near_match(family, agus_user)
     services.claim_application(app, actor=dewi)
-    login_supervisor(client, dewi)
+    sign_in_with_totp(client, dewi)
     page = client.get(reverse("backoffice:review", args=[app.reference])).content.decode()
     assert 'data-testid="duplicate-reason"' in page
     url = reverse("backoffice:decide", args=[app.reference])
