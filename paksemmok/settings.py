@@ -43,7 +43,29 @@ if not DEBUG and SECRET_KEY.startswith("dev-only"):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def site_url(environ: os._Environ[str] | dict[str, str], debug: bool) -> str:
+    """The one base for every absolute link (QR codes, messages, the verification page).
+
+    Development follows HOST/PORT (what `make run` serves on) unless SITE_URL is set;
+    production has no sensible guess, so it must say."""
+    explicit = (environ.get("SITE_URL") or "").strip().rstrip("/")
+    if explicit:
+        return explicit
+    if not debug:
+        return ""  # refused by the web.E001 check (paksemmok/web/checks.py)
+    host = (environ.get("HOST") or "127.0.0.1").strip()
+    # Listening on every address: links still need one address a browser can open.
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    port = (environ.get("PORT") or "8000").strip()
+    return f"http://{host}:{port}"
+
+
+SITE_URL = site_url(os.environ, DEBUG)
 
 # --- The regency this deployment serves -------------------------------------------------
 REGENCY_CODE = env_str("REGENCY_CODE", "33.19")
