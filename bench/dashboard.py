@@ -18,7 +18,7 @@ databases and print their URLs).
 For each database and size: a fresh database (temp SQLite file, or a new PostgreSQL database
 on the server of DATABASE_URL, else postgres://paksemmok:paksemmok@127.0.0.1:5432/), migrate,
 the Kudus regions, a generated register, the perekaman places and then `generate_history`
-(paksemmok/reports/history.py) up to yesterday; the history step is timed. Then a child
+(paksemmok/demo/history_generator.py) up to yesterday; the history step is timed. Then a child
 process with DEBUG off times, with Django's test client as a supervisor who passed TOTP:
 the dashboard `/staf/dasbor/` for the last 30 and the last 365 days, the public page
 `/standar-pelayanan/` (its cache cleared before each run, so the figures are computed, and

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "paksemmok.issuance",
     "paksemmok.reports",
     "paksemmok.survey",  # satisfaction survey (IKM)
+    "paksemmok.demo",  # demo steps and synthetic data (setup_demo, generate_*)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -1,4 +1,5 @@
-"""Shared test set-up: private files in a temp folder, browser tests on Debian's Chromium."""
+"""Shared test set-up: private files in a temp folder, browser tests on Debian's Chromium, and
+the shared cast's fixtures (its helpers are in tests/cast.py)."""
 
 from __future__ import annotations
 
@@ -111,14 +112,9 @@ def kudus(db):
 def admin_client(client, admin_user):
     """pytest-django's admin client, plus the TOTP second factor the admin site requires
     (paksemmok.accounts.admin.StaffAdminSite)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from tests.cast import sign_in_with_totp
 
-    device = TOTPDevice.objects.create(user=admin_user, name="test", confirmed=True)
-    client.force_login(admin_user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    sign_in_with_totp(client, admin_user)
     return client
 
 
@@ -157,3 +153,127 @@ def _audit_rows_removable_after_transactional_tests(request):
         cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
         cursor.execute("DELETE FROM audit_auditentry")
         cursor.execute(trigger.SQLITE_FORWARD_DELETE)
+
+
+# --- the shared cast (tests/cast.py): the Santoso family, Eko, Sari, and the back-office staff
+
+
+@pytest.fixture
+def family(kudus):
+    from tests.cast import Family
+
+    return Family()
+
+
+@pytest.fixture
+def agus_user(family):
+    from tests.cast import account_for
+
+    return account_for(family.agus, email="agus@example.id")
+
+
+@pytest.fixture
+def eko_user(kudus):
+    from paksemmok.population.models import Relationship
+    from tests.cast import account_for, years_ago
+    from tests.factories import ResidentFactory
+
+    eko = ResidentFactory(
+        full_name="Eko Prasetyo", relationship=Relationship.HEAD, birth_date=years_ago(30)
+    )
+    return account_for(eko, email="eko@example.id")
+
+
+@pytest.fixture
+def helper_user(kudus):
+    """Sari, the village helper of Purwosari."""
+    from paksemmok.accounts.models import User
+    from paksemmok.population.models import Region
+    from tests.cast import PASSWORD
+
+    return User.objects.create_user(
+        username="sari",
+        password=PASSWORD,
+        role=User.Role.HELPER,
+        email="sari@example.id",
+        village=Region.objects.get(code="33.19.02.1001"),
+    )
+
+
+@pytest.fixture
+def operator(db):
+    """An operator for birth certificates only."""
+    from paksemmok.accounts.models import User
+    from tests.cast import PASSWORD
+
+    return User.objects.create_user(
+        username="budi", password=PASSWORD, role=User.Role.OPERATOR, services=["akta_lahir"]
+    )
+
+
+@pytest.fixture
+def budi(db):
+    """Operator for every service."""
+    from tests.cast import ALL_SERVICES, staff
+
+    return staff("budi", services=ALL_SERVICES)
+
+
+@pytest.fixture
+def citra(db):
+    """Operator for e-KTP only."""
+    from tests.cast import staff
+
+    return staff("citra", services=["ektp"])
+
+
+@pytest.fixture
+def dewi(db):
+    """Supervisor (TOTP)."""
+    from paksemmok.accounts.models import User
+    from tests.cast import staff
+
+    return staff("dewi", User.Role.SUPERVISOR)
+
+
+@pytest.fixture(autouse=True)
+def catalogue(django_db_blocker, request):
+    """The shipped catalogue, restored if a transactional test elsewhere flushed the tables
+    that migration 0002 fills."""
+    if (
+        "db" not in request.fixturenames
+        and "transactional_db" not in request.fixturenames
+        and not request.node.get_closest_marker("django_db")
+    ):
+        return
+    # The test database, never the development one.
+    request.getfixturevalue("django_db_setup")
+    from django.apps import apps
+
+    from paksemmok.catalog import seed
+    from paksemmok.catalog.models import Service
+
+    with django_db_blocker.unblock():
+        if not Service.objects.exists():
+            seed.load(apps)
+
+
+@pytest.fixture(scope="session")
+def signing_pair(tmp_path_factory):
+    """A demo signing pair made once per session in a temporary folder."""
+    from paksemmok.issuance.signing import make_demo_pair
+
+    folder = tmp_path_factory.mktemp("signing")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    make_demo_pair(key, cert, common_name="Drs. Uji Pejabat", organisation="Disdukcapil Uji")
+    return key, cert
+
+
+@pytest.fixture
+def signing_settings(settings, signing_pair):
+    """Signs with the session's pair; test folders that issue documents use it autouse."""
+    settings.SIGNING_KEY_PATH, settings.SIGNING_CERT_PATH = signing_pair
+    settings.SIGNER_NAME = "Drs. Uji Pejabat, M.Si."
+    settings.SIGNER_NIP = "197001011990031001"
+    settings.SITE_URL = "https://paksemmok.example.id"
+    return settings

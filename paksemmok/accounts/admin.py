@@ -81,7 +81,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description=_("Keluarkan dari semua perangkat"))
     def sign_out_everywhere(self, request: HttpRequest, queryset) -> None:
-        from .services import sign_out_everywhere
+        from .services.sessions import sign_out_everywhere
 
         for user in queryset:
             sign_out_everywhere(user, actor=request.user)

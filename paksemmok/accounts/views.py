@@ -27,7 +27,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from paksemmok.audit.log import record
 from paksemmok.population.identifiers import mask_number
 
-from . import acting, services
+from . import acting
+from .errors import AccountError, AlreadyRegistered, CodeRateLimited, PhoneTaken
 from .forms import (
     ActingStartForm,
     CodeForm,
@@ -40,6 +41,14 @@ from .forms import (
 )
 from .models import OneTimeCode, User
 from .permissions import role_required
+from .services import sessions
+from .services.acting_for import confirm_acting, request_acting_code
+from .services.activity import activity_for, describe_entry
+from .services.codes import issue_code
+from .services.export import export_personal_data
+from .services.profile import family_members, update_preferences
+from .services.reset import request_password_reset, reset_password
+from .services.signup import SignUp, register_resident, verify_account
 from .throttle import client_ip, hit
 
 PENDING_KEY = "accounts_pending_user"
@@ -95,8 +104,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             data = form.cleaned_data
             try:
-                user = services.register_resident(
-                    services.SignUp(
+                user = register_resident(
+                    SignUp(
                         nik=data["nik"],
                         kk_number=data["kk_number"],
                         full_name=data["full_name"],
@@ -108,12 +117,12 @@ def signup(request: HttpRequest) -> HttpResponse:
                     ),
                     ip_address=client_ip(request),
                 )
-            except services.AlreadyRegistered as exc:
+            except AlreadyRegistered as exc:
                 already_registered = True
                 form.add_error(None, str(exc))
-            except services.PhoneTaken as exc:
+            except PhoneTaken as exc:
                 form.add_error("phone", str(exc))
-            except services.AccountError as exc:
+            except AccountError as exc:
                 form.add_error(None, str(exc))
             else:
                 request.session[PENDING_KEY] = user.pk
@@ -157,9 +166,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     check = None
     if request.method == "POST" and form.is_valid():
-        check = services.verify_account(
-            user, form.cleaned_data["code"], ip_address=client_ip(request)
-        )
+        check = verify_account(user, form.cleaned_data["code"], ip_address=client_ip(request))
         if check.ok:
             request.session.pop(PENDING_KEY, None)
             messages.success(request, _("Akun Anda sudah aktif. Silakan masuk."))
@@ -187,8 +194,8 @@ def resend(request: HttpRequest) -> HttpResponse:
     if user is None:
         return redirect("accounts:login")
     try:
-        services.issue_code(user, OneTimeCode.Purpose.VERIFY)
-    except services.CodeRateLimited as exc:
+        issue_code(user, OneTimeCode.Purpose.VERIFY)
+    except CodeRateLimited as exc:
         messages.warning(request, str(exc))
     else:
         messages.success(request, _("Kode baru sudah dikirim. Kode lama tidak berlaku lagi."))
@@ -243,7 +250,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        services.sign_out_everywhere(request.user, ip_address=client_ip(request))
+        sessions.sign_out_everywhere(request.user, ip_address=client_ip(request))
         auth_logout(request)
         messages.success(request, _("Anda sudah keluar dari semua perangkat."))
         return redirect("accounts:login")
@@ -264,9 +271,7 @@ def reset_request(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _throttled_message(wait))
             status = 429
         else:
-            services.request_password_reset(
-                form.cleaned_data["username"], ip_address=client_ip(request)
-            )
+            request_password_reset(form.cleaned_data["username"], ip_address=client_ip(request))
             request.session[RESET_KEY] = form.cleaned_data["username"]
             # The same words whether or not the account exists.
             messages.info(
@@ -290,7 +295,7 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
     form = ResetConfirmForm(request.POST or None, username=username)
     check = None
     if request.method == "POST" and form.is_valid():
-        check = services.reset_password(
+        check = reset_password(
             username,
             form.cleaned_data["code"],
             form.cleaned_data["password1"],
@@ -322,7 +327,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     resident = subject.resident
     if request.acting_for is not None:
         acting.audit_act(request, "account.profile.viewed", obj=subject)
-    members = services.family_members(resident) if resident else []
+    members = family_members(resident) if resident else []
     return render(
         request,
         "accounts/profile.html",
@@ -357,10 +362,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_preferences(
+            update_preferences(
                 user, channel=form.cleaned_data["channel"], language=form.cleaned_data["language"]
             )
-        except services.AccountError as exc:
+        except AccountError as exc:
             form.add_error("channel", str(exc))
         else:
             messages.success(request, _("Pengaturan pemberitahuan disimpan."))
@@ -372,9 +377,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @role_required(*RESIDENT_PAGES)
 def activity(request: HttpRequest) -> HttpResponse:
     _refuse_while_acting(request)
-    entries = [
-        services.describe_entry(e, request.user) for e in services.activity_for(request.user)[:200]
-    ]
+    entries = [describe_entry(e, request.user) for e in activity_for(request.user)[:200]]
     return render(request, "accounts/activity.html", {"entries": entries})
 
 
@@ -385,7 +388,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
     _refuse_while_acting(request)
     if request.method == "GET":
         return render(request, "accounts/export.html")
-    data = services.export_personal_data(request.user, ip_address=client_ip(request))
+    data = export_personal_data(request.user, ip_address=client_ip(request))
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -406,12 +409,12 @@ def helper(request: HttpRequest) -> HttpResponse:
     form = ActingStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.request_acting_code(
+            account = request_acting_code(
                 request.user, form.cleaned_data["nik"], ip_address=client_ip(request)
             )
-        except services.CodeRateLimited as exc:
+        except CodeRateLimited as exc:
             form.add_error(None, str(exc))
-        except services.AccountError as exc:
+        except AccountError as exc:
             form.add_error("nik", str(exc))
         else:
             request.session[ACTING_PENDING_KEY] = account.pk
@@ -432,7 +435,7 @@ def helper_code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:helper")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        check = services.confirm_acting(
+        check = confirm_acting(
             request.user, account, form.cleaned_data["code"], ip_address=client_ip(request)
         )
         if check.ok:

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from paksemmok.accounts.services import family_members
+from paksemmok.accounts.services.profile import family_members
 from paksemmok.applications import services as app_services
 from paksemmok.applications.access import resident_may_view
 from paksemmok.applications.checks import Problem, SubmissionRejected

@@ -9,8 +9,6 @@ import re
 
 import pytest
 from django.core.cache import caches
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from paksemmok.accounts.models import User
 from paksemmok.population.models import Relationship
@@ -110,18 +108,6 @@ def perekaman(db):
 @pytest.fixture
 def admin_user(db):
     return make_staff("admin1", User.Role.ADMIN, is_staff=True, is_superuser=True)
-
-
-def confirmed_device(user: User) -> TOTPDevice:
-    return TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})[0]
-
-
-def otp_login(client, user: User) -> None:
-    """Signs in and marks the session as having passed TOTP, as the verify page does."""
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
-    session.save()
 
 
 def post_login(client, username: str, password: str = PASSWORD, **extra):

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.test import Client
 
 from paksemmok.accounts.models import User
-
-from .conftest import otp_login
+from tests.cast import sign_in_with_totp
 
 
 def test_admin_creates_an_operator_with_services(admin_user):
     client = Client()
-    otp_login(client, admin_user)
+    sign_in_with_totp(client, admin_user)
     assert client.get("/staf/admin/accounts/user/add/").status_code == 200
     response = client.post(
         "/staf/admin/accounts/user/add/",
@@ -45,11 +44,11 @@ def test_services_must_be_a_list_of_codes():
 
 
 def test_one_time_codes_are_read_only_in_the_admin(admin_user, resident_user):
-    from paksemmok.accounts.services import issue_code
+    from paksemmok.accounts.services.codes import issue_code
 
     issue_code(resident_user, "verify")
     client = Client()
-    otp_login(client, admin_user)
+    sign_in_with_totp(client, admin_user)
     page = client.get("/staf/admin/accounts/onetimecode/")
     assert page.status_code == 200
     assert "code_hash" not in page.content.decode()

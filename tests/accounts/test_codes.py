@@ -84,13 +84,13 @@ def test_a_used_code_cannot_be_replayed(client, pending):
     code = latest_code(pending)
     assert verify(client, code).status_code == 302
     # The session forgets the pending user after success; replay at the service level.
-    from paksemmok.accounts.services import CodeResult, check_code
+    from paksemmok.accounts.services.codes import CodeResult, check_code
 
     assert check_code(pending, "verify", code).result == CodeResult.USED
 
 
 def test_a_replayed_old_code_is_refused_after_a_resend(client, pending, time_machine):
-    from paksemmok.accounts.services import CodeResult, check_code, issue_code
+    from paksemmok.accounts.services.codes import CodeResult, check_code, issue_code
 
     first = latest_code(pending)
     assert check_code(pending, "verify", first).ok

@@ -98,7 +98,7 @@ def test_resident_without_account_is_refused(helper_client, person):
 
 def test_the_code_only_works_for_the_helper_who_asked(client, helper_user, resident_user, person):
     from paksemmok.accounts.models import User
-    from paksemmok.accounts.services import confirm_acting
+    from paksemmok.accounts.services.acting_for import confirm_acting
 
     client.force_login(helper_user)
     start(client, person.nik)

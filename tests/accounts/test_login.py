@@ -84,7 +84,7 @@ def test_password_reset_code_cannot_be_used_twice(client, resident_user):
         reverse("accounts:reset_confirm"),
         {"code": code, "password1": "Menara-Kudus-1685", "password2": "Menara-Kudus-1685"},
     )
-    from paksemmok.accounts.services import reset_password
+    from paksemmok.accounts.services.reset import reset_password
 
     result = reset_password(resident_user.username, code, "Lain-Lagi-2027")
     assert not result.ok
@@ -151,7 +151,7 @@ def test_sign_out(client, resident_user):
 
 
 def test_admin_action_signs_a_user_out_everywhere(resident_user):
-    from paksemmok.accounts.services import sign_out_everywhere
+    from paksemmok.accounts.services.sessions import sign_out_everywhere
 
     device = Client()
     device.force_login(resident_user)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from .conftest import make_staff, otp_login
+from tests.cast import confirmed_device, sign_in_with_totp
+
+from .conftest import make_staff
 
 LOGIN = "/akun/masuk/"
 TOTP = "/akun/staf/verifikasi/"
@@ -129,8 +131,6 @@ POST_ONLY = ["/akun/keluar/", "/akun/verifikasi/kirim-ulang/", "/akun/pendamping
 def cast(resident_user, helper_user, operator, perekaman):
     supervisor = make_staff("supervisor1", "supervisor", is_staff=True)
     admin = make_staff("admin1", "admin", is_staff=True, is_superuser=True)
-    from .conftest import confirmed_device
-
     confirmed_device(supervisor)
     confirmed_device(admin)
     return {
@@ -149,7 +149,7 @@ def client_for(who: str, cast: dict) -> Client:
         return client
     name, _plus, otp = who.partition("+")
     if otp:
-        otp_login(client, cast[name])
+        sign_in_with_totp(client, cast[name])
     else:
         client.force_login(cast[name])
     return client

@@ -12,11 +12,12 @@ from django.test import Client
 from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from paksemmok.accounts.management.commands.demo_totp import current_code
 from paksemmok.accounts.permissions import role_required
 from paksemmok.audit.models import AuditEntry
+from paksemmok.demo.management.commands.demo_totp import current_code
+from tests.cast import confirmed_device
 
-from .conftest import PASSWORD, confirmed_device, make_staff, post_login
+from .conftest import PASSWORD, make_staff, post_login
 
 
 @pytest.fixture
@@ -140,8 +141,8 @@ def test_role_required_lets_operators_in_without_totp(rf, operator):
 
 
 def test_demo_accounts_and_demo_totp_command(db, person):
-    from paksemmok.accounts import demo
     from paksemmok.accounts.models import User
+    from paksemmok.demo import accounts as demo
 
     for _name, step in demo.STEPS:
         step()

@@ -1,5 +1,6 @@
-"""API cast: the Santoso family (tests/applications) with Agus as resident A, Eko (another
-KK) as resident B, and a Kudus office with known hours (tests/appointments)."""
+"""API additions to the shared cast (tests/conftest.py): Agus as resident A and Eko (another
+KK) as resident B with verified contacts, token and session clients, and a Kudus office with
+known hours."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from rest_framework.test import APIClient
 
 from paksemmok.api.models import ApiToken
 from paksemmok.population.models import Region
-from tests.applications.conftest import Family, account_for, years_ago
-from tests.appointments.conftest import make_office
+from tests.cast import account_for, make_office, sign_in_with_totp, years_ago
 from tests.factories import ResidentFactory
 
 
@@ -23,20 +23,8 @@ def _fresh_throttles():
 
 
 @pytest.fixture(autouse=True)
-def _catalogue(db):
-    """The shipped catalogue, restored if a transactional test elsewhere flushed it."""
-    from django.apps import apps
-
-    from paksemmok.catalog import seed
-    from paksemmok.catalog.models import Service
-
-    if not Service.objects.exists():
-        seed.load(apps)
-
-
-@pytest.fixture
-def family(kudus) -> Family:
-    return Family()
+def _db(db):
+    """Every API test uses the database (and so the shipped catalogue, tests/conftest.py)."""
 
 
 @pytest.fixture
@@ -87,67 +75,18 @@ def assert_error(response, status: int, code: str) -> dict:
     return data
 
 
-# --- staff cast: Budi (operator, every service), Citra (operator, e-KTP only), Dewi
-# (supervisor, TOTP), Sari (village helper) ----------------------------------------------------
-
-ALL_SERVICES = ["kk", "ektp", "akta_lahir", "akta_mati", "kia"]
-
-
-def staff_user(username: str, role: str = "operator", services=None):
-    from paksemmok.accounts.models import User
-
-    return User.objects.create_user(
-        username=username,
-        password="x-Pass-12345",
-        role=role,
-        first_name=username.title(),
-        services=services or [],
-    )
+# --- sessions of the shared staff cast: Budi, Citra (operators), Dewi (supervisor, TOTP) ---
 
 
 def session_client(user, *, totp: bool = False, csrf: bool = False) -> APIClient:
     """A signed-in site session, as a browser of the back office has; `totp` marks the
     session as having passed the TOTP step (django-otp's session key)."""
     client = APIClient(enforce_csrf_checks=csrf)
-    client.force_login(user)
     if totp:
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        sign_in_with_totp(client, user)
+    else:
+        client.force_login(user)
     return client
-
-
-def submitted(applicant, code: str, subject=None, answers: dict | None = None):
-    """An application sent by `applicant`, with every required file uploaded."""
-    from paksemmok.applications import services as app_services
-    from paksemmok.catalog.models import Variant
-    from tests.applications.conftest import fill_required
-
-    app = app_services.create_draft(
-        applicant=applicant, variant=Variant.objects.get(code=code), subject=subject
-    )
-    fill_required(app, applicant, answers or {})
-    app_services.submit_application(app, actor=applicant)
-    return app
-
-
-@pytest.fixture
-def budi(db):
-    return staff_user("budi", services=ALL_SERVICES)
-
-
-@pytest.fixture
-def citra(db):
-    return staff_user("citra", services=["ektp"])
-
-
-@pytest.fixture
-def dewi(db):
-    return staff_user("dewi", "supervisor")
 
 
 @pytest.fixture

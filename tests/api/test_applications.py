@@ -6,7 +6,7 @@ import pytest
 
 from paksemmok.applications import services
 from paksemmok.applications.models import Application, ApplicationDocument
-from tests.applications.conftest import pdf_bytes, photo_bytes
+from tests.cast import pdf_bytes, photo_bytes
 
 from .conftest import assert_error
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from paksemmok.appointments.models import Booking, SlotCounter
-from tests.appointments.conftest import NOW, account_for, at, not_recorded
+from tests.cast import NOW, account_for, at, not_recorded
 
 from .conftest import assert_error, token_client
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from paksemmok.issuance.models import IssuedDocument
-from tests.applications.conftest import pdf_bytes
+from tests.cast import pdf_bytes
 
 from .conftest import assert_error
 

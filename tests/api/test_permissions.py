@@ -15,8 +15,7 @@ from paksemmok.applications import services
 from paksemmok.applications.models import Application, ApplicationDocument
 from paksemmok.appointments.models import Booking
 from paksemmok.catalog.models import Variant
-from tests.applications.conftest import fill_required, photo_bytes
-from tests.appointments.conftest import at
+from tests.cast import at, fill_required, photo_bytes
 
 from .conftest import assert_error
 
@@ -145,11 +144,13 @@ def test_resident_a_cannot_reach_resident_b_through_staff_endpoints(a_client, ag
 def test_operators_reach_only_applications_of_their_services(b_data, eko):
     """The staff side of the matrix: an operator for another service gets 404 for B's
     application on every staff endpoint, as for a reference that does not exist."""
-    from .conftest import session_client, staff_user
+    from tests.cast import staff
+
+    from .conftest import session_client
 
     app, doc, _booking = b_data
     services.submit_application(app, actor=eko)
-    other = session_client(staff_user("kiki", services=["akta_lahir"]))
+    other = session_client(staff("kiki", services=["akta_lahir"]))
     assert other.get("/api/v1/staff/queue/").json()["count"] == 0
     for method, url, data in staff_requests(app, doc)[2:]:
         assert_error(getattr(other, method)(url, data, format="json"), 404, "not_found")

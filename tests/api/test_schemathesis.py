@@ -18,8 +18,9 @@ from schemathesis.specs.openapi.checks import (
 
 from paksemmok.applications import services
 from paksemmok.catalog.models import Variant
+from tests.cast import ALL_SERVICES, staff, submitted
 
-from .conftest import ALL_SERVICES, staff_user, submitted, token_client
+from .conftest import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def operator_session() -> dict[str, dict[str, str]]:
     from django.test import Client
 
     client = Client()
-    client.force_login(staff_user("operator-st", services=ALL_SERVICES))
+    client.force_login(staff("operator-st", services=ALL_SERVICES))
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     csrf = _get_new_csrf_string()
     return {

@@ -18,12 +18,11 @@ from paksemmok.backoffice.models import Claim
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.notifications.models import Message
 from paksemmok.population.models import Relationship, Resident
-from tests.applications.conftest import birth_answers
-from tests.issuance.conftest import signing_pair, signing_settings  # noqa: F401
+from tests.cast import birth_answers, staff, submitted
 
-from .conftest import assert_error, session_client, staff_user, submitted, token_client
+from .conftest import assert_error, session_client, token_client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_settings")]
 
 QUEUE = "/api/v1/staff/queue/"
 TAKE_NEXT = "/api/v1/staff/queue/take-next/"
@@ -410,8 +409,8 @@ def test_anonymous_gets_json_401_everywhere(api, ektp):
 
 
 def test_residents_helpers_and_perekaman_get_json_403_everywhere(a_client, agus, ektp, kudus):
-    helper = staff_user("sari", User.Role.HELPER)
-    perekaman = staff_user("pak-rekam", User.Role.PEREKAMAN)
+    helper = staff("sari", User.Role.HELPER)
+    perekaman = staff("pak-rekam", User.Role.PEREKAMAN)
     clients = [a_client, session_client(agus), session_client(helper), session_client(perekaman)]
     for client in clients:
         for method, path, data in staff_requests(ektp):
@@ -440,7 +439,7 @@ def test_supervisor_without_totp_is_sent_to_verify(dewi, ektp):
 
 
 def test_operator_with_admin_access_needs_totp_too(ektp):
-    officer = staff_user("eka", services=["ektp"])
+    officer = staff("eka", services=["ektp"])
     officer.is_staff = True
     officer.save()
     assert_error(session_client(officer).get(QUEUE), 403, "totp_required")

@@ -9,8 +9,7 @@ from django.test import Client
 
 from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application
-
-from .conftest import birth_answers, pdf_bytes, photo_bytes
+from tests.cast import birth_answers, pdf_bytes, photo_bytes
 
 
 def login_cookie(user, live_server) -> dict:

@@ -11,8 +11,7 @@ from paksemmok.applications import services
 from paksemmok.applications.checks import SubmissionRejected, check_application
 from paksemmok.catalog.models import Requirement
 from paksemmok.population.models import MaritalStatus
-
-from .conftest import birth_answers, fill_required, pdf, variant, years_ago
+from tests.cast import birth_answers, fill_required, pdf, variant, years_ago
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from paksemmok.applications import services
 from paksemmok.applications.lifecycle import ApplicationError, Status
 from paksemmok.applications.models import Application, Event
 from paksemmok.notifications.models import Message
-
-from .conftest import birth_answers, fill_required, variant
+from tests.cast import birth_answers, fill_required, variant
 
 
 @pytest.mark.postgres

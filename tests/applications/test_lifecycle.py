@@ -16,8 +16,7 @@ from paksemmok.applications.models import Application, ApplicationDocument, Even
 from paksemmok.audit.models import AuditEntry
 from paksemmok.catalog.models import Requirement
 from paksemmok.notifications.models import Message
-
-from .conftest import birth_answers, fill_required, pdf, photo, variant
+from tests.cast import birth_answers, fill_required, pdf, photo, variant
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +128,7 @@ def test_double_submit_makes_one_submission(family, agus_user):
 
 
 def test_second_open_application_for_same_person_and_service_is_refused(family, agus_user):
-    from .conftest import account_for
+    from tests.cast import account_for
 
     first = services.create_draft(
         applicant=agus_user, variant=variant("kia-5-17"), subject=family.sinta
@@ -148,7 +147,7 @@ def test_second_open_application_for_same_person_and_service_is_refused(family, 
 
 
 def test_duplicate_race_is_settled_by_the_database(family, agus_user):
-    from .conftest import account_for
+    from tests.cast import account_for
 
     rina_user = account_for(family.rina)
     drafts = []

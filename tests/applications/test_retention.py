@@ -14,8 +14,7 @@ from paksemmok.applications.models import Application, ApplicationDocument
 from paksemmok.applications.retention import purge_stale_drafts, purge_unneeded_files
 from paksemmok.audit.models import AuditEntry
 from paksemmok.catalog.models import Requirement
-
-from .conftest import birth_answers, fill_required, photo, variant
+from tests.cast import birth_answers, fill_required, photo, variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

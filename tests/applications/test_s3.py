@@ -9,8 +9,8 @@ from moto import mock_aws
 
 from paksemmok.applications import services
 from paksemmok.applications.lifecycle import Status
+from tests.cast import birth_answers, fill_required, variant
 
-from .conftest import birth_answers, fill_required, variant
 from .test_views import client_for
 
 pytestmark = pytest.mark.django_db

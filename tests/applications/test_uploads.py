@@ -14,8 +14,7 @@ from PIL import Image
 from paksemmok.applications import services
 from paksemmok.applications.uploads import UploadRejected, clean_upload
 from paksemmok.catalog.models import Requirement
-
-from .conftest import pdf, pdf_bytes, photo, photo_bytes, variant
+from tests.cast import pdf, pdf_bytes, photo, photo_bytes, variant
 
 BOTH = ["image", "pdf"]
 MB5 = 5 * 1024 * 1024

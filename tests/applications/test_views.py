@@ -11,8 +11,7 @@ from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application
 from paksemmok.audit.models import AuditEntry
 from paksemmok.catalog.models import Requirement
-
-from .conftest import birth_answers, fill_required, pdf, photo, variant
+from tests.cast import birth_answers, fill_required, pdf, photo, variant
 
 pytestmark = pytest.mark.django_db
 

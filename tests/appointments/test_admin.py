@@ -12,8 +12,7 @@ from django.test import RequestFactory
 from paksemmok.appointments.models import Booking, OpeningHours, Place
 from paksemmok.appointments.services import book_appointment
 from paksemmok.audit.models import AuditEntry
-
-from .conftest import at
+from tests.cast import at
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,8 @@ from paksemmok.appointments.services import (
 from paksemmok.audit.models import AuditEntry
 from paksemmok.notifications.models import Message
 from paksemmok.population.models import MaritalStatus, Resident
+from tests.cast import account_for, at, not_recorded
 from tests.factories import FamilyFactory, village
-
-from .conftest import account_for, at, not_recorded
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from paksemmok.appointments.models import Booking
-
-from .conftest import account_for, at, make_office, not_recorded
+from tests.cast import account_for, at, make_office, not_recorded
 
 
 def login_cookie(user, live_server) -> dict:

@@ -9,8 +9,7 @@ from django.db import connection, connections
 
 from paksemmok.appointments.models import Booking, SlotCounter
 from paksemmok.appointments.services import AppointmentError, book_appointment
-
-from .conftest import account_for, at, make_office, not_recorded
+from tests.cast import account_for, at, make_office, not_recorded
 
 SLOT = at("2026-12-02", "09:00")
 

@@ -14,8 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from paksemmok.appointments.models import Closure, JemputBolaEvent, Place, SlotCounter
 from paksemmok.population.models import Region
-
-from .conftest import at, make_office
+from tests.cast import at, make_office
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 URL = "/perekaman/tempat/"

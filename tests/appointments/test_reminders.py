@@ -12,8 +12,7 @@ from paksemmok.appointments.services import (
 )
 from paksemmok.jobs.registry import registered_jobs
 from paksemmok.notifications.models import Message
-
-from .conftest import account_for, at, not_recorded
+from tests.cast import account_for, at, not_recorded
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from paksemmok.appointments.models import Closure, JemputBolaEvent, OpeningHours
 from paksemmok.appointments.places import seed_places
 from paksemmok.appointments.slots import Rules, availability, event_slots, public_holiday
 from paksemmok.population.models import Region
-
-from .conftest import at, make_office
+from tests.cast import at, make_office
 
 pytestmark = pytest.mark.django_db
 

@@ -28,9 +28,8 @@ from paksemmok.appointments.services import (
 from paksemmok.audit.models import AuditEntry
 from paksemmok.notifications.models import Message
 from paksemmok.population.models import MaritalStatus, Region, Resident
+from tests.cast import account_for, at, not_recorded
 from tests.factories import FamilyFactory, village
-
-from .conftest import account_for, at, not_recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +61,7 @@ def test_check_in_on_the_day(booking, budi, office):
 def test_check_in_refuses_another_day_another_place_and_non_staff(
     office, dewi, dewi_user, budi, frozen, kudus
 ):
-    from .conftest import make_office
+    from tests.cast import make_office
 
     tomorrow = book_appointment(
         resident=dewi, place=office, start=at("2026-12-02", "09:00"), actor=dewi_user

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from paksemmok.appointments.models import Booking
 from paksemmok.appointments.services import book_appointment, check_in
-
-from .conftest import account_for, at, not_recorded
+from tests.cast import account_for, at, not_recorded
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ import pytest
 
 from paksemmok.applications.lifecycle import Status
 from paksemmok.issuance.models import IssuedDocument
-from tests.applications.conftest import birth_answers, photo_bytes
-from tests.applications.test_browser import login_cookie
+from tests.cast import birth_answers, login_cookie, photo_bytes
 
 from .test_decisions import submitted
 

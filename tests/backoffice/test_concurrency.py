@@ -11,8 +11,8 @@ from django.db import connection, connections
 from paksemmok.applications.models import Application
 from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
+from tests.cast import staff
 
-from .conftest import staff
 from .test_decisions import submitted
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -63,7 +63,7 @@ def test_two_operators_claim_the_same_application(family, agus_user):
 def test_take_next_at_once_hands_out_different_applications(family, agus_user):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SKIP LOCKED under real concurrency (set DATABASE_URL)")
-    from tests.applications.conftest import account_for
+    from tests.cast import account_for
 
     apps = [
         submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"}),

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from paksemmok.backoffice.deadlines import add_working_hours, deadline_for
-from tests.applications.conftest import birth_answers
+from tests.cast import birth_answers
 
 from .test_decisions import submitted
 

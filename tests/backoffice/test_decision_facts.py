@@ -15,9 +15,8 @@ from paksemmok.applications.models import Decision, DecisionReason
 from paksemmok.applications.signals import application_completed
 from paksemmok.backoffice import services
 from paksemmok.catalog.models import Requirement
-from tests.applications.conftest import photo
 from tests.backoffice.test_deadlines import wib
-from tests.backoffice.test_decisions import submitted
+from tests.cast import photo, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from paksemmok.applications import services as app_services
 from paksemmok.applications.lifecycle import Status
-from paksemmok.applications.models import Application
 from paksemmok.audit.models import AuditEntry
 from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
@@ -17,18 +15,11 @@ from paksemmok.issuance import services as issuance
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.notifications.models import Message
 from paksemmok.population.models import Family, MaritalStatus, Relationship, Resident
-from tests.applications.conftest import birth_answers, fill_required, variant
+from tests.cast import birth_answers, submitted
 
 pytestmark = pytest.mark.django_db
 
 Kind = IssuedDocument.Kind
-
-
-def submitted(applicant, code: str, subject=None, answers: dict | None = None) -> Application:
-    app = app_services.create_draft(applicant=applicant, variant=variant(code), subject=subject)
-    fill_required(app, applicant, answers or {})
-    app_services.submit_application(app, actor=applicant)
-    return app
 
 
 def approve(app, officer) -> list[IssuedDocument]:
@@ -184,7 +175,7 @@ def test_kk_new_head_after_death(family, agus_user, budi):
     family.agus.death_date = timezone.localdate()
     family.agus.save()
     rina_user = None
-    from tests.applications.conftest import account_for
+    from tests.cast import account_for
 
     rina_user = account_for(family.rina)
     app = submitted(

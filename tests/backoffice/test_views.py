@@ -14,22 +14,11 @@ from paksemmok.audit.models import AuditEntry
 from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
 from paksemmok.issuance.models import IssuedDocument
-from tests.applications.conftest import account_for, birth_answers
+from tests.cast import account_for, birth_answers, sign_in_with_totp, staff
 
 from .test_decisions import submitted
 
 pytestmark = pytest.mark.django_db
-
-
-def login_supervisor(client, user):
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 @pytest.fixture
@@ -56,7 +45,7 @@ def test_supervisor_sees_everything_oldest_deadline_first(client, family, agus_u
     with time_machine.travel(timezone.now() - dt.timedelta(hours=30), tick=False):
         late = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
     recent = submitted(agus_user, "akta-kelahiran", answers=birth_answers())
-    login_supervisor(client, dewi)
+    sign_in_with_totp(client, dewi)
     response = client.get(reverse("backoffice:queue"))
     html = response.content.decode()
     assert html.index(late.reference) < html.index(recent.reference)
@@ -137,8 +126,6 @@ def test_return_without_deficiency_is_refused_with_a_message(client, ektp, budi)
 
 
 def test_approve_through_the_view_and_refusal_for_another_officer(client, ektp, budi, kudus):
-    from .conftest import staff
-
     other = staff("eka", services=["ektp"])
     services.claim_application(ektp, actor=budi)
     client.force_login(other)
@@ -154,11 +141,9 @@ def test_approve_through_the_view_and_refusal_for_another_officer(client, ektp, 
 
 
 def test_supervisor_reassigns_and_releases(client, ektp, budi, dewi, kudus):
-    from .conftest import staff
-
     eka = staff("eka", services=["ektp"])
     services.claim_application(ektp, actor=budi)
-    login_supervisor(client, dewi)
+    sign_in_with_totp(client, dewi)
     client.post(reverse("backoffice:reassign", args=[ektp.reference]), {"officer": eka.pk})
     assert Claim.objects.get(application=ektp).officer == eka
     client.post(reverse("backoffice:release", args=[ektp.reference]))
@@ -168,8 +153,6 @@ def test_supervisor_reassigns_and_releases(client, ektp, budi, dewi, kudus):
 
 
 def test_operator_cannot_release_someone_elses_claim(ektp, budi, kudus):
-    from .conftest import staff
-
     eka = staff("eka", services=["ektp"])
     services.claim_application(ektp, actor=budi)
     with pytest.raises(services.BackofficeError, match="Hanya supervisor"):
@@ -214,7 +197,7 @@ def test_supervisor_overview(client, family, agus_user, ektp, budi, dewi):
     services.claim_application(ektp, actor=budi)
     services.approve(ektp, actor=budi)
     services.claim_application(near, actor=budi)
-    login_supervisor(client, dewi)
+    sign_in_with_totp(client, dewi)
     html = client.get(reverse("backoffice:overview")).content.decode()
     assert 'data-testid="queue-size">1<' in html
     assert 'data-testid="decided-today">1<' in html
@@ -247,8 +230,6 @@ def test_cards_page_marks_ready_and_collected(client, ektp, budi):
 
 
 def test_cards_of_other_services_are_hidden_from_operators(client, ektp, budi, kudus):
-    from .conftest import staff
-
     services.claim_application(ektp, actor=budi)
     [card] = services.approve(ektp, actor=budi)
     kia_only = staff("kiki", services=["kia"])

@@ -153,7 +153,7 @@ def test_missing_key_in_production_is_a_clear_error(settings, tmp_path, family):
 
 
 def test_demo_step_makes_the_signing_pair(settings, tmp_path):
-    from paksemmok.issuance import demo
+    from paksemmok.demo import issuance as demo
 
     settings.SIGNING_KEY_PATH = tmp_path / "key.pem"
     settings.SIGNING_CERT_PATH = tmp_path / "cert.pem"

@@ -11,7 +11,7 @@ from paksemmok.issuance import services
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.identifiers import mask_number
 from paksemmok.population.services import record_family_version
-from tests.applications.conftest import account_for
+from tests.cast import account_for, sign_in_with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -100,14 +100,7 @@ def test_supervisor_download_is_audited(client, family, kk_doc):
     supervisor = User.objects.create_user(
         username="sup", password="x-Pass-12345", role=User.Role.SUPERVISOR
     )
-    client.force_login(supervisor)
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=supervisor, name="t", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    sign_in_with_totp(client, supervisor)
     response = client.get(reverse("issuance:download", args=[kk_doc.code]))
     assert response.status_code == 200
     entry = AuditEntry.objects.get(action="personal_data.read")

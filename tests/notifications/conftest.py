@@ -63,12 +63,7 @@ def staff_admin(db):
 @pytest.fixture
 def staff_client(client, staff_admin):
     """A client signed in as an admin who passed the TOTP second factor in this session."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from tests.cast import sign_in_with_totp
 
-    device = TOTPDevice.objects.create(user=staff_admin, name="uji", confirmed=True)
-    client.force_login(staff_admin)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    sign_in_with_totp(client, staff_admin)
     return client

@@ -43,7 +43,7 @@ from paksemmok.accounts.models import User
 from paksemmok.applications.models import Application, Decision, DecisionReason
 from paksemmok.catalog.models import Service, Variant
 from paksemmok.population.models import Region
-from tests.applications.conftest import account_for, catalogue  # noqa: F401  (autouse)
+from tests.cast import account_for, staff
 from tests.factories import FamilyFactory, ResidentFactory
 
 WIB = timezone.get_fixed_timezone(7 * 60)
@@ -52,28 +52,6 @@ START, END = dt.date(2026, 12, 1), dt.date(2026, 12, 5)
 
 def wib(day: int, hour: int, minute: int = 0, second: int = 0, month: int = 12) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, minute, second, tzinfo=WIB)
-
-
-def staff(username: str, role: str = User.Role.OPERATOR, first_name: str = "") -> User:
-    return User.objects.create_user(
-        username=username,
-        password="x-Pass-12345",
-        role=role,
-        first_name=first_name or username.title(),
-    )
-
-
-def login_with_totp(client, user) -> None:
-    """Supervisors and admins pass TOTP before any page for their role (conftest.admin_client
-    does the same)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 class World:

@@ -10,8 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from paksemmok.accounts.models import User
+from tests.cast import sign_in_with_totp, staff
 
-from .conftest import END, START, World, build_perekaman, build_world, login_with_totp, staff
+from .conftest import END, START, World, build_perekaman, build_world
 
 # Non-blank: some pixel of the canvas is not fully transparent.
 DRAWN = """canvas => {
@@ -30,7 +31,7 @@ def test_dashboard_draws_its_charts(live_server, browser, kudus, tmp_path):
     build_perekaman(w)
     dewi = staff("dewi", User.Role.SUPERVISOR)
     client = Client()
-    login_with_totp(client, dewi)
+    sign_in_with_totp(client, dewi)
     context = browser.new_context(
         viewport={"width": 1440, "height": 900},
         locale="id-ID",

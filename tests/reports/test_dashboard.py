@@ -16,8 +16,9 @@ from paksemmok.accounts.models import User
 from paksemmok.audit.models import AuditEntry
 from paksemmok.reports import figures
 from paksemmok.reports.figures_extra import TABLES
+from tests.cast import sign_in_with_totp, staff
 
-from .conftest import END, START, World, build_perekaman, build_world, login_with_totp, staff
+from .conftest import END, START, World, build_perekaman, build_world
 
 pytestmark = pytest.mark.django_db
 URL = "/staf/dasbor/"
@@ -31,7 +32,7 @@ def dewi(db) -> User:
 
 @pytest.fixture
 def supervisor_client(client, dewi):
-    login_with_totp(client, dewi)
+    sign_in_with_totp(client, dewi)
     return client
 
 
@@ -62,7 +63,7 @@ def test_supervisor_needs_totp_first(client, dewi):
 
 @pytest.mark.parametrize("role", [User.Role.SUPERVISOR, User.Role.ADMIN])
 def test_supervisors_and_admins_see_it(client, kudus, role):
-    login_with_totp(client, staff(f"u-{role}", role))
+    sign_in_with_totp(client, staff(f"u-{role}", role))
     response = client.get(URL)
     assert response.status_code == 200
     # Default: the last 30 days up to today.

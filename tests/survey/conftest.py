@@ -1,5 +1,5 @@
-"""Survey tests reuse the applications cast (the Santoso family; Eko on another KK) and
-the back office's operator and signing pair."""
+"""Survey tests use the shared cast (tests/conftest.py: the Santoso family, Eko on another KK,
+Budi the operator) and sign with the session's demo pair."""
 
 from __future__ import annotations
 
@@ -8,17 +8,7 @@ import pytest
 from paksemmok.applications import services as app_services
 from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application
-from tests.applications.conftest import (  # noqa: F401  (fixtures used by name)
-    account_for,
-    agus_user,
-    catalogue,
-    eko_user,
-    family,
-    helper_user,
-)
-from tests.backoffice.conftest import budi  # noqa: F401
-from tests.backoffice.test_decisions import submitted
-from tests.issuance.conftest import signing_pair, signing_settings  # noqa: F401
+from tests.cast import submitted
 
 ALL_FOURS = {f"u{i}": 4 for i in range(1, 10)}
 
@@ -35,5 +25,10 @@ def completed(applicant, officer, subject) -> Application:
 
 
 @pytest.fixture
-def done(family, agus_user, budi) -> Application:  # noqa: F811
+def done(family, agus_user, budi) -> Application:
     return completed(agus_user, budi, family.agus)
+
+
+@pytest.fixture(autouse=True)
+def _signing(signing_settings):
+    return signing_settings

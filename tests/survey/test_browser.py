@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from paksemmok.survey.models import SurveyResponse
-from tests.applications.test_browser import login_cookie
+from tests.cast import login_cookie
 
 from .conftest import completed
 

@@ -14,8 +14,7 @@ from paksemmok.notifications.models import Message
 from paksemmok.notifications.services import render
 from paksemmok.survey import services
 from paksemmok.survey.models import SurveyInvitation
-from tests.applications.conftest import birth_answers
-from tests.backoffice.test_decisions import submitted
+from tests.cast import birth_answers, submitted
 
 pytestmark = pytest.mark.django_db
 

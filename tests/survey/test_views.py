@@ -42,7 +42,7 @@ def test_others_get_404_anonymous_go_to_login_and_staff_cannot_answer(client, do
 
 
 def test_an_application_without_invitation_has_no_survey(client, family, agus_user):
-    from tests.backoffice.test_decisions import submitted
+    from tests.cast import submitted
 
     app = submitted(agus_user, "kk-hilang-rusak", family.agus, {"lost_or_damaged": "rusak"})
     client.force_login(agus_user)
@@ -143,7 +143,7 @@ def test_the_application_page_invites_until_answered(client, done, agus_user, bu
     page = client.get(f"/permohonan/{done.reference}/").content.decode()
     assert 'data-testid="survey-invite"' not in page
     # An application that is not completed shows no invitation.
-    from tests.backoffice.test_decisions import submitted
+    from tests.cast import submitted
 
     other = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
     assert "survey-invite" not in client.get(f"/permohonan/{other.reference}/").content.decode()
@@ -188,7 +188,7 @@ def test_admin_reads_of_a_response_are_audited(admin_client, done):
 
 
 def test_demo_answers_load_without_completed_applications(db):
-    from paksemmok.survey import demo
+    from paksemmok.demo import survey as demo
     from paksemmok.survey.scoring import ikm
 
     demo.load_responses()
@@ -198,7 +198,7 @@ def test_demo_answers_load_without_completed_applications(db):
 
 
 def test_demo_answers_belong_to_completed_applications(done):
-    from paksemmok.survey import demo
+    from paksemmok.demo import survey as demo
 
     SurveyInvitation.objects.all().delete()  # as generated history has none
     demo.load_responses()

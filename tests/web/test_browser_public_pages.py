@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from paksemmok.appointments.models import JemputBolaEvent, Place
 from paksemmok.population.models import Region
-from tests.appointments.conftest import make_office
+from tests.cast import make_office
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,1 +1,0 @@
-from tests.applications.conftest import catalogue  # noqa: F401  (autouse: shipped catalogue)
