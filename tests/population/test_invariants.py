@@ -329,9 +329,7 @@ def test_command_passes_a_correct_register(home, capsys):
 
 
 def test_demo_data_and_generated_register_pass(kudus):
-    from paksemmok.population import demo
-
-    demo.load()
+    call_command("setup_demo")
     report = check_register()
     assert report.ok, "\n".join(str(v) for v in report.violations[:20])
     assert report.residents > 2000
