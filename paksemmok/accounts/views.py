@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from paksemmok.audit.log import record
 from paksemmok.population.identifiers import mask_number
+from paksemmok.population.queries import resident_with_family_by_id
 
 from . import acting
 from .errors import AccountError, AlreadyRegistered, CodeRateLimited, PhoneTaken
@@ -46,7 +47,7 @@ from .services.acting_for import confirm_acting, request_acting_code
 from .services.activity import activity_for, describe_entry
 from .services.codes import issue_code
 from .services.export import export_personal_data
-from .services.profile import family_members, update_preferences
+from .services.profile import update_preferences
 from .services.reset import request_password_reset, reset_password
 from .services.signup import SignUp, register_resident, verify_account
 from .throttle import client_ip, hit
@@ -54,7 +55,13 @@ from .throttle import client_ip, hit
 PENDING_KEY = "accounts_pending_user"
 RESET_KEY = "accounts_reset_username"
 ACTING_PENDING_KEY = "accounts_acting_pending"
+PREFILL_KEY = "accounts_login_prefill"
 RESIDENT_PAGES = (User.Role.RESIDENT, User.Role.HELPER)
+
+
+def _to_login_with(request: HttpRequest, username: str) -> HttpResponse:
+    request.session[PREFILL_KEY] = username
+    return redirect("accounts:login")
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -170,7 +177,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         if check.ok:
             request.session.pop(PENDING_KEY, None)
             messages.success(request, _("Akun Anda sudah aktif. Silakan masuk."))
-            return redirect(f"{reverse('accounts:login')}?{urlencode({'username': user.username})}")
+            return _to_login_with(request, user.username)
         form.add_error("code", check.message)
     latest = user.one_time_codes.filter(purpose=OneTimeCode.Purpose.VERIFY).first()
     return render(
@@ -210,7 +217,8 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
 
     def get_initial(self) -> dict:
-        return {"username": self.request.GET.get("username", "")}
+        # Filled in from the session after sign-up or a reset: a NIK never rides in the URL.
+        return {"username": self.request.session.pop(PREFILL_KEY, "")}
 
     def form_valid(self, form: SignInForm) -> HttpResponse:
         user = form.get_user()
@@ -263,7 +271,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reset_request(request: HttpRequest) -> HttpResponse:
-    form = ResetRequestForm(request.POST or None, initial={"username": request.GET.get("nik")})
+    form = ResetRequestForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         wait = hit("reset", request, _setting("ACCOUNTS_RESET_THROTTLE_ATTEMPTS"))
@@ -304,7 +312,7 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
         if check.ok:
             request.session.pop(RESET_KEY, None)
             messages.success(request, _("Kata sandi sudah diganti. Silakan masuk."))
-            return redirect(f"{reverse('accounts:login')}?{urlencode({'username': username})}")
+            return _to_login_with(request, username)
         form.add_error("code", check.message)
     return render(
         request,
@@ -324,10 +332,11 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
 @role_required(*RESIDENT_PAGES)
 def profile(request: HttpRequest) -> HttpResponse:
     subject = acting.current_subject(request)
-    resident = subject.resident
+    # One joined read with the KK and its living members, not a lazy load per relation.
+    resident = resident_with_family_by_id(subject.resident_id) if subject.resident_id else None
     if request.acting_for is not None:
         acting.audit_act(request, "account.profile.viewed", obj=subject)
-    members = family_members(resident) if resident else []
+    members = (resident.kk_members or [resident]) if resident else []
     return render(
         request,
         "accounts/profile.html",

@@ -189,6 +189,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "width",
             "height",
             "pages",
+            "quality_flags",
             "round",
             "uploaded_at",
             "replaced",
@@ -451,6 +452,13 @@ class StaffQueueQuerySerializer(serializers.Serializer):
         help_text="Kode kecamatan Kemendagri, mis. `33.19.02`.",
     )
     status = serializers.ChoiceField(choices=QUEUE_STATUS_FILTERS, required=False, allow_blank=True)
+    after = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Kursor dari `next` halaman sebelumnya; kosong untuk halaman pertama.",
+    )
+    page_size = serializers.IntegerField(min_value=1, max_value=100, required=False)
 
 
 class StaffQueueItemSerializer(serializers.Serializer):
@@ -473,6 +481,13 @@ class StaffQueueItemSerializer(serializers.Serializer):
     near_deadline = serializers.BooleanField()
     claimed_by = serializers.CharField(allow_null=True, help_text="Nama petugas pemeriksa.")
     claimed_by_me = serializers.BooleanField()
+
+
+class StaffQueuePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Jumlah permohonan, paling banyak 1000.")
+    count_capped = serializers.BooleanField(help_text="Benar bila jumlahnya lebih dari `count`.")
+    next = serializers.URLField(allow_null=True)
+    results = StaffQueueItemSerializer(many=True)
 
 
 def queue_item(app: Application, user: Any, now: Any) -> dict[str, Any]:
@@ -552,6 +567,10 @@ class StaffDocumentSerializer(serializers.Serializer):
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
     pages = serializers.IntegerField(allow_null=True)
+    quality_flags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Pemeriksaan foto otomatis: blurry, dark, bright, low_contrast, small.",
+    )
     round = serializers.IntegerField()
     uploaded_at = serializers.DateTimeField()
     url = serializers.CharField(help_text="Unduh lewat API petugas (setiap unduhan diaudit).")
@@ -594,6 +613,32 @@ class DeficiencyItemSerializer(serializers.Serializer):
 class ProblemSerializer(serializers.Serializer):
     item = serializers.CharField()
     message = serializers.CharField()
+    code = serializers.CharField(
+        required=False, help_text="Kode aturan register (applications.rules), bila ada."
+    )
+
+
+class RuleWarningSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    item = serializers.CharField()
+    severity = serializers.CharField()
+    details = serializers.JSONField()
+
+
+class PossibleDuplicateSerializer(serializers.Serializer):
+    resident_id = serializers.IntegerField()
+    nik = serializers.CharField()
+    full_name = serializers.CharField()
+    birth_date = serializers.DateField()
+    mother_name = serializers.CharField(allow_blank=True)
+    father_name = serializers.CharField(allow_blank=True)
+    village = serializers.CharField(allow_blank=True)
+    kk_number = serializers.CharField(allow_blank=True)
+    life_status = serializers.CharField()
+    score = serializers.FloatField(help_text="Kemiripan nama 0..1.")
+    same_family = serializers.BooleanField()
+    same_mother = serializers.BooleanField()
 
 
 class StaffEventSerializer(EventSerializer):
@@ -621,6 +666,14 @@ class StaffApplicationSerializer(StaffQueueItemSerializer):
     answers = StaffFieldSerializer(many=True, help_text="Isian beserta nilai register.")
     members = StaffMemberSerializer(many=True)
     problems = ProblemSerializer(many=True, help_text="Hasil pemeriksaan otomatis.")
+    warnings = RuleWarningSerializer(
+        many=True, help_text="Peringatan aturan register untuk petugas (tidak menghalangi)."
+    )
+    possible_duplicates = PossibleDuplicateSerializer(
+        many=True,
+        help_text="Penduduk mirip (tanggal lahir sama, nama mirip); persetujuan perlu "
+        "supervisor dan `duplicate_reason`.",
+    )
     documents = StaffDocumentSerializer(many=True)
     events = StaffEventSerializer(many=True)
     issued_documents = StaffIssuedSerializer(many=True)
@@ -652,6 +705,13 @@ class DecideSerializer(serializers.Serializer):
         default=list,
         max_length=100,
         help_text="Wajib untuk `return` dan `reject`; kosong untuk `approve`.",
+    )
+    duplicate_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=1000,
+        help_text="Untuk `approve` bila ada kemungkinan data ganda: alasan tertulis supervisor.",
     )
 
 

@@ -25,6 +25,7 @@ from paksemmok.catalog.fields import Prefill, field_defs
 from paksemmok.catalog.models import DeficiencyReason, Requirement, Variant
 from paksemmok.notifications.services import notify
 from paksemmok.population.models import Resident
+from paksemmok.storage import storage_errors
 
 from .checks import (
     Problem,
@@ -70,7 +71,7 @@ def _locked(application: Application) -> Application:
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins (subject).
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("variant", "service", "applicant", "subject", "family")
+        .select_related("variant", "service", "applicant", "subject", "family__village")
         .get(pk=application.pk)
     )
 
@@ -118,6 +119,8 @@ def deficiency_display(
     application: Application, deficiencies: list[dict[str, str]]
 ) -> list[dict[str, str]]:
     """The items as words: requirement or field name, reason name, the officer's note."""
+    if not deficiencies:
+        return []  # nothing to name: no catalogue reads (every submission's message)
     requirements = {r.code: r.name for r in application.variant.requirements.all()}
     reasons = dict(DeficiencyReason.objects.values_list("code", "name"))
     shown = []
@@ -180,7 +183,9 @@ def create_draft(
 
     Eligibility is checked now, so a resident learns before filling the form that, say, an
     e-KTP needs perekaman first. An existing draft for the same variant and person is
-    returned instead of a second one (a double tap, or another device)."""
+    returned instead of a second one (a double tap, or another device). Not for a newborn:
+    twins and triplets each get their own draft, and starting the second must never hand
+    back (and so overwrite) the first one's; an open draft is resumed from "Permohonan saya"."""
     problems = check_subject(variant, subject, applicant)
     if problems:
         raise SubmissionRejected(problems)
@@ -191,6 +196,8 @@ def create_draft(
             Application.objects.select_for_update()
             .filter(applicant=applicant, variant=variant, subject=subject, status=Status.DRAFT)
             .first()
+            if subject is not None
+            else None
         )
         if existing is not None:
             return existing
@@ -282,11 +289,15 @@ def attach_document(
         width=clean.width,
         height=clean.height,
         pages=clean.pages,
+        quality_flags=clean.quality,
         uploaded_by=actor,
     )
-    # Stored first: a file without a row is harmless garbage (removed below on failure); a
-    # row without its file would be a broken application.
-    document.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
+    # Stored first: a file without a row is harmless garbage (removed below on failure, or by
+    # the orphan sweep after a crash); a row without its file would be a broken application.
+    # The storage writes whole files or none (paksemmok/storage.py); a full or unreachable store
+    # becomes StorageUnavailable, which pages and the API answer in Indonesian with a code.
+    with storage_errors():
+        document.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
     try:
         with transaction.atomic():
             app = _locked(application)
@@ -296,12 +307,11 @@ def attach_document(
                 and f"doc:{requirement.code}" not in app.deficient_items()
             ):
                 raise ApplicationError(_("Berkas ini tidak diminta untuk diperbaiki."))
-            previous = (
-                ApplicationDocument.objects.select_for_update()
-                .filter(application=app, requirement=requirement, replaced_at__isnull=True)
-                .first()
-            )
-            others = sum(d.size for d in app.current_documents().exclude(requirement=requirement))
+            # One locked read of the current files gives both the slot's earlier file and
+            # the total of the others (issue 14: fewer queries per upload).
+            current = list(app.current_documents().select_for_update().order_by("id"))
+            previous = next((d for d in current if d.requirement_id == requirement.pk), None)
+            others = sum(d.size for d in current if d.requirement_id != requirement.pk)
             limit = settings.APPLICATIONS_MAX_TOTAL_BYTES
             if others + clean.size > limit:
                 raise UploadRejected(
@@ -335,11 +345,17 @@ def attach_document(
                     "size": clean.size,
                     "type": clean.content_type,
                     "sha256": clean.sha256,
+                    # The file as sent (it is not kept: only its rebuilt copy is stored).
+                    "original_sha256": clean.original_sha256,
+                    "quality": clean.quality,
                     "replaces": previous.pk if previous is not None else None,
                 },
             )
     except BaseException:
-        document.file.storage.delete(document.file.name)
+        try:
+            document.file.storage.delete(document.file.name)
+        except Exception:  # the store failing now too: the orphan sweep removes it later
+            logger.exception("could not remove the file of a failed upload")
         raise
     return document
 

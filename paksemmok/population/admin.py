@@ -2,11 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from paksemmok.accounts.audit_reads import audited_read
+from paksemmok.accounts.admin_audit import AuditedReadsMixin
 from paksemmok.accounts.throttle import client_ip
 from paksemmok.audit.log import record
 
 from .models import Family, FamilyVersion, Region, Resident
+from .queries import exact_number_matches
 from .services import (
     CORRECTABLE_RESIDENT_FIELDS,
     FAMILY_ADDRESS_FIELDS,
@@ -15,19 +16,11 @@ from .services import (
 )
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Every staff read and change of a person's record through the admin is audited."""
+class AuditedAdmin(AuditedReadsMixin, admin.ModelAdmin):
+    """Every staff read (AuditedReadsMixin: lists, searches, records opened) and change of a
+    person's record through the admin is audited."""
 
     audit_prefix = ""
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            obj = self.get_object(request, object_id)
-            if obj is not None:
-                # The same record as any other staff read, so a resident's activity log and
-                # the PDP reports see admin reads too.
-                audited_read(request, obj, purpose="Django admin")
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -158,8 +151,10 @@ class ResidentAdmin(RegisterCorrectionAdmin):
         "village",
     ]
     # "=" makes NIK and No. KK exact matches, which use the unique indexes.
-    search_fields = ["=nik", "=family__kk_number", "full_name"]
+    search_fields = ["full_name"]
     list_select_related = ["village"]
+    # Counting 850k rows for "of N total" on every search costs more than the search.
+    show_full_result_count = False
     correctable = CORRECTABLE_RESIDENT_FIELDS
 
     def correct(self, request, obj, changes, reason):
@@ -208,3 +203,12 @@ class ResidentAdmin(RegisterCorrectionAdmin):
             },
         ),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The staff look-up's rule (population.queries): an exact 16-digit NIK or No. KK is
+        # two index look-ups; only other terms fall back to the name search (trigram index
+        # on PostgreSQL), never an OR of all three over every row.
+        exact = exact_number_matches(search_term)
+        if exact is not None:
+            return queryset.filter(pk__in=exact.values("pk")), False
+        return super().get_search_results(request, queryset, search_term)
