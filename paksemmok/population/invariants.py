@@ -19,12 +19,9 @@ that the demo data and generator pass it (tests/population/test_invariants.py).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Any
 
 from django.db import connection, transaction
@@ -38,6 +35,7 @@ from lokal import PROVINCES
 from .bulk import SNAPSHOT_MEMBER_FIELDS
 from .identifiers import check_kk_number, check_nik, mask_number, unknown_region
 from .models import Family, FamilyVersion, Region, Relationship, Resident
+from .names import similar_names
 
 ALIVE = Resident.LifeStatus.ALIVE.value
 DECEASED = Resident.LifeStatus.DECEASED.value
@@ -567,25 +565,6 @@ def _check_duplicates(ctx: _Context) -> list[Violation]:
                 )
             )
     return found
-
-
-# Name comparison for duplicates. TODO(h11b): use population.names (h11a) once on main.
-_MUHAMMAD = re.compile(r"\b(muhammad|muhamad|mohammad|mohamad|mochammad|moch|moh|muh|mhd)\b")
-
-
-def _name_key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
-    text = _MUHAMMAD.sub("muhammad", text)
-    text = re.sub(r"\b(noor|nuur|noer)\b", "nur", text)
-    text = re.sub(r"[^a-z]", "", text)
-    return re.sub(r"(.)\1+", r"\1", text)
-
-
-def similar_names(a: str, b: str) -> bool:
-    key_a, key_b = _name_key(a), _name_key(b)
-    if not key_a or not key_b:
-        return False
-    return key_a == key_b or SequenceMatcher(None, key_a, key_b).ratio() >= 0.9
 
 
 @dataclass(frozen=True)

@@ -328,7 +328,8 @@ def test_command_passes_a_correct_register(home, capsys):
     assert "0 pelanggaran." in capsys.readouterr().out
 
 
-def test_demo_data_and_generated_register_pass(kudus):
+def test_demo_data_and_generated_register_pass(kudus, settings):
+    settings.DEBUG = True  # setup_demo runs only in development
     call_command("setup_demo")
     report = check_register()
     assert report.ok, "\n".join(str(v) for v in report.violations[:20])
