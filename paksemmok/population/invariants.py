@@ -243,8 +243,9 @@ def _check_unique_numbers(ctx: _Context) -> list[Violation]:
 
 
 def _duplicated(model: Any, column: str) -> list[tuple[str, list[int]]]:
-    # The unique indexes make this empty, unless one was dropped or a number differs only in
-    # separators (stored numbers are digits only; such rows are invalid below too).
+    if _unique_in_database(model, column):
+        # A unique index on exactly this column proves it; scanning would only cost time.
+        return []
     values = (
         model.objects.values(column)
         .annotate(n=Count("pk"))
@@ -257,6 +258,16 @@ def _duplicated(model: Any, column: str) -> list[tuple[str, list[int]]]:
             (value, list(model.objects.filter(**{column: value}).values_list("pk", flat=True)))
         )
     return out
+
+
+def _unique_in_database(model: Any, column: str) -> bool:
+    db_column = model._meta.get_field(column).column
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    return any(
+        c.get("unique") and c.get("columns") == [db_column] and not c.get("check")
+        for c in constraints.values()
+    )
 
 
 def _check_valid_numbers(ctx: _Context) -> list[Violation]:
@@ -535,19 +546,31 @@ def _check_duplicates(ctx: _Context) -> list[Violation]:
     or the same mother (her name, and the father's too where both records name one: the
     register knows parents only by name, and a regency has many namesakes). Sex is compared
     so boy-girl twins named alike (Hidayat, Hidayah) are not taken for one person."""
-    key = "LOWER(REPLACE({0}, ' ', ''))"
-    a_m, b_m = key.format("a.mother_name"), key.format("b.mother_name")
-    a_f, b_f = key.format("a.father_name"), key.format("b.father_name")
+    mk, fk = "LOWER(REPLACE(mother_name, ' ', ''))", "LOWER(REPLACE(father_name, ' ', ''))"
+    # Each query first groups the whole table (one scan) to the few keys shared by two or
+    # more people, and pairs only the people under those keys.
     queries = [
-        f"SELECT a.id, b.id, a.full_name, b.full_name FROM {R} a JOIN {R} b "
+        f"WITH g AS (SELECT family_id, birth_date, sex FROM {R} WHERE family_id IS NOT NULL "
+        f"GROUP BY family_id, birth_date, sex HAVING COUNT(*) > 1), "
+        f"c AS (SELECT r.id, r.full_name, r.family_id, r.birth_date, r.sex FROM {R} r "
+        f"JOIN g ON g.family_id = r.family_id AND g.birth_date = r.birth_date AND g.sex = r.sex) "
+        f"SELECT a.id, b.id, a.full_name, b.full_name FROM c a JOIN c b "
         f"ON b.family_id = a.family_id AND b.birth_date = a.birth_date AND b.sex = a.sex "
         f"AND a.id < b.id",
-        f"SELECT a.id, b.id, a.full_name, b.full_name FROM {R} a JOIN {R} b "
-        f"ON b.birth_date = a.birth_date AND b.sex = a.sex AND {b_m} = {a_m} AND {b_f} = {a_f} "
-        f"AND a.id < b.id WHERE a.mother_name <> '' AND a.father_name <> ''",
-        f"SELECT a.id, b.id, a.full_name, b.full_name FROM {R} a JOIN {R} b "
-        f"ON b.birth_date = a.birth_date AND b.sex = a.sex AND {b_m} = {a_m} AND a.id <> b.id "
-        f"WHERE a.mother_name <> '' AND a.father_name = ''",
+        f"WITH k AS (SELECT id, full_name, birth_date, sex, {mk} AS mk, {fk} AS fk FROM {R} "
+        f"WHERE mother_name <> '' AND father_name <> ''), "
+        f"g AS (SELECT birth_date, sex, mk, fk FROM k GROUP BY birth_date, sex, mk, fk "
+        f"HAVING COUNT(*) > 1), "
+        f"c AS (SELECT k.* FROM k JOIN g ON g.birth_date = k.birth_date AND g.sex = k.sex "
+        f"AND g.mk = k.mk AND g.fk = k.fk) "
+        f"SELECT a.id, b.id, a.full_name, b.full_name FROM c a JOIN c b "
+        f"ON b.birth_date = a.birth_date AND b.sex = a.sex AND b.mk = a.mk AND b.fk = a.fk "
+        f"AND a.id < b.id",
+        f"WITH a AS (SELECT id, full_name, birth_date, sex, {mk} AS mk FROM {R} "
+        f"WHERE mother_name <> '' AND father_name = '') "
+        f"SELECT a.id, b.id, a.full_name, b.full_name FROM a JOIN {R} b "
+        f"ON b.birth_date = a.birth_date AND b.sex = a.sex "
+        f"AND LOWER(REPLACE(b.mother_name, ' ', '')) = a.mk AND b.id <> a.id",
     ]
     seen: set[tuple[int, int]] = set()
     found = []
