@@ -10,11 +10,10 @@ from django.utils import timezone
 from paksemmok.applications.lifecycle import Status
 from paksemmok.audit.models import AuditEntry
 from paksemmok.population.models import Resident
-from tests.applications.conftest import birth_answers, fill_required
+from tests.cast import birth_answers, fill_required, submitted
 from tests.factories import FamilyFactory, ResidentFactory, village
-from tests.issuance.conftest import signing_pair, signing_settings  # noqa: F401
 
-from .conftest import assert_error, submitted
+from .conftest import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +124,7 @@ def test_a_second_newborn_draft_is_a_new_one(a_client, agus):
 
 
 def test_staff_see_the_different_kk_warning(budi_client, family, agus, kudus):
-    from tests.applications.conftest import years_ago
+    from tests.cast import years_ago
 
     mother = ResidentFactory(
         family=FamilyFactory(), full_name="Siti Aminah", sex="P", birth_date=years_ago(23)

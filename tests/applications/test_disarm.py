@@ -17,9 +17,9 @@ from paksemmok.applications import services
 from paksemmok.applications.uploads import UploadRejected, clean_upload
 from paksemmok.audit.models import AuditEntry
 from paksemmok.catalog.models import Requirement
+from tests.cast import variant
 
 from . import hostile_files as hostile
-from .conftest import variant
 
 BOTH = ["image", "pdf"]
 MB5 = 5 * 1024 * 1024

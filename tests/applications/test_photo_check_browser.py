@@ -8,9 +8,9 @@ from PIL import ImageFilter
 
 from paksemmok.applications import services
 from paksemmok.applications.models import ApplicationDocument
+from tests.cast import variant
 
 from . import hostile_files as hostile
-from .conftest import variant
 from .test_browser import login_cookie
 
 

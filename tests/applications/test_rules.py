@@ -13,9 +13,8 @@ from paksemmok.applications.checks import SubmissionRejected
 from paksemmok.applications.models import Application
 from paksemmok.catalog.models import ELIGIBILITY_RULES
 from paksemmok.population.models import MaritalStatus, Relationship, Resident
+from tests.cast import birth_answers, fill_required, variant, years_ago
 from tests.factories import FamilyFactory, ResidentFactory
-
-from .conftest import birth_answers, fill_required, variant, years_ago
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from paksemmok.applications.lifecycle import Status
 from paksemmok.issuance import services as issuance
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import Resident
-from tests.applications.conftest import birth_answers
+from tests.cast import birth_answers
 
 from .test_decisions import approve, submitted
 

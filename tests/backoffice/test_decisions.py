@@ -98,7 +98,7 @@ def test_death_of_a_member_keeps_the_head(family, agus_user, budi):
 def test_kk_split_makes_a_new_family_and_prints_both(family, agus_user, budi):
     # Dimas, now 19 and recorded, leaves: Agus keeps heading the old KK. (The head himself may
     # not split away: applications.rules "split.is_head".)
-    from tests.applications.conftest import years_ago
+    from tests.cast import years_ago
 
     family.dimas.birth_date = years_ago(19)
     family.dimas.ektp_recording = Resident.Recording.RECORDED

@@ -17,11 +17,10 @@ from paksemmok.backoffice.models import Claim
 from paksemmok.catalog.models import DocumentText
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import MaritalStatus, Relationship, Resident
-from tests.applications.conftest import account_for, birth_answers, variant, years_ago
+from tests.cast import account_for, birth_answers, sign_in_with_totp, variant, years_ago
 from tests.factories import FamilyFactory, ResidentFactory, village
 
 from .test_decisions import approve, submitted
-from .test_views import login_supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +154,7 @@ def test_supervisor_approves_a_flagged_duplicate_with_a_written_reason(family, a
 def test_supervisor_override_through_the_page(client, family, agus_user, dewi):
     app, _lookalike = birth_with_a_near_match(family, agus_user)
     services.claim_application(app, actor=dewi)
-    login_supervisor(client, dewi)
+    sign_in_with_totp(client, dewi)
     page = client.get(reverse("backoffice:review", args=[app.reference])).content.decode()
     assert 'data-testid="duplicate-reason"' in page
     url = reverse("backoffice:decide", args=[app.reference])
@@ -177,7 +176,7 @@ def test_twins_get_their_own_akta_and_consecutive_serials(family, agus_user, bud
         for _twin in range(2)
     ]
     for app, name in zip(apps, ("Hasan Santoso", "Husain Santoso"), strict=True):
-        from tests.applications.conftest import fill_required
+        from tests.cast import fill_required
 
         fill_required(
             app,

@@ -16,7 +16,7 @@ from paksemmok.applications.files import PRIVATE_FILE_CSP
 from paksemmok.audit.models import AuditEntry
 from paksemmok.catalog.models import Requirement
 from tests.applications import hostile_files as hostile
-from tests.applications.conftest import birth_answers, fill_required, variant
+from tests.cast import birth_answers, fill_required, variant
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,12 @@ from django.contrib import admin
 
 from paksemmok.accounts.admin_audit import AuditedReadsMixin, mask_search_term
 from paksemmok.audit.models import AuditEntry
-from tests.accounts.conftest import otp_login
+from tests.cast import sign_in_with_totp
 
 
 @pytest.fixture
 def staff_admin(client, admin_user):
-    otp_login(client, admin_user)
+    sign_in_with_totp(client, admin_user)
     return client
 
 

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from paksemmok.applications import services
 from paksemmok.backup import restore_files, take_backup, verify_files
 from paksemmok.catalog.models import Requirement
-from tests.applications.conftest import account_for, pdf_bytes, photo_bytes, variant
+from tests.cast import account_for, pdf_bytes, photo_bytes, variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

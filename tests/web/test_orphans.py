@@ -16,7 +16,7 @@ from paksemmok.applications import services
 from paksemmok.audit.models import AuditEntry
 from paksemmok.catalog.models import Requirement
 from paksemmok.jobs.registry import registered_jobs
-from tests.applications.conftest import account_for, photo_bytes, variant
+from tests.cast import account_for, photo_bytes, variant
 
 pytestmark = pytest.mark.django_db
 

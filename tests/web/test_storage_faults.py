@@ -18,7 +18,7 @@ from paksemmok.applications import services
 from paksemmok.applications.models import ApplicationDocument
 from paksemmok.catalog.models import Requirement
 from paksemmok.storage import StorageUnavailable
-from tests.applications.conftest import account_for, photo_bytes, variant
+from tests.cast import account_for, photo_bytes, variant
 
 
 def files_under(root) -> list[str]:
