@@ -111,6 +111,10 @@ class Case:
     family: Family | None
     today: dt.date
     exclude: int | None = None
+    # Several rules read the same parents: each NIK is looked up once per check.
+    _residents: dict[str, Resident | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def date(self, key: str) -> dt.date | None:
         value = self.data.get(key)
@@ -125,7 +129,9 @@ class Case:
         nik = str(self.data.get(key) or "")
         if len(nik) != 16:
             return None
-        return Resident.objects.select_related("family").filter(nik=nik).first()
+        if nik not in self._residents:
+            self._residents[nik] = Resident.objects.select_related("family").filter(nik=nik).first()
+        return self._residents[nik]
 
     def living_members(self, family: Family | None) -> list[Resident]:
         if family is None:
