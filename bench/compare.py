@@ -93,7 +93,6 @@ def seeded(url: str) -> int:
 def seed(url: str, residents: int, applications: int) -> None:
     started = time.perf_counter()
     manage(url, "migrate", "--noinput", "-v0")
-    manage(url, "createcachetable")
     manage(url, "import_regions", "33.19")
     run = manage(url, "generate_population", "--residents", str(residents), "--seed", "1")
     print(f"  {residents:,} residents in {run.seconds:.0f} s", flush=True)
@@ -219,16 +218,25 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))] if ordered else 0.0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(first: int) -> int:
+    """The first free port from `first` on (BENCH_PORT: a shared machine gives each user a
+    range of ports)."""
+    for port in range(first, first + 10):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"no free port in {first}-{first + 9}")
 
 
-def start_gunicorn(module: str, env: dict, chdir: Path) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(
+    module: str, env: dict, chdir: Path, first_port: int
+) -> tuple[subprocess.Popen, str]:
     import requests
 
-    port = free_port()
+    port = free_port(first_port)
     proc = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),
@@ -438,8 +446,11 @@ def run_on(url: str, args: argparse.Namespace, pairs: list) -> dict:
     if out.returncode:
         raise SystemExit(out.stdout + out.stderr)
     setup = json.loads(out.stdout.split("SETUP ", 1)[1])
-    # Production serves hashed static names (manifest storage): collected once per checkout.
-    manage(url, "collectstatic", "--noinput", "-v0")
+    # As production: the database cache's table, hashed static names (manifest storage).
+    for command in (["createcachetable"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run(
+            [PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     bare_env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -447,8 +458,9 @@ def run_on(url: str, args: argparse.Namespace, pairs: list) -> dict:
         "BARE_UPLOAD_ROOT": uploads,
         "PYTHONPATH": str(ROOT / "bench"),
     }
-    project, project_base = start_gunicorn("paksemmok.wsgi", env, ROOT)
-    bare, bare_base = start_gunicorn("bare.wsgi", bare_env, ROOT / "bench")
+    first_port = int(os.environ.get("BENCH_PORT", "8150"))
+    project, project_base = start_gunicorn("paksemmok.wsgi", env, ROOT, first_port)
+    bare, bare_base = start_gunicorn("bare.wsgi", bare_env, ROOT / "bench", first_port + 1)
     try:
         return measure_pairs(pairs, bare_base, project_base, setup, args)
     finally:
