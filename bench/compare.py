@@ -527,6 +527,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="per side, round and pair")
     parser.add_argument("--max-requests", type=int, default=2000, help="per side and round")
     parser.add_argument("--no-small", action="store_true", help="skip the 10,000 queue run")
+    parser.add_argument(
+        "--only", nargs="+", choices=sorted(GOALS), help="only these pairs (static, list, ...)"
+    )
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF figure")
     parser.add_argument("--child-setup", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-search", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -550,7 +554,8 @@ def main() -> None:
     )
     url, drop = with_database(args.database_url, residents, applications)
     try:
-        results = run_on(url, args, PAIRS)
+        pairs = [p for p in PAIRS if not args.only or p[0] in args.only]
+        results = run_on(url, args, pairs)
         search = in_process_search(url)
     finally:
         drop()
@@ -562,7 +567,7 @@ def main() -> None:
             small = run_on(s_url, small_args, [p for p in PAIRS if p[0] == "list"])
         finally:
             s_drop()
-    pdf = pdf_rate()
+    pdf = None if args.no_pdf else pdf_rate()
     report(results, small, search, pdf, applications)
 
 
@@ -571,6 +576,8 @@ def report(results, small, search, pdf, applications) -> None:
     print("| request | bare req/s | project req/s | project p95 ms | ratio | goal | met |")
     print("|---|---|---|---|---|---|---|")
     for group, label, _b, _p in PAIRS:
+        if label not in results:
+            continue
         bare, project = summary(results[label]["bare"]), summary(results[label]["project"])
         ratio = project["rate"] / bare["rate"] if bare["rate"] else 0.0
         goal = GOALS[group]
@@ -584,7 +591,7 @@ def report(results, small, search, pdf, applications) -> None:
             f"{' and p95 < 100 ms' if group == 'list' else ''} | {'yes' if met else 'NO'} |"
         )
     label = "50-row list vs staff queue"
-    if small is not None:
+    if small is not None and label in results:
         large_p95 = summary(results[label]["project"])["p95"]
         small_p95 = summary(small[label]["project"])["p95"]
         growth = large_p95 / small_p95 if small_p95 else 0.0
