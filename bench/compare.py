@@ -447,7 +447,10 @@ def run_on(url: str, args: argparse.Namespace, pairs: list) -> dict:
         raise SystemExit(out.stdout + out.stderr)
     setup = json.loads(out.stdout.split("SETUP ", 1)[1])
     # As production: the database cache's table, hashed static names (manifest storage).
-    for command in (["createcachetable"], ["collectstatic", "--noinput", "-v0"]):
+    commands = [["createcachetable"]]
+    if not (ROOT / "var" / "static" / "staticfiles.json").exists():
+        commands.append(["collectstatic", "--noinput", "-v0"])
+    for command in commands:
         subprocess.run(
             [PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
         )
