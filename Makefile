@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PORT HOST
 
-.PHONY: run setup install test test-postgres lint bench bench-compare clean
+.PHONY: run setup install test test-postgres lint bench bench-compare clean serve stack-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,22 @@ run: setup
 	@echo
 	$(BIN)/honcho -f Procfile.dev start
 
+# Production start (see README "Production"): the settings refuse the development SECRET_KEY
+# when DEBUG=0, and `check --deploy` fails on demo accounts or the demo signing certificate.
+serve: export DEBUG = 0
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (and the rest of deploy/paksemmok.env.example)" >&2; exit 1; }
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --noinput
+	@if [ "$$CACHE_URL" = "db" ]; then $(MANAGE) createcachetable; fi
+	$(MANAGE) collectstatic --noinput
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start web worker
+
+# The production stack on this machine (PostgreSQL, nginx, S3 on loopback, Redis, 2 web, 2
+# workers, a fake gateway) and its failure drills; prints a table, fails on a lost request.
+stack-test: install
+	$(BIN)/python deploy/stacktest/run.py
+
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -52,6 +68,7 @@ bench: install
 	$(BIN)/python bench/dashboard.py --sizes 5000 15000 --runs 3 --residents 5000
 	$(BIN)/python bench/outbox.py --messages 500 --workers 1 --time-limit 60
 	$(BIN)/python bench/submit.py --count 10 --http-count 10 --clients 2
+	$(BIN)/python bench/uploads.py --quick
 	$(BIN)/python bench/staff_queue.py --sizes 10000 50000 --requests 20
 	$(BIN)/python bench/compare.py --quick --rounds 1 --seconds 3 --no-small
 

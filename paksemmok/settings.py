@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the time it measures covers every other layer.
+    "paksemmok.monitoring.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,10 +99,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The one second-factor gate: supervisors and admins reach nothing but the TOTP pages
+    # and sign-out until their session has passed TOTP.
+    "paksemmok.accounts.middleware.SecondFactorMiddleware",
     # request.acting_for: the resident a village helper is acting for, if any.
     "paksemmok.accounts.middleware.ActingForMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A full or unreachable file store: 503 with an Indonesian message, not a bare 500.
+    "paksemmok.web.middleware.StorageUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that a lockout answers before any view runs.
@@ -181,6 +188,8 @@ CATALOG_CACHE_SECONDS = env_int("CATALOG_CACHE_SECONDS", 3600)
 # --- Accounts and authentication --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Failed sign-ins per client IP across usernames (password spraying): accounts/backends.py.
+    "paksemmok.accounts.backends.SignInIpBudgetBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -204,6 +213,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# One client address for axes, the throttles and the audit log (accounts/throttle.py).
+AXES_CLIENT_IP_CALLABLE = "paksemmok.accounts.throttle.client_ip"
 AXES_VERBOSE = False
 # --- accounts (paksemmok.accounts) ---------------------------------------------------------
 # The lockout page says in Indonesian when to try again; NIKs typed with spaces or dots count
@@ -221,6 +232,10 @@ ACCOUNTS_SIGNUP_THROTTLE_ATTEMPTS = env_int("ACCOUNTS_SIGNUP_THROTTLE_ATTEMPTS",
 ACCOUNTS_RESET_THROTTLE_ATTEMPTS = env_int("ACCOUNTS_RESET_THROTTLE_ATTEMPTS", 20)
 ACCOUNTS_THROTTLE_WINDOW_SECONDS = env_int("ACCOUNTS_THROTTLE_WINDOW_SECONDS", 15 * 60)
 ACCOUNTS_THROTTLE_CACHE = env_str("ACCOUNTS_THROTTLE_CACHE", "default")
+# Failed sign-ins from one client IP, whatever the usernames, before every sign-in from it is
+# refused until the window ends. Higher than AXES_FAILURE_LIMIT (per username and IP): one
+# CGNAT address is many phones; password spraying is many NIKs from one address.
+ACCOUNTS_SIGNIN_IP_FAILURE_LIMIT = env_int("ACCOUNTS_SIGNIN_IP_FAILURE_LIMIT", 30)
 # How long a village helper may act for a resident after the resident's code.
 ACCOUNTS_ACTING_FOR_MINUTES = env_int("ACCOUNTS_ACTING_FOR_MINUTES", 30)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Pak Semmok Kudus")
@@ -246,6 +261,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")  # "local" or "s3"
 if STORAGE_BACKEND == "s3":
+    from botocore.config import Config as S3Config
+
     default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -257,11 +274,19 @@ if STORAGE_BACKEND == "s3":
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            # An unreachable store must fail fast (the resident gets "coba lagi"), well
+            # within gunicorn's timeout, instead of hanging the request on retries.
+            "client_config": S3Config(
+                connect_timeout=env_int("S3_CONNECT_TIMEOUT", 3),
+                read_timeout=env_int("S3_READ_TIMEOUT", 20),
+                retries={"max_attempts": env_int("S3_MAX_ATTEMPTS", 2), "mode": "standard"},
+            ),
         },
     }
 else:
     default_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Written to a temporary name and linked into place, 0600 (paksemmok/storage.py).
+        "BACKEND": "paksemmok.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     }
 STORAGES = {
@@ -270,6 +295,10 @@ STORAGES = {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_COMPRESS", True)
+        # Hashed names without the gzip/brotli copies: collectstatic in seconds instead of
+        # minutes (make stack-test, whose nginx compresses on the fly).
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
 }
 # In development whitenoise serves straight from the source folders, so no collectstatic step.
@@ -277,6 +306,16 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) are spooled here by Django; a process
+# killed mid-request leaves them behind, so the orphan sweep empties it of files over an hour
+# old. A directory of its own, so that sweep never touches anyone else's temporary files.
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "tmp-uploads"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+# Files with no row (a process killed between the storage write and the commit) are deleted
+# by the worker once older than this.
+ORPHAN_MIN_AGE_SECONDS = env_int("ORPHAN_MIN_AGE_SECONDS", 3600)
+# The sweep lists the whole store: hourly suits a regency, a day a province-sized bucket.
+ORPHAN_SWEEP_SECONDS = env_int("ORPHAN_SWEEP_SECONDS", 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 # --- Background work --------------------------------------------------------------------
@@ -289,6 +328,8 @@ TASKS = {
 # /healthz reports the worker as down when its last heartbeat is older than this.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
 WORKER_TICK_SECONDS = float(env_str("WORKER_TICK_SECONDS", "2"))
+# A thread writes the heartbeat this often, whatever the loop is busy with.
+WORKER_HEARTBEAT_SECONDS = float(env_str("WORKER_HEARTBEAT_SECONDS", "10"))
 
 # --- Perekaman appointments (paksemmok.appointments) --------------------------------------
 # Residents may book this many days ahead, counting today.
@@ -314,13 +355,28 @@ APPOINTMENTS_OPEN_WHEN_HOLIDAYS_UNKNOWN = env_bool("APPOINTMENTS_OPEN_WHEN_HOLID
 # Per-file limits come from each requirement in the catalogue (default 5 MB); these bound a
 # whole application and what a decoded image or a PDF may cost the server.
 APPLICATIONS_MAX_TOTAL_BYTES = env_int("APPLICATIONS_MAX_TOTAL_BYTES", 20 * 1024 * 1024)
-APPLICATIONS_MAX_IMAGE_PIXELS = env_int("APPLICATIONS_MAX_IMAGE_PIXELS", 40_000_000)
+# Pixel-bomb limit. JPEGs up to it are decoded at a reduced scale (memory of a ~3 MP photo)
+# and shrunk; PNG/WebP have no reduced decoding, so they are decoded whole up to the lower
+# full-decode limit (40 MP RGBA is ~160 MB while it lasts).
+APPLICATIONS_MAX_IMAGE_PIXELS = env_int("APPLICATIONS_MAX_IMAGE_PIXELS", 150_000_000)
+APPLICATIONS_MAX_FULL_DECODE_PIXELS = env_int("APPLICATIONS_MAX_FULL_DECODE_PIXELS", 40_000_000)
 APPLICATIONS_MIN_IMAGE_SIDE = env_int("APPLICATIONS_MIN_IMAGE_SIDE", 300)
 # Images are stored re-encoded with this long side at most (the browser already shrinks to
 # about 2000 px; this catches uploads from clients without JavaScript).
 APPLICATIONS_IMAGE_LONG_SIDE = env_int("APPLICATIONS_IMAGE_LONG_SIDE", 2000)
-APPLICATIONS_JPEG_QUALITY = env_int("APPLICATIONS_JPEG_QUALITY", 85)
+# Chosen by measurement (`python bench/uploads.py` prints size, error and time per setting).
+APPLICATIONS_JPEG_QUALITY = env_int("APPLICATIONS_JPEG_QUALITY", 80)
+APPLICATIONS_JPEG_OPTIMIZE = env_bool("APPLICATIONS_JPEG_OPTIMIZE", False)
+APPLICATIONS_JPEG_PROGRESSIVE = env_bool("APPLICATIONS_JPEG_PROGRESSIVE", False)
 APPLICATIONS_MAX_PDF_PAGES = env_int("APPLICATIONS_MAX_PDF_PAGES", 10)
+# A PDF is refused (not inflated) past these: decoded stream bytes, objects, seconds.
+APPLICATIONS_PDF_MAX_INFLATED_BYTES = env_int(
+    "APPLICATIONS_PDF_MAX_INFLATED_BYTES", 200 * 1024 * 1024
+)
+APPLICATIONS_PDF_MAX_OBJECTS = env_int("APPLICATIONS_PDF_MAX_OBJECTS", 50_000)
+APPLICATIONS_PDF_MAX_SECONDS = env_int("APPLICATIONS_PDF_MAX_SECONDS", 10)
+# Staff see PDF pages as images rendered on the server, this wide at most.
+APPLICATIONS_PDF_VIEW_WIDTH = env_int("APPLICATIONS_PDF_VIEW_WIDTH", 1400)
 # UU 24/2013: deaths are reported within 30 days; later reports ask for a statement.
 APPLICATIONS_DEATH_REPORT_DAYS = env_int("APPLICATIONS_DEATH_REPORT_DAYS", 30)
 # Data minimisation (UU 27/2022 PDP): drafts nobody sent are deleted after this many idle
@@ -424,6 +480,11 @@ NOTIFY_BACKOFF_MAX_SECONDS = float(env_str("NOTIFY_BACKOFF_MAX_SECONDS", "3600")
 NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 50)
 # A row left in "sending" longer than this belongs to a crashed worker and is retried.
 NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFY_CLAIM_TIMEOUT_SECONDS", 300)
+# Sooner than that when the claiming worker's heartbeat (written every
+# WORKER_HEARTBEAT_SECONDS by a thread) is older than this: the worker is dead, not slow.
+NOTIFY_DEAD_WORKER_SECONDS = env_int("NOTIFY_DEAD_WORKER_SECONDS", 30)
+# How often a worker looks for such rows (one query on a partial index).
+NOTIFY_RECLAIM_SECONDS = float(env_str("NOTIFY_RECLAIM_SECONDS", "10"))
 # How long one worker tick may spend draining a backlog before other jobs get their turn.
 NOTIFY_DRAIN_SECONDS = float(env_str("NOTIFY_DRAIN_SECONDS", "5"))
 # PostgreSQL: record send outcomes without waiting for fsync (a DB crash can then cause a
@@ -470,6 +531,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Who is the client behind the reverse proxy (accounts/throttle.py client_ip): the number of
+# proxies in front of the application, and/or their addresses or networks. Unset, the TCP
+# peer is the client and X-Forwarded-For is ignored (it is the client's to forge).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS")
 # healthz is probed over plain HTTP by load balancers inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -489,12 +555,59 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Shared cache (throttles, sign-in limits, cached pages) ----------------------------
+# Every web process must see the same counters, or a limit is multiplied by the number of
+# processes: CACHE_URL=redis://127.0.0.1:6379/1 (Debian's redis-server) or CACHE_URL=db (the
+# database, after `manage.py createcachetable`). Unset: per-process memory (development).
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "paksemmok",
+        }
+    }
+elif CACHE_URL == "db":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "paksemmok_cache",
+        }
+    }
+
+# `manage.py backup` writes here unless given --output (keep it on another disk or host).
+BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(BASE_DIR / "var" / "backups")))
+
+# --- Monitoring (paksemmok.monitoring) --------------------------------------------------
+# /metrics answers a request with "Authorization: Bearer <METRICS_TOKEN>", or one made
+# directly (not through the proxy) from an address listed here; anyone else gets a 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOW_IPS = env_list("METRICS_ALLOW_IPS")
+
 # --- Logging ----------------------------------------------------------------------------
+# Both formats redact NIKs, KK numbers and phone numbers (paksemmok/logging.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")  # "text" or "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {
+            "()": "paksemmok.logging.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {
+            "()": "paksemmok.logging.RedactingJsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

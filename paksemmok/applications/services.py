@@ -25,6 +25,7 @@ from paksemmok.catalog.fields import Prefill, field_defs
 from paksemmok.catalog.models import DeficiencyReason, Requirement, Variant
 from paksemmok.notifications.services import notify
 from paksemmok.population.models import Resident
+from paksemmok.storage import storage_errors
 
 from .checks import (
     Problem,
@@ -182,7 +183,9 @@ def create_draft(
 
     Eligibility is checked now, so a resident learns before filling the form that, say, an
     e-KTP needs perekaman first. An existing draft for the same variant and person is
-    returned instead of a second one (a double tap, or another device)."""
+    returned instead of a second one (a double tap, or another device). Not for a newborn:
+    twins and triplets each get their own draft, and starting the second must never hand
+    back (and so overwrite) the first one's; an open draft is resumed from "Permohonan saya"."""
     problems = check_subject(variant, subject, applicant)
     if problems:
         raise SubmissionRejected(problems)
@@ -193,6 +196,8 @@ def create_draft(
             Application.objects.select_for_update()
             .filter(applicant=applicant, variant=variant, subject=subject, status=Status.DRAFT)
             .first()
+            if subject is not None
+            else None
         )
         if existing is not None:
             return existing
@@ -284,11 +289,15 @@ def attach_document(
         width=clean.width,
         height=clean.height,
         pages=clean.pages,
+        quality_flags=clean.quality,
         uploaded_by=actor,
     )
-    # Stored first: a file without a row is harmless garbage (removed below on failure); a
-    # row without its file would be a broken application.
-    document.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
+    # Stored first: a file without a row is harmless garbage (removed below on failure, or by
+    # the orphan sweep after a crash); a row without its file would be a broken application.
+    # The storage writes whole files or none (paksemmok/storage.py); a full or unreachable store
+    # becomes StorageUnavailable, which pages and the API answer in Indonesian with a code.
+    with storage_errors():
+        document.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
     try:
         with transaction.atomic():
             app = _locked(application)
@@ -336,11 +345,17 @@ def attach_document(
                     "size": clean.size,
                     "type": clean.content_type,
                     "sha256": clean.sha256,
+                    # The file as sent (it is not kept: only its rebuilt copy is stored).
+                    "original_sha256": clean.original_sha256,
+                    "quality": clean.quality,
                     "replaces": previous.pk if previous is not None else None,
                 },
             )
     except BaseException:
-        document.file.storage.delete(document.file.name)
+        try:
+            document.file.storage.delete(document.file.name)
+        except Exception:  # the store failing now too: the orphan sweep removes it later
+            logger.exception("could not remove the file of a failed upload")
         raise
     return document
 

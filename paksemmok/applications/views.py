@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,10 +26,12 @@ from paksemmok.accounts.models import User
 from paksemmok.catalog.fields import field_defs
 from paksemmok.catalog.models import Requirement, Service, Variant
 from paksemmok.population.queries import kk_order
+from paksemmok.storage import StorageUnavailable
 
 from . import services
 from .access import resident_may_view, staff_may_view
 from .checks import SubmissionRejected, answers, check_application, check_subject, group
+from .files import stored_file_response
 from .forms import ApplicationDataForm, CancelForm
 from .lifecycle import Action, ApplicationError, Status, allowed
 from .models import Application, ApplicationDocument
@@ -284,6 +286,7 @@ def upload(request: HttpRequest, reference: str, requirement_code: str) -> HttpR
     requirement = get_object_or_404(Requirement, variant=app.variant, code=requirement_code)
     incoming = request.FILES.get("file") or request.FILES.get("camera")
     error = ""
+    error_status = 422
     if incoming is None:
         error = _("Pilih berkas atau ambil foto terlebih dahulu.")
     else:
@@ -291,6 +294,8 @@ def upload(request: HttpRequest, reference: str, requirement_code: str) -> HttpR
             services.attach_document(app, requirement, incoming, actor=request.user)
         except (UploadRejected, ApplicationError) as exc:
             error = str(exc)
+        except StorageUnavailable as exc:
+            error, error_status = str(exc), exc.status_code
     # Scripts (fetch/XHR with a progress bar) get the slot back to swap in; without
     # JavaScript the whole page reloads.
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
@@ -299,9 +304,8 @@ def upload(request: HttpRequest, reference: str, requirement_code: str) -> HttpR
             # A stored file changes no column of the application, so success needs no reload.
             app.refresh_from_db()
         (slot,) = _slots(app, errors={requirement.code: error}, only=requirement)
-        return render(
-            request, "applications/_slot.html", {"slot": slot}, status=422 if error else 200
-        )
+        status = error_status if error else 200
+        return render(request, "applications/_slot.html", {"slot": slot}, status=status)
     if error:
         messages.error(request, f"{requirement.name}: {error}")
     else:
@@ -447,13 +451,9 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
     elif not resident_may_view(user, current_subject(request), app):
         raise Http404
     ext = "pdf" if doc.content_type == "application/pdf" else "jpg"
-    response = FileResponse(
-        doc.file.storage.open(doc.file.name, "rb"),
+    return stored_file_response(
+        doc.file,
         content_type=doc.content_type,
         filename=f"{app.reference}-{doc.requirement.code}.{ext}",
-        as_attachment=request.GET.get("unduh") == "1",
+        download=request.GET.get("unduh") == "1",
     )
-    response["Cache-Control"] = "private, no-store"
-    # A PDF is shown by the browser's own viewer; forbid it any script or embedding.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response

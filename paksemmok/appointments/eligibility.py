@@ -1,7 +1,9 @@
 """Who must (and may) book perekaman, and who may apply for an e-KTP print online.
 
-Other apps (the e-KTP application pages) call `ektp_online_status(resident)`; when the resident
-is not yet recorded they link to `reverse("appointments:start")`.
+`old_enough_on` is the one definition of the e-KTP age rule (17+, or married or ever married);
+the application rules (applications/rules.py: `ektp.too_young`, `split.not_adult`) call it
+too. The rules for applying online live there; when a resident is not yet recorded they link
+to `reverse("appointments:start")`.
 """
 
 from __future__ import annotations

@@ -226,6 +226,8 @@ class Resident(models.Model):
         indexes = [
             models.Index(fields=["full_name"], name="resident_name_idx"),
             models.Index(fields=["village", "life_status"], name="resident_village_status_idx"),
+            # Duplicate-person search (population.duplicates) starts from the birth date.
+            models.Index(fields=["birth_date"], name="resident_birth_date_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0003_figure_filter_indexes"),
+        ("applications", "0004_h12_document_quality_flags"),
     ]
 
     operations = [

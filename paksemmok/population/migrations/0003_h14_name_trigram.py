@@ -27,6 +27,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("population", "0001_initial")]
+    dependencies = [("population", "0002_h11a_resident_birth_date_idx")]
 
     operations = [migrations.RunPython(_run(CREATE), _run(DROP), elidable=False)]
