@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 
 setup: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable
+	@if [ "$$CACHE_URL" = "db" ]; then $(MANAGE) createcachetable; fi
 	$(MANAGE) import_regions $${REGENCY_CODE:-33.19}
 	$(MANAGE) setup_demo
 
