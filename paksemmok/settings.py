@@ -188,25 +188,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (h14) ---------------------------------------------------------------------------
-# One cache shared by every web process in production, so an admin's catalogue edit (and the
-# sign-up/reset throttles) hold across gunicorn workers: CACHE_URL=db (Django's database
-# cache; run `manage.py createcachetable`, done by `make setup`) or redis://host:6379/0
-# (needs the `redis` package). Empty: a per-process memory cache (development, tests).
-CACHE_URL = env_str("CACHE_URL", "")
-if CACHE_URL == "db":
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "paksemmok_cache",
-        }
-    }
-elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Catalogue cache (h14; the cache itself: CACHE_URL under Security below) ---------------
 # Cached catalogue fragments also expire on their own after this long (edits bump a version
 # at once; the timeout only bounds the memory of stale versions).
 CATALOG_CACHE_SECONDS = env_int("CATALOG_CACHE_SECONDS", 3600)
