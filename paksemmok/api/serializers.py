@@ -16,13 +16,6 @@ from paksemmok.appointments.models import Booking, Place
 from paksemmok.catalog.models import Requirement, Service, Variant
 from paksemmok.population.models import Resident
 
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Kode galat yang stabil, mis. `not_found`.")
-    message = serializers.CharField(help_text="Pesan untuk orang (bahasa Indonesia).")
-    details = serializers.JSONField(allow_null=True)
-
-
 # --- auth ------------------------------------------------------------------------------------
 
 

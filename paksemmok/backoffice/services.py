@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -269,10 +269,6 @@ def reject(application: Application, *, deficiencies: list[dict[str, str]], acto
     )
 
 
-def overdue_q(now: dt.datetime) -> Q:
-    return Q(deadline_at__lt=now)
-
-
 # --- supervisors' alerts ------------------------------------------------------------------
 
 ALERT_NEAR_HOURS = 4
@@ -280,7 +276,10 @@ ALERT_NEAR_HOURS = 4
 
 def send_deadline_alerts(now: dt.datetime | None = None) -> int:
     """Tells supervisors (outbox) when an application has 4 hours left and when it becomes
-    overdue: each once per (re)submission round, guarded by AlertSent's unique key."""
+    overdue: each once per (re)submission round, guarded by AlertSent's unique key.
+
+    The query leaves out what was already alerted for the current round and kind, so a
+    backlog larger than one batch does not hide newer applications behind older ones."""
     from paksemmok.notifications.services import notify
 
     from .models import AlertSent
@@ -288,8 +287,13 @@ def send_deadline_alerts(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     supervisors = list(User.objects.filter(role=User.Role.SUPERVISOR, is_active=True))
     near_cutoff = now + dt.timedelta(hours=ALERT_NEAR_HOURS)
+    alerted = AlertSent.objects.filter(application=OuterRef("pk"), round=OuterRef("round"))
+    not_yet_alerted = Q(deadline_at__gt=now) & ~Exists(alerted.filter(kind="near")) | Q(
+        deadline_at__lte=now
+    ) & ~Exists(alerted.filter(kind="overdue"))
     waiting = (
         Application.objects.filter(status__in=CLOCK_RUNNING, deadline_at__lte=near_cutoff)
+        .filter(not_yet_alerted)
         .select_related("variant")
         .order_by("deadline_at")[:500]
     )
