@@ -31,6 +31,13 @@ def chromium_path() -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
+    # With `make test` (pytest-xdist, --dist loadgroup) the browser tests share one worker, so
+    # two Chromiums never compete on a small machine, and so do the PostgreSQL concurrency
+    # tests, whose threads open many connections at once.
+    for item in items:
+        for group in ("browser", "postgres"):
+            if group in item.keywords:
+                item.add_marker(pytest.mark.xdist_group(group))
     if chromium_path():
         return
     if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -131,6 +138,18 @@ def admin_client(client, admin_user):
 
     sign_in_with_totp(client, admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Indonesian). A request in English activates
+    English in the thread and leaves it there, so without this a later test in the same
+    process (order differs under pytest-xdist) would see English messages."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
