@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import time
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    # The same resolution axes uses, so both limits see one address behind a proxy.
-    return get_client_ip_address(request)
+from paksemmok.audit.ip import client_ip
 
 
 def hit(scope: str, request: HttpRequest, limit: int, window: int | None = None) -> int | None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from paksemmok.applications.deadlines import time_left
 from paksemmok.applications.lifecycle import Action, Status, allowed
 from paksemmok.applications.models import Application, ApplicationDocument, Event
 from paksemmok.applications.services import deficiency_display
@@ -469,8 +470,6 @@ class StaffQueueItemSerializer(serializers.Serializer):
 
 
 def queue_item(app: Application, user: Any, now: Any) -> dict[str, Any]:
-    from paksemmok.backoffice.views import time_left
-
     left = time_left(app, now)
     claim = getattr(app, "claim", None) if _has_claim(app) else None
     officer = claim.officer if claim is not None else None

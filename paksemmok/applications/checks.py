@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from paksemmok.appointments.eligibility import ektp_online_status, old_enough_on
 from paksemmok.catalog.fields import FIELDS, field_defs
 from paksemmok.catalog.models import Requirement, Variant
+from paksemmok.population.ektp_eligibility import ektp_online_status, old_enough_on
 from paksemmok.population.identifiers import check_kk_number, check_nik
 from paksemmok.population.models import Resident
 

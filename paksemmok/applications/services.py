@@ -9,7 +9,6 @@ Views and the API only call these.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
@@ -36,6 +35,7 @@ from .checks import (
     open_duplicate,
     subject_key,
 )
+from .deadlines import deadline_for
 from .lifecycle import Action, ApplicationError, Status, ensure_allowed
 from .models import Application, ApplicationDocument, Decision, DecisionReason, Event
 from .signals import application_completed
@@ -356,7 +356,7 @@ def submit_application(application: Application, *, actor: Any) -> Application:
         before = app.status
         app.status = Status.SUBMITTED
         app.submitted_at = now
-        app.deadline_at = now + dt.timedelta(hours=app.variant.deadline_hours)
+        app.deadline_at = deadline_for(now, app.variant.deadline_hours)
         app.round = 1
         if app.first_submitted_at is None:
             app.first_submitted_at = now
@@ -405,7 +405,7 @@ def resubmit_application(application: Application, *, actor: Any) -> Application
         before = app.status
         app.status = Status.SUBMITTED
         app.submitted_at = now
-        app.deadline_at = now + dt.timedelta(hours=app.variant.deadline_hours)
+        app.deadline_at = deadline_for(now, app.variant.deadline_hours)
         app.round += 1
         app.deficiencies = []
         _save_open(app)

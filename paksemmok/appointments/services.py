@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy
 
 from paksemmok.accounts.models import User
 from paksemmok.audit.log import record
+from paksemmok.population.ektp_eligibility import perekaman_eligibility
 from paksemmok.population.models import MaritalStatus, Region, Resident
 
 from . import slots as slot_rules
-from .eligibility import perekaman_eligibility
 from .models import Booking, JemputBolaEvent, Place, SlotCounter
 
 STAFF_ROLES = (User.Role.PEREKAMAN, User.Role.SUPERVISOR, User.Role.ADMIN)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from paksemmok.accounts.models import User
 from paksemmok.applications import services as app_services
+from paksemmok.applications.deadlines import NEAR_HOURS
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, ApplicationError, Status
 from paksemmok.applications.models import Application
 from paksemmok.audit.log import record
@@ -271,8 +272,6 @@ def reject(application: Application, *, deficiencies: list[dict[str, str]], acto
 
 # --- supervisors' alerts ------------------------------------------------------------------
 
-ALERT_NEAR_HOURS = 4
-
 
 def send_deadline_alerts(now: dt.datetime | None = None) -> int:
     """Tells supervisors (outbox) when an application has 4 hours left and when it becomes
@@ -286,7 +285,7 @@ def send_deadline_alerts(now: dt.datetime | None = None) -> int:
 
     now = now or timezone.now()
     supervisors = list(User.objects.filter(role=User.Role.SUPERVISOR, is_active=True))
-    near_cutoff = now + dt.timedelta(hours=ALERT_NEAR_HOURS)
+    near_cutoff = now + dt.timedelta(hours=NEAR_HOURS)
     alerted = AlertSent.objects.filter(application=OuterRef("pk"), round=OuterRef("round"))
     not_yet_alerted = Q(deadline_at__gt=now) & ~Exists(alerted.filter(kind="near")) | Q(
         deadline_at__lte=now
@@ -308,7 +307,7 @@ def send_deadline_alerts(now: dt.datetime | None = None) -> int:
                 else:
                     subject = _("Permohonan %(ref)s: sisa waktu kurang dari %(h)s jam") % {
                         "ref": app.reference,
-                        "h": ALERT_NEAR_HOURS,
+                        "h": NEAR_HOURS,
                     }
                 body = _("%(variant)s, batas %(deadline)s.") % {
                     "variant": app.variant.name,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -15,12 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from paksemmok.accounts.audit_reads import audited_read
 from paksemmok.accounts.models import User
 from paksemmok.accounts.permissions import role_required
 from paksemmok.applications.checks import check_application
+from paksemmok.applications.deadlines import NEAR_HOURS, time_left
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application, ApplicationDocument
+from paksemmok.audit.reads import audited_read
 from paksemmok.catalog.models import DeficiencyReason, Service, Variant
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import Region
@@ -31,18 +31,6 @@ from .models import Claim
 from .review import open_review, register_differences
 
 STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
-NEAR_HOURS = 4
-
-
-def time_left(app: Application, now: dt.datetime) -> dict[str, Any]:
-    if not app.deadline_at:
-        return {"label": "", "overdue": False, "near": False}
-    seconds = int((app.deadline_at - now).total_seconds())
-    hours, rest = divmod(abs(seconds), 3600)
-    label = _("%(h)s j %(m)s m") % {"h": hours, "m": rest // 60}
-    if seconds < 0:
-        return {"label": _("lewat %(t)s") % {"t": label}, "overdue": True, "near": False}
-    return {"label": label, "overdue": False, "near": seconds < NEAR_HOURS * 3600}
 
 
 @never_cache

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from paksemmok.accounts.audit_reads import audited_read
+from paksemmok.audit.reads import audited_read
 
 from .access import documents_for, find_by_code, resident_may_download, staff_may_download
 from .forms import VerifyCodeForm

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from paksemmok.accounts.audit_reads import audited_read
-from paksemmok.accounts.throttle import client_ip
+from paksemmok.audit.ip import client_ip
 from paksemmok.audit.log import record
+from paksemmok.audit.reads import audited_read
 
 from .models import Family, FamilyVersion, Region, Resident
 

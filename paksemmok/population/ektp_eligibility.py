@@ -1,7 +1,8 @@
 """Who must (and may) book perekaman, and who may apply for an e-KTP print online.
 
-Other apps (the e-KTP application pages) call `ektp_online_status(resident)`; when the resident
-is not yet recorded they link to `reverse("appointments:start")`.
+Rules on the register, so both the applications (the e-KTP print) and appointments (perekaman)
+use them: `ektp_online_status(resident)` and `perekaman_eligibility(resident)`. When the
+resident is not yet recorded the pages link to `reverse("appointments:start")`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from paksemmok.population.models import MaritalStatus, Resident
+from .models import MaritalStatus, Resident
 
 
 @dataclass(frozen=True)

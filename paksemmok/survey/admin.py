@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from paksemmok.accounts.audit_reads import audited_read
+from paksemmok.audit.reads import audited_read
 
 from .models import SurveyInvitation, SurveyResponse
 from .questions import FIELDS

@@ -9,7 +9,7 @@ import zoneinfo
 import pytest
 import time_machine
 
-from paksemmok.backoffice.deadlines import add_working_hours, deadline_for
+from paksemmok.applications.deadlines import add_working_hours, deadline_for
 from tests.cast import birth_answers
 
 from .test_decisions import submitted
