@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The one second-factor gate: supervisors and admins reach nothing but the TOTP pages
+    # and sign-out until their session has passed TOTP.
+    "paksemmok.accounts.middleware.SecondFactorMiddleware",
     # request.acting_for: the resident a village helper is acting for, if any.
     "paksemmok.accounts.middleware.ActingForMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -158,6 +161,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts and authentication --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Failed sign-ins per client IP across usernames (password spraying): accounts/backends.py.
+    "paksemmok.accounts.backends.SignInIpBudgetBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -181,6 +186,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# One client address for axes, the throttles and the audit log (audit/ip.py).
+AXES_CLIENT_IP_CALLABLE = "paksemmok.audit.ip.client_ip"
 AXES_VERBOSE = False
 # --- accounts (paksemmok.accounts) ---------------------------------------------------------
 # The lockout page says in Indonesian when to try again; NIKs typed with spaces or dots count
@@ -198,6 +205,10 @@ ACCOUNTS_SIGNUP_THROTTLE_ATTEMPTS = env_int("ACCOUNTS_SIGNUP_THROTTLE_ATTEMPTS",
 ACCOUNTS_RESET_THROTTLE_ATTEMPTS = env_int("ACCOUNTS_RESET_THROTTLE_ATTEMPTS", 20)
 ACCOUNTS_THROTTLE_WINDOW_SECONDS = env_int("ACCOUNTS_THROTTLE_WINDOW_SECONDS", 15 * 60)
 ACCOUNTS_THROTTLE_CACHE = env_str("ACCOUNTS_THROTTLE_CACHE", "default")
+# Failed sign-ins from one client IP, whatever the usernames, before every sign-in from it is
+# refused until the window ends. Higher than AXES_FAILURE_LIMIT (per username and IP): one
+# CGNAT address is many phones; password spraying is many NIKs from one address.
+ACCOUNTS_SIGNIN_IP_FAILURE_LIMIT = env_int("ACCOUNTS_SIGNIN_IP_FAILURE_LIMIT", 30)
 # How long a village helper may act for a resident after the resident's code.
 ACCOUNTS_ACTING_FOR_MINUTES = env_int("ACCOUNTS_ACTING_FOR_MINUTES", 30)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Pak Semmok Kudus")
@@ -291,13 +302,28 @@ APPOINTMENTS_OPEN_WHEN_HOLIDAYS_UNKNOWN = env_bool("APPOINTMENTS_OPEN_WHEN_HOLID
 # Per-file limits come from each requirement in the catalogue (default 5 MB); these bound a
 # whole application and what a decoded image or a PDF may cost the server.
 APPLICATIONS_MAX_TOTAL_BYTES = env_int("APPLICATIONS_MAX_TOTAL_BYTES", 20 * 1024 * 1024)
-APPLICATIONS_MAX_IMAGE_PIXELS = env_int("APPLICATIONS_MAX_IMAGE_PIXELS", 40_000_000)
+# Pixel-bomb limit. JPEGs up to it are decoded at a reduced scale (memory of a ~3 MP photo)
+# and shrunk; PNG/WebP have no reduced decoding, so they are decoded whole up to the lower
+# full-decode limit (40 MP RGBA is ~160 MB while it lasts).
+APPLICATIONS_MAX_IMAGE_PIXELS = env_int("APPLICATIONS_MAX_IMAGE_PIXELS", 150_000_000)
+APPLICATIONS_MAX_FULL_DECODE_PIXELS = env_int("APPLICATIONS_MAX_FULL_DECODE_PIXELS", 40_000_000)
 APPLICATIONS_MIN_IMAGE_SIDE = env_int("APPLICATIONS_MIN_IMAGE_SIDE", 300)
 # Images are stored re-encoded with this long side at most (the browser already shrinks to
 # about 2000 px; this catches uploads from clients without JavaScript).
 APPLICATIONS_IMAGE_LONG_SIDE = env_int("APPLICATIONS_IMAGE_LONG_SIDE", 2000)
-APPLICATIONS_JPEG_QUALITY = env_int("APPLICATIONS_JPEG_QUALITY", 85)
+# Chosen by measurement (`python bench/uploads.py` prints size, error and time per setting).
+APPLICATIONS_JPEG_QUALITY = env_int("APPLICATIONS_JPEG_QUALITY", 80)
+APPLICATIONS_JPEG_OPTIMIZE = env_bool("APPLICATIONS_JPEG_OPTIMIZE", False)
+APPLICATIONS_JPEG_PROGRESSIVE = env_bool("APPLICATIONS_JPEG_PROGRESSIVE", False)
 APPLICATIONS_MAX_PDF_PAGES = env_int("APPLICATIONS_MAX_PDF_PAGES", 10)
+# A PDF is refused (not inflated) past these: decoded stream bytes, objects, seconds.
+APPLICATIONS_PDF_MAX_INFLATED_BYTES = env_int(
+    "APPLICATIONS_PDF_MAX_INFLATED_BYTES", 200 * 1024 * 1024
+)
+APPLICATIONS_PDF_MAX_OBJECTS = env_int("APPLICATIONS_PDF_MAX_OBJECTS", 50_000)
+APPLICATIONS_PDF_MAX_SECONDS = env_int("APPLICATIONS_PDF_MAX_SECONDS", 10)
+# Staff see PDF pages as images rendered on the server, this wide at most.
+APPLICATIONS_PDF_VIEW_WIDTH = env_int("APPLICATIONS_PDF_VIEW_WIDTH", 1400)
 # UU 24/2013: deaths are reported within 30 days; later reports ask for a statement.
 APPLICATIONS_DEATH_REPORT_DAYS = env_int("APPLICATIONS_DEATH_REPORT_DAYS", 30)
 # Data minimisation (UU 27/2022 PDP): drafts nobody sent are deleted after this many idle
@@ -447,6 +473,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Who is the client behind the reverse proxy (audit/ip.py client_ip): the number of
+# proxies in front of the application, and/or their addresses or networks. Unset, the TCP
+# peer is the client and X-Forwarded-For is ignored (it is the client's to forge).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS")
 # healthz is probed over plain HTTP by load balancers inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
+
+from paksemmok.audit.admin_reads import AuditedReadsMixin
 
 from .models import OneTimeCode, User
 
@@ -26,7 +28,12 @@ class StaffAdminSite(admin.AdminSite):
         return bool(user.is_active and user.is_staff and callable(verified) and verified())
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        target = request.GET.get("next") or reverse("admin:index")
+        target = request.GET.get("next") or ""
+        # Only a path on this site: no off-site redirect, no `javascript:` (a 500 before).
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("admin:index")
         user = request.user
         if user.is_authenticated:
             if self.has_permission(request):
@@ -38,7 +45,7 @@ class StaffAdminSite(admin.AdminSite):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedReadsMixin, DjangoUserAdmin):
     list_display = ["username", "get_full_name", "role", "is_active", "contact_verified"]
     list_filter = ["role", "is_active", "contact_verified"]
     raw_id_fields = ["resident"]
@@ -88,7 +95,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(OneTimeCode)
-class OneTimeCodeAdmin(admin.ModelAdmin):
+class OneTimeCodeAdmin(AuditedReadsMixin, admin.ModelAdmin):
     """Read-only: for support questions ("did the code go out?"). Codes are hashed."""
 
     list_display = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -37,6 +38,16 @@ def lockout_response(
     Axes counts the cool-off from the latest failure; the page cannot see that time cheaply,
     so it shows "now + cool-off", which is never earlier than the real end.
     """
+    ip_wait = getattr(request, "signin_ip_wait", None)
+    if ip_wait:
+        # The per-address budget (accounts/backends.py), not one account's lockout.
+        retry_at = timezone.localtime(timezone.now() + dt.timedelta(seconds=ip_wait))
+        return render(
+            request,
+            "accounts/lockout.html",
+            {"per_address": True, "retry_at": retry_at, "minutes": math.ceil(ip_wait / 60)},
+            status=429,
+        )
     cool_off = get_cool_off(request)
     retry_at = timezone.localtime(timezone.now() + cool_off) if cool_off else None
     minutes = math.ceil(cool_off.total_seconds() / 60) if cool_off else None

@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from paksemmok.audit.ip import client_ip
 from paksemmok.audit.log import record
-from paksemmok.population.identifiers import mask_number
+from paksemmok.audit.masking import mask_number
 
 from . import acting
 from .errors import AccountError, AlreadyRegistered, CodeRateLimited, PhoneTaken
@@ -55,7 +55,13 @@ from .throttle import hit
 PENDING_KEY = "accounts_pending_user"
 RESET_KEY = "accounts_reset_username"
 ACTING_PENDING_KEY = "accounts_acting_pending"
+PREFILL_KEY = "accounts_login_prefill"
 RESIDENT_PAGES = (User.Role.RESIDENT, User.Role.HELPER)
+
+
+def _to_login_with(request: HttpRequest, username: str) -> HttpResponse:
+    request.session[PREFILL_KEY] = username
+    return redirect("accounts:login")
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -171,7 +177,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         if check.ok:
             request.session.pop(PENDING_KEY, None)
             messages.success(request, _("Akun Anda sudah aktif. Silakan masuk."))
-            return redirect(f"{reverse('accounts:login')}?{urlencode({'username': user.username})}")
+            return _to_login_with(request, user.username)
         form.add_error("code", check.message)
     latest = user.one_time_codes.filter(purpose=OneTimeCode.Purpose.VERIFY).first()
     return render(
@@ -211,7 +217,8 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
 
     def get_initial(self) -> dict:
-        return {"username": self.request.GET.get("username", "")}
+        # Filled in from the session after sign-up or a reset: a NIK never rides in the URL.
+        return {"username": self.request.session.pop(PREFILL_KEY, "")}
 
     def form_valid(self, form: SignInForm) -> HttpResponse:
         user = form.get_user()
@@ -264,7 +271,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reset_request(request: HttpRequest) -> HttpResponse:
-    form = ResetRequestForm(request.POST or None, initial={"username": request.GET.get("nik")})
+    form = ResetRequestForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         wait = hit("reset", request, _setting("ACCOUNTS_RESET_THROTTLE_ATTEMPTS"))
@@ -305,7 +312,7 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
         if check.ok:
             request.session.pop(RESET_KEY, None)
             messages.success(request, _("Kata sandi sudah diganti. Silakan masuk."))
-            return redirect(f"{reverse('accounts:login')}?{urlencode({'username': username})}")
+            return _to_login_with(request, username)
         form.add_error("code", check.message)
     return render(
         request,

@@ -27,7 +27,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed(_("Token tidak valid.")) from exc
         token = ApiToken.objects.select_related("user").filter(key_digest=digest(raw)).first()
-        if token is None or not token.still_valid():
+        # Tokens are for residents; an account that needs TOTP signs in on the site only.
+        if token is None or not token.still_valid() or token.user.requires_totp:
             raise exceptions.AuthenticationFailed(_("Token tidak valid atau sudah dicabut."))
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):

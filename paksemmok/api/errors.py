@@ -81,7 +81,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, ApiError):
         return Response(body(exc.code, exc.message, exc.details), status=exc.status_code)
     if isinstance(exc, SubmissionRejected):
-        details = [{"item": p.item, "message": str(p.message)} for p in exc.problems]
+        # `code`: the register rule (applications.rules) when one refused it, else "".
+        details = [
+            {"item": p.item, "message": str(p.message), "code": p.code} for p in exc.problems
+        ]
         message = (
             details[0]["message"]
             if len(details) == 1
@@ -93,7 +96,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         )
     if isinstance(exc, UploadRejected):
         return Response(
-            body("upload_rejected", str(exc)), status=status.HTTP_422_UNPROCESSABLE_ENTITY
+            body("upload_rejected", str(exc), {"reason": exc.code}),
+            status=status.HTTP_422_UNPROCESSABLE_ENTITY,
         )
     if isinstance(exc, BackofficeError):
         return _backoffice_error(exc)
@@ -138,6 +142,12 @@ def _backoffice_error(exc: BackofficeError) -> Response:
     """`backoffice.services` re-raises the errors of the rules it calls as BackofficeError;
     the cause tells apart a decision the applications rules refused (the deficiency list) and
     a register change that cannot be made from a claim or holder conflict."""
+    if exc.code in ("rule_violation", "duplicate_reason_required"):
+        return Response(
+            body(exc.code, str(exc), exc.details), status=status.HTTP_422_UNPROCESSABLE_ENTITY
+        )
+    if exc.code == "duplicate_needs_supervisor":
+        return Response(body(exc.code, str(exc)), status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc.__cause__, ApplicationError):
         return Response(
             body("decision_refused", str(exc)), status=status.HTTP_422_UNPROCESSABLE_ENTITY

@@ -183,6 +183,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "width",
             "height",
             "pages",
+            "quality_flags",
             "round",
             "uploaded_at",
             "replaced",
@@ -544,6 +545,10 @@ class StaffDocumentSerializer(serializers.Serializer):
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
     pages = serializers.IntegerField(allow_null=True)
+    quality_flags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Pemeriksaan foto otomatis: blurry, dark, bright, low_contrast, small.",
+    )
     round = serializers.IntegerField()
     uploaded_at = serializers.DateTimeField()
     url = serializers.CharField(help_text="Unduh lewat API petugas (setiap unduhan diaudit).")
@@ -586,6 +591,32 @@ class DeficiencyItemSerializer(serializers.Serializer):
 class ProblemSerializer(serializers.Serializer):
     item = serializers.CharField()
     message = serializers.CharField()
+    code = serializers.CharField(
+        required=False, help_text="Kode aturan register (applications.rules), bila ada."
+    )
+
+
+class RuleWarningSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    item = serializers.CharField()
+    severity = serializers.CharField()
+    details = serializers.JSONField()
+
+
+class PossibleDuplicateSerializer(serializers.Serializer):
+    resident_id = serializers.IntegerField()
+    nik = serializers.CharField()
+    full_name = serializers.CharField()
+    birth_date = serializers.DateField()
+    mother_name = serializers.CharField(allow_blank=True)
+    father_name = serializers.CharField(allow_blank=True)
+    village = serializers.CharField(allow_blank=True)
+    kk_number = serializers.CharField(allow_blank=True)
+    life_status = serializers.CharField()
+    score = serializers.FloatField(help_text="Kemiripan nama 0..1.")
+    same_family = serializers.BooleanField()
+    same_mother = serializers.BooleanField()
 
 
 class StaffEventSerializer(EventSerializer):
@@ -613,6 +644,14 @@ class StaffApplicationSerializer(StaffQueueItemSerializer):
     answers = StaffFieldSerializer(many=True, help_text="Isian beserta nilai register.")
     members = StaffMemberSerializer(many=True)
     problems = ProblemSerializer(many=True, help_text="Hasil pemeriksaan otomatis.")
+    warnings = RuleWarningSerializer(
+        many=True, help_text="Peringatan aturan register untuk petugas (tidak menghalangi)."
+    )
+    possible_duplicates = PossibleDuplicateSerializer(
+        many=True,
+        help_text="Penduduk mirip (tanggal lahir sama, nama mirip); persetujuan perlu "
+        "supervisor dan `duplicate_reason`.",
+    )
     documents = StaffDocumentSerializer(many=True)
     events = StaffEventSerializer(many=True)
     issued_documents = StaffIssuedSerializer(many=True)
@@ -644,6 +683,13 @@ class DecideSerializer(serializers.Serializer):
         default=list,
         max_length=100,
         help_text="Wajib untuk `return` dan `reject`; kosong untuk `approve`.",
+    )
+    duplicate_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=1000,
+        help_text="Untuk `approve` bila ada kemungkinan data ganda: alasan tertulis supervisor.",
     )
 
 

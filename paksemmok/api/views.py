@@ -28,6 +28,7 @@ from paksemmok.accounts.services.profile import family_members
 from paksemmok.applications import services as app_services
 from paksemmok.applications.access import resident_may_view
 from paksemmok.applications.checks import Problem, SubmissionRejected
+from paksemmok.applications.files import stored_file_response
 from paksemmok.applications.forms import ApplicationDataForm
 from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application, ApplicationDocument
@@ -198,7 +199,8 @@ class ApplicationListView(ResidentView):
         tags=["permohonan"],
         request=s.CreateApplicationSerializer,
         responses={201: s.ApplicationDetailSerializer},
-        summary="Buat draf (atau lanjutkan draf yang ada)",
+        summary="Buat draf (atau lanjutkan draf yang ada untuk orang yang sama; kelahiran: "
+        "selalu draf baru, untuk anak kembar)",
     )
     def post(self, request: Request) -> Response:
         form = s.CreateApplicationSerializer(data=request.data)
@@ -367,15 +369,12 @@ class DocumentFileView(ResidentView):
 def upload_download(app: Application, doc: ApplicationDocument) -> FileResponse:
     """An uploaded file as an attachment, never cached and never rendered as a page."""
     ext = "pdf" if doc.content_type == "application/pdf" else "jpg"
-    response = FileResponse(
-        doc.file.storage.open(doc.file.name, "rb"),
+    return stored_file_response(
+        doc.file,
         content_type=doc.content_type,
-        as_attachment=True,
         filename=f"{app.reference}-{doc.requirement.code}.{ext}",
+        download=True,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
 
 
 class _Act(ResidentView):
@@ -696,12 +695,9 @@ class IssuedDocumentFileView(ResidentView):
         )
         if doc is None or not doc.pdf or not _may_download(request.user, doc):
             raise ApiError("not_found", _("Dokumen tidak ditemukan."), 404)
-        response = FileResponse(
-            doc.pdf.storage.open(doc.pdf.name, "rb"),
+        return stored_file_response(
+            doc.pdf,
             content_type="application/pdf",
-            as_attachment=True,
             filename=f"{doc.kind}-{doc.number}.pdf",
+            download=True,
         )
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-        return response

@@ -27,7 +27,7 @@ from paksemmok.applications.models import Application, ApplicationDocument
 from paksemmok.applications.services import deficiency_display
 from paksemmok.audit.reads import audited_read
 from paksemmok.backoffice import services
-from paksemmok.backoffice.review import open_review, register_differences
+from paksemmok.backoffice.review import open_review, register_differences, review_findings
 from paksemmok.catalog.fields import field_defs
 from paksemmok.catalog.models import DeficiencyReason
 from paksemmok.issuance.models import IssuedDocument
@@ -215,6 +215,11 @@ class ApplicationView(StaffView):
         )
         documents = app.current_documents().select_related("requirement")
         problems = check_application(app) if app.status in CLOCK_RUNNING else []
+        findings = (
+            review_findings(request._request, app)
+            if app.status in CLOCK_RUNNING
+            else {"warnings": [], "duplicates": []}
+        )
         data = {
             **row,
             "round": app.round,
@@ -244,7 +249,11 @@ class ApplicationView(StaffView):
                 }
                 for m in (living_members(app.family) if app.family_id else [])
             ],
-            "problems": [{"item": p.item, "message": str(p.message)} for p in problems],
+            "problems": [
+                {"item": p.item, "message": str(p.message), "code": p.code} for p in problems
+            ],
+            "warnings": findings["warnings"],
+            "possible_duplicates": findings["duplicates"],
             "documents": [
                 {
                     "id": d.pk,
@@ -256,6 +265,7 @@ class ApplicationView(StaffView):
                     "width": d.width,
                     "height": d.height,
                     "pages": d.pages,
+                    "quality_flags": d.quality_flags,
                     "round": d.round,
                     "uploaded_at": d.uploaded_at,
                     "url": reverse(
@@ -334,7 +344,11 @@ class DecideView(StaffView):
             # approval would be silently dropped, which hides a client's mistake.
             if items:
                 raise invalid("deficiencies", _("Persetujuan tidak disertai daftar kekurangan."))
-            issued = services.approve(app, actor=request.user)
+            issued = services.approve(
+                app,
+                actor=request.user,
+                duplicate_reason=form.validated_data.get("duplicate_reason", ""),
+            )
         elif decision == "return":
             services.return_for_fixes(app, deficiencies=items, actor=request.user)
         else:

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from paksemmok.audit.admin_reads import AuditedReadsMixin
+
 from .models import Application, ApplicationDocument, Event
 
 
@@ -12,7 +14,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AuditedReadsMixin, admin.ModelAdmin):
     # Read-only here: every change goes through the service functions (audit + notify).
     list_display = ["reference", "variant", "status", "submitted_at", "deadline_at"]
     list_filter = ["status", "service"]
@@ -28,7 +30,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApplicationDocument)
-class ApplicationDocumentAdmin(admin.ModelAdmin):
+class ApplicationDocumentAdmin(AuditedReadsMixin, admin.ModelAdmin):
     list_display = [
         "application",
         "requirement",

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from paksemmok.catalog.fields import FIELDS, field_defs
 from paksemmok.catalog.models import Requirement, Variant
-from paksemmok.population.ektp_eligibility import ektp_online_status, old_enough_on
 from paksemmok.population.identifiers import check_kk_number, check_nik
 from paksemmok.population.models import Resident
 
+from . import rules
 from .lifecycle import OPEN_STATUSES
 
 
@@ -30,6 +30,8 @@ class Problem:
     message: str
     link: str = ""
     link_text: str = ""
+    # The rule's code (rules.RuleViolation.code) when a register rule found it.
+    code: str = ""
 
 
 class SubmissionRejected(Exception):
@@ -106,80 +108,30 @@ def check_subject(
                 ),
             )
         ]
-    rules = set(variant.eligibility)
-    if variant.subject == Variant.Subject.NEWBORN or "newborn" in rules:
-        return (
-            []
-            if subject is None
-            else [Problem("subject", _("Akta kelahiran diajukan untuk anak yang belum terdaftar."))]
-        )
+    if variant.subject == Variant.Subject.NEWBORN or "newborn" in variant.eligibility:
+        if subject is not None:
+            return [as_problem(v) for v in rules.check(variant, subject, {}, family=own.family)]
+        return []
     if subject is None:
         return [Problem("subject", _("Pilih anggota keluarga yang dimohonkan."))]
-    problems: list[Problem] = []
     if subject.family_id != own.family_id:
         # Deliberately the same words whether the NIK exists elsewhere or not.
         return [Problem("subject", _("Orang ini tidak tercantum di KK Anda."))]
-    if "member_alive" in rules and not subject.is_alive:
-        problems.append(
-            Problem(
-                "subject",
-                _("%(name)s tidak tercatat hidup di KK Anda.") % {"name": subject.full_name},
-            )
-        )
-    if "ektp_recorded" in rules and not subject.is_recorded:
-        status = ektp_online_status(subject)
-        if status.code in ("not_recorded", "ok"):
-            problems.append(
-                Problem(
-                    "subject",
-                    _(
-                        "%(name)s belum melakukan perekaman e-KTP. Perekaman (foto, sidik jari dan "
-                        "iris mata) hanya dapat dilakukan langsung di kantor Disdukcapil, kantor "
-                        "kecamatan, atau layanan jemput bola di balai desa. Setelah perekaman, "
-                        "e-KTP dapat diajukan secara daring."
-                    )
-                    % {"name": subject.full_name},
-                    link=reverse("appointments:start"),
-                    link_text=_("Buat janji perekaman e-KTP"),
-                )
-            )
-    if "ektp_age" in rules and not old_enough_on(subject, today):
-        problems.append(
-            Problem(
-                "subject",
-                _(
-                    "%(name)s berusia %(age)s tahun dan belum pernah kawin. e-KTP untuk penduduk "
-                    "berusia 17 tahun ke atas atau yang sudah/pernah kawin; anak di bawah 17 tahun "
-                    "dapat mengajukan KIA."
-                )
-                % {"name": subject.full_name, "age": subject.age_on(today)},
-            )
-        )
-    age = subject.age_on(today)
-    if "kia_under_5" in rules and age >= 5:
-        problems.append(
-            Problem(
-                "subject",
-                _(
-                    "%(name)s berusia %(age)s tahun: pilih “KIA anak 5 sampai 17 tahun” (perlu pas "
-                    "foto)."
-                )
-                % {"name": subject.full_name, "age": age}
-                if age < 17
-                else _("KIA hanya untuk anak di bawah 17 tahun; ajukan e-KTP."),
-            )
-        )
-    if "kia_5_to_17" in rules and not 5 <= age < 17:
-        problems.append(
-            Problem(
-                "subject",
-                _("%(name)s berusia %(age)s tahun: pilih “KIA anak di bawah 5 tahun”.")
-                % {"name": subject.full_name, "age": age}
-                if age < 5
-                else _("KIA hanya untuk anak di bawah 17 tahun; ajukan e-KTP."),
-            )
-        )
-    return problems
+    # Only the rules about the person: the form is still empty when a draft starts.
+    return [
+        as_problem(v)
+        for v in rules.errors(rules.check(variant, subject, {}, family=own.family, today=today))
+    ]
+
+
+def as_problem(violation: rules.RuleViolation) -> Problem:
+    return Problem(
+        violation.item,
+        violation.message,
+        link=violation.link,
+        link_text=violation.link_text,
+        code=violation.code,
+    )
 
 
 def open_duplicate(application: Any) -> Any:
@@ -243,22 +195,6 @@ def check_fields(application: Any, today: dt.date) -> list[Problem]:
 def _variant_field_rules(application: Any, data: dict[str, Any], today: dt.date) -> list[Problem]:
     problems: list[Problem] = []
     codes = set(application.variant.form_fields)
-    subject = application.subject
-    if "new_head_nik" in codes and data.get("new_head_nik"):
-        ok = Resident.objects.filter(
-            nik=data["new_head_nik"],
-            family_id=application.family_id,
-            life_status=Resident.LifeStatus.ALIVE,
-        ).exists()
-        if not ok:
-            problems.append(
-                Problem(
-                    "field:new_head_nik",
-                    _("Kepala keluarga baru harus anggota KK ini yang masih hidup."),
-                )
-            )
-    if "spouse_nik" in codes and subject and data.get("spouse_nik") == subject.nik:
-        problems.append(Problem("field:spouse_nik", _("NIK suami/istri sama dengan NIK pemohon.")))
     if data.get("no_birth_letter"):
         for code in ("witness1_nik", "witness2_nik"):
             if code in codes and not data.get(code):
@@ -272,9 +208,6 @@ def _variant_field_rules(application: Any, data: dict[str, Any], today: dt.date)
                 )
     if data.get("witness1_nik") and data.get("witness1_nik") == data.get("witness2_nik"):
         problems.append(Problem("field:witness2_nik", _("Saksi 2 harus orang yang berbeda.")))
-    death = _date(data.get("death_date"))
-    if death and subject and death < subject.birth_date:
-        problems.append(Problem("field:death_date", _("Tanggal meninggal sebelum tanggal lahir.")))
     return problems
 
 
@@ -304,6 +237,9 @@ def check_application(application: Any, *, today: dt.date | None = None) -> list
         application.variant, application.subject, application.applicant, today=today
     )
     problems += check_fields(application, today)
+    problems += [
+        as_problem(v) for v in rules.errors(rules.check_application(application, today=today))
+    ]
     problems += check_documents(application, today)
     application.subject_key = subject_key(
         application.variant, application.subject, application.family, application.data

@@ -193,6 +193,9 @@ class ApplicationDocument(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Photo quality flags from the upload check ("blurry", "dark", ...): shown to staff
+    # beside the file; the resident chose to send it anyway.
+    quality_flags = models.JSONField(default=list, blank=True)
     round = models.PositiveSmallIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -221,6 +224,16 @@ class ApplicationDocument(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def page_numbers(self) -> range:
+        return range(1, (self.pages or 0) + 1)
+
+    @property
+    def quality_messages(self) -> list[str]:
+        from .uploads import QUALITY_MESSAGES
+
+        return [str(QUALITY_MESSAGES[f]) for f in self.quality_flags if f in QUALITY_MESSAGES]
 
 
 class Event(models.Model):

@@ -180,7 +180,9 @@ def create_draft(
 
     Eligibility is checked now, so a resident learns before filling the form that, say, an
     e-KTP needs perekaman first. An existing draft for the same variant and person is
-    returned instead of a second one (a double tap, or another device)."""
+    returned instead of a second one (a double tap, or another device). Not for a newborn:
+    twins and triplets each get their own draft, and starting the second must never hand
+    back (and so overwrite) the first one's; an open draft is resumed from "Permohonan saya"."""
     problems = check_subject(variant, subject, applicant)
     if problems:
         raise SubmissionRejected(problems)
@@ -191,6 +193,8 @@ def create_draft(
             Application.objects.select_for_update()
             .filter(applicant=applicant, variant=variant, subject=subject, status=Status.DRAFT)
             .first()
+            if subject is not None
+            else None
         )
         if existing is not None:
             return existing
@@ -282,6 +286,7 @@ def attach_document(
         width=clean.width,
         height=clean.height,
         pages=clean.pages,
+        quality_flags=clean.quality,
         uploaded_by=actor,
     )
     # Stored first: a file without a row is harmless garbage (removed below on failure); a
@@ -335,6 +340,9 @@ def attach_document(
                     "size": clean.size,
                     "type": clean.content_type,
                     "sha256": clean.sha256,
+                    # The file as sent (it is not kept: only its rebuilt copy is stored).
+                    "original_sha256": clean.original_sha256,
+                    "quality": clean.quality,
                     "replaces": previous.pk if previous is not None else None,
                 },
             )

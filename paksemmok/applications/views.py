@@ -9,7 +9,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from paksemmok.population.queries import kk_order
 from . import services
 from .access import resident_may_view, resident_side, staff_may_view
 from .checks import SubmissionRejected, answers, check_application, check_subject, group
+from .files import stored_file_response
 from .forms import ApplicationDataForm, CancelForm
 from .lifecycle import Action, ApplicationError, Status, allowed
 from .models import Application, ApplicationDocument
@@ -418,13 +419,9 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
     elif not resident_may_view(user, current_subject(request), app):
         raise Http404
     ext = "pdf" if doc.content_type == "application/pdf" else "jpg"
-    response = FileResponse(
-        doc.file.storage.open(doc.file.name, "rb"),
+    return stored_file_response(
+        doc.file,
         content_type=doc.content_type,
         filename=f"{app.reference}-{doc.requirement.code}.{ext}",
-        as_attachment=request.GET.get("unduh") == "1",
+        download=request.GET.get("unduh") == "1",
     )
-    response["Cache-Control"] = "private, no-store"
-    # A PDF is shown by the browser's own viewer; forbid it any script or embedding.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response

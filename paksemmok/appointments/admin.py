@@ -5,6 +5,7 @@ bookings are never silently dropped."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from paksemmok.audit.admin_reads import AuditedReadsMixin
 from paksemmok.audit.log import record
 
 from . import services
@@ -82,7 +83,7 @@ class JemputBolaEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(AuditedReadsMixin, admin.ModelAdmin):
     """Read-only: bookings change through the service functions (and their audit)."""
 
     list_display = ["code", "place", "start", "status", "is_walk_in", "needs_reschedule"]

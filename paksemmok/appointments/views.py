@@ -26,6 +26,7 @@ from paksemmok.accounts import acting
 from paksemmok.accounts.models import User
 from paksemmok.accounts.permissions import role_required
 from paksemmok.audit.log import record
+from paksemmok.audit.reads import audited_read
 from paksemmok.population.ektp_eligibility import perekaman_eligibility
 from paksemmok.population.models import Resident
 
@@ -350,6 +351,9 @@ def staff_check_in(request: HttpRequest) -> HttpResponse:
             if booking is None:
                 messages.error(request, _("Kode booking atau NIK tidak ditemukan."))
             else:
+                audited_read(
+                    request, booking.resident, purpose=f"Perekaman {booking.code}", what="check-in"
+                )
                 try:
                     services.check_in(booking, actor=request.user, place=place)
                     messages.success(
@@ -365,8 +369,14 @@ def staff_check_in(request: HttpRequest) -> HttpResponse:
             return redirect(_day_url(place, timezone.localdate()))
         messages.error(request, _("Masukkan kode booking (8 huruf/angka) atau NIK (16 angka)."))
         return redirect("appointments:staff_day")
-    # GET from the QR: show the booking and a confirm button.
-    booking = services.find_booking(request.GET.get("kode", ""))
+    # GET from the QR: show the booking and a confirm button. Only a booking code (opaque)
+    # is accepted in the URL; a NIK goes by POST, so it never lands in an access log.
+    code = "".join(request.GET.get("kode", "").split())
+    booking = services.find_booking(code) if len(code) == 8 else None
+    if booking is not None:
+        audited_read(
+            request, booking.resident, purpose=f"Perekaman {booking.code}", what="check-in"
+        )
     return render(
         request,
         "appointments/staff_check_in.html",

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from paksemmok.audit.admin_reads import AuditedReadsMixin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(AuditedReadsMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor_label", "action", "object_label", "purpose"]
     list_filter = ["action"]
     search_fields = ["action", "actor_label", "object_id", "purpose"]

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from paksemmok.applications import rules
 from paksemmok.applications.models import Application
 from paksemmok.audit.reads import audited_read
 from paksemmok.catalog.fields import CHANGEABLE_FIELDS, field_defs
@@ -64,3 +65,36 @@ def register_differences(app: Application) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def review_findings(request: HttpRequest, app: Application) -> dict[str, Any]:
+    """The register rules' warnings (e.g. the parents are on different KKs) and the
+    "possible duplicates" panel: residents anywhere in the regency born the same day with a
+    near name (Indonesian name comparison, population.names). Each resident shown is an
+    audited read. Shared by the review page and the staff API."""
+    found_warnings = rules.warnings(rules.check_application(app))
+    rows = []
+    for match in rules.possible_duplicates(app.data, app.family):
+        person = match.resident
+        audited_read(request, person, f"Permohonan {app.reference}", what="possible_duplicate")
+        village = person.village
+        rows.append(
+            {
+                "resident_id": person.pk,
+                "nik": person.nik,
+                "full_name": person.full_name,
+                "birth_date": person.birth_date,
+                "mother_name": person.mother_name,
+                "father_name": person.father_name,
+                "village": f"{village.name}, {village.parent.name}" if village.parent else "",
+                "kk_number": person.family.kk_number if person.family_id else "",
+                "life_status": person.get_life_status_display(),
+                "score": match.score,
+                "same_family": match.same_family,
+                "same_mother": match.same_mother,
+            }
+        )
+    return {
+        "warnings": [v.as_dict() for v in found_warnings],
+        "duplicates": rows,
+    }

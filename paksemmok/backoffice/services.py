@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from paksemmok.accounts.models import User
+from paksemmok.applications import rules
 from paksemmok.applications import services as app_services
 from paksemmok.applications.deadlines import NEAR_HOURS
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, ApplicationError, Status
 from paksemmok.applications.models import Application
+from paksemmok.applications.rules import RulesRefused
 from paksemmok.audit.log import record
 from paksemmok.issuance.effects import apply_approval
 from paksemmok.issuance.models import IssuedDocument
@@ -37,12 +39,15 @@ DECIDING_ROLES = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 class BackofficeError(Exception):
     """An act refused now (someone else holds it, already decided); the message is shown to
     staff, the code tells programs (the API) which case it is: "claimed_by_other",
-    "claim_required", "not_pending", "not_permitted", or "refused" (the rules of the
-    applications or the register said no; see __cause__)."""
+    "claim_required", "not_pending", "not_permitted", "rule_violation" (a register rule no
+    longer holds; `details` lists each with its rule code), "duplicate_needs_supervisor",
+    "duplicate_reason_required", or "refused" (the rules of the applications or the register
+    said no; see __cause__)."""
 
-    def __init__(self, message: str, code: str = "refused") -> None:
+    def __init__(self, message: str, code: str = "refused", details: Any = None) -> None:
         super().__init__(message)
         self.code = code
+        self.details = details
 
 
 def handles(user: Any, application: Application) -> bool:
@@ -235,16 +240,67 @@ def _decide(application: Application, actor: Any, act: Any) -> Any:
             claim = _ensure_holder(app, actor)
             result = act(app)
             claim.delete()
+    except RulesRefused as exc:
+        raise BackofficeError(
+            str(exc), "rule_violation", [v.as_dict() for v in exc.violations]
+        ) from exc
     except (ApplicationError, RegisterError) as exc:
         raise BackofficeError(str(exc)) from exc
     application.refresh_from_db()
     return result
 
 
-def approve(application: Application, *, actor: Any) -> list[IssuedDocument]:
-    """Approves and applies the event to the register, all in one transaction."""
+DUPLICATE_REASON_MIN = 10
+
+
+def _ensure_duplicates_answered(app: Application, actor: Any, reason: str) -> None:
+    """A birth whose child resembles someone already registered (the review's "possible
+    duplicates" panel) is approved only by a supervisor who writes why; audited."""
+    matches = rules.possible_duplicates(app.data, app.family)
+    if not matches:
+        return
+    if actor.role not in ALL_SERVICES_ROLES:
+        raise BackofficeError(
+            _(
+                "Ada kemungkinan data ganda (%(n)s penduduk mirip). Hanya supervisor yang dapat "
+                "menyetujui permohonan ini, dengan alasan tertulis."
+            )
+            % {"n": len(matches)},
+            "duplicate_needs_supervisor",
+        )
+    reason = (reason or "").strip()
+    if len(reason) < DUPLICATE_REASON_MIN:
+        raise BackofficeError(
+            _(
+                "Tuliskan alasan menyetujui meskipun ada kemungkinan data ganda (paling sedikit "
+                "%(n)s huruf)."
+            )
+            % {"n": DUPLICATE_REASON_MIN},
+            "duplicate_reason_required",
+        )
+    record(
+        "backoffice.duplicate.overridden",
+        actor=actor,
+        obj=app,
+        details={
+            "reason": reason[:1000],
+            "matches": [{"nik": m.resident.masked_nik, "score": m.score} for m in matches],
+        },
+    )
+
+
+def approve(
+    application: Application, *, actor: Any, duplicate_reason: str = ""
+) -> list[IssuedDocument]:
+    """Approves and applies the event to the register, all in one transaction. The register
+    rules are checked again first (applications.rules: the register may have changed since
+    submission), and possible duplicate people need a supervisor and a written reason."""
 
     def act(app: Application) -> list[IssuedDocument]:
+        violations = rules.errors(rules.check_application(app))
+        if violations:
+            raise RulesRefused(violations)
+        _ensure_duplicates_answered(app, actor, duplicate_reason)
         app_services.approve_application(app, actor)
         documents = apply_approval(app, actor)
         # Printed documents are in the resident's hands now; a card completes the application

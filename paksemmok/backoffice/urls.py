@@ -15,4 +15,9 @@ urlpatterns = [
     path("<str:reference>/alihkan/", views.reassign, name="reassign"),
     path("<str:reference>/putuskan/", views.decide, name="decide"),
     path("<str:reference>/berkas/<int:document_id>/", views.document, name="document"),
+    path(
+        "<str:reference>/berkas/<int:document_id>/halaman/<int:page>/",
+        views.document_page,
+        name="document_page",
+    ),
 ]

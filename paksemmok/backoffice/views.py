@@ -6,20 +6,21 @@ import datetime as dt
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from paksemmok.accounts.models import User
 from paksemmok.accounts.permissions import role_required
 from paksemmok.applications.checks import check_application
 from paksemmok.applications.deadlines import NEAR_HOURS, time_left
+from paksemmok.applications.files import private_file_response, stored_file_response
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application, ApplicationDocument
+from paksemmok.applications.viewer import PageNotFound, render_page
 from paksemmok.audit.reads import audited_read
 from paksemmok.catalog.models import DeficiencyReason, Service, Variant
 from paksemmok.issuance.models import IssuedDocument
@@ -28,7 +29,7 @@ from paksemmok.population.services import living_members
 
 from . import services
 from .models import Claim
-from .review import open_review, register_differences
+from .review import open_review, register_differences, review_findings
 
 STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 
@@ -167,6 +168,11 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     members = living_members(app.family)
     documents = list(app.current_documents().select_related("requirement"))
     problems = check_application(app) if app.status in CLOCK_RUNNING else []
+    findings = (
+        review_findings(request, app)
+        if app.status in CLOCK_RUNNING
+        else {"warnings": [], "duplicates": []}
+    )
     return render(
         request,
         "backoffice/review.html",
@@ -179,6 +185,9 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
             "members": members,
             "documents": documents,
             "problems": problems,
+            "rule_warnings": findings["warnings"],
+            "duplicates": findings["duplicates"],
+            "may_override": request.user.role in (User.Role.SUPERVISOR, User.Role.ADMIN),
             "reasons": DeficiencyReason.objects.filter(is_active=True),
             "events": app.events.select_related("actor"),
             "issued": IssuedDocument.objects.filter(application=app),
@@ -213,7 +222,11 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "approve":
-            services.approve(app, actor=request.user)
+            services.approve(
+                app,
+                actor=request.user,
+                duplicate_reason=request.POST.get("duplicate_reason", ""),
+            )
             messages.success(request, _("Permohonan disetujui; register dan dokumen diperbarui."))
         elif action == "return":
             services.return_for_fixes(
@@ -243,24 +256,45 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @never_cache
-@xframe_options_sameorigin
 @role_required(*STAFF)
 def document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
-    """An uploaded file shown inside the review page (the residents' file view forbids
-    framing). Same access rule as the review page; every read audited."""
+    """An uploaded file: an image to show in the review page, or the rebuilt PDF as a
+    download (staff read PDFs as page images, below). Same access rule as the review page;
+    every read audited."""
     app = _application(request, reference)
     doc = get_object_or_404(
         ApplicationDocument.objects.select_related("requirement"), pk=document_id, application=app
     )
     audited_read(request, app, f"Permohonan {app.reference}", what=f"file:{doc.requirement.code}")
-    response = FileResponse(
-        doc.file.storage.open(doc.file.name, "rb"), content_type=doc.content_type
+    return stored_file_response(
+        doc.file,
+        content_type=doc.content_type,
+        filename=f"{app.reference}-{doc.requirement.code}.{'jpg' if doc.is_image else 'pdf'}",
     )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; frame-ancestors 'self'"
+
+
+@never_cache
+@role_required(*STAFF)
+def document_page(
+    request: HttpRequest, reference: str, document_id: int, page: int
+) -> HttpResponse:
+    """One page of an uploaded PDF, rendered to an image on the server."""
+    app = _application(request, reference)
+    doc = get_object_or_404(
+        ApplicationDocument.objects.select_related("requirement"), pk=document_id, application=app
     )
-    return response
+    try:
+        image = render_page(doc, page)
+    except PageNotFound:
+        raise Http404 from None
+    audited_read(
+        request, app, f"Permohonan {app.reference}", what=f"file:{doc.requirement.code}:p{page}"
+    )
+    return private_file_response(
+        image,
+        content_type="image/jpeg",
+        filename=f"{app.reference}-{doc.requirement.code}-{page}.jpg",
+    )
 
 
 @never_cache

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DeficiencyReason, Requirement, Service, Variant
+from .models import DeficiencyReason, DocumentText, Requirement, Service, Variant
 
 
 class RequirementInline(admin.TabularInline):
@@ -42,3 +42,16 @@ class VariantAdmin(admin.ModelAdmin):
 @admin.register(DeficiencyReason)
 class DeficiencyReasonAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "order", "is_active"]
+
+
+@admin.register(DocumentText)
+class DocumentTextAdmin(admin.ModelAdmin):
+    list_display = ["code", "text"]
+    readonly_fields = ["code"]
+
+    def has_add_permission(self, request) -> bool:
+        # Only the codes the documents use exist; they come with migration 0003.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -16,6 +16,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from paksemmok.population.identifiers import check_kk_number, check_nik, clean_number
+from paksemmok.population.kinship import spouses
 from paksemmok.population.models import Relationship, Resident, Sex
 
 # The KK fields a resident may ask to change (Permendagri 108/2019 Pasal 15). The NIK stays.
@@ -51,17 +52,24 @@ class Prefill:
     applicant: Resident | None
 
 
-def _family_member(role: str) -> Callable[[Prefill], str]:
+def _parent(role: str) -> Callable[[Prefill], str]:
+    """The child's father or mother as the applicant knows them: the applicant, and the
+    applicant's spouse on the KK (population.kinship.spouses). Never the KK's head and wife as
+    such: a young couple (married or not yet recorded) on her parents' KK would be given the
+    grandparents. Left empty when the spouse is not on the KK (the resident types the NIK)."""
+    sex = Sex.MALE if role == "father" else Sex.FEMALE
+
     def get(p: Prefill) -> str:
-        if p.family is None:
+        me = p.applicant
+        if me is None or not me.is_alive:
             return ""
-        wanted = {"father": ("kepala", "suami"), "mother": ("istri",)}[role]
-        sex = Sex.MALE if role == "father" else Sex.FEMALE
-        for member in p.family.members.filter(
-            relationship__in=wanted, sex=sex, life_status=Resident.LifeStatus.ALIVE
-        ):
-            return member.nik
-        return ""
+        if me.sex == sex:
+            return me.nik
+        if me.family_id is None:
+            return ""
+        members = list(me.family.members.filter(life_status=Resident.LifeStatus.ALIVE))
+        spouse = next((m for m in spouses(me, members) if m.sex == sex), None)
+        return spouse.nik if spouse else ""
 
     return get
 
@@ -190,10 +198,8 @@ FIELDS: dict[str, FieldDef] = {
             ],
             prefill=lambda p: Relationship.CHILD,
         ),
-        FieldDef(
-            "father_nik", _("NIK ayah"), "nik", required=False, prefill=_family_member("father")
-        ),
-        FieldDef("mother_nik", _("NIK ibu"), "nik", prefill=_family_member("mother")),
+        FieldDef("father_nik", _("NIK ayah"), "nik", required=False, prefill=_parent("father")),
+        FieldDef("mother_nik", _("NIK ibu"), "nik", prefill=_parent("mother")),
         FieldDef(
             "no_birth_letter",
             _("Tidak ada surat keterangan lahir"),

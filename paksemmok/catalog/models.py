@@ -1,7 +1,7 @@
 """The catalogue: services, their variants and what each variant requires.
 
 All of it is data an admin edits (shipped by migration 0002 from domain.md). Code only knows
-the meaning of form-field codes (fields.py), eligibility rule codes (applications/checks.py)
+the meaning of form-field codes (fields.py), eligibility rule codes (applications/rules.py)
 and condition expressions (Requirement.applies).
 """
 
@@ -208,3 +208,42 @@ class DeficiencyReason(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DocumentText(models.Model):
+    """Fixed wording printed on issued documents that a regency must be able to follow as the
+    Dirjen Dukcapil template changes (e.g. the akta kelahiran of a child whose parents'
+    marriage is not yet recorded). Issued documents copy the text at issue, so an edit
+    changes later documents only. Codes the code uses: see DOCUMENT_TEXTS."""
+
+    code = models.SlugField(_("kode"), max_length=60, unique=True)
+    text = models.TextField(_("teks"))
+    help_text = models.TextField(_("keterangan"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("teks dokumen")
+        verbose_name_plural = _("teks dokumen")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+# The texts as shipped (domain.md; Permendagri 9/2016 for SPTJM F-2.04). Used when the row is
+# missing too, so a document never prints without its legally required phrase.
+DOCUMENT_TEXTS = {
+    "akta-lahir-perkawinan-belum-tercatat": (
+        "yang perkawinannya belum tercatat sesuai dengan ketentuan peraturan perundang-undangan",
+        "Akta kelahiran anak dari pasangan dengan SPTJM kebenaran sebagai pasangan suami istri "
+        "(F-2.04): dicetak setelah nama ayah dan ibu.",
+    ),
+    "akta-lahir-anak-seorang-ibu": (
+        "anak dari seorang ibu",
+        "Akta kelahiran anak yang ayahnya tidak tercatat: dicetak sebelum nama ibu.",
+    ),
+}
+
+
+def document_text(code: str) -> str:
+    row = DocumentText.objects.filter(code=code).values_list("text", flat=True).first()
+    return row if row is not None else DOCUMENT_TEXTS[code][0]

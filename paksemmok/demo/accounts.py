@@ -44,8 +44,45 @@ STAFF = [
 ]
 
 
+DEMO_STAFF_USERNAMES = ("admin", *(row[0] for row in STAFF))
+DEMO_EMAIL_DOMAIN = "@example.invalid"
+
+
+def demo_accounts():
+    """Accounts the demo made: its staff (demo username and example.invalid e-mail), its
+    resident and helper (their fixed phone numbers), and anyone holding the published TOTP
+    key. `setup_demo` and the deploy check (demo/checks.py) both ask this."""
+    from django.db.models import Q
+
+    User = get_user_model()
+    return User.objects.filter(
+        Q(username__in=DEMO_STAFF_USERNAMES, email__endswith=DEMO_EMAIL_DOMAIN)
+        | Q(username="pendamping", phone=DEMO_HELPER_PHONE)
+        | Q(phone=DEMO_RESIDENT_PHONE)
+        | Q(totpdevice__key=DEMO_TOTP_KEY)
+    ).distinct()
+
+
+def real_staff_accounts():
+    """Staff accounts (any staff role, or admin-site access) that the demo did not make."""
+    from django.db.models import Q
+
+    from paksemmok.accounts.permissions import STAFF_ROLES
+
+    User = get_user_model()
+    from .history_generator import OFFICER_PREFIX
+
+    staff = User.objects.filter(Q(role__in=STAFF_ROLES) | Q(is_staff=True) | Q(is_superuser=True))
+    # The generated history's officers cannot sign in (unusable password: "!...").
+    generated = Q(username__startswith=OFFICER_PREFIX, password__startswith="!")  # noqa: S106
+    return staff.exclude(pk__in=demo_accounts().values("pk")).exclude(generated)
+
+
 def load_admin() -> None:
     User = get_user_model()
+    # Never touch an account that exists (it may be a real one with the same name).
+    if User.objects.filter(username="admin").exists():
+        return
     User.objects.create_superuser(
         username="admin",
         password=ADMIN_PASSWORD,
@@ -59,6 +96,8 @@ def load_admin() -> None:
 def load_staff() -> None:
     User = get_user_model()
     for username, role, first, last, services in STAFF:
+        if User.objects.filter(username=username).exists():
+            continue
         user = User(
             username=username,
             role=role,
@@ -76,8 +115,14 @@ def load_staff() -> None:
 def load_totp() -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    User = get_user_model()
-    for user in User.objects.filter(role__in=[User.Role.SUPERVISOR, User.Role.ADMIN]):
+    # Only the demo's own supervisor and admin get the published key: an existing account
+    # with another origin keeps exactly the devices it has.
+    staff = demo_accounts().filter(
+        username__in=DEMO_STAFF_USERNAMES,
+        email__endswith=DEMO_EMAIL_DOMAIN,
+        role__in=[get_user_model().Role.SUPERVISOR, get_user_model().Role.ADMIN],
+    )
+    for user in staff:
         TOTPDevice.objects.get_or_create(
             user=user,
             name=DEMO_DEVICE_NAME,

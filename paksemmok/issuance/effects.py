@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from paksemmok.audit.log import record
 from paksemmok.catalog.fields import CHANGEABLE_FIELDS, PICKUP_PLACES
+from paksemmok.catalog.models import document_text
+from paksemmok.population.kinship import relationship_under, spouses
 from paksemmok.population.models import (
     Education,
     Family,
@@ -74,21 +76,54 @@ def _member_by_nik(family: Family, nik: str) -> Resident | None:
 
 
 def _make_head(family: Family, person: Resident, actor: Any) -> None:
-    """`person` heads `family`; the former head, if still a member, becomes "lainnya"."""
-    for old in (
+    """`person` heads `family`; every other member's relationship is restated to them
+    (population.kinship.relationship_under: the widow's children stay "anak", a child who
+    becomes head has the surviving parent as "orang tua", and so on)."""
+    members = _alive_members(family)
+    if person not in members:
+        members.append(person)
+    old_head = family.head if family.head_id else None
+    restated = {m.pk: relationship_under(m, old_head, person, members) for m in members}
+    changed = {}
+    # A former head no longer living but still listed (not yet removed from the KK) steps
+    # down first: one head per family is a database constraint.
+    for gone in (
         family.members.select_for_update()
         .filter(relationship=Relationship.HEAD)
-        .exclude(pk=person.pk)
+        .exclude(pk__in=[m.pk for m in members])
     ):
-        old.relationship = Relationship.OTHER
-        old.save(update_fields=["relationship", "updated_at"])
-    person.relationship = Relationship.HEAD
-    person.save(update_fields=["relationship", "updated_at"])
+        gone.relationship = Relationship.OTHER
+        gone.save(update_fields=["relationship", "updated_at"])
+    # The former head first, for the same reason.
+    for member in sorted(members, key=lambda m: m.relationship != Relationship.HEAD):
+        new = restated[member.pk]
+        if member.relationship != new:
+            changed[member.masked_nik] = [member.relationship, new]
+            member.relationship = new
+            member.save(update_fields=["relationship", "updated_at"])
     family.head = person
     family.save(update_fields=["head", "updated_at"])
     record(
-        "register.family.head_changed", actor=actor, obj=family, details={"head": person.masked_nik}
+        "register.family.head_changed",
+        actor=actor,
+        obj=family,
+        details={"head": person.masked_nik, "relationships": changed},
     )
+
+
+def _set_marital_status(people: list[Resident], status: str, actor: Any, cause: str) -> None:
+    for person in people:
+        if person.marital_status == status:
+            continue
+        before = person.marital_status
+        person.marital_status = status
+        person.save(update_fields=["marital_status", "updated_at"])
+        record(
+            "register.resident.marital_status",
+            actor=actor,
+            obj=person,
+            details={"from": before, "to": status, "cause": cause},
+        )
 
 
 def _after_members_left(
@@ -149,13 +184,11 @@ def _birth(app: Any, actor: Any) -> list[IssuedDocument]:
     sex = data.get("child_sex")
     if sex not in Sex.values or not data.get("child_name"):
         raise RegisterError(_("Data anak belum lengkap."))
+    # The parents are the ones the form names, never guessed from the KK: the head of the
+    # KK may be the grandfather (a young couple on the parents' KK).
     father = Resident.objects.filter(nik=data.get("father_nik") or "-").first()
     mother = Resident.objects.filter(nik=data.get("mother_nik") or "-").first()
     head = family.head
-    if father is None and head is not None and head.sex == Sex.MALE:
-        father = head
-    if mother is None:
-        mother = family.members.filter(relationship=Relationship.WIFE).first()
     child = Resident.objects.create(
         nik=generate_nik(family.village.parent, birth_date, sex),
         full_name=data["child_name"].strip()[:120],
@@ -181,9 +214,23 @@ def _birth(app: Any, actor: Any) -> list[IssuedDocument]:
         family, reason="kelahiran", actor=actor, details={"application": app.reference}
     )
     return [
-        services.issue_birth_certificate(child, actor=actor, application=app),
+        services.issue_birth_certificate(
+            child, actor=actor, application=app, parents_note=_parents_note(data, father)
+        ),
         services.issue_kk(version, actor=actor, application=app),
     ]
+
+
+def _parents_note(data: dict[str, Any], father: Resident | None) -> dict[str, str]:
+    """The akta's wording about the parents (domain.md; Permendagri 9/2016): a child with no
+    recorded father is "anak dari seorang ibu"; parents who filed the SPTJM as a married couple
+    (F-2.04) are named with the phrase that their marriage is not yet recorded. The texts are
+    catalogue data (catalog.DocumentText), copied into the document at issue."""
+    if father is None:
+        return {"before_mother": document_text("akta-lahir-anak-seorang-ibu")}
+    if data.get("no_marriage_certificate"):
+        return {"after_parents": document_text("akta-lahir-perkawinan-belum-tercatat")}
+    return {}
 
 
 def _death(app: Any, actor: Any) -> list[IssuedDocument]:
@@ -192,6 +239,18 @@ def _death(app: Any, actor: Any) -> list[IssuedDocument]:
         raise RegisterError(_("Penduduk ini sudah tercatat meninggal atau pindah."))
     family = _locked_family(deceased.family_id) if deceased.family_id else None
     kk_number = family.kk_number if family else ""
+    if family is not None:
+        # UU 1/1974 Pasal 38: death ends the marriage; the survivor is "cerai mati" (before
+        # the new KK version is printed, so the KK says so too). A head with a second living
+        # wife stays married.
+        members = _alive_members(family)
+        widowed = [
+            s
+            for s in spouses(deceased, members)
+            if s.marital_status == MaritalStatus.MARRIED
+            and not [o for o in spouses(s, members) if o.pk != deceased.pk]
+        ]
+        _set_marital_status(widowed, MaritalStatus.WIDOWED, actor, "kematian pasangan")
     deceased.life_status = Resident.LifeStatus.DECEASED
     deceased.death_date = _date(app.data.get("death_date"))
     deceased.save(update_fields=["life_status", "death_date", "updated_at"])
@@ -283,8 +342,9 @@ def _kk_new_family(app: Any, actor: Any) -> list[IssuedDocument]:
     ):
         if member.family_id and member.family_id not in left:
             left[member.family_id] = _locked_family(member.family_id)
-        member.marital_status = MaritalStatus.MARRIED
-        member.save(update_fields=["marital_status", "updated_at"])
+        # UU 1/1974 Pasal 2 and UU 23/2006 Pasal 34: the couple is married ("kawin"), also
+        # when the marriage is not yet recorded (SPTJM F-1.05).
+        _set_marital_status([member], MaritalStatus.MARRIED, actor, "perkawinan")
         _move_into(member, new, relationship)
     new.head = person
     new.save(update_fields=["head", "updated_at"])
@@ -321,7 +381,11 @@ def _kk_change(app: Any, actor: Any) -> list[IssuedDocument]:
     person = _locked_resident(app.subject_id)
     field, value = app.data.get("changed_field", ""), str(app.data.get("new_value", ""))
     before = getattr(person, field, None)
+    family = _locked_family(person.family_id)
+    former_spouses = spouses(person, _alive_members(family))
     _apply_change(person, field, value)
+    if field == "marital_status" and person.marital_status == MaritalStatus.DIVORCED:
+        _divorce(person, former_spouses, actor)
     record(
         "register.resident.changed",
         actor=actor,
@@ -332,11 +396,27 @@ def _kk_change(app: Any, actor: Any) -> list[IssuedDocument]:
             "changed": str(before) != str(getattr(person, field)),
         },
     )
-    family = _locked_family(person.family_id)
     if field == "address":
         family.address = person.address
         family.save(update_fields=["address", "updated_at"])
     return [_family_version_doc(family, app, actor, "perubahan data")]
+
+
+def _divorce(person: Resident, former: list[Resident], actor: Any) -> None:
+    """A divorce recorded through a KK change (UU 23/2006 Pasal 40; UU 1/1974 Pasal 38):
+    both are "cerai hidup". The one who was the head's spouse is no longer "istri"/"suami":
+    restated as "lainnya" until they leave the KK (pisah KK), which the law of the case says."""
+    _set_marital_status(former, MaritalStatus.DIVORCED, actor, "perceraian")
+    for someone in [person, *former]:
+        if someone.relationship in SPOUSES:
+            someone.relationship = Relationship.OTHER
+            someone.save(update_fields=["relationship", "updated_at"])
+            record(
+                "register.resident.changed",
+                actor=actor,
+                obj=someone,
+                details={"field": "relationship", "cause": "perceraian"},
+            )
 
 
 def _kk_reprint(app: Any, actor: Any) -> list[IssuedDocument]:
@@ -352,7 +432,14 @@ def _card(kind: str) -> Callable[[Any, Any], list[IssuedDocument]]:
     def order(app: Any, actor: Any) -> list[IssuedDocument]:
         person = _locked_resident(app.subject_id)
         if app.data.get("changed_field"):
+            family = _locked_family(person.family_id) if person.family_id else None
+            former = spouses(person, _alive_members(family)) if family else []
             _apply_change(person, app.data["changed_field"], str(app.data.get("new_value", "")))
+            if (
+                app.data["changed_field"] == "marital_status"
+                and person.marital_status == MaritalStatus.DIVORCED
+            ):
+                _divorce(person, former, actor)
             record(
                 "register.resident.changed",
                 actor=actor,

@@ -238,8 +238,18 @@ def _person_data(resident: Resident) -> dict[str, Any]:
 
 @transaction.atomic
 def issue_birth_certificate(
-    child: Resident, *, actor: Any, application: Any = None, notify_resident: bool = True
+    child: Resident,
+    *,
+    actor: Any,
+    application: Any = None,
+    notify_resident: bool = True,
+    parents_note: dict[str, str] | None = None,
 ) -> IssuedDocument:
+    """`parents_note`: {"before_mother": text} or {"after_parents": text}, the wording about
+    the parents (see issuance.effects._parents_note), frozen into the document."""
+    data = _person_data(child)
+    if parents_note:
+        data["parents_note"] = parents_note
     document = IssuedDocument.objects.create(
         kind=Kind.BIRTH,
         number=next_number(Kind.BIRTH),
@@ -247,7 +257,7 @@ def issue_birth_certificate(
         application=application,
         holder_name=child.full_name,
         holder_number=child.nik,
-        data=_person_data(child),
+        data=data,
         **_signer_fields(),
     )
     _store_signed_pdf(document, reason="Akta Kelahiran")

@@ -4,10 +4,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from paksemmok.applications.files import stored_file_response
 from paksemmok.audit.reads import audited_read
 
 from .access import documents_for, find_by_code, resident_may_download, staff_may_download
@@ -77,14 +78,9 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
         )
     elif not resident_may_download(request.user, document):
         raise Http404
-    response = FileResponse(
-        document.pdf.storage.open(document.pdf.name, "rb"),
+    # Like every private file: an attachment under the one sandboxing policy (files.py).
+    return stored_file_response(
+        document.pdf,
         content_type="application/pdf",
         filename=f"{document.kind}-{document.number}.pdf",
-        as_attachment=request.GET.get("lihat") != "1",
     )
-    response["Cache-Control"] = "private, no-store"
-    # Our own generated PDF (no scripts): no `sandbox`, which would stop the browser's PDF
-    # viewer from showing it inline.
-    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
-    return response

@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from paksemmok.audit.admin_reads import AuditedReadsMixin
 from paksemmok.audit.log import record
 
 from .delivery import retry_now
@@ -45,7 +46,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(AuditedReadsMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "template",

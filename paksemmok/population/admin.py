@@ -1,26 +1,18 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from paksemmok.audit.admin_reads import AuditedReadsMixin
 from paksemmok.audit.ip import client_ip
 from paksemmok.audit.log import record
-from paksemmok.audit.reads import audited_read
 
 from .models import Family, FamilyVersion, Region, Resident
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Every staff read and change of a person's record through the admin is audited."""
+class AuditedAdmin(AuditedReadsMixin, admin.ModelAdmin):
+    """Every staff read (AuditedReadsMixin: lists, searches, records opened) and change of a
+    person's record through the admin is audited."""
 
     audit_prefix = ""
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            obj = self.get_object(request, object_id)
-            if obj is not None:
-                # The same record as any other staff read, so a resident's activity log and
-                # the PDP reports see admin reads too.
-                audited_read(request, obj, purpose="Django admin")
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -1,8 +1,10 @@
 """Who must (and may) book perekaman, and who may apply for an e-KTP print online.
 
-Rules on the register, so both the applications (the e-KTP print) and appointments (perekaman)
-use them: `ektp_online_status(resident)` and `perekaman_eligibility(resident)`. When the
-resident is not yet recorded the pages link to `reverse("appointments:start")`.
+Register rules, used by the applications (the e-KTP print) and appointments (perekaman).
+`old_enough_on` is the one definition of the e-KTP age rule (17+, or married or ever married);
+the application rules (applications/rules.py: `ektp.too_young`, `split.not_adult`) call it
+too. The rules for applying online live there; when a resident is not yet recorded they link
+to `reverse("appointments:start")`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import mask_number, validate_kk_number, validate_nik
+from paksemmok.audit.masking import mask_number
+
+from .identifiers import validate_kk_number, validate_nik
 
 
 class Region(models.Model):
@@ -226,6 +228,8 @@ class Resident(models.Model):
         indexes = [
             models.Index(fields=["full_name"], name="resident_name_idx"),
             models.Index(fields=["village", "life_status"], name="resident_village_status_idx"),
+            # Duplicate-person search (population.duplicates) starts from the birth date.
+            models.Index(fields=["birth_date"], name="resident_birth_date_idx"),
         ]
         constraints = [
             models.CheckConstraint(

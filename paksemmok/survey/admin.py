@@ -6,13 +6,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from paksemmok.audit.reads import audited_read
+from paksemmok.audit.admin_reads import AuditedReadsMixin
 
 from .models import SurveyInvitation, SurveyResponse
 from .questions import FIELDS
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedReadsMixin, admin.ModelAdmin):
+    """Reads audited by AuditedReadsMixin (lists, records opened)."""
+
     def has_add_permission(self, request):
         return False
 
@@ -36,13 +38,6 @@ class SurveyResponseAdmin(ReadOnlyAdmin):
     @admin.display(boolean=True, description=_("ada saran"))
     def has_comment(self, obj: SurveyResponse) -> bool:
         return bool(obj.comment)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            obj = self.get_object(request, object_id)
-            if obj is not None:
-                audited_read(request, obj, purpose="Django admin", what="survey.comment")
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(SurveyInvitation)

@@ -5,6 +5,8 @@
  * - Photos are shrunk in the browser to about 2000 px on the long side as JPEG before
  *   upload: a phone photo costs a few hundred KB of mobile data instead of several MB.
  *   The server still checks and re-encodes everything; this is only to save data.
+ * - Photos are checked first (photo-check.js): a blurred, dark or glaring one asks
+ *   "Ulangi atau tetap kirim?" before anything is sent.
  * - The form's answers are saved as a draft shortly after each change.
  * Without JavaScript every form still works with ordinary page loads.
  */
@@ -91,6 +93,39 @@
     }
   }
 
+  // "Foto buram. Ulangi atau tetap kirim?": the resident decides; nothing is refused here.
+  function ask(form, input, flags, go) {
+    var s = window.PakSemmokPhotoCheck.settings();
+    var old = form.querySelector(".app-photo-check");
+    if (old) { old.remove(); }
+    var box = document.createElement("div");
+    box.className = "app-photo-check";
+    box.setAttribute("role", "alert");
+    box.setAttribute("data-testid", "photo-check");
+    var text = document.createElement("p");
+    text.textContent = flags.map(function (f) { return s.messages[f]; }).join(" ") + " " + s.ask;
+    var retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "button";
+    retry.textContent = s.retry;
+    var send = document.createElement("button");
+    send.type = "button";
+    send.className = "button secondary";
+    send.textContent = s.send;
+    retry.addEventListener("click", function () {
+      box.remove();
+      input.value = "";
+      input.click();
+    });
+    send.addEventListener("click", function () {
+      box.remove();
+      go();
+    });
+    box.append(text, retry, " ", send);
+    form.append(box);
+    retry.focus();
+  }
+
   function bind(root) {
     root.querySelectorAll("form.app-upload").forEach(function (form) {
       form.classList.add("js");
@@ -98,10 +133,18 @@
         input.addEventListener("change", function () {
           var file = input.files && input.files[0];
           if (!file) { return; }
-          shrink(file).then(function (blob) {
-            send(form, blob, jpegName(file, blob));
-            input.value = "";
+          var checker = window.PakSemmokPhotoCheck;
+          var checked = checker ? checker.check(file) : Promise.resolve([]);
+          checked.then(function (flags) {
+            if (!flags.length) { return go(); }
+            ask(form, input, flags, go);
           });
+          function go() {
+            shrink(file).then(function (blob) {
+              send(form, blob, jpegName(file, blob));
+              input.value = "";
+            });
+          }
         });
       });
     });

@@ -1,7 +1,10 @@
-"""Who may open which page: every account page, the home page and the admin, for each role.
+"""Who may open which page: every account page, the home page, staff pages, the admin and
+the API, for each role.
 
 Read as: for this user, GET this URL gives this status (and, for redirects, this target).
-Supervisors and admins are listed twice, before and after TOTP in the session.
+Supervisors and admins are listed twice, before and after TOTP in the session: before it,
+every page but the TOTP pages sends them to the TOTP step (the one gate,
+accounts.middleware.SecondFactorMiddleware) and the API answers 403 totp_required.
 """
 
 from __future__ import annotations
@@ -155,6 +158,64 @@ def client_for(who: str, cast: dict) -> Client:
     return client
 
 
+API_TOTP = (403, "totp_required")
+STAFF_PAGE = {
+    "anonymous": to(LOGIN),
+    "resident": FORBIDDEN,
+    "helper": FORBIDDEN,
+    "operator": OK,
+    "supervisor": to(TOTP),
+    "supervisor+otp": OK,
+    "perekaman": FORBIDDEN,
+    "admin": to(TOTP),
+    "admin+otp": OK,
+}
+MATRIX.update(
+    {
+        "/staf/antrean/": STAFF_PAGE,
+        "/staf/antrean/ringkasan/": {**STAFF_PAGE, "operator": FORBIDDEN},
+        "/staf/dasbor/": {**STAFF_PAGE, "operator": FORBIDDEN},
+        "/perekaman/staf/": {
+            **STAFF_PAGE,
+            "operator": FORBIDDEN,
+            "perekaman": OK,
+            "supervisor+otp": OK,
+            "admin+otp": OK,
+        },
+        # Applications are the residents' (a helper first chooses whom to act for); the
+        # issued-documents list of anyone signed in is their own (for staff, empty).
+        "/permohonan/": {
+            **dict.fromkeys(USERS, 404),
+            "anonymous": to(LOGIN),
+            "resident": OK,
+            "helper": to("/akun/pendamping/"),
+        },
+        "/dokumen/": SIGNED_IN,
+        "/layanan/": EVERYONE,
+        "/api/v1/": {**EVERYONE},
+        "/api/v1/me/": {
+            **dict.fromkeys(USERS, FORBIDDEN),
+            "anonymous": 401,
+            "resident": OK,
+        },
+        "/api/v1/staff/queue/": {
+            **dict.fromkeys(USERS, FORBIDDEN),
+            "anonymous": 401,
+            "operator": OK,
+            "supervisor+otp": OK,
+            "admin+otp": OK,
+        },
+    }
+)
+# Before TOTP, supervisors and admins reach only the TOTP pages (and sign-out, POST).
+for _url in MATRIX:
+    _row = MATRIX[_url] = dict(MATRIX[_url])  # rows share dicts such as EVERYONE
+    for _who in ("supervisor", "admin"):
+        if _url.startswith("/api/"):
+            _row[_who] = API_TOTP
+        elif _url != TOTP and not _url.startswith("/akun/staf/"):
+            _row[_who] = to(TOTP)
+
 CASES = [(url, who, expected) for url, row in MATRIX.items() for who, expected in row.items()]
 
 
@@ -163,7 +224,10 @@ CASES = [(url, who, expected) for url, row in MATRIX.items() for who, expected i
 )
 def test_permission_matrix(url, who, expected, cast):
     response = client_for(who, cast).get(url)
-    if isinstance(expected, tuple):
+    if expected == API_TOTP:
+        assert response.status_code == 403
+        assert response.json()["code"] == "totp_required"
+    elif isinstance(expected, tuple):
         status, prefix = expected
         assert response.status_code == status, response.content[:300]
         location = response["Location"]

@@ -130,3 +130,46 @@ def test_failed_upload_is_retried_without_losing_the_form(
     app = Application.objects.get()
     assert app.current_documents().get(requirement__code="kk")
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_child_already_registered_is_refused_at_sending(
+    live_server, browser, phone_context_args, family, agus_user
+):
+    """The resident sends a birth whose child was registered meanwhile (the other parent,
+    at the office: "Putri Santoso" against the form's "Putrie  Santoso"): told at once on the
+    page, with the existing record named and a link to the KK's members; nothing reaches the
+    queue. (Had it been registered before, the check page would say so before sending.)"""
+    from paksemmok.applications import services
+    from paksemmok.catalog.models import Variant
+    from tests.cast import fill_required
+    from tests.factories import ResidentFactory
+
+    answers = birth_answers()
+    app = services.create_draft(
+        applicant=agus_user, variant=Variant.objects.get(code="akta-kelahiran")
+    )
+    fill_required(app, agus_user, {**answers, "child_name": "Putrie  Santoso"})
+
+    context = browser.new_context(**phone_context_args)
+    context.add_cookies([login_cookie(agus_user, live_server)])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/permohonan/{app.reference}/periksa/")
+    existing = ResidentFactory(
+        family=family.kk,
+        full_name="Putri Santoso",
+        sex="P",
+        birth_date=answers["child_birth_date"],
+        mother_name="Rina Wati",
+    )
+    page.get_by_role("button", name="Kirim permohonan").click()
+    refusal = page.get_by_text("Anak ini sudah terdaftar")
+    refusal.wait_for(timeout=10000)
+    assert existing.masked_nik in refusal.inner_text()
+    page.get_by_role("link", name="Lihat anggota KK Anda").first.click()
+    page.wait_for_url("**/profil/**")
+    assert "Putri Santoso" in page.content()
+    app.refresh_from_db()
+    assert app.status == Status.DRAFT
+    context.close()

@@ -137,6 +137,16 @@ def test_birth_date_in_the_future(family, agus_user):
 
 
 def test_new_head_must_be_a_living_member(family, agus_user, eko_user):
+    # The head's death is reported (still open): the new-head KK may be filed with it.
+    death = services.create_draft(
+        applicant=agus_user, variant=variant("akta-kematian"), subject=family.agus
+    )
+    fill_required(
+        death,
+        agus_user,
+        {"death_date": timezone.localdate().isoformat(), "death_place": "Kudus"},
+    )
+    services.submit_application(death, actor=agus_user)
     app = services.create_draft(
         applicant=agus_user, variant=variant("kk-kepala-meninggal"), subject=family.rina
     )

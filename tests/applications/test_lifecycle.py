@@ -30,7 +30,8 @@ HAPPY = {
         "rina",
         lambda f: {"new_head_nik": f.rina.nik, "reason": "Suami meninggal"},
     ),
-    "kk-pisah": ("agus", lambda f: {"reason": "Pindah rumah"}),
+    # The head may not split away (rules: split.is_head): his wife does.
+    "kk-pisah": ("rina", lambda f: {"reason": "Pindah rumah"}),
     "kk-perubahan-data": (
         "sinta",
         lambda f: {"changed_field": "education", "new_value": "SD", "reason": "Lulus"},
@@ -56,9 +57,20 @@ HAPPY = {
 }
 
 
+def _head_died(f) -> None:
+    f.agus.life_status = "meninggal"
+    f.agus.death_date = timezone.localdate() - dt.timedelta(days=3)
+    f.agus.save()
+
+
+# The register as each variant's rules need it (applications.rules).
+PREPARE = {"kk-kepala-meninggal": _head_died}
+
+
 @pytest.mark.parametrize("code", sorted(HAPPY))
 def test_happy_path_per_variant(code, family, agus_user):
     who, make = HAPPY[code]
+    PREPARE.get(code, lambda f: None)(family)
     subject = getattr(family, who) if who else None
     app = services.create_draft(applicant=agus_user, variant=variant(code), subject=subject)
     fill_required(app, agus_user, make(family))
@@ -89,10 +101,20 @@ def test_draft_is_prefilled_and_resumed(family, agus_user):
     assert app.data["father_nik"] == family.agus.nik
     assert app.data["mother_nik"] == family.rina.nik
     services.save_draft(app, data={"child_name": "Putri"}, actor=agus_user)
-    # Another day, another device: starting again opens the same draft.
-    again = services.create_draft(applicant=agus_user, variant=birth)
-    assert again.pk == app.pk and again.data["child_name"] == "Putri"
-    assert Application.objects.count() == 1
+    # Another day, another device: starting the same member's application again opens the
+    # same draft.
+    ektp = variant("ektp-cetak")
+    first = services.create_draft(applicant=agus_user, variant=ektp, subject=family.agus)
+    services.save_draft(first, data={"pickup_place": "dinas"}, actor=agus_user)
+    again = services.create_draft(applicant=agus_user, variant=ektp, subject=family.agus)
+    assert again.pk == first.pk and again.data["pickup_place"] == "dinas"
+    # A newborn is another matter: the second start is a twin, with a draft of its own, and
+    # the first twin's answers are untouched.
+    twin = services.create_draft(applicant=agus_user, variant=birth)
+    assert twin.pk != app.pk and twin.data.get("child_name") is None
+    app.refresh_from_db()
+    assert app.data["child_name"] == "Putri"
+    assert Application.objects.count() == 3
 
 
 def test_submission_lists_every_missing_item(family, agus_user):

@@ -247,3 +247,18 @@ def test_booking_a_jemput_bola_slot_and_cancelling_the_day(budi, dewi, dewi_user
     booking.refresh_from_db()
     assert booking.needs_reschedule and booking.status == Booking.Status.BOOKED
     assert Message.objects.filter(template="generic", user=dewi_user).exists()
+
+
+def test_check_in_look_ups_are_audited_and_take_no_nik_from_the_url(client, booking, budi, dewi):
+    client.force_login(budi)
+    # From the QR: the opaque booking code.
+    page = client.get("/perekaman/staf/hadir/", {"kode": booking.code})
+    assert dewi.full_name in page.content.decode()
+    entry = AuditEntry.objects.get(action="personal_data.read")
+    assert entry.object_id == str(dewi.pk) and entry.purpose == f"Perekaman {booking.code}"
+    # A NIK in the URL finds nothing (and so is not worth putting there).
+    page = client.get("/perekaman/staf/hadir/", {"kode": dewi.nik})
+    assert dewi.full_name not in page.content.decode()
+    # By POST, a NIK works, and the look-up is audited too.
+    client.post("/perekaman/staf/hadir/", {"query": dewi.nik})
+    assert AuditEntry.objects.filter(action="personal_data.read").count() == 2

@@ -11,9 +11,7 @@ from django.db import connections
 from paksemmok.applications.models import Application
 from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
-from tests.cast import staff
-
-from .test_decisions import submitted
+from tests.cast import staff, submitted
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -10,9 +10,7 @@ import pytest
 import time_machine
 
 from paksemmok.applications.deadlines import add_working_hours, deadline_for
-from tests.cast import birth_answers
-
-from .test_decisions import submitted
+from tests.cast import birth_answers, submitted
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 

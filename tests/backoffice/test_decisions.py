@@ -96,16 +96,22 @@ def test_death_of_a_member_keeps_the_head(family, agus_user, budi):
 
 
 def test_kk_split_makes_a_new_family_and_prints_both(family, agus_user, budi):
-    # Agus (the head) leaves: Rina heads the old KK.
+    # Dimas, now 19 and recorded, leaves: Agus keeps heading the old KK. (The head himself may
+    # not split away: applications.rules "split.is_head".)
+    from tests.cast import years_ago
+
+    family.dimas.birth_date = years_ago(19)
+    family.dimas.ektp_recording = Resident.Recording.RECORDED
+    family.dimas.save()
     old_kk = family.kk.kk_number
-    app = submitted(agus_user, "kk-pisah", family.agus, {"reason": "Pindah rumah"})
+    app = submitted(agus_user, "kk-pisah", family.dimas, {"reason": "Pindah rumah"})
     docs = approve(app, budi)
-    family.agus.refresh_from_db()
-    new = family.agus.family
-    assert new.pk != family.kk.pk and new.kk_number != old_kk and new.head == family.agus
-    assert family.agus.relationship == Relationship.HEAD
+    family.dimas.refresh_from_db()
+    new = family.dimas.family
+    assert new.pk != family.kk.pk and new.kk_number != old_kk and new.head == family.dimas
+    assert family.dimas.relationship == Relationship.HEAD
     family.kk.refresh_from_db()
-    assert family.kk.head == family.rina
+    assert family.kk.head == family.agus
     assert {d.number for d in docs} == {new.kk_number, old_kk}
 
 

@@ -9,14 +9,13 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from paksemmok.applications.files import PRIVATE_FILE_CSP
 from paksemmok.applications.lifecycle import Status
 from paksemmok.audit.models import AuditEntry
 from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
 from paksemmok.issuance.models import IssuedDocument
-from tests.cast import account_for, birth_answers, sign_in_with_totp, staff
-
-from .test_decisions import submitted
+from tests.cast import account_for, birth_answers, sign_in_with_totp, staff, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +89,9 @@ def test_review_highlights_differences_and_shows_documents(client, family, agus_
     assert url in html
     response = client.get(url)
     assert response.status_code == 200
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    # Not framed any more (PDFs are shown as page images): the one private-file policy.
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Content-Security-Policy"] == PRIVATE_FILE_CSP
     assert AuditEntry.objects.filter(
         action="personal_data.read", details__what=f"file:{doc.requirement.code}"
     ).exists()

@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from paksemmok.accounts.models import User
+from paksemmok.applications.files import PRIVATE_FILE_CSP
+from paksemmok.audit.masking import mask_number
 from paksemmok.audit.models import AuditEntry
 from paksemmok.issuance import services
 from paksemmok.issuance.models import IssuedDocument
-from paksemmok.population.identifiers import mask_number
 from paksemmok.population.services import record_family_version
 from tests.cast import account_for, sign_in_with_totp
 
@@ -70,8 +71,10 @@ def test_family_member_downloads_the_kk(client, family, kk_doc, agus_user):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert response["Content-Disposition"].startswith("attachment")
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
-    inline = client.get(reverse("issuance:download", args=[kk_doc.code]), {"lihat": "1"})
-    assert inline["Content-Disposition"].startswith("inline")
+    # Every private PDF is an attachment under the one sandboxing policy, even when "viewed".
+    viewed = client.get(reverse("issuance:download", args=[kk_doc.code]), {"lihat": "1"})
+    assert viewed["Content-Disposition"].startswith("attachment")
+    assert viewed["Content-Security-Policy"] == PRIVATE_FILE_CSP
     listing = client.get(reverse("issuance:mine")).content.decode()
     assert kk_doc.number in listing
 

@@ -35,7 +35,7 @@ def test_staff_finds_a_message_by_address(staff_client, siti, john):
     notify(template="generic", user=john, context={"subject": "S", "body": "for John"})
     client = staff_client
 
-    response = client.get(LIST_URL, {"q": "john@example"})
+    response = client.get(LIST_URL, {"q": "john@example"}, follow=True)
 
     assert response.status_code == 200
     assert list(response.context["cl"].result_list.values_list("address", flat=True)) == [

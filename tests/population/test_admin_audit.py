@@ -18,7 +18,11 @@ def test_admin_reads_and_changes_of_a_resident_are_audited(admin_client, kudus):
 
 def test_admin_search_by_nik_and_no_deletion(admin_client, kudus):
     resident = ResidentFactory()
-    response = admin_client.get("/staf/admin/population/resident/", {"q": resident.nik})
+    # The NIK does not stay in the URL: the admin continues with an opaque token.
+    response = admin_client.get(
+        "/staf/admin/population/resident/", {"q": resident.nik}, follow=True
+    )
+    assert resident.nik not in response.redirect_chain[-1][0]
     assert response.status_code == 200
     assert resident.full_name in response.content.decode()
     delete = admin_client.get(f"/staf/admin/population/resident/{resident.pk}/delete/")

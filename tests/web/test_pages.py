@@ -77,6 +77,10 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "ALLOWED_HOSTS": "paksemmok.example",
         "PATH": "/usr/bin:/bin",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        # Not the checkout's var/signing, where `make run` (and tests running setup_demo) put
+        # the self-signed demo pair that the deploy check rightly refuses.
+        "SIGNING_KEY_PATH": str(tmp_path / "key.pem"),
+        "SIGNING_CERT_PATH": str(tmp_path / "cert.pem"),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
