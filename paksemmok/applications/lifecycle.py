@@ -13,6 +13,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from paksemmok.errors import DomainError
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draf")
@@ -68,8 +70,10 @@ CLOCK_RUNNING = (Status.SUBMITTED, Status.IN_REVIEW)
 DECIDED_STATUSES = (Status.APPROVED, Status.REJECTED, Status.COMPLETED)
 
 
-class ApplicationError(Exception):
+class ApplicationError(DomainError):
     """A transition or change that is not possible now; the message is shown to the user."""
+
+    code = "application_conflict"
 
 
 def allowed(status: str, action: str) -> bool:

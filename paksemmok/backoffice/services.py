@@ -25,6 +25,7 @@ from paksemmok.applications.lifecycle import CLOCK_RUNNING, ApplicationError, St
 from paksemmok.applications.models import Application
 from paksemmok.applications.rules import RulesRefused
 from paksemmok.audit.log import record
+from paksemmok.errors import DomainError
 from paksemmok.issuance.effects import apply_approval
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.issuance.services import files_removed_on_failure
@@ -36,7 +37,7 @@ ALL_SERVICES_ROLES = (User.Role.SUPERVISOR, User.Role.ADMIN)
 DECIDING_ROLES = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 
 
-class BackofficeError(Exception):
+class BackofficeError(DomainError):
     """An act refused now (someone else holds it, already decided); the message is shown to
     staff, the code tells programs (the API) which case it is: "claimed_by_other",
     "claim_required", "not_pending", "not_permitted", "rule_violation" (a register rule no
@@ -44,10 +45,26 @@ class BackofficeError(Exception):
     "duplicate_reason_required", or "refused" (the rules of the applications or the register
     said no; see __cause__)."""
 
-    def __init__(self, message: str, code: str = "refused", details: Any = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.details = details
+    def api_error(self) -> tuple[str, str, Any, int]:
+        """A decision the applications rules refused (the deficiency list) and a register
+        change that cannot be made are told apart by the cause."""
+        code = self.code
+        if code == "refused" and isinstance(self.__cause__, ApplicationError):
+            code = "decision_refused"
+        elif code == "refused" and isinstance(self.__cause__, RegisterError):
+            code = "register_conflict"
+        elif code == "refused":
+            code = "backoffice_conflict"
+        return code, self.message, self.details, BACKOFFICE_STATUS.get(code, 409)
+
+
+BACKOFFICE_STATUS = {
+    "rule_violation": 422,
+    "duplicate_reason_required": 422,
+    "decision_refused": 422,
+    "duplicate_needs_supervisor": 403,
+    "not_permitted": 403,
+}
 
 
 def handles(user: Any, application: Application) -> bool:
