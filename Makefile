@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= auto
 export PORT HOST
 
-.PHONY: run setup install test test-postgres lint bench clean
+.PHONY: run setup install test test-postgres lint bench bench-compare clean serve stack-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,7 @@ install: $(VENV)/.installed
 
 setup: install
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) import_regions $${REGENCY_CODE:-33.19}
 	$(MANAGE) setup_demo
 
@@ -36,6 +37,22 @@ run: setup
 	@echo
 	$(BIN)/honcho -f Procfile.dev start
 
+# Production start (see README "Production"): the settings refuse the development SECRET_KEY
+# when DEBUG=0, and `check --deploy` fails on demo accounts or the demo signing certificate.
+serve: export DEBUG = 0
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (and the rest of deploy/paksemmok.env.example)" >&2; exit 1; }
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --noinput
+	@if [ "$$CACHE_URL" = "db" ]; then $(MANAGE) createcachetable; fi
+	$(MANAGE) collectstatic --noinput
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start web worker
+
+# The production stack on this machine (PostgreSQL, nginx, S3 on loopback, Redis, 2 web, 2
+# workers, a fake gateway) and its failure drills; prints a table, fails on a lost request.
+stack-test: install
+	$(BIN)/python deploy/stacktest/run.py
+
 test: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
@@ -44,8 +61,23 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# Every benchmark at small sizes, so the whole run takes minutes (each script's own defaults
+# are the issue-sized runs; see its docstring). PostgreSQL ones use $$DATABASE_URL's server.
 bench: install
-	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	$(BIN)/python bench/issue.py --count 5
+	$(BIN)/python bench/population.py 20000
+	$(BIN)/python bench/lookup.py --residents 20000 --count 500
+	$(BIN)/python bench/slots.py --bookings 5000 --runs 10
+	$(BIN)/python bench/dashboard.py --sizes 5000 15000 --runs 3 --residents 5000
+	$(BIN)/python bench/outbox.py --messages 500 --workers 1 --time-limit 60
+	$(BIN)/python bench/submit.py --count 10 --http-count 10 --clients 2
+	$(BIN)/python bench/staff_queue.py --sizes 10000 50000 --requests 20
+	$(BIN)/python bench/compare.py --quick --rounds 1 --seconds 3 --no-small
+
+# Issue 14's comparison with bare Django at province scale (850k residents, 1M applications,
+# 10% open). Seeding takes several minutes; BENCH_DATABASE_URL keeps a seeded database.
+bench-compare: install
+	$(BIN)/python bench/compare.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL)) $(BENCH_COMPARE_ARGS)
 
 clean:
 	rm -rf var/db.sqlite3* var/private var/static

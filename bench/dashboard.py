@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import importlib.util
 import itertools
 import json
 import os
@@ -43,16 +42,7 @@ import subprocess
 import sys
 import time
 
-# bench/queue.py shadows the standard library's `queue` (which Django's thread pools import):
-# take the bench folder off the import path and load the shared helpers by file name.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
-_spec = importlib.util.spec_from_file_location("_databases", os.path.join(_HERE, "_databases.py"))
-_databases = importlib.util.module_from_spec(_spec)
-sys.modules["_databases"] = _databases
-_spec.loader.exec_module(_databases)
-PYTHON, ROOT, manage = _databases.PYTHON, _databases.ROOT, _databases.manage
-PostgresDatabase, SqliteDatabase = _databases.PostgresDatabase, _databases.SqliteDatabase
+from _databases import PYTHON, ROOT, PostgresDatabase, SqliteDatabase, manage
 
 DEFAULT_SIZES = [55_000, 165_000]
 LARGE = 1_000_000

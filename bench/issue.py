@@ -148,6 +148,8 @@ def main() -> None:
             f"{1000 / statistics.mean(total_ms):>9.1f}{size / 1024:>7.0f}"
         )
     print("(median / p95)")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"goal (issue 14): >= 10 documents/s per core, render + sign; load average {load}")
 
 
 if __name__ == "__main__":

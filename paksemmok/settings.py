@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the time it measures covers every other layer.
+    "paksemmok.monitoring.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,6 +106,8 @@ MIDDLEWARE = [
     "paksemmok.accounts.middleware.ActingForMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A full or unreachable file store: 503 with an Indonesian message, not a bare 500.
+    "paksemmok.web.middleware.StorageUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that a lockout answers before any view runs.
@@ -157,6 +161,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (h14) ---------------------------------------------------------------------------
+# One cache shared by every web process in production, so an admin's catalogue edit (and the
+# sign-up/reset throttles) hold across gunicorn workers: CACHE_URL=db (Django's database
+# cache; run `manage.py createcachetable`, done by `make setup`) or redis://host:6379/0
+# (needs the `redis` package). Empty: a per-process memory cache (development, tests).
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL == "db":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "paksemmok_cache",
+        }
+    }
+elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cached catalogue fragments also expire on their own after this long (edits bump a version
+# at once; the timeout only bounds the memory of stale versions).
+CATALOG_CACHE_SECONDS = env_int("CATALOG_CACHE_SECONDS", 3600)
 
 # --- Accounts and authentication --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -234,6 +261,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")  # "local" or "s3"
 if STORAGE_BACKEND == "s3":
+    from botocore.config import Config as S3Config
+
     default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -245,11 +274,19 @@ if STORAGE_BACKEND == "s3":
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            # An unreachable store must fail fast (the resident gets "coba lagi"), well
+            # within gunicorn's timeout, instead of hanging the request on retries.
+            "client_config": S3Config(
+                connect_timeout=env_int("S3_CONNECT_TIMEOUT", 3),
+                read_timeout=env_int("S3_READ_TIMEOUT", 20),
+                retries={"max_attempts": env_int("S3_MAX_ATTEMPTS", 2), "mode": "standard"},
+            ),
         },
     }
 else:
     default_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Written to a temporary name and linked into place, 0600 (paksemmok/storage.py).
+        "BACKEND": "paksemmok.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     }
 STORAGES = {
@@ -258,6 +295,10 @@ STORAGES = {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_COMPRESS", True)
+        # Hashed names without the gzip/brotli copies: collectstatic in seconds instead of
+        # minutes (make stack-test, whose nginx compresses on the fly).
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
 }
 # In development whitenoise serves straight from the source folders, so no collectstatic step.
@@ -265,6 +306,16 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) are spooled here by Django; a process
+# killed mid-request leaves them behind, so the orphan sweep empties it of files over an hour
+# old. A directory of its own, so that sweep never touches anyone else's temporary files.
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "tmp-uploads"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+# Files with no row (a process killed between the storage write and the commit) are deleted
+# by the worker once older than this.
+ORPHAN_MIN_AGE_SECONDS = env_int("ORPHAN_MIN_AGE_SECONDS", 3600)
+# The sweep lists the whole store: hourly suits a regency, a day a province-sized bucket.
+ORPHAN_SWEEP_SECONDS = env_int("ORPHAN_SWEEP_SECONDS", 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 # --- Background work --------------------------------------------------------------------
@@ -277,6 +328,8 @@ TASKS = {
 # /healthz reports the worker as down when its last heartbeat is older than this.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
 WORKER_TICK_SECONDS = float(env_str("WORKER_TICK_SECONDS", "2"))
+# A thread writes the heartbeat this often, whatever the loop is busy with.
+WORKER_HEARTBEAT_SECONDS = float(env_str("WORKER_HEARTBEAT_SECONDS", "10"))
 
 # --- Perekaman appointments (paksemmok.appointments) --------------------------------------
 # Residents may book this many days ahead, counting today.
@@ -427,6 +480,11 @@ NOTIFY_BACKOFF_MAX_SECONDS = float(env_str("NOTIFY_BACKOFF_MAX_SECONDS", "3600")
 NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 50)
 # A row left in "sending" longer than this belongs to a crashed worker and is retried.
 NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFY_CLAIM_TIMEOUT_SECONDS", 300)
+# Sooner than that when the claiming worker's heartbeat (written every
+# WORKER_HEARTBEAT_SECONDS by a thread) is older than this: the worker is dead, not slow.
+NOTIFY_DEAD_WORKER_SECONDS = env_int("NOTIFY_DEAD_WORKER_SECONDS", 30)
+# How often a worker looks for such rows (one query on a partial index).
+NOTIFY_RECLAIM_SECONDS = float(env_str("NOTIFY_RECLAIM_SECONDS", "10"))
 # How long one worker tick may spend draining a backlog before other jobs get their turn.
 NOTIFY_DRAIN_SECONDS = float(env_str("NOTIFY_DRAIN_SECONDS", "5"))
 # PostgreSQL: record send outcomes without waiting for fsync (a DB crash can then cause a
@@ -497,12 +555,59 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Shared cache (throttles, sign-in limits, cached pages) ----------------------------
+# Every web process must see the same counters, or a limit is multiplied by the number of
+# processes: CACHE_URL=redis://127.0.0.1:6379/1 (Debian's redis-server) or CACHE_URL=db (the
+# database, after `manage.py createcachetable`). Unset: per-process memory (development).
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "paksemmok",
+        }
+    }
+elif CACHE_URL == "db":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "paksemmok_cache",
+        }
+    }
+
+# `manage.py backup` writes here unless given --output (keep it on another disk or host).
+BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(BASE_DIR / "var" / "backups")))
+
+# --- Monitoring (paksemmok.monitoring) --------------------------------------------------
+# /metrics answers a request with "Authorization: Bearer <METRICS_TOKEN>", or one made
+# directly (not through the proxy) from an address listed here; anyone else gets a 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOW_IPS = env_list("METRICS_ALLOW_IPS")
+
 # --- Logging ----------------------------------------------------------------------------
+# Both formats redact NIKs, KK numbers and phone numbers (paksemmok/logging.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")  # "text" or "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {
+            "()": "paksemmok.logging.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {
+            "()": "paksemmok.logging.RedactingJsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("paksemmok.reports.urls")),
     path("api/v1/", include("paksemmok.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("paksemmok.monitoring.urls")),  # /metrics (token or allow-list)
     path("staf/admin/", admin.site.urls),
 ]
 

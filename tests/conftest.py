@@ -89,7 +89,7 @@ def private_media(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "paksemmok.storage.PrivateFileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
     }
@@ -311,3 +311,13 @@ def signing_settings(settings, signing_pair):
     settings.SIGNER_NIP = "197001011990031001"
     settings.SITE_URL = "https://paksemmok.example.id"
     return settings
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached catalogue fragments (catalog/caching.py)
+    must not outlive the rolled-back rows of the test that rendered them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

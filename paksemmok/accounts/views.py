@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from paksemmok.audit.ip import client_ip
 from paksemmok.audit.log import record
 from paksemmok.audit.masking import mask_number
+from paksemmok.population.queries import resident_with_family_by_id
 
 from . import acting
 from .errors import AccountError, AlreadyRegistered, CodeRateLimited, PhoneTaken
@@ -47,7 +48,7 @@ from .services.acting_for import confirm_acting, request_acting_code
 from .services.activity import activity_for, describe_entry
 from .services.codes import issue_code
 from .services.export import export_personal_data
-from .services.profile import family_members, update_preferences
+from .services.profile import update_preferences
 from .services.reset import request_password_reset, reset_password
 from .services.signup import SignUp, register_resident, verify_account
 from .throttle import hit
@@ -332,10 +333,11 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
 @role_required(*RESIDENT_PAGES)
 def profile(request: HttpRequest) -> HttpResponse:
     subject = acting.current_subject(request)
-    resident = subject.resident
+    # One joined read with the KK and its living members, not a lazy load per relation.
+    resident = resident_with_family_by_id(subject.resident_id) if subject.resident_id else None
     if request.acting_for is not None:
         acting.audit_act(request, "account.profile.viewed", obj=subject)
-    members = family_members(resident) if resident else []
+    members = (resident.kk_members or [resident]) if resident else []
     return render(
         request,
         "accounts/profile.html",

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from paksemmok.errors import DomainError
+from paksemmok.storage import StorageUnavailable
 
 logger = logging.getLogger("paksemmok.api")
 
@@ -79,6 +80,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, DomainError):
         code, message, details, http_status = exc.api_error()
         return Response(body(code, message, details), status=http_status)
+    if isinstance(exc, StorageUnavailable):
+        return Response(
+            body(exc.code, str(exc)),
+            status=exc.status_code,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
     if isinstance(exc, exceptions.Throttled):
         wait = int(exc.wait) if exc.wait is not None else None
         if wait is not None:

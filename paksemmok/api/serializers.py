@@ -446,6 +446,13 @@ class StaffQueueQuerySerializer(serializers.Serializer):
         help_text="Kode kecamatan Kemendagri, mis. `33.19.02`.",
     )
     status = serializers.ChoiceField(choices=QUEUE_STATUS_FILTERS, required=False, allow_blank=True)
+    after = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Kursor dari `next` halaman sebelumnya; kosong untuk halaman pertama.",
+    )
+    page_size = serializers.IntegerField(min_value=1, max_value=100, required=False)
 
 
 class StaffQueueItemSerializer(serializers.Serializer):
@@ -468,6 +475,13 @@ class StaffQueueItemSerializer(serializers.Serializer):
     near_deadline = serializers.BooleanField()
     claimed_by = serializers.CharField(allow_null=True, help_text="Nama petugas pemeriksa.")
     claimed_by_me = serializers.BooleanField()
+
+
+class StaffQueuePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Jumlah permohonan, paling banyak 1000.")
+    count_capped = serializers.BooleanField(help_text="Benar bila jumlahnya lebih dari `count`.")
+    next = serializers.URLField(allow_null=True)
+    results = StaffQueueItemSerializer(many=True)
 
 
 def queue_item(app: Application, user: Any, now: Any) -> dict[str, Any]:

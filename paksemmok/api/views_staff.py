@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.generics import ListAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -26,7 +24,7 @@ from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application, ApplicationDocument
 from paksemmok.applications.services import deficiency_display
 from paksemmok.audit.reads import audited_read
-from paksemmok.backoffice import services
+from paksemmok.backoffice import queues, services
 from paksemmok.backoffice.review import open_review, register_differences, review_findings
 from paksemmok.catalog.fields import field_defs
 from paksemmok.catalog.models import DeficiencyReason
@@ -42,7 +40,7 @@ TAGS = ["petugas"]
 # Documented as session-only: a token is authenticated (so a resident's gets a clear 403)
 # but never admitted here.
 AUTH = [{"cookieAuth": []}]
-ROW_RELATED = ("service", "variant", "claim__officer", "family__village__parent")
+ROW_RELATED = queues.ROW_RELATED
 
 
 class StaffView(APIView):
@@ -81,57 +79,51 @@ def _row(app: Application, request: Request) -> dict[str, Any]:
 # --- queue -----------------------------------------------------------------------------------
 
 
-class QueuePagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-
-class QueueView(ListAPIView):
-    permission_classes = [IsBackofficeStaff]
-    serializer_class = s.StaffQueueItemSerializer
-    pagination_class = QueuePagination
-
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    def get_queryset(self) -> Any:
-        # The queue page's filters (backoffice.views.queue), over the officer's own queue.
-        query = s.StaffQueueQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        f = query.validated_data
-        qs = services.queue_for(self.request.user)
-        if f.get("service"):
-            qs = qs.filter(service__code=f["service"])
-        if f.get("variant"):
-            qs = qs.filter(variant__code=f["variant"])
-        if f.get("kecamatan"):
-            qs = qs.filter(family__village__parent__code=f["kecamatan"])
-        status = f.get("status")
-        if status in (Status.SUBMITTED, Status.IN_REVIEW):
-            qs = qs.filter(status=status)
-        elif status == "overdue":
-            qs = qs.filter(deadline_at__lt=timezone.now())
-        elif status == "free":
-            qs = qs.filter(claim__isnull=True)
-        return qs.select_related(*ROW_RELATED)
-
+class QueueView(StaffView):
     @extend_schema(
         tags=TAGS,
         auth=AUTH,
         parameters=[s.StaffQueueQuerySerializer],
+        responses=s.StaffQueuePageSerializer,
         summary="Antrean pemeriksaan (batas waktu terdekat dahulu)",
+        description=(
+            "Halaman demi halaman dengan kursor: `next` berisi alamat halaman berikutnya "
+            "(parameter `after`). `count` berhenti di batas; `count_capped` benar bila "
+            "jumlah sebenarnya lebih besar."
+        ),
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+    def get(self, request: Request) -> Response:
+        # The queue page's query and filters (backoffice.queues), over the officer's own queue.
+        query = s.StaffQueueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        filters = queues.QueueFilters.from_mapping(data)
         now = timezone.now()
-        rows = [s.queue_item(app, request.user, now) for app in page]
-        return self.get_paginated_response(s.StaffQueueItemSerializer(rows, many=True).data)
+        try:
+            page = queues.queue_page(
+                request.user,
+                filters,
+                after=data.get("after", ""),
+                size=data.get("page_size") or queues.PAGE_SIZE,
+                now=now,
+            )
+        except queues.CursorError as exc:
+            raise ApiError("invalid", _("Kursor halaman tidak dikenal."), 400) from exc
+        count = queues.capped_count(queues.filtered_queue(request.user, filters, now))
+        next_url = None
+        if page.next_cursor:
+            params = request.query_params.copy()
+            params["after"] = page.next_cursor
+            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        rows = [s.queue_item(app, request.user, now) for app in page.rows]
+        return Response(
+            {
+                "count": count.n,
+                "count_capped": count.capped,
+                "next": next_url,
+                "results": s.StaffQueueItemSerializer(rows, many=True).data,
+            }
+        )
 
 
 class TakeNextView(StaffView):

@@ -140,6 +140,18 @@ class Application(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "deadline_at"], name="application_queue_idx"),
+            # The staff queue (backoffice.queues) walks only open applications in deadline
+            # order: a partial index holds just those, so a backlog of history is never read.
+            models.Index(
+                fields=["deadline_at", "id"],
+                condition=Q(status__in=CLOCK_RUNNING),
+                name="application_open_deadline_idx",
+            ),
+            models.Index(
+                fields=["service", "deadline_at", "id"],
+                condition=Q(status__in=CLOCK_RUNNING),
+                name="application_open_service_idx",
+            ),
             # A figure narrowed to one service or kecamatan (the public page asks per service):
             # equality first, then the day range. With only the foreign-key index SQLite
             # reads every year of that service or kecamatan (bench/dashboard.py).

@@ -24,6 +24,7 @@ from paksemmok.catalog.fields import Prefill, field_defs
 from paksemmok.catalog.models import DeficiencyReason, Requirement, Variant
 from paksemmok.notifications.services import notify
 from paksemmok.population.models import Resident
+from paksemmok.storage import storage_errors
 
 from .checks import (
     Problem,
@@ -70,7 +71,7 @@ def _locked(application: Application) -> Application:
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins (subject).
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("variant", "service", "applicant", "subject", "family")
+        .select_related("variant", "service", "applicant", "subject", "family__village")
         .get(pk=application.pk)
     )
 
@@ -118,6 +119,8 @@ def deficiency_display(
     application: Application, deficiencies: list[dict[str, str]]
 ) -> list[dict[str, str]]:
     """The items as words: requirement or field name, reason name, the officer's note."""
+    if not deficiencies:
+        return []  # nothing to name: no catalogue reads (every submission's message)
     requirements = {r.code: r.name for r in application.variant.requirements.all()}
     reasons = dict(DeficiencyReason.objects.values_list("code", "name"))
     shown = []
@@ -289,9 +292,12 @@ def attach_document(
         quality_flags=clean.quality,
         uploaded_by=actor,
     )
-    # Stored first: a file without a row is harmless garbage (removed below on failure); a
-    # row without its file would be a broken application.
-    document.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
+    # Stored first: a file without a row is harmless garbage (removed below on failure, or by
+    # the orphan sweep after a crash); a row without its file would be a broken application.
+    # The storage writes whole files or none (paksemmok/storage.py); a full or unreachable store
+    # becomes StorageUnavailable, which pages and the API answer in Indonesian with a code.
+    with storage_errors():
+        document.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
     try:
         with transaction.atomic():
             app = _locked(application)
@@ -301,12 +307,11 @@ def attach_document(
                 and f"doc:{requirement.code}" not in app.deficient_items()
             ):
                 raise ApplicationError(_("Berkas ini tidak diminta untuk diperbaiki."))
-            previous = (
-                ApplicationDocument.objects.select_for_update()
-                .filter(application=app, requirement=requirement, replaced_at__isnull=True)
-                .first()
-            )
-            others = sum(d.size for d in app.current_documents().exclude(requirement=requirement))
+            # One locked read of the current files gives both the slot's earlier file and
+            # the total of the others (issue 14: fewer queries per upload).
+            current = list(app.current_documents().select_for_update().order_by("id"))
+            previous = next((d for d in current if d.requirement_id == requirement.pk), None)
+            others = sum(d.size for d in current if d.requirement_id != requirement.pk)
             limit = settings.APPLICATIONS_MAX_TOTAL_BYTES
             if others + clean.size > limit:
                 raise UploadRejected(
@@ -347,7 +352,10 @@ def attach_document(
                 },
             )
     except BaseException:
-        document.file.storage.delete(document.file.name)
+        try:
+            document.file.storage.delete(document.file.name)
+        except Exception:  # the store failing now too: the orphan sweep removes it later
+            logger.exception("could not remove the file of a failed upload")
         raise
     return document
 

@@ -22,6 +22,7 @@ from paksemmok.audit.reads import audited_read
 from paksemmok.catalog.fields import field_defs
 from paksemmok.catalog.models import Requirement, Service, Variant
 from paksemmok.population.queries import kk_order
+from paksemmok.storage import StorageUnavailable
 
 from . import services
 from .access import resident_may_view, resident_side, staff_may_view
@@ -62,10 +63,13 @@ def _slots(
     only: Requirement | None = None,
 ) -> list[dict[str, Any]]:
     given = answers(app.data)
-    current = {d.requirement_id: d for d in app.current_documents()}
+    documents = app.current_documents()
+    if only is not None:
+        documents = documents.filter(requirement=only)
+    current = {d.requirement_id: d for d in documents}
     deficient = app.deficient_items() if app.status == Status.RETURNED else None
     slots = []
-    for r in app.variant.requirements.all():
+    for r in [only] if only is not None else app.variant.requirements.all():
         # `only`: the one slot an upload answers with, even if a newer answer hid it.
         if (only is not None and r.pk != only.pk) or (only is None and not r.applies(given)):
             continue
@@ -259,6 +263,7 @@ def upload(request: HttpRequest, reference: str, requirement_code: str) -> HttpR
     requirement = get_object_or_404(Requirement, variant=app.variant, code=requirement_code)
     incoming = request.FILES.get("file") or request.FILES.get("camera")
     error = ""
+    error_status = 422
     if incoming is None:
         error = _("Pilih berkas atau ambil foto terlebih dahulu.")
     else:
@@ -266,14 +271,18 @@ def upload(request: HttpRequest, reference: str, requirement_code: str) -> HttpR
             services.attach_document(app, requirement, incoming, actor=request.user)
         except (UploadRejected, ApplicationError) as exc:
             error = str(exc)
+        except StorageUnavailable as exc:
+            error, error_status = str(exc), exc.status_code
     # Scripts (fetch/XHR with a progress bar) get the slot back to swap in; without
     # JavaScript the whole page reloads.
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
-        app.refresh_from_db()
+        if error:
+            # Refused perhaps because the application moved on meanwhile: show it as it is.
+            # A stored file changes no column of the application, so success needs no reload.
+            app.refresh_from_db()
         (slot,) = _slots(app, errors={requirement.code: error}, only=requirement)
-        return render(
-            request, "applications/_slot.html", {"slot": slot}, status=422 if error else 200
-        )
+        status = error_status if error else 200
+        return render(request, "applications/_slot.html", {"slot": slot}, status=status)
     if error:
         messages.error(request, f"{requirement.name}: {error}")
     else:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,12 +28,12 @@ from paksemmok.audit.log import record
 from paksemmok.errors import DomainError
 from paksemmok.issuance.effects import apply_approval
 from paksemmok.issuance.models import IssuedDocument
-from paksemmok.issuance.services import files_removed_on_failure
+from paksemmok.issuance.services import files_removed_on_failure, pdfs_after_commit
 from paksemmok.population.services import RegisterError
 
 from .models import Claim
+from .queues import ALL_SERVICES_ROLES, queue_for
 
-ALL_SERVICES_ROLES = (User.Role.SUPERVISOR, User.Role.ADMIN)
 DECIDING_ROLES = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 
 
@@ -71,14 +71,6 @@ def handles(user: Any, application: Application) -> bool:
     if user.role in ALL_SERVICES_ROLES:
         return True
     return user.role == User.Role.OPERATOR and application.service.code in (user.services or [])
-
-
-def queue_for(user: Any) -> QuerySet[Application]:
-    """Applications awaiting a decision that this officer may handle, oldest deadline first."""
-    qs = Application.objects.filter(status__in=CLOCK_RUNNING)
-    if user.role not in ALL_SERVICES_ROLES:
-        qs = qs.filter(service__code__in=user.services or [])
-    return qs.order_by("deadline_at", "id")
 
 
 def _ensure_may_decide(user: Any) -> None:
@@ -252,7 +244,9 @@ def _ensure_holder(app: Application, actor: Any) -> Claim:
 def _decide(application: Application, actor: Any, act: Any) -> Any:
     _ensure_may_decide(actor)
     try:
-        with files_removed_on_failure(), transaction.atomic():
+        # PDFs are rendered after the commit: the number-sequence rows an approval takes
+        # are then held for milliseconds, not for the seconds rendering and signing take.
+        with pdfs_after_commit(), files_removed_on_failure(), transaction.atomic():
             app = _locked(application)
             claim = _ensure_holder(app, actor)
             result = act(app)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import Region
 from paksemmok.population.services import living_members
 
-from . import services
+from . import queues, services
 from .models import Claim
 from .review import open_review, register_differences, review_findings
 
@@ -39,48 +39,35 @@ STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     now = timezone.now()
-    base = services.queue_for(user)
-    qs = base
-    f = {k: request.GET.get(k, "") for k in ("service", "variant", "kecamatan", "status")}
-    if f["service"]:
-        qs = qs.filter(service__code=f["service"])
-    if f["variant"]:
-        qs = qs.filter(variant__code=f["variant"])
-    if f["kecamatan"]:
-        qs = qs.filter(family__village__parent__code=f["kecamatan"])
-    if f["status"] in (Status.SUBMITTED, Status.IN_REVIEW):
-        qs = qs.filter(status=f["status"])
-    elif f["status"] == "overdue":
-        qs = qs.filter(deadline_at__lt=now)
-    elif f["status"] == "free":
-        qs = qs.filter(claim__isnull=True)
-    rows = list(
-        qs.select_related(
-            "service", "variant", "subject", "claim__officer", "family__village__parent"
-        )[:100]
-    )
-    counts = base.aggregate(
-        total=Count("id"),
-        overdue=Count("id", filter=Q(deadline_at__lt=now)),
-        free=Count("id", filter=Q(claim__isnull=True)),
-        mine=Count("id", filter=Q(claim__officer=user)),
-    )
-    # order_by(): the queue's ordering would otherwise join the GROUP BY.
-    per_service = dict(base.order_by().values_list("service__code").annotate(n=Count("id")))
-    services_shown = (
+    f = queues.QueueFilters.from_mapping(request.GET)
+    try:
+        page = queues.queue_page(user, f, after=request.GET.get("after", ""), now=now)
+    except queues.CursorError:
+        return redirect("backoffice:queue")
+    services_shown = list(
         Service.objects.all()
         if user.role != User.Role.OPERATOR
         else Service.objects.filter(code__in=user.services or [])
     )
+    per_service = queues.per_service_counts(user, [s.code for s in services_shown])
+    next_query = None
+    if page.next_cursor:
+        next_query = QueryDict(mutable=True)
+        next_query.update({k: v for k, v in f.as_dict().items() if v})
+        next_query["after"] = page.next_cursor
     return render(
         request,
         "backoffice/queue.html",
         {
-            "rows": [{"app": a, "left": time_left(a, now)} for a in rows],
-            "counts": counts,
-            "filters": f,
-            "filtered": qs.count() if any(f.values()) else None,
-            "services": [{"s": s, "n": per_service.get(s.code, 0)} for s in services_shown],
+            "rows": [{"app": a, "left": time_left(a, now)} for a in page.rows],
+            "counts": queues.queue_counts(user, now),
+            "filters": f.as_dict(),
+            "filtered": queues.capped_count(queues.filtered_queue(user, f, now))
+            if f.active
+            else None,
+            "next_query": next_query.urlencode() if next_query else "",
+            "first_page": bool(request.GET.get("after")),
+            "services": [{"s": s, "n": per_service[s.code]} for s in services_shown],
             "variants": Variant.objects.filter(service__in=services_shown),
             "kecamatans": Region.objects.filter(
                 level=Region.Level.KECAMATAN, code__startswith=_regency_prefix()

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from . import caching
 from .fields import FIELDS
 from .models import ELIGIBILITY_RULES, Requirement, Service, Variant
 
@@ -55,13 +57,39 @@ def _annotate(services: list[Service]) -> list[Service]:
     return services
 
 
+def _catalogue() -> list[Service]:
+    return _annotate(list(_services()))
+
+
 def services(request: HttpRequest) -> HttpResponse:
-    """Public: every service, its variants and what to prepare (no sign-in needed)."""
-    return render(request, "catalog/services.html", {"services": _annotate(list(_services()))})
+    """Public: every service, its variants and what to prepare (no sign-in needed). The
+    catalogue part is a cached fragment (caching.py); the rows are read only on a miss."""
+    return render(
+        request,
+        "catalog/services.html",
+        {"services": SimpleLazyObject(_catalogue), "catalogue_version": caching.version()},
+    )
 
 
 def service_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Public: one service with every variant open, so a link (or a helper's chat message)
     can point at exactly the service a resident needs."""
-    service = get_object_or_404(_services(), code=code)
-    return render(request, "catalog/service_detail.html", {"service": _annotate([service])[0]})
+    names = caching.cached(
+        "names", lambda: dict(Service.objects.filter(is_active=True).values_list("code", "name"))
+    )
+    if code not in names:
+        raise Http404
+
+    def service() -> Service:
+        return _annotate([get_object_or_404(_services(), code=code)])[0]
+
+    return render(
+        request,
+        "catalog/service_detail.html",
+        {
+            "service_name": names[code],
+            "service": SimpleLazyObject(service),
+            "code": code,
+            "catalogue_version": caching.version(),
+        },
+    )

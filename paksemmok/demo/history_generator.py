@@ -9,9 +9,12 @@ by the demo (a few weeks, so the dashboard is not empty) and by `manage.py gener
 What it is and is not:
 
 * Every generated application is finished: completed, approved (a card not yet collected),
-  rejected or cancelled. None is open (submitted, in review or returned), so the
-  one-open-application constraint and the back-office queue never see them, and they can sit
-  beside real applications. "Returned" exists only as a decision: about a quarter of the
+  rejected or cancelled, unless `open_share` asks for a backlog (bench/compare.py): then
+  that share is left open (submitted, or in review with an officer), undecided, its
+  deadline long past for the older days, and with a subject key of its own
+  (`riwayat-terbuka-<id>`) so the one-open-application constraint holds. With the default
+  share of 0 none is open, so the back-office queue never sees them, and they can sit beside
+  real applications. "Returned" exists only as a decision: about a quarter of the
   applications are returned once, and most of those are resubmitted and decided again; the
   rest are abandoned (cancelled).
 * Times follow the service: submissions mostly in office hours and on weekdays; time to a
@@ -450,6 +453,7 @@ def generate_history(
     method: str = "auto",
     chunk: int = 20000,
     progress: Callable[[int, int], None] | None = None,
+    open_share: float = 0.0,
 ) -> HistoryResult:
     """Adds `per_day` applications a day on average (or `count` in all) first sent between
     `start` and `end` (local days, both included), decided and closed, with their decisions,
@@ -468,6 +472,8 @@ def generate_history(
     total = count if count is not None else per_day * len(days)
     if total < 0:
         raise HistoryError("The number of applications cannot be negative.")
+    if not 0 <= open_share <= 1:
+        raise HistoryError("The open share is a fraction between 0 and 1.")
     started = time.perf_counter()
     # Busy and quiet days: each day's share moves up to 15% around its weekday's weight.
     jitter = random.Random(f"{seed}:days")
@@ -481,7 +487,7 @@ def generate_history(
     with transaction.atomic():
         pools = _Pools(applicants, officers, max_subjects, exclude_kk)
         writer = _Writer(method, chunk)
-        state = _State(pools, writer, now)
+        state = _State(pools, writer, now, open_share)
         places = _places() if bookings else []
         for day, n in zip(days, per_day_counts, strict=True):
             rng = random.Random(f"{seed}:{day.isoformat()}")
@@ -541,8 +547,9 @@ def _places() -> list[tuple[int, float, int, dict[int, list[int]]]]:
 class _State:
     """Ids, counters and the per-row logic of one run."""
 
-    def __init__(self, pools: _Pools, writer: _Writer, now: int) -> None:
+    def __init__(self, pools: _Pools, writer: _Writer, now: int, open_share: float = 0.0) -> None:
         self.p = pools
+        self.open_share = open_share
         self.w = writer
         self.now = now
         self.ids = {
@@ -651,6 +658,32 @@ class _State:
         sent, round_no, returned_at, deficiencies = first, 1, None, []
         decided_at = completed_at = None
         deadline = sent + variant[5] * 3600
+        # Only asked-for backlogs draw this number: with no open share, the same seed gives
+        # the same history as before.
+        if self.open_share and rng.random() < self.open_share:
+            in_review = rng.random() < 0.5
+            self._write_app(
+                app_id,
+                variant,
+                applicant,
+                officer if in_review else None,
+                subject_id,
+                family_id,
+                f"riwayat-terbuka-{app_id}",
+                "in_review" if in_review else "submitted",
+                [],
+                1,
+                created,
+                sent,
+                sent,
+                None,
+                deadline,
+                None,
+                None,
+                first,
+                area,
+            )
+            return
         if rng.random() < P_CANCELLED_BEFORE_DECISION:
             status, updated = "cancelled", self._after(sent, rng.uniform(600, 20 * 3600))
         else:
@@ -732,7 +765,7 @@ class _State:
         app_id: int,
         variant: tuple,
         applicant: int,
-        officer: int,
+        officer: int | None,
         subject_id: int | None,
         family_id: int,
         key: str,

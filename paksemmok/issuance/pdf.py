@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -64,6 +65,18 @@ def _weasyprint_html() -> Any:
     return HTML
 
 
+@functools.cache
+def _font_config() -> Any:
+    """One font configuration per process: WeasyPrint otherwise builds a fresh one (and
+    registers the fonts with fontconfig again) for every document."""
+    _weasyprint_html()
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
 def render_pdf(document: IssuedDocument) -> bytes:
     html = _weasyprint_html()
-    return html(string=render_html(document), base_url=str(settings.BASE_DIR)).write_pdf()
+    return html(string=render_html(document), base_url=str(settings.BASE_DIR)).write_pdf(
+        font_config=_font_config()
+    )

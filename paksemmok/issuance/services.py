@@ -7,6 +7,8 @@ resident's notification in the outbox in the same transaction.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -135,7 +137,76 @@ def _signer_fields() -> dict[str, str]:
     return {"signer_name": settings.SIGNER_NAME, "signer_nip": settings.SIGNER_NIP}
 
 
+logger = logging.getLogger("paksemmok.issuance")
+# What the signature says each printed document is; also how the worker renders one later.
+PDF_REASONS = {Kind.KK: "Kartu Keluarga", Kind.BIRTH: "Akta Kelahiran", Kind.DEATH: "Akta Kematian"}
+# Documents issued inside pdfs_after_commit(), rendered and signed once it has committed.
+_deferred: ContextVar[list[tuple[IssuedDocument, str]] | None] = ContextVar(
+    "issuance_deferred", default=None
+)
+
+
+@contextmanager
+def pdfs_after_commit() -> Iterator[None]:
+    """Wrap OUTSIDE an approval's transaction: the documents it issues get their PDFs
+    rendered and signed (~1 s each) after it commits, not inside it.
+
+    Inside, the approval holds the NIK/No. KK number-sequence rows of its kecamatan and birth
+    date; rendering there made every approval sharing a prefix wait for the others' PDFs (20
+    simultaneous births: the last finished 24 s after the first). A PDF that fails to render
+    here is rendered by the worker (`render_missing_pdfs`); until then the document's
+    download answers "not found" and the register change stands."""
+    pending: list[tuple[IssuedDocument, str]] = []
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for document, reason in pending:
+        try:
+            render_document_pdf(document, reason)
+        except Exception:
+            logger.exception(
+                "PDF of issued document %s not rendered; the worker retries", document.pk
+            )
+
+
+def render_document_pdf(document: IssuedDocument, reason: str | None = None) -> bool:
+    """Renders, signs and stores the PDF of an issued document that has none yet."""
+    from paksemmok.storage import storage_errors
+
+    reason = reason or PDF_REASONS[document.kind]
+    pdf = sign_pdf(render_pdf(document), reason=reason, location=settings.REGENCY_NAME)
+    with storage_errors():
+        document.pdf.save("dokumen.pdf", ContentFile(pdf), save=False)
+    if IssuedDocument.objects.filter(pk=document.pk, pdf="").update(pdf=document.pdf.name):
+        return True
+    # Rendered meanwhile by someone else (the worker's retry): keep theirs.
+    document.pdf.storage.delete(document.pdf.name)
+    document.refresh_from_db(fields=["pdf"])
+    return False
+
+
+def render_missing_pdfs(*, older_than_seconds: int = 60, limit: int = 50) -> int:
+    """The worker's retry for PDFs that failed after their approval committed."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    done = 0
+    missing = IssuedDocument.objects.filter(
+        pdf="", kind__in=list(PDF_REASONS), issued_at__lt=cutoff
+    ).order_by("id")[:limit]
+    for document in missing:
+        try:
+            done += render_document_pdf(document)
+        except Exception:
+            logger.exception("PDF of issued document %s still not rendered", document.pk)
+    return done
+
+
 def _store_signed_pdf(document: IssuedDocument, reason: str) -> None:
+    pending = _deferred.get()
+    if pending is not None:
+        pending.append((document, reason))
+        return
     pdf = sign_pdf(render_pdf(document), reason=reason, location=settings.REGENCY_NAME)
     document.pdf.save("dokumen.pdf", ContentFile(pdf), save=False)
     stored = _stored.get()

@@ -12,17 +12,45 @@ import datetime as dt
 import io
 import threading
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-_signer_cache: dict[tuple[str, str, float, float], signers.SimpleSigner] = {}
+_signer_cache: dict[tuple[str, str, float, float], _KeptKeySigner] = {}
+# Room in the CMS beyond the certificates and the signature value: signed attributes
+# (content type, digest, signing time, CMS algorithm protection), algorithm identifiers and
+# the DER framing. ~600 bytes in practice; the margin keeps a certificate renewal safe.
+_CMS_OVERHEAD = 2048
 _lock = threading.Lock()
+
+
+class _KeptKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner parses the private key again for every signature, and for RSA
+    that includes cryptography's key check (~35 ms, more than the signature itself). This one
+    parses it once per process; mechanisms other than RSA PKCS#1 v1.5 and ECDSA go the
+    library's way."""
+
+    _kept_key: Any = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mechanism not in ("rsassa_pkcs1v15", "ecdsa"):
+            return super().sign_raw(data, digest_algorithm)
+        if self._kept_key is None:
+            self._kept_key = serialization.load_der_private_key(
+                self.signing_key.dump(), password=None
+            )
+        hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "ecdsa":
+            return self._kept_key.sign(data, ec.ECDSA(hash_algo))
+        return self._kept_key.sign(data, padding.PKCS1v15(), hash_algo)
 
 
 class SigningUnavailable(Exception):
@@ -81,7 +109,7 @@ def make_demo_pair(key_path: Path, cert_path: Path, *, common_name: str, organis
     return True
 
 
-def _signer() -> signers.SimpleSigner:
+def _signer() -> _KeptKeySigner:
     key_path, cert_path = Path(settings.SIGNING_KEY_PATH), Path(settings.SIGNING_CERT_PATH)
     if settings.DEBUG:
         # Development: a fresh checkout (or a cleaned var/) signs with a new demo pair.
@@ -98,14 +126,34 @@ def _signer() -> signers.SimpleSigner:
         signer = _signer_cache.get(cache_key)
         if signer is None:
             passphrase = settings.SIGNING_KEY_PASSPHRASE.encode() or None
-            signer = signers.SimpleSigner.load(
+            loaded = signers.SimpleSigner.load(
                 str(key_path), str(cert_path), key_passphrase=passphrase
             )
-            if signer is None:
+            if loaded is None:
                 raise SigningUnavailable("Kunci atau sertifikat tanda tangan tidak terbaca.")
+            signer = _KeptKeySigner(
+                signing_cert=loaded.signing_cert,
+                signing_key=loaded.signing_key,
+                cert_registry=loaded.cert_registry,
+            )
             _signer_cache.clear()
             _signer_cache[cache_key] = signer
     return signer
+
+
+def _bytes_reserved(signer: signers.SimpleSigner) -> int:
+    """The hex room for this signer's CMS, worked out once from its certificates and key
+    size, so pyHanko signs once instead of first making a dummy signature to measure."""
+    reserved = getattr(signer, "_paksemmok_bytes_reserved", None)
+    if reserved is None:
+        cert = signer.signing_cert
+        der = len(cert.dump()) + sum(len(c.dump()) for c in signer.cert_registry)
+        signature = max(cert.public_key.bit_size // 8, 72) + 16
+        # Written as a hex string: two characters per byte (pyHanko's note on bytes_reserved).
+        reserved = 2 * (der + signature + _CMS_OVERHEAD)
+        # Kept on the (per-process, cached) signer, so a new key pair gets its own size.
+        signer._paksemmok_bytes_reserved = reserved  # type: ignore[attr-defined]
+    return reserved
 
 
 def sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
@@ -119,5 +167,5 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
         md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=_bytes_reserved(signer))
     return out.getvalue()

@@ -6,11 +6,12 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
 
@@ -20,9 +21,44 @@ from .registry import registered_jobs
 logger = logging.getLogger("paksemmok.worker")
 
 
+def current_worker_id() -> str:
+    """This process's worker id: WORKER_ID when the supervisor gives a stable one (systemd's
+    `worker@1`), so a restarted worker recognises the rows it had claimed before it died."""
+    return (os.environ.get("WORKER_ID") or f"{socket.gethostname()}-{os.getpid()}")[:64]
+
+
+class HeartbeatThread(threading.Thread):
+    """Writes the heartbeat every WORKER_HEARTBEAT_SECONDS whatever the loop is doing, so a
+    slow batch (a gateway taking 3 s a message) never makes /healthz report the worker dead,
+    and a supervisor restarting on health failure does not kill it mid-batch."""
+
+    def __init__(self, worker: Worker, interval: float) -> None:
+        super().__init__(name=f"heartbeat-{worker.worker_id}", daemon=True)
+        self.worker = worker
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    self.worker.beat()
+                except Exception:
+                    # The database is away: the next beat reconnects (Django's connection
+                    # is per thread; a broken one is dropped here).
+                    logger.warning("heartbeat not written", exc_info=True)
+                    connection.close()
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=self.interval + 5)
+
+
 class Worker:
     def __init__(self, *, worker_id: str | None = None, tick: float | None = None) -> None:
-        self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}"
+        self.worker_id = (worker_id or current_worker_id())[:64]
         self.tick = settings.WORKER_TICK_SECONDS if tick is None else tick
         self.running = True
         self.started_at = timezone.now()
@@ -73,13 +109,18 @@ class Worker:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         logger.info("worker %s started", self.worker_id)
-        while self.running:
-            started = time.monotonic()
-            try:
-                self.run_once()
-            except Exception:
-                logger.exception("worker tick failed; retrying")
-            self.ticks += 1
-            if max_ticks is not None and self.ticks >= max_ticks:
-                break
-            time.sleep(max(0.0, self.tick - (time.monotonic() - started)))
+        heartbeat = HeartbeatThread(self, settings.WORKER_HEARTBEAT_SECONDS)
+        heartbeat.start()
+        try:
+            while self.running:
+                started = time.monotonic()
+                try:
+                    self.run_once()
+                except Exception:
+                    logger.exception("worker tick failed; retrying")
+                self.ticks += 1
+                if max_ticks is not None and self.ticks >= max_ticks:
+                    break
+                time.sleep(max(0.0, self.tick - (time.monotonic() - started)))
+        finally:
+            heartbeat.stop()

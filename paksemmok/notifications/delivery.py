@@ -7,21 +7,27 @@ status='pending', so a row can be won by one worker only. Delivery is at-least-o
 that dies after the provider accepted a message but before recording it leaves the row in
 "sending"; `reclaim_stuck` resends it after NOTIFY_CLAIM_TIMEOUT_SECONDS (the gateway gets
 the same Idempotency-Key).
+
+Losing the database mid-batch: the worker stops sending (an outcome it cannot record would be
+sent again), keeps in memory the outcome of the message in flight, and on reconnecting writes
+that outcome and puts the rest of its claim back in the queue at once, instead of leaving it
+in "sending" for the claim timeout. A worker restarted with the same WORKER_ID does the same
+for what its previous life had claimed; one whose heartbeat went stale loses its claims
+after NOTIFY_DEAD_WORKER_SECONDS.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import random
-import socket
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Attempt, Message
@@ -42,7 +48,15 @@ class DeliveryStats:
 
 
 def default_worker_id() -> str:
-    return f"{socket.gethostname()}-{os.getpid()}"[:64]
+    from paksemmok.jobs.worker import current_worker_id
+
+    return current_worker_id()
+
+
+# Outcomes sent but not yet recorded because the database went away, per worker id; and the
+# worker ids this process has already put its earlier claims back for.
+_unrecorded: dict[str, list[tuple[Message, Attempt, dict]]] = {}
+_recovered: set[str] = set()
 
 
 def backoff_seconds(channel_attempts: int) -> float:
@@ -56,6 +70,14 @@ def backoff_seconds(channel_attempts: int) -> float:
         settings.NOTIFY_BACKOFF_MAX_SECONDS,
     )
     return delay / 2 + random.uniform(0, delay / 2)
+
+
+def retry_after_delay(retry_after: float) -> float:
+    """Never before the gateway's Retry-After, spread over the following quarter of it (at
+    least a second): without the spread every message refused in a storm comes back in the
+    same second and trips the gateway's limit again."""
+    wait = min(retry_after, settings.NOTIFY_BACKOFF_MAX_SECONDS)
+    return wait + random.uniform(0, max(1.0, wait / 4))
 
 
 def claim(batch_size: int, worker_id: str) -> list[Message]:
@@ -84,29 +106,43 @@ def claim(batch_size: int, worker_id: str) -> list[Message]:
     )
 
 
-def reclaim_stuck(now: dt.datetime | None = None) -> int:
+def _dead_workers(now: dt.datetime) -> Any:
+    from paksemmok.jobs.models import WorkerHeartbeat
+
+    stale = now - dt.timedelta(seconds=settings.NOTIFY_DEAD_WORKER_SECONDS)
+    return WorkerHeartbeat.objects.filter(last_seen__lt=stale).values("worker_id")
+
+
+def reclaim_stuck(now: dt.datetime | None = None, *, owner: str | None = None) -> int:
     """Puts rows left in "sending" by a dead worker back in the queue (or fails them).
 
-    The interrupted try counts as an attempt, so a message that kills its worker every time
-    ends as failed instead of looping forever.
+    Dead means: the claim is older than NOTIFY_CLAIM_TIMEOUT_SECONDS, or the claiming
+    worker's heartbeat is older than NOTIFY_DEAD_WORKER_SECONDS (its heartbeat thread beats
+    even during a slow batch), or `owner` is this very worker starting again. The interrupted
+    try counts as an attempt, so a message that kills its worker every time ends as failed
+    instead of looping forever.
     """
     now = now or timezone.now()
     cutoff = now - dt.timedelta(seconds=settings.NOTIFY_CLAIM_TIMEOUT_SECONDS)
+    if owner is not None:
+        dead = Q(claimed_by=owner)
+    else:
+        dead = Q(claimed_at__lt=cutoff) | Q(claimed_by__in=_dead_workers(now))
     stuck = list(
-        Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=cutoff).values_list(
-            "id", "channel", "address", "claimed_by", "channel_attempts"
+        Message.objects.filter(dead, status=Message.Status.SENDING).values_list(
+            "id", "channel", "address", "claimed_by", "claimed_at", "channel_attempts"
         )
     )
     reclaimed = 0
-    for pk, channel, address, worker, channel_attempts in stuck:
+    for pk, channel, address, worker, claimed_at, channel_attempts in stuck:
         error = (
-            f"worker {worker} stopped while sending (claim older than "
-            f"{settings.NOTIFY_CLAIM_TIMEOUT_SECONDS} s)"
+            f"worker {worker} stopped while sending (restarted, heartbeat stale, or claim "
+            f"older than {settings.NOTIFY_CLAIM_TIMEOUT_SECONDS} s)"
         )
         exhausted = channel_attempts + 1 >= settings.NOTIFY_MAX_ATTEMPTS
         with transaction.atomic():
             updated = Message.objects.filter(
-                pk=pk, status=Message.Status.SENDING, claimed_at__lt=cutoff
+                pk=pk, status=Message.Status.SENDING, claimed_by=worker, claimed_at=claimed_at
             ).update(
                 status=Message.Status.FAILED if exhausted else Message.Status.PENDING,
                 attempts=F("attempts") + 1,
@@ -132,20 +168,32 @@ def reclaim_stuck(now: dt.datetime | None = None) -> int:
     return reclaimed
 
 
-def _finish(message: Message, worker_id: str, attempt: Attempt, **fields: object) -> bool:
-    """Writes the outcome, guarded so a row reclaimed meanwhile is not overwritten."""
-    with transaction.atomic():
-        connection = transaction.get_connection()
-        if connection.vendor == "postgresql" and settings.NOTIFY_ASYNC_COMMIT:
-            # A durable commit costs an fsync (~6 ms measured here) per message. If the
-            # database server crashes before this one reaches disk, the row is still
-            # "sending" and gets reclaimed: a possible duplicate, never a lost message.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        updated = Message.objects.filter(
-            pk=message.pk, status=Message.Status.SENDING, claimed_by=worker_id
-        ).update(**fields)
-        attempt.save()
+def _finish(
+    message: Message, worker_id: str, attempt: Attempt, *, replay: bool = False, **fields: object
+) -> bool:
+    """Writes the outcome, guarded so a row reclaimed meanwhile is not overwritten.
+
+    When the database is gone the outcome is kept in memory (the message was sent, or
+    refused: sending it again would be a duplicate) and written on reconnection."""
+    try:
+        with transaction.atomic():
+            connection = transaction.get_connection()
+            if connection.vendor == "postgresql" and settings.NOTIFY_ASYNC_COMMIT:
+                # A durable commit costs an fsync (~6 ms measured here) per message. If the
+                # database server crashes before this one reaches disk, the row is still
+                # "sending" and gets reclaimed: a possible duplicate, never a lost message.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            updated = Message.objects.filter(
+                pk=message.pk, status=Message.Status.SENDING, claimed_by=worker_id
+            ).update(**fields)
+            # A replayed outcome whose first commit did reach the server must not log twice.
+            if updated or not replay:
+                attempt.save()
+    except DatabaseError:
+        if not replay:
+            _unrecorded.setdefault(worker_id, []).append((message, attempt, fields))
+        raise
     if not updated:
         logger.warning(
             "notification %s was reclaimed while worker %s sent it", message.pk, worker_id
@@ -267,7 +315,7 @@ def deliver_one(
         stats.retried += 1
         delay = backoff_seconds(message.channel_attempts + 1)
         if retry_after is not None:
-            delay = max(delay, min(retry_after, settings.NOTIFY_BACKOFF_MAX_SECONDS))
+            delay = max(delay, retry_after_delay(retry_after))
         _finish(
             message,
             worker_id,
@@ -282,11 +330,38 @@ def deliver_one(
         )
 
 
+def recover_own_claims(worker_id: str) -> int:
+    """After a lost database (or a restart under the same WORKER_ID): writes the outcomes
+    kept in memory, then puts every row this worker still holds in "sending" back in the
+    queue. Rows never tried go back as they were; after a restart nobody knows which one was
+    in flight, so each counts as an attempt (as reclaim_stuck does)."""
+    kept = _unrecorded.get(worker_id, [])
+    while kept:
+        message, attempt, fields = kept[0]
+        _finish(message, worker_id, attempt, replay=True, **fields)  # raises while DB is away
+        kept.pop(0)
+    if worker_id not in _recovered:
+        # First run of this process: whatever the id holds was claimed by an earlier life.
+        released = reclaim_stuck(owner=worker_id)
+        _recovered.add(worker_id)
+        return released
+    released = Message.objects.filter(status=Message.Status.SENDING, claimed_by=worker_id).update(
+        status=Message.Status.PENDING, claimed_by="", claimed_at=None
+    )
+    if released:
+        logger.warning("worker %s put %d unsent claim(s) back in the queue", worker_id, released)
+    return released
+
+
 def deliver_due(batch_size: int | None = None, worker_id: str | None = None) -> DeliveryStats:
     """Claims one batch of due messages and sends them. Safe to run in several processes."""
     batch_size = batch_size or settings.NOTIFY_BATCH_SIZE
     worker_id = (worker_id or default_worker_id())[:64]
     stats = DeliveryStats()
+    # This worker sends one batch at a time, so at this point nothing of its own should be
+    # in "sending": anything that is was left by a lost database (a commit that never
+    # arrived, a restart of PostgreSQL) or by its previous life. One query on a partial index.
+    stats.released = recover_own_claims(worker_id)
     messages = claim(batch_size, worker_id)
     stats.claimed = len(messages)
     transports: dict[str, Transport | None] = {}
@@ -301,7 +376,17 @@ def deliver_due(batch_size: int | None = None, worker_id: str | None = None) -> 
                 pk__in=rest, status=Message.Status.SENDING, claimed_by=worker_id
             ).update(status=Message.Status.PENDING, claimed_by="", claimed_at=None)
             break
-        deliver_one(message, worker_id, stats, transports)
+        try:
+            deliver_one(message, worker_id, stats, transports)
+        except DatabaseError:
+            # Stop sending what cannot be recorded. The rest of the claim goes back to the
+            # queue as soon as the database answers again (recover_own_claims).
+            logger.warning(
+                "worker %s lost the database; %d claimed message(s) wait for it",
+                worker_id,
+                len(messages) - index,
+            )
+            raise
     return stats
 
 

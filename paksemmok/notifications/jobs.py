@@ -26,7 +26,9 @@ def deliver_outbox() -> int:
             return sent
 
 
-@periodic(every_seconds=30, name="notifications.reclaim")
+# Often: with heartbeats written by a thread, a dead worker is known within
+# NOTIFY_DEAD_WORKER_SECONDS, and its claims should not wait for the next half minute.
+@periodic(every_seconds=settings.NOTIFY_RECLAIM_SECONDS, name="notifications.reclaim")
 def reclaim_stuck_messages() -> int:
     return reclaim_stuck()
 

@@ -6,6 +6,7 @@ from paksemmok.audit.ip import client_ip
 from paksemmok.audit.log import record
 
 from .models import Family, FamilyVersion, Region, Resident
+from .queries import exact_number_matches
 
 
 class AuditedAdmin(AuditedReadsMixin, admin.ModelAdmin):
@@ -95,10 +96,12 @@ class ResidentAdmin(AuditedAdmin):
         "village",
     ]
     # "=" makes NIK and No. KK exact matches, which use the unique indexes.
-    search_fields = ["=nik", "=family__kk_number", "full_name"]
+    search_fields = ["full_name"]
     raw_id_fields = ["family"]
     autocomplete_fields = ["village"]
     list_select_related = ["village"]
+    # Counting 850k rows for "of N total" on every search costs more than the search.
+    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["nik", "full_name", "sex", "birth_place", "birth_date"]}),
         (
@@ -140,3 +143,12 @@ class ResidentAdmin(AuditedAdmin):
             },
         ),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The staff look-up's rule (population.queries): an exact 16-digit NIK or No. KK is
+        # two index look-ups; only other terms fall back to the name search (trigram index
+        # on PostgreSQL), never an OR of all three over every row.
+        exact = exact_number_matches(search_term)
+        if exact is not None:
+            return queryset.filter(pk__in=exact.values("pk")), False
+        return super().get_search_results(request, queryset, search_term)

@@ -113,12 +113,14 @@ def test_queue_filters_as_the_page(budi_client, budi, family, agus, birth):
     assert_error(budi_client.get(QUEUE, {"status": "semua"}), 400, "invalid")
 
 
-def test_queue_is_paginated(budi_client, family, agus, ektp, birth):
+def test_queue_is_paginated_by_cursor(budi_client, family, agus, ektp, birth):
     first = budi_client.get(QUEUE, {"page_size": 1}).json()
-    assert first["count"] == 2 and len(first["results"]) == 1 and first["next"]
-    second = budi_client.get(QUEUE, {"page_size": 1, "page": 2}).json()
+    assert first["count"] == 2 and first["count_capped"] is False
+    assert len(first["results"]) == 1 and "after=" in first["next"]
+    second = budi_client.get(first["next"]).json()
     assert second["results"][0]["reference"] != first["results"][0]["reference"]
-    assert_error(budi_client.get(QUEUE, {"page": 9}), 404, "not_found")
+    assert second["next"] is None
+    assert_error(budi_client.get(QUEUE, {"after": "not-a-cursor"}), 400, "invalid")
 
 
 # --- claims ----------------------------------------------------------------------------------

@@ -141,3 +141,30 @@ def test_orm_method_writes_the_same_facts(register):
     wipe()
     generate_history(start=START, end=END, per_day=5, seed=3, method="orm")
     assert facts() == fast
+
+
+@pytest.mark.django_db
+def test_open_share_leaves_a_backlog_for_the_queue(register):
+    from paksemmok.backoffice.queues import QueueFilters, queue_page
+
+    generate_history(start=START, end=END, count=1000, seed=3, open_share=0.1)
+    open_apps = Application.objects.filter(status__in=("submitted", "in_review"))
+    assert 60 <= open_apps.count() <= 140
+    assert not open_apps.filter(decided_at__isnull=False).exists()
+    assert not Decision.objects.filter(application__in=open_apps).exists()
+    assert not open_apps.filter(status="submitted", assigned_to__isnull=False).exists()
+    assert open_apps.filter(status="in_review", assigned_to__isnull=False).exists()
+    assert Application.objects.count() == 1000
+
+    class Supervisor:
+        role = "supervisor"
+
+    page = queue_page(Supervisor(), QueueFilters(), size=50)
+    deadlines = [a.deadline_at for a in page.rows]
+    assert len(page.rows) == 50 and deadlines == sorted(deadlines)
+
+
+@pytest.mark.django_db
+def test_open_share_is_a_fraction(register):
+    with pytest.raises(HistoryError):
+        generate_history(start=START, end=END, count=10, open_share=1.5)

@@ -27,3 +27,16 @@ def test_admin_search_by_nik_and_no_deletion(admin_client, kudus):
     assert resident.full_name in response.content.decode()
     delete = admin_client.get(f"/staf/admin/population/resident/{resident.pk}/delete/")
     assert delete.status_code == 403
+
+
+def test_admin_search_exact_kk_number_first_then_names(admin_client, kudus):
+    head = ResidentFactory(full_name="Sri Wahyuni")
+    child = ResidentFactory(family=head.family, full_name="Tono Wahyudi")
+    other = ResidentFactory(full_name="Tini Sutini")
+    url = "/staf/admin/population/resident/"
+    by_kk = admin_client.get(url, {"q": head.family.kk_number}).content.decode()
+    assert head.full_name in by_kk and child.full_name in by_kk
+    assert other.full_name not in by_kk
+    by_name = admin_client.get(url, {"q": "wahyu"}).content.decode()
+    assert head.full_name in by_name and child.full_name in by_name
+    assert other.full_name not in by_name

@@ -77,8 +77,8 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "ALLOWED_HOSTS": "paksemmok.example",
         "PATH": "/usr/bin:/bin",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-        # Not the checkout's var/signing, where `make run` (and tests running setup_demo) put
-        # the self-signed demo pair that the deploy check rightly refuses.
+        # The checkout's var/signing may hold the development demo pair, which check --deploy
+        # rightly refuses (paksemmok.E002); production points at the agency's certificate.
         "SIGNING_KEY_PATH": str(tmp_path / "key.pem"),
         "SIGNING_CERT_PATH": str(tmp_path / "cert.pem"),
     }

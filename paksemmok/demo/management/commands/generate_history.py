@@ -42,13 +42,21 @@ class Command(BaseCommand):
             "--no-bookings", action="store_true", help="skip the perekaman bookings"
         )
         parser.add_argument(
+            "--open-share",
+            type=float,
+            default=0.0,
+            help="leave this share (0-1) open, awaiting a decision: a back-office backlog",
+        )
+        parser.add_argument(
             "--method",
             choices=["auto", "orm"],
             default="auto",
             help="auto: COPY/executemany; orm: Django bulk_create",
         )
 
-    def handle(self, *args, days, end, per_day, count, seed, no_bookings, method, **options):
+    def handle(
+        self, *args, days, end, per_day, count, seed, no_bookings, method, open_share, **options
+    ):
         if days < 1:
             raise CommandError("--days must be at least 1.")
         end = end or timezone.localdate() - dt.timedelta(days=1)
@@ -70,6 +78,7 @@ class Command(BaseCommand):
                 bookings=not no_bookings,
                 method=method,
                 progress=progress,
+                open_share=open_share,
             )
         except HistoryError as exc:
             raise CommandError(str(exc)) from exc

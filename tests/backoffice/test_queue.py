@@ -1,0 +1,127 @@
+"""The staff queue read by keyset pages, with capped counts and one query for page and API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from paksemmok.applications.lifecycle import Status
+from paksemmok.applications.models import Application
+from paksemmok.backoffice import queues
+from tests.cast import submitted
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def backlog(family, agus_user):
+    """One real e-KTP application cloned into 37 open and 20 closed rows; several share a
+    deadline, so the id must break ties between pages."""
+    app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
+    base = timezone.now()
+    rows = []
+    for i in range(57):
+        clone = Application.objects.get(pk=app.pk)
+        clone.pk = None
+        clone.reference = f"PS-T-{i:05d}"
+        clone.subject_key = f"backlog-{i}"
+        clone.status = Status.IN_REVIEW if i % 3 == 0 else Status.SUBMITTED
+        if i >= 37:
+            clone.status = Status.APPROVED
+        clone.deadline_at = base + dt.timedelta(hours=i // 4 - 3)
+        rows.append(clone)
+    Application.objects.bulk_create(rows)
+    return app
+
+
+def expected(user) -> list[str]:
+    return [
+        a.reference
+        for a in sorted(
+            Application.objects.filter(status__in=(Status.SUBMITTED, Status.IN_REVIEW)),
+            key=lambda a: (a.deadline_at, a.pk),
+        )
+        if queues.queue_for(user).filter(pk=a.pk).exists()
+    ]
+
+
+def walk(user, filters, size) -> list[str]:
+    seen, after = [], ""
+    while True:
+        page = queues.queue_page(user, filters, after=after, size=size)
+        seen += [a.reference for a in page.rows]
+        if not page.next_cursor:
+            return seen
+        after = page.next_cursor
+
+
+@pytest.mark.parametrize("size", [1, 4, 7, 50])
+def test_keyset_pages_cover_the_queue_once_in_deadline_order(backlog, budi, size):
+    assert walk(budi, queues.QueueFilters(), size) == expected(budi)
+
+
+def test_filters_apply_to_every_page(backlog, budi):
+    only = queues.QueueFilters(status=Status.IN_REVIEW)
+    refs = walk(budi, only, 5)
+    assert refs and set(
+        Application.objects.filter(reference__in=refs).values_list("status", flat=True)
+    ) == {Status.IN_REVIEW}
+    overdue = walk(budi, queues.QueueFilters(status="overdue"), 3)
+    assert overdue == [
+        r
+        for r in expected(budi)
+        if Application.objects.get(reference=r).deadline_at < timezone.now()
+    ]
+
+
+def test_a_forged_cursor_is_refused(budi):
+    with pytest.raises(queues.CursorError):
+        queues.queue_page(budi, queues.QueueFilters(), after="%%%")
+
+
+def test_counts_stop_at_the_cap(backlog, budi):
+    open_rows = len(expected(budi))
+    assert str(queues.capped_count(queues.queue_for(budi), cap=open_rows)) == str(open_rows)
+    capped = queues.capped_count(queues.queue_for(budi), cap=10)
+    assert capped.n == 10 and capped.capped and str(capped) == "10+"
+
+
+def test_queue_page_walks_by_the_next_link(client, backlog, budi):
+    client.force_login(budi)
+    html = client.get(reverse("backoffice:queue")).content.decode()
+    assert html.count('data-testid="queue-row"') == queues.PAGE_SIZE - 12  # 38 open < 50
+    assert 'data-testid="queue-next"' not in html
+    assert 'data-testid="count-total">38<' in html
+
+
+def test_queue_page_query_count_does_not_grow_with_the_backlog(client, family, agus_user, budi):
+    client.force_login(budi)
+    submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("backoffice:queue")).status_code == 200
+    app = Application.objects.get()
+    clones = []
+    for i in range(120):
+        app.pk, app.reference, app.subject_key = None, f"PS-Q-{i:05d}", f"q-{i}"
+        clones.append(Application(**{f.attname: getattr(app, f.attname) for f in app._meta.fields}))
+    Application.objects.bulk_create(clones)
+    with CaptureQueriesContext(connection) as large:
+        html = client.get(reverse("backoffice:queue")).content.decode()
+    assert len(large) <= len(small)
+    assert html.count('data-testid="queue-row"') == queues.PAGE_SIZE
+    assert 'data-testid="queue-next"' in html
+
+
+def test_counts_name_what_the_officer_holds(backlog, budi, citra):
+    from paksemmok.backoffice import services
+
+    services.claim_application(backlog, actor=budi)
+    counts = queues.queue_counts(budi)
+    assert counts["mine"].n == 1 and counts["total"].n == 38
+    assert counts["free"].n == 37
+    assert queues.queue_counts(citra)["mine"].n == 0

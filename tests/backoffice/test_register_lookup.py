@@ -1,0 +1,97 @@
+"""The staff register look-up: exact NIK / No. KK first, names within a kecamatan, KK members
+shown, every result an audited read, and no identity number in any URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from paksemmok.audit.models import AuditEntry
+from paksemmok.audit.reads import READ_ACTION
+from paksemmok.population.queries import exact_number_matches, search_register
+from tests.cast import account_for
+
+pytestmark = pytest.mark.django_db
+URL = "/staf/antrean/cari-penduduk/"
+
+
+def look(client, **data):
+    return client.post(URL, {"purpose": "Layanan loket", "kecamatan": "", **data})
+
+
+def reads():
+    return AuditEntry.objects.filter(action=READ_ACTION, details__what="register.lookup")
+
+
+def test_by_nik_shows_the_resident_and_the_kk_members_audited(client, budi, family):
+    client.force_login(budi)
+    assert reverse("backoffice:register_lookup") == URL
+    html = look(client, query=f"{family.agus.nik[:6]} {family.agus.nik[6:]}").content.decode()
+    assert 'data-testid="lookup-resident"' in html and family.agus.nik in html
+    assert family.kk.kk_number in html
+    assert html.count('data-testid="lookup-member"') == 5 and family.bayu.nik in html
+    logged = reads()
+    assert logged.count() == 5
+    assert {e.object_id for e in logged} == {str(r.pk) for r in family.kk.members.all()}
+    entry = logged.get(object_id=str(family.agus.pk))
+    assert entry.actor == budi and entry.purpose == "Layanan loket"
+    assert entry.details["by"] == "nik" and family.agus.nik not in entry.details["path"]
+
+
+def test_by_kk_number_lists_the_members(client, budi, family):
+    client.force_login(budi)
+    html = look(client, query=family.kk.kk_number).content.decode()
+    assert html.count('data-testid="lookup-member"') == 5
+    assert 'data-testid="lookup-resident"' not in html
+    assert reads().count() == 5
+
+
+def test_by_name_within_a_kecamatan_then_pick_one(client, budi, family):
+    client.force_login(budi)
+    html = look(client, query="santoso", kecamatan="33.19.02").content.decode()
+    assert html.count('data-testid="lookup-row"') == 4  # Agus, Dimas, Sinta, Bayu
+    assert family.agus.nik not in html and family.agus.masked_nik in html
+    # Another kecamatan: nothing there.
+    other = look(client, query="santoso", kecamatan="33.19.01").content.decode()
+    assert 'data-testid="lookup-nothing"' in other
+    # Picking a row sends a signed token, never the NIK.
+    response = client.get(URL)
+    assert response.status_code == 200
+    token = re.findall(r'name="pick" value="([^"]+)"', html)[0]
+    assert not any(r.nik in token for r in family.kk.members.all())
+    picked = look(client, query="santoso", pick=token).content.decode()
+    assert 'data-testid="lookup-resident"' in picked
+
+
+def test_a_forged_pick_shows_nothing(client, budi, family):
+    client.force_login(budi)
+    html = look(client, query="santoso", pick=str(family.agus.pk)).content.decode()
+    assert 'data-testid="lookup-resident"' not in html and family.agus.nik not in html
+    assert not reads().exists()
+
+
+def test_purpose_is_required_and_nothing_is_shown_without_it(client, budi, family):
+    client.force_login(budi)
+    html = client.post(URL, {"query": family.agus.nik, "purpose": ""}).content.decode()
+    assert 'data-testid="lookup-resident"' not in html
+    assert not reads().exists()
+
+
+def test_short_or_partial_numbers_do_not_scan_names(family):
+    assert search_register("ag").kind == "none"
+    assert search_register(family.agus.nik[:10]).kind == "none"
+    assert search_register("9" * 16).residents == []
+
+
+def test_residents_may_not_look_up(client, family):
+    client.force_login(account_for(family.agus))
+    assert look(client, query=family.rina.nik).status_code == 403
+    assert not reads().exists()
+
+
+def test_admin_search_matches_exact_numbers_first(family):
+    assert list(exact_number_matches(family.rina.nik)) == [family.rina]
+    assert set(exact_number_matches(family.kk.kk_number)) == set(family.kk.members.all())
+    assert exact_number_matches("Rina") is None
