@@ -14,6 +14,7 @@ from paksemmok.applications.lifecycle import Status
 from paksemmok.audit.models import AuditEntry
 from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
+from paksemmok.backoffice.review import verdict_items
 from paksemmok.catalog.models import DocumentText
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import MaritalStatus, Relationship, Resident
@@ -166,9 +167,14 @@ def test_supervisor_override_through_the_page(client, family, agus_user, dewi):
     page = client.get(reverse("backoffice:review", args=[app.reference])).content.decode()
     assert 'data-testid="duplicate-reason"' in page
     url = reverse("backoffice:decide", args=[app.reference])
-    refused = client.post(url, {"action": "approve"}, follow=True).content.decode()
+    # A verdict on every item and the confirmation step (issue 15) come first.
+    decision = {"action": "approve", "confirmed": "1"}
+    decision |= {f"verdict-{item}": "ok" for item in verdict_items(app)}
+    refused = client.post(url, decision, follow=True).content.decode()
     assert "Tuliskan alasan" in refused
-    client.post(url, {"action": "approve", "duplicate_reason": "Beda orang: ibu dan desa lain."})
+    app.refresh_from_db()
+    assert app.status == Status.IN_REVIEW
+    client.post(url, {**decision, "duplicate_reason": "Beda orang: ibu dan desa lain."})
     app.refresh_from_db()
     assert app.status == Status.COMPLETED
 
