@@ -45,7 +45,7 @@ from .models import OneTimeCode, User
 from .permissions import role_required
 from .services import sessions
 from .services.acting_for import confirm_acting, request_acting_code
-from .services.activity import activity_for, describe_entry
+from .services.activity import activity_for, grouped_activity
 from .services.codes import issue_code
 from .services.export import export_personal_data
 from .services.profile import update_preferences
@@ -81,6 +81,13 @@ def landing_url(user: User) -> str:
         return reverse("accounts:helper")
     if user.role == User.Role.ADMIN:
         return reverse("admin:index")
+    # Staff land on their work, not on the residents' home page.
+    if user.role == User.Role.OPERATOR:
+        return reverse("backoffice:queue")
+    if user.role == User.Role.PEREKAMAN:
+        return reverse("appointments:staff_day")
+    if user.role == User.Role.SUPERVISOR:
+        return reverse("reports:dashboard")
     return reverse("web:home")
 
 
@@ -410,7 +417,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @role_required(*RESIDENT_PAGES)
 def activity(request: HttpRequest) -> HttpResponse:
     _refuse_while_acting(request)
-    entries = [describe_entry(e, request.user) for e in activity_for(request.user)[:200]]
+    entries = grouped_activity(list(activity_for(request.user)[:500]), request.user)
     return render(request, "accounts/activity.html", {"entries": entries})
 
 

@@ -329,7 +329,9 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if app.status == Status.RETURNED:
-                services.resubmit_application(app, actor=request.user)
+                services.resubmit_application(
+                    app, actor=request.user, note=request.POST.get("note_to_officer", "")
+                )
             else:
                 services.submit_application(app, actor=request.user)
         except SubmissionRejected as exc:
@@ -388,6 +390,8 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
 @never_cache
 @resident_side
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    from paksemmok.issuance.access import resident_may_download
+
     app = _application(request, reference)
     documents = list(
         app.documents.select_related("requirement").order_by("requirement__order", "-uploaded_at")
@@ -404,6 +408,12 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "deficiencies": _deficiencies(app),
             "can_edit": allowed(app.status, Action.EDIT),
             "can_cancel": allowed(app.status, Action.CANCEL),
+            # The message says "Unduh di <this page>": the downloads are here.
+            "issued": [
+                d
+                for d in app.issued_documents.select_related("application", "family_version")
+                if resident_may_download(request.user, d)
+            ],
         },
     )
 

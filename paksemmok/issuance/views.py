@@ -56,6 +56,15 @@ def my_documents(request: HttpRequest) -> HttpResponse:
     return render(request, "issuance/my_documents.html", {"documents": documents_for(request.user)})
 
 
+def download_name(document: IssuedDocument) -> str:
+    """Each version its own file name: every KK version carries the same KK number, and two
+    downloads under one name overwrite each other in a phone's download folder."""
+    version = (document.data or {}).get("version")
+    if document.kind == IssuedDocument.Kind.KK and version:
+        return f"kk-{document.number}-versi-{version}.pdf"
+    return f"{document.kind}-{document.number}.pdf"
+
+
 @login_required
 @never_cache
 def download(request: HttpRequest, code: str) -> HttpResponse:
@@ -86,5 +95,5 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
     return stored_file_response(
         document.pdf,
         content_type="application/pdf",
-        filename=f"{document.kind}-{document.number}.pdf",
+        filename=download_name(document),
     )

@@ -9,6 +9,8 @@ class WebConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from . import checks  # noqa: F401  (registers the system checks)
+
         connection_created.connect(_private_sqlite_files, dispatch_uid="paksemmok-sqlite-0600")
 
 
