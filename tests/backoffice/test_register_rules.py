@@ -14,6 +14,7 @@ from paksemmok.applications.lifecycle import Status
 from paksemmok.audit.models import AuditEntry
 from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
+from paksemmok.backoffice.review import verdict_items
 from paksemmok.catalog.models import DocumentText
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import MaritalStatus, Relationship, Resident
@@ -160,7 +161,12 @@ def test_supervisor_override_through_the_page(client, family, agus_user, dewi):
     url = reverse("backoffice:decide", args=[app.reference])
     refused = client.post(url, {"action": "approve"}, follow=True).content.decode()
     assert "Tuliskan alasan" in refused
-    client.post(url, {"action": "approve", "duplicate_reason": "Beda orang: ibu dan desa lain."})
+    # Verdicts on every item and the confirmation step (issue 15) come with the reason.
+    verdicts = {f"verdict-{item}": "ok" for item in verdict_items(app)}
+    reason = {"duplicate_reason": "Beda orang: ibu dan desa lain."}
+    confirm = client.post(url, {"action": "approve", **reason, **verdicts}).content.decode()
+    assert 'data-testid="confirm"' in confirm
+    client.post(url, {"action": "approve", **reason, **verdicts, "confirmed": "1"})
     app.refresh_from_db()
     assert app.status == Status.COMPLETED
 
