@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from paksemmok.accounts.acting import current_subject, get_acting_for
+from paksemmok.accounts.acting import audit_act, current_subject, get_acting_for
 from paksemmok.accounts.audit_reads import audited_read
 from paksemmok.accounts.models import User
 from paksemmok.catalog.fields import field_defs
@@ -460,6 +460,13 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
         )
     elif not resident_may_view(user, current_subject(request), app):
         raise Http404
+    elif getattr(request, "acting_for", None) is not None:
+        audit_act(
+            request,
+            "applications.document.viewed",
+            obj=app,
+            details={"document": doc.pk, "requirement": doc.requirement.code},
+        )
     ext = "pdf" if doc.content_type == "application/pdf" else "jpg"
     return stored_file_response(
         doc.file,

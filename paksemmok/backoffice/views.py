@@ -68,7 +68,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         if user.role != User.Role.OPERATOR
         else Service.objects.filter(code__in=user.services or [])
     )
-    per_service = queues.per_service_counts(user, [s.code for s in services_shown])
+    counts = queues.queue_counts(user, now)
+    none = queues.CappedCount(0, counts["capped"])
     next_query = None
     if page.next_cursor:
         next_query = QueryDict(mutable=True)
@@ -79,14 +80,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         "backoffice/queue.html",
         {
             "rows": [{"app": a, "left": time_left(a, now)} for a in page.rows],
-            "counts": queues.queue_counts(user, now),
+            "counts": counts,
             "filters": f.as_dict(),
             "filtered": queues.capped_count(queues.filtered_queue(user, f, now))
             if f.active
             else None,
             "next_query": next_query.urlencode() if next_query else "",
             "first_page": bool(request.GET.get("after")),
-            "services": [{"s": s, "n": per_service[s.code]} for s in services_shown],
+            "services": [
+                {"s": s, "n": counts["per_service"].get(s.pk, none)} for s in services_shown
+            ],
             "variants": Variant.objects.filter(service__in=services_shown),
             "kecamatans": Region.objects.filter(
                 level=Region.Level.KECAMATAN, code__startswith=_regency_prefix()

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from paksemmok.accounts import acting
 from paksemmok.accounts.audit_reads import audited_read
 from paksemmok.applications.files import stored_file_response
 
@@ -85,8 +86,11 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
             ),
             what="pdf",
         )
-    elif not resident_may_download(request.user, document):
+    elif not resident_may_download(request.user, document, getattr(request, "acting_for", None)):
         raise Http404
+    elif getattr(request, "acting_for", None) is not None:
+        # A helper's download for a resident is the resident's personal data read by another.
+        acting.audit_act(request, "issuance.document.downloaded", obj=document)
     # Like every private file: an attachment under the one sandboxing policy (files.py).
     return stored_file_response(
         document.pdf,

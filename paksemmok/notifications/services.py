@@ -68,6 +68,14 @@ def register_template(name: str, spec: TemplateSpec) -> None:
         raise ValueError(f"notification template {name!r} is already registered differently")
 
 
+_CODE = re.compile(r"\b\d{6}\b")
+
+
+def redact_codes(text: str) -> str:
+    """A sent one-time code's message as kept afterwards: every 6-digit code starred out."""
+    return _CODE.sub("******", text or "")
+
+
 def is_secret(template: str) -> bool:
     spec = TEMPLATES.get(template)
     return bool(spec and spec.secret)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpResponse
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .figures import Period
 from .figures_extra import (
@@ -40,6 +41,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def safe_text(value: Any) -> str:
     text = "" if value is None else str(value)
+    # Control characters (a label pasted from elsewhere) are not allowed in XLSX; openpyxl
+    # would refuse the whole file. Tab, newline and carriage return are kept.
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -125,10 +129,12 @@ def to_xlsx(table: Table, rows: Sequence[Sequence[Any]], period: Period) -> byte
 
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet_title(str(table.title))
-    wb.properties.title = f"{table.title} {period.start:%Y-%m-%d} – {period.end:%Y-%m-%d}"
+    ws.title = sheet_title(safe_text(table.title))
+    wb.properties.title = (
+        f"{safe_text(table.title)} {period.start:%Y-%m-%d} – {period.end:%Y-%m-%d}"
+    )
     wb.properties.creator = "Pak Semmok"
-    headers = [str(c.header) for c in table.columns]
+    headers = [safe_text(c.header) for c in table.columns]
     ws.append(headers)
     bold = Font(bold=True)
     for cell in ws[1]:

@@ -15,7 +15,7 @@ from tests.factories import FamilyFactory, ResidentFactory, village
 
 from .conftest import assert_error
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_settings")]
 
 
 def url(app, action: str = "") -> str:

@@ -143,9 +143,8 @@ def test_a_child_already_registered_is_refused_at_sending(
     queue. (Had it been registered before, the check page would say so before sending.)"""
     from paksemmok.applications import services
     from paksemmok.catalog.models import Variant
+    from tests.cast import fill_required
     from tests.factories import ResidentFactory
-
-    from .conftest import fill_required
 
     answers = birth_answers()
     app = services.create_draft(

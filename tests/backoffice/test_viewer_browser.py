@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.applications.test_browser import login_cookie
+from tests.cast import login_cookie
 
 from .test_viewer import with_hostile_files
 
