@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test` ("0" runs in one process).
+PYTEST_WORKERS ?= auto
 export PORT HOST
 
 .PHONY: run setup install test test-postgres lint bench bench-compare clean serve stack-test
@@ -52,11 +54,12 @@ stack-test: install
 	$(BIN)/python deploy/stacktest/run.py
 
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Every benchmark at small sizes, so the whole run takes minutes (each script's own defaults
 # are the issue-sized runs; see its docstring). PostgreSQL ones use $$DATABASE_URL's server.

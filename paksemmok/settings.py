@@ -221,8 +221,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# One client address for axes, the throttles and the audit log (accounts/throttle.py).
-AXES_CLIENT_IP_CALLABLE = "paksemmok.accounts.throttle.client_ip"
+# One client address for axes, the throttles and the audit log (audit/ip.py).
+AXES_CLIENT_IP_CALLABLE = "paksemmok.audit.ip.client_ip"
 AXES_VERBOSE = False
 # --- accounts (paksemmok.accounts) ---------------------------------------------------------
 # The lockout page says in Indonesian when to try again; NIKs typed with spaces or dots count
@@ -543,7 +543,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Who is the client behind the reverse proxy (accounts/throttle.py client_ip): the number of
+# Who is the client behind the reverse proxy (audit/ip.py client_ip): the number of
 # proxies in front of the application, and/or their addresses or networks. Unset, the TCP
 # peer is the client and X-Forwarded-For is ignored (it is the client's to forge).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -31,6 +31,13 @@ def chromium_path() -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
+    # With `make test` (pytest-xdist, --dist loadgroup) the browser tests share one worker, so
+    # two Chromiums never compete on a small machine, and so do the PostgreSQL concurrency
+    # tests, whose threads open many connections at once.
+    for item in items:
+        for group in ("browser", "postgres"):
+            if group in item.keywords:
+                item.add_marker(pytest.mark.xdist_group(group))
     if chromium_path():
         return
     if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -90,6 +97,21 @@ def private_media(settings, tmp_path):
     shutil.rmtree(tmp_path / "private", ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Tests marked `postgres` (row locks between connections) skip on SQLite, with a reason;
+    with REQUIRE_POSTGRES=1 (CI's PostgreSQL pass) a skip would hide them, so they fail."""
+    if request.node.get_closest_marker("postgres") is None:
+        return
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"REQUIRE_POSTGRES=1 but the test database is {connection.vendor}.")
+    pytest.skip("needs PostgreSQL: row locks under real concurrency (set DATABASE_URL)")
+
+
 @pytest.fixture
 def is_postgres():
     from django.db import connection
@@ -116,6 +138,18 @@ def admin_client(client, admin_user):
 
     sign_in_with_totp(client, admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Indonesian). A request in English activates
+    English in the thread and leaves it there, so without this a later test in the same
+    process (order differs under pytest-xdist) would see English messages."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -16,11 +16,11 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
+from paksemmok.audit.ip import client_ip
 from paksemmok.audit.log import record
 from paksemmok.audit.models import AuditEntry
 
 from .models import User
-from .throttle import client_ip
 
 SESSION_KEY = "accounts_acting_for"
 

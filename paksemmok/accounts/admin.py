@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
-from .admin_audit import AuditedReadsMixin
+from paksemmok.audit.admin_reads import AuditedReadsMixin
+
 from .models import OneTimeCode, User
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from paksemmok.errors import DomainError
 
-class AccountError(Exception):
+
+class AccountError(DomainError):
     """A refused account action; the message is shown to the user as it is."""
+
+    code = "account_refused"
+    status = 400
 
 
 class RegisterMismatch(AccountError):
@@ -20,6 +25,9 @@ class PhoneTaken(AccountError):
 
 
 class CodeRateLimited(AccountError):
+    code = "throttled"
+    status = 429
+
     def __init__(self, message: str, wait_seconds: int) -> None:
         super().__init__(message)
         self.wait_seconds = wait_seconds

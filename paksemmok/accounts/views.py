@@ -25,8 +25,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from paksemmok.audit.ip import client_ip
 from paksemmok.audit.log import record
-from paksemmok.population.identifiers import mask_number
+from paksemmok.audit.masking import mask_number
 from paksemmok.population.queries import resident_with_family_by_id
 
 from . import acting
@@ -51,7 +52,7 @@ from .services.export import export_personal_data
 from .services.profile import update_preferences
 from .services.reset import request_password_reset, reset_password
 from .services.signup import SignUp, register_resident, verify_account
-from .throttle import client_ip, hit
+from .throttle import hit
 
 PENDING_KEY = "accounts_pending_user"
 RESET_KEY = "accounts_reset_username"

@@ -1,7 +1,8 @@
 """Every API error as JSON: {"code": "<stable code>", "message": "<Indonesian>", "details"}.
 
 Codes are part of the API contract: clients branch on `code`, people read `message`.
-Domain errors from the service functions keep their own (translated) message.
+Domain errors from the service functions (paksemmok.errors.DomainError) carry their own code,
+HTTP status and (translated) message; the handler maps them all the same way.
 """
 
 from __future__ import annotations
@@ -16,12 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from paksemmok.applications.checks import SubmissionRejected
-from paksemmok.applications.lifecycle import ApplicationError
-from paksemmok.applications.uploads import UploadRejected
-from paksemmok.appointments.services import AppointmentError
-from paksemmok.backoffice.services import BackofficeError
-from paksemmok.population.services import RegisterError
+from paksemmok.errors import DomainError
 from paksemmok.storage import StorageUnavailable
 
 logger = logging.getLogger("paksemmok.api")
@@ -81,37 +77,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     headers: dict[str, str] = {}
     if isinstance(exc, ApiError):
         return Response(body(exc.code, exc.message, exc.details), status=exc.status_code)
-    if isinstance(exc, SubmissionRejected):
-        # `code`: the register rule (applications.rules) when one refused it, else "".
-        details = [
-            {"item": p.item, "message": str(p.message), "code": p.code} for p in exc.problems
-        ]
-        message = (
-            details[0]["message"]
-            if len(details) == 1
-            else _("Permohonan belum dapat dikirim; lihat rincian.")
-        )
-        return Response(
-            body("submission_rejected", message, details),
-            status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-        )
-    if isinstance(exc, UploadRejected):
-        return Response(
-            body("upload_rejected", str(exc), {"reason": exc.code}),
-            status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-        )
+    if isinstance(exc, DomainError):
+        code, message, details, http_status = exc.api_error()
+        return Response(body(code, message, details), status=http_status)
     if isinstance(exc, StorageUnavailable):
         return Response(
             body(exc.code, str(exc)),
             status=exc.status_code,
             headers={"Retry-After": str(exc.retry_after)},
         )
-    if isinstance(exc, BackofficeError):
-        return _backoffice_error(exc)
-    if isinstance(exc, ApplicationError):
-        return Response(body("application_conflict", str(exc)), status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, AppointmentError):
-        return Response(body("appointment_conflict", str(exc)), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, exceptions.Throttled):
         wait = int(exc.wait) if exc.wait is not None else None
         if wait is not None:
@@ -143,29 +117,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         body("server_error", _("Terjadi kesalahan pada server. Coba lagi nanti.")),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
-
-
-def _backoffice_error(exc: BackofficeError) -> Response:
-    """`backoffice.services` re-raises the errors of the rules it calls as BackofficeError;
-    the cause tells apart a decision the applications rules refused (the deficiency list) and
-    a register change that cannot be made from a claim or holder conflict."""
-    if exc.code in ("rule_violation", "duplicate_reason_required"):
-        return Response(
-            body(exc.code, str(exc), exc.details), status=status.HTTP_422_UNPROCESSABLE_ENTITY
-        )
-    if exc.code == "duplicate_needs_supervisor":
-        return Response(body(exc.code, str(exc)), status=status.HTTP_403_FORBIDDEN)
-    if isinstance(exc.__cause__, ApplicationError):
-        return Response(
-            body("decision_refused", str(exc)), status=status.HTTP_422_UNPROCESSABLE_ENTITY
-        )
-    if isinstance(exc.__cause__, RegisterError):
-        return Response(body("register_conflict", str(exc)), status=status.HTTP_409_CONFLICT)
-    if exc.code == "not_permitted":
-        return Response(body("not_permitted", str(exc)), status=status.HTTP_403_FORBIDDEN)
-    if exc.code in ("claimed_by_other", "claim_required", "not_pending"):
-        return Response(body(exc.code, str(exc)), status=status.HTTP_409_CONFLICT)
-    return Response(body("backoffice_conflict", str(exc)), status=status.HTTP_409_CONFLICT)
 
 
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:

@@ -9,19 +9,13 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from paksemmok.applications.deadlines import time_left
 from paksemmok.applications.lifecycle import Action, Status, allowed
 from paksemmok.applications.models import Application, ApplicationDocument, Event
 from paksemmok.applications.services import deficiency_display
 from paksemmok.appointments.models import Booking, Place
 from paksemmok.catalog.models import Requirement, Service, Variant
 from paksemmok.population.models import Resident
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Kode galat yang stabil, mis. `not_found`.")
-    message = serializers.CharField(help_text="Pesan untuk orang (bahasa Indonesia).")
-    details = serializers.JSONField(allow_null=True)
-
 
 # --- auth ------------------------------------------------------------------------------------
 
@@ -502,8 +496,6 @@ class StaffQueuePageSerializer(serializers.Serializer):
 
 
 def queue_item(app: Application, user: Any, now: Any) -> dict[str, Any]:
-    from paksemmok.backoffice.views import time_left
-
     left = time_left(app, now)
     claim = getattr(app, "claim", None) if _has_claim(app) else None
     officer = claim.officer if claim is not None else None

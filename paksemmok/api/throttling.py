@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from paksemmok.accounts.throttle import client_ip
+from paksemmok.audit.ip import client_ip
 
 
 class _Throttle(SimpleRateThrottle):

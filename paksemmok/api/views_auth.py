@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from paksemmok.accounts.lockout import normalise_username
 from paksemmok.accounts.models import User
-from paksemmok.accounts.throttle import client_ip
+from paksemmok.audit.ip import client_ip
 from paksemmok.audit.log import record
 
 from .errors import ApiError

@@ -19,11 +19,11 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from paksemmok.accounts.audit_reads import audited_read
 from paksemmok.applications.checks import check_application
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application, ApplicationDocument
 from paksemmok.applications.services import deficiency_display
+from paksemmok.audit.reads import audited_read
 from paksemmok.backoffice import queues, services
 from paksemmok.backoffice.review import open_review, register_differences, review_findings
 from paksemmok.catalog.fields import field_defs

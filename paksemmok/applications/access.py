@@ -3,8 +3,17 @@ confirm that a guessed reference exists."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from paksemmok.accounts.acting import current_subject, get_acting_for
 from paksemmok.accounts.models import User
 
 from .models import Application
@@ -37,3 +46,22 @@ def resident_may_view(user: Any, subject_user: Any, application: Application) ->
     if user.role == User.Role.HELPER:
         return subject_user.pk != user.pk and application.applicant_id == subject_user.pk
     return application.applicant_id == subject_user.pk or application.filed_by_id == user.pk
+
+
+def resident_side(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Residents, and village helpers while acting for a resident (accounts.acting)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if user.role == User.Role.HELPER and get_acting_for(request) is None:
+            messages.info(request, _("Pilih dulu penduduk yang Anda dampingi."))
+            return redirect("accounts:helper")
+        if user.role not in (User.Role.RESIDENT, User.Role.HELPER):
+            raise Http404
+        request.subject_user = current_subject(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped

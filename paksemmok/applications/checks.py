@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from paksemmok.catalog.fields import FIELDS, field_defs
 from paksemmok.catalog.models import Requirement, Variant
+from paksemmok.errors import DomainError
 from paksemmok.population.identifiers import check_kk_number, check_nik
 from paksemmok.population.models import Resident
 
@@ -34,12 +35,27 @@ class Problem:
     code: str = ""
 
 
-class SubmissionRejected(Exception):
+class SubmissionRejected(DomainError):
     """Raised by service functions with every problem found, not just the first."""
+
+    code = "submission_rejected"
+    status = 422
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(p.message for p in problems))
+
+    def api_error(self) -> tuple[str, str, Any, int]:
+        # `code` of a problem: the register rule (applications.rules) that refused it, or "".
+        details = [
+            {"item": p.item, "message": str(p.message), "code": p.code} for p in self.problems
+        ]
+        message = (
+            details[0]["message"]
+            if len(details) == 1
+            else _("Permohonan belum dapat dikirim; lihat rincian.")
+        )
+        return self.code, message, details, self.status
 
     def by_item(self) -> dict[str, list[Problem]]:
         return group(self.problems)

@@ -1,14 +1,19 @@
 """The one place that says which states an application has and what each state allows.
 
-Service functions (services.py) ask `ensure_allowed(application, action)` before changing
-anything; views ask `allowed(application, action)` to decide which buttons to show. Adding a
-state or an action means editing this table, nothing else.
+Service functions (services.py) move an application only through `transition(app, action)`,
+which checks ALLOWED and sets the state TARGET names; actions that change no state (EDIT)
+ask `ensure_allowed`. Views ask `allowed(status, action)` to decide which buttons to show.
+Adding a state or an action means editing these tables, nothing else.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from paksemmok.errors import DomainError
 
 
 class Status(models.TextChoices):
@@ -69,12 +74,23 @@ CLOCK_RUNNING = (Status.SUBMITTED, Status.IN_REVIEW)
 DECIDED_STATUSES = (Status.APPROVED, Status.REJECTED, Status.COMPLETED)
 
 
-class ApplicationError(Exception):
+class ApplicationError(DomainError):
     """A transition or change that is not possible now; the message is shown to the user."""
+
+    code = "application_conflict"
 
 
 def allowed(status: str, action: str) -> bool:
     return action in ALLOWED.get(status, frozenset())
+
+
+def transition(application: Any, action: str) -> str:
+    """Moves `application` (the row the caller locked and will save) by `action` to the state
+    TARGET names, if the current state allows it; returns the state it left."""
+    before = application.status
+    ensure_allowed(before, action)
+    application.status = TARGET[action]
+    return before
 
 
 def ensure_allowed(status: str, action: str) -> None:

@@ -167,10 +167,6 @@ class Application(models.Model):
         return self.reference
 
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    @property
     def clock_running(self) -> bool:
         return self.status in CLOCK_RUNNING
 

@@ -53,9 +53,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from paksemmok.appointments.eligibility import old_enough_on
 from paksemmok.catalog.models import Variant
 from paksemmok.population.duplicates import Match, people_like
+from paksemmok.population.ektp_eligibility import old_enough_on
 from paksemmok.population.models import Family, MaritalStatus, Relationship, Resident, Sex
 from paksemmok.population.names import SIMILAR, name_similarity
 
@@ -642,14 +642,14 @@ def _death_alive(case: Case) -> RuleViolation | None:
     description=gettext_lazy("Belum ada akta kematian atau permohonan kematian lain yang terbuka"),
 )
 def _death_reported_once(case: Case) -> RuleViolation | None:
-    from paksemmok.issuance.models import IssuedDocument
-
     from .models import Application
 
     s = case.subject
     if s is None:
         return None
-    if IssuedDocument.objects.filter(subject=s, kind=IssuedDocument.Kind.DEATH).exists():
+    # Issued documents are issuance's (a layer above): asked through the register's reverse
+    # relation, so the rule does not import it.
+    if s.issued_documents.filter(kind="akta_kematian").exists():
         return RuleViolation(
             "death.already_reported",
             _("Akta kematian %(name)s sudah terbit.") % {"name": s.full_name},

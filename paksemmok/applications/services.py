@@ -9,7 +9,6 @@ Views and the API only call these.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
@@ -37,7 +36,8 @@ from .checks import (
     open_duplicate,
     subject_key,
 )
-from .lifecycle import Action, ApplicationError, Status, ensure_allowed
+from .deadlines import deadline_for
+from .lifecycle import Action, ApplicationError, Status, ensure_allowed, transition
 from .models import Application, ApplicationDocument, Decision, DecisionReason, Event
 from .signals import application_completed
 from .uploads import UploadRejected, clean_upload, display_name
@@ -385,10 +385,9 @@ def submit_application(application: Application, *, actor: Any) -> Application:
         if problems:
             raise SubmissionRejected(problems)
         now = timezone.now()
-        before = app.status
-        app.status = Status.SUBMITTED
+        before = transition(app, Action.SUBMIT)
         app.submitted_at = now
-        app.deadline_at = now + dt.timedelta(hours=app.variant.deadline_hours)
+        app.deadline_at = deadline_for(now, app.variant.deadline_hours)
         app.round = 1
         if app.first_submitted_at is None:
             app.first_submitted_at = now
@@ -434,10 +433,9 @@ def resubmit_application(application: Application, *, actor: Any, note: str = ""
         if problems:
             raise SubmissionRejected(problems)
         now = timezone.now()
-        before = app.status
-        app.status = Status.SUBMITTED
+        before = transition(app, Action.RESUBMIT)
         app.submitted_at = now
-        app.deadline_at = now + dt.timedelta(hours=app.variant.deadline_hours)
+        app.deadline_at = deadline_for(now, app.variant.deadline_hours)
         app.round += 1
         app.deficiencies = []
         _save_open(app)
@@ -459,9 +457,7 @@ def cancel_application(application: Application, *, actor: Any, reason: str = ""
     """Withdraws an application that is not yet decided."""
     with transaction.atomic():
         app = _locked(application)
-        ensure_allowed(app.status, Action.CANCEL)
-        before = app.status
-        app.status = Status.CANCELLED
+        before = transition(app, Action.CANCEL)
         app.decided_at = timezone.now()
         app.save(update_fields=["status", "decided_at", "updated_at"])
         _log(
@@ -486,9 +482,7 @@ def start_review(application: Application, *, actor: Any) -> Application:
     _ensure_staff(actor)
     with transaction.atomic():
         app = _locked(application)
-        ensure_allowed(app.status, Action.START_REVIEW)
-        before = app.status
-        app.status = Status.IN_REVIEW
+        before = transition(app, Action.START_REVIEW)
         app.assigned_to = actor
         app.save(update_fields=["status", "assigned_to", "updated_at"])
         _log(app, "review_started", actor, from_status=before)
@@ -590,7 +584,6 @@ def _decide_with_items(
     actor: Any,
     *,
     action: str,
-    status: str,
     stamp: str,
     verb: str,
 ) -> Application:
@@ -601,8 +594,7 @@ def _decide_with_items(
         app = _locked(application)
         ensure_allowed(app.status, action)
         items = validate_deficiencies(app, deficiencies)
-        before = app.status
-        app.status = status
+        before = transition(app, action)
         setattr(app, stamp, timezone.now())
         app.deficiencies = items
         app.save(update_fields=["status", stamp, "deficiencies", "updated_at"])
@@ -622,7 +614,6 @@ def return_application(
         deficiencies,
         actor,
         action=Action.RETURN,
-        status=Status.RETURNED,
         stamp="returned_at",
         verb="returned",
     )
@@ -637,7 +628,6 @@ def reject_application(
         deficiencies,
         actor,
         action=Action.REJECT,
-        status=Status.REJECTED,
         stamp="decided_at",
         verb="rejected",
     )
@@ -650,9 +640,7 @@ def approve_application(application: Application, actor: Any) -> Application:
     _ensure_staff(actor)
     with transaction.atomic():
         app = _locked(application)
-        ensure_allowed(app.status, Action.APPROVE)
-        before = app.status
-        app.status = Status.APPROVED
+        before = transition(app, Action.APPROVE)
         app.decided_at = timezone.now()
         app.save(update_fields=["status", "decided_at", "updated_at"])
         _record_decision(app, Decision.Outcome.APPROVED, actor)
@@ -668,11 +656,10 @@ def complete_application(application: Application, *, actor: Any) -> Application
     transaction."""
     with transaction.atomic():
         app = _locked(application)
-        ensure_allowed(app.status, Action.COMPLETE)
-        app.status = Status.COMPLETED
+        before = transition(app, Action.COMPLETE)
         app.completed_at = timezone.now()
         app.save(update_fields=["status", "completed_at", "updated_at"])
-        _log(app, "completed", actor, from_status=Status.APPROVED)
+        _log(app, "completed", actor, from_status=before)
         application_completed.send(sender=Application, application=app)
     _refresh(application, app)
     return application

@@ -25,6 +25,7 @@ import time
 import warnings
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import magic
 from django.conf import settings
@@ -32,6 +33,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
+
+from paksemmok.errors import DomainError
 
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 PDF_TYPE = "application/pdf"
@@ -125,13 +128,18 @@ _IMAGE_CODECS = {"/DCTDecode", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode"}
 _EXPANSION = {"/ASCIIHexDecode": 1, "/AHx": 1, "/ASCII85Decode": 5, "/A85": 5}
 
 
-class UploadRejected(Exception):
+class UploadRejected(DomainError):
     """The file cannot be accepted; the message says why and what to do, in words a resident
-    understands; `code` is the same reason for programs (the API returns both)."""
+    understands; `code` is the same reason for programs (the API returns both, the reason in
+    `details`)."""
+
+    status = 422
 
     def __init__(self, message: str, code: str = "rejected") -> None:
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code)
+
+    def api_error(self) -> tuple[str, str, Any, int]:
+        return "upload_rejected", self.message, {"reason": self.code}, self.status
 
 
 @dataclass

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,41 +17,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from paksemmok.accounts.acting import audit_act, current_subject, get_acting_for
-from paksemmok.accounts.audit_reads import audited_read
-from paksemmok.accounts.models import User
+from paksemmok.accounts.acting import audit_act, current_subject
+from paksemmok.audit.reads import audited_read
 from paksemmok.catalog.fields import field_defs
 from paksemmok.catalog.models import Requirement, Service, Variant
 from paksemmok.population.queries import kk_order
 from paksemmok.storage import StorageUnavailable
 
 from . import services
-from .access import resident_may_view, staff_may_view
+from .access import resident_may_view, resident_side, staff_may_view
 from .checks import SubmissionRejected, answers, check_application, check_subject, group
 from .files import stored_file_response
 from .forms import ApplicationDataForm, CancelForm
 from .lifecycle import Action, ApplicationError, Status, allowed
 from .models import Application, ApplicationDocument
 from .uploads import UploadRejected
-
-
-def resident_side(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Residents, and village helpers while acting for a resident (accounts.acting)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if user.role == User.Role.HELPER and get_acting_for(request) is None:
-            messages.info(request, _("Pilih dulu penduduk yang Anda dampingi."))
-            return redirect("accounts:helper")
-        if user.role not in (User.Role.RESIDENT, User.Role.HELPER):
-            raise Http404
-        request.subject_user = current_subject(request)
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _application(request: HttpRequest, reference: str) -> Application:
@@ -390,8 +367,6 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
 @never_cache
 @resident_side
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
-    from paksemmok.issuance.access import resident_may_download
-
     app = _application(request, reference)
     documents = list(
         app.documents.select_related("requirement").order_by("requirement__order", "-uploaded_at")
@@ -408,12 +383,6 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "deficiencies": _deficiencies(app),
             "can_edit": allowed(app.status, Action.EDIT),
             "can_cancel": allowed(app.status, Action.CANCEL),
-            # The message says "Unduh di <this page>": the downloads are here.
-            "issued": [
-                d
-                for d in app.issued_documents.select_related("application", "family_version")
-                if resident_may_download(request.user, d)
-            ],
         },
     )
 

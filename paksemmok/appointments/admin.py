@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from paksemmok.accounts.admin_audit import AuditedReadsMixin
+from paksemmok.audit.admin_reads import AuditedReadsMixin
 from paksemmok.audit.log import record
 from paksemmok.population.models import Region
 

@@ -25,18 +25,21 @@ from django.utils.translation import gettext_lazy
 
 from paksemmok.accounts.models import User
 from paksemmok.audit.log import record
+from paksemmok.errors import DomainError
+from paksemmok.population.ektp_eligibility import perekaman_eligibility
 from paksemmok.population.models import MaritalStatus, Region, Resident
 
 from . import slots as slot_rules
-from .eligibility import perekaman_eligibility
 from .models import Booking, JemputBolaEvent, Place, SlotCounter
 
 STAFF_ROLES = (User.Role.PEREKAMAN, User.Role.SUPERVISOR, User.Role.ADMIN)
 EVENT_ROLES = (User.Role.PEREKAMAN, User.Role.ADMIN)
 
 
-class AppointmentError(Exception):
+class AppointmentError(DomainError):
     """A booking action that cannot be done; the message is shown to the user as is."""
+
+    code = "appointment_conflict"
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -72,10 +72,6 @@ def _minutes(at: dt.time) -> int:
     return at.hour * 60 + at.minute
 
 
-def _from_minutes(m: int) -> dt.time:
-    return dt.time(m // 60, m % 60)
-
-
 Plan = list[tuple[int, int, int]]  # (start minute, end minute, capacity) within one day
 
 

@@ -23,15 +23,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from paksemmok.accounts import acting
-from paksemmok.accounts.audit_reads import audited_read
 from paksemmok.accounts.models import User
 from paksemmok.accounts.permissions import role_required
 from paksemmok.audit.log import record
+from paksemmok.audit.reads import audited_read
+from paksemmok.population.ektp_eligibility import perekaman_eligibility
 from paksemmok.population.models import Resident
 
 from . import public, services
 from . import slots as slot_rules
-from .eligibility import perekaman_eligibility
 from .forms import CheckInForm, JemputBolaForm, NikForm
 from .models import Booking, JemputBolaEvent, Place
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from paksemmok.accounts.admin_audit import AuditedReadsMixin
+from paksemmok.audit.admin_reads import AuditedReadsMixin
 
 from .models import AuditEntry
 

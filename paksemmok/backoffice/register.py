@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from paksemmok.accounts.audit_reads import audited_read
 from paksemmok.accounts.models import User
 from paksemmok.accounts.permissions import role_required
+from paksemmok.audit.reads import audited_read
 from paksemmok.population.models import Region
 from paksemmok.population.queries import (
     RegisterSearch,

@@ -7,9 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from paksemmok.accounts.audit_reads import audited_read
 from paksemmok.applications import rules
 from paksemmok.applications.models import Application
+from paksemmok.audit.reads import audited_read
 from paksemmok.catalog.fields import CHANGEABLE_FIELDS, field_defs
 from paksemmok.population.models import Resident
 

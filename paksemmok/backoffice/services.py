@@ -13,17 +13,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from paksemmok.accounts.models import User
 from paksemmok.applications import rules
 from paksemmok.applications import services as app_services
+from paksemmok.applications.deadlines import NEAR_HOURS
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, ApplicationError, Status
 from paksemmok.applications.models import Application
 from paksemmok.applications.rules import RulesRefused
 from paksemmok.audit.log import record
+from paksemmok.errors import DomainError
 from paksemmok.issuance.effects import apply_approval
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.issuance.services import files_removed_on_failure, pdfs_after_commit
@@ -36,7 +38,7 @@ from .queues import ALL_SERVICES_ROLES, queue_for
 DECIDING_ROLES = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 
 
-class BackofficeError(Exception):
+class BackofficeError(DomainError):
     """An act refused now (someone else holds it, already decided); the message is shown to
     staff, the code tells programs (the API) which case it is: "claimed_by_other",
     "claim_required", "not_pending", "not_permitted", "rule_violation" (a register rule no
@@ -44,10 +46,26 @@ class BackofficeError(Exception):
     "duplicate_reason_required", or "refused" (the rules of the applications or the register
     said no; see __cause__)."""
 
-    def __init__(self, message: str, code: str = "refused", details: Any = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.details = details
+    def api_error(self) -> tuple[str, str, Any, int]:
+        """A decision the applications rules refused (the deficiency list) and a register
+        change that cannot be made are told apart by the cause."""
+        code = self.code
+        if code == "refused" and isinstance(self.__cause__, ApplicationError):
+            code = "decision_refused"
+        elif code == "refused" and isinstance(self.__cause__, RegisterError):
+            code = "register_conflict"
+        elif code == "refused":
+            code = "backoffice_conflict"
+        return code, self.message, self.details, BACKOFFICE_STATUS.get(code, 409)
+
+
+BACKOFFICE_STATUS = {
+    "rule_violation": 422,
+    "duplicate_reason_required": 422,
+    "decision_refused": 422,
+    "duplicate_needs_supervisor": 403,
+    "not_permitted": 403,
+}
 
 
 def handles(user: Any, application: Application) -> bool:
@@ -339,27 +357,29 @@ def reject(application: Application, *, deficiencies: list[dict[str, str]], acto
     )
 
 
-def overdue_q(now: dt.datetime) -> Q:
-    return Q(deadline_at__lt=now)
-
-
 # --- supervisors' alerts ------------------------------------------------------------------
-
-ALERT_NEAR_HOURS = 4
 
 
 def send_deadline_alerts(now: dt.datetime | None = None) -> int:
     """Tells supervisors (outbox) when an application has 4 hours left and when it becomes
-    overdue: each once per (re)submission round, guarded by AlertSent's unique key."""
+    overdue: each once per (re)submission round, guarded by AlertSent's unique key.
+
+    The query leaves out what was already alerted for the current round and kind, so a
+    backlog larger than one batch does not hide newer applications behind older ones."""
     from paksemmok.notifications.services import notify
 
     from .models import AlertSent
 
     now = now or timezone.now()
     supervisors = list(User.objects.filter(role=User.Role.SUPERVISOR, is_active=True))
-    near_cutoff = now + dt.timedelta(hours=ALERT_NEAR_HOURS)
+    near_cutoff = now + dt.timedelta(hours=NEAR_HOURS)
+    alerted = AlertSent.objects.filter(application=OuterRef("pk"), round=OuterRef("round"))
+    not_yet_alerted = Q(deadline_at__gt=now) & ~Exists(alerted.filter(kind="near")) | Q(
+        deadline_at__lte=now
+    ) & ~Exists(alerted.filter(kind="overdue"))
     waiting = (
         Application.objects.filter(status__in=CLOCK_RUNNING, deadline_at__lte=near_cutoff)
+        .filter(not_yet_alerted)
         .select_related("variant")
         .order_by("deadline_at")[:500]
     )
@@ -374,7 +394,7 @@ def send_deadline_alerts(now: dt.datetime | None = None) -> int:
                 else:
                     subject = _("Permohonan %(ref)s: sisa waktu kurang dari %(h)s jam") % {
                         "ref": app.reference,
-                        "h": ALERT_NEAR_HOURS,
+                        "h": NEAR_HOURS,
                     }
                 body = _("%(variant)s, batas %(deadline)s.") % {
                     "variant": app.variant.name,

@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from paksemmok.accounts.audit_reads import audited_read
 from paksemmok.accounts.models import User
 from paksemmok.accounts.permissions import role_required
 from paksemmok.applications.checks import check_application
+from paksemmok.applications.deadlines import NEAR_HOURS, time_left
 from paksemmok.applications.files import private_file_response, stored_file_response
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application, ApplicationDocument
 from paksemmok.applications.viewer import PageNotFound, render_page
+from paksemmok.audit.reads import audited_read
 from paksemmok.catalog.models import DeficiencyReason, Service, Variant
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import Region
@@ -39,18 +40,6 @@ from .review import (
 )
 
 STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
-NEAR_HOURS = 4
-
-
-def time_left(app: Application, now: dt.datetime) -> dict[str, Any]:
-    if not app.deadline_at:
-        return {"label": "", "overdue": False, "near": False}
-    seconds = int((app.deadline_at - now).total_seconds())
-    hours, rest = divmod(abs(seconds), 3600)
-    label = _("%(h)s j %(m)s m") % {"h": hours, "m": rest // 60}
-    if seconds < 0:
-        return {"label": _("lewat %(t)s") % {"t": label}, "overdue": True, "near": False}
-    return {"label": label, "overdue": False, "near": seconds < NEAR_HOURS * 3600}
 
 
 @never_cache

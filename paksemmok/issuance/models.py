@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from paksemmok.population.identifiers import mask_number
+from paksemmok.audit.masking import mask_number
 
 # No 0/O/1/I/L: the code may be typed from a printout when the QR cannot be scanned.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

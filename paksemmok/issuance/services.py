@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from paksemmok.applications.lifecycle import Status as ApplicationStatus
 from paksemmok.applications.services import complete_application
 from paksemmok.audit.log import record
+from paksemmok.errors import DomainError
 from paksemmok.notifications.services import notify
 from paksemmok.population.models import (
     Citizenship,
@@ -59,8 +60,10 @@ LABELS = {
 NUMBER_CODES = {Kind.BIRTH: "LT", Kind.DEATH: "KM", Kind.EKTP: "KTP", Kind.KIA: "KIA"}
 
 
-class IssuanceError(Exception):
+class IssuanceError(DomainError):
     """An act on a document that is not possible now; the message is shown to staff."""
+
+    code = "issuance_conflict"
 
 
 # PDFs stored inside the current decision; removed if its transaction fails (the rows go

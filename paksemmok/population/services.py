@@ -12,13 +12,16 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from paksemmok.audit.log import record
+from paksemmok.errors import DomainError
 
 from .identifiers import nik_birth_part
 from .models import Family, FamilyVersion, NumberSequence, Region, Relationship, Resident
 
 
-class RegisterError(Exception):
+class RegisterError(DomainError):
     """A register change that cannot be made; the message is shown to staff."""
+
+    code = "register_conflict"
 
 
 def next_serial(kind: str, prefix: str, *, floor: int = 0) -> int:

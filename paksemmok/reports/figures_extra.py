@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -54,31 +53,6 @@ class Table:
 
 
 # --- extra figures -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ServiceCount:
-    service: str
-    count: int
-
-
-def applications_by_service(
-    period: Period, filters: Filters = figures.NO_FILTERS
-) -> list[ServiceCount]:
-    """Applications per service (every service listed, 0 when none): one GROUP BY."""
-    from paksemmok.catalog.models import Service
-
-    counts = dict(
-        figures.submitted(period, filters)
-        .order_by()
-        .values("service")
-        .annotate(n=Count("id"))
-        .values_list("service", "n")
-    )
-    services = Service.objects.order_by("order", "pk")
-    if filters.service is not None:
-        services = services.filter(pk=filters.service.pk)
-    return [ServiceCount(s.name, counts.get(s.pk, 0)) for s in services]
 
 
 def survey_available() -> bool:

@@ -432,7 +432,7 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     spec = tables[table]
     rows = spec.rows(period, filters)
     # The data leaves the system: who took which table for which range is on the record.
-    from paksemmok.accounts.throttle import client_ip
+    from paksemmok.audit.ip import client_ip
 
     record(
         "reports.export.downloaded",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from paksemmok.accounts.admin_audit import AuditedReadsMixin
+from paksemmok.audit.admin_reads import AuditedReadsMixin
 
 from .models import SurveyInvitation, SurveyResponse
 from .questions import FIELDS

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from paksemmok.applications.lifecycle import Status
+from paksemmok.errors import DomainError
 from paksemmok.notifications.services import notify
 
 from .models import SurveyInvitation, SurveyResponse
@@ -21,13 +22,12 @@ from .questions import FIELDS, VALUES
 logger = logging.getLogger("paksemmok.survey")
 
 
-class SurveyError(Exception):
+class SurveyError(DomainError):
     """The answer cannot be recorded; the message is shown to the resident. `code` says
     why: "invalid", "answered" (a second submit) or "expired"."""
 
-    def __init__(self, message: str, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.code = code
+    code = "invalid"
+    status = 400
 
 
 def response_days() -> int:

@@ -9,9 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from paksemmok.applications.access import resident_may_view
+from paksemmok.applications.access import resident_may_view, resident_side
 from paksemmok.applications.models import Application
-from paksemmok.applications.views import resident_side
 
 from . import services
 from .forms import SurveyForm

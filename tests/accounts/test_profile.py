@@ -7,9 +7,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from paksemmok.accounts.audit_reads import audited_read
 from paksemmok.audit.log import record
 from paksemmok.audit.models import AuditEntry
+from paksemmok.audit.reads import audited_read
 from tests.factories import ResidentFactory
 
 from .conftest import make_staff

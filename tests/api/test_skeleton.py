@@ -240,3 +240,19 @@ def test_odd_addresses_are_json_404_too(api):
     # A newline or non-slug characters must not fall through to the site's HTML page.
     assert_error(api.get("/api/v1/catalog/services/a%0Ab%C2%AF/"), 404, "not_found")
     assert_error(api.get("/api/v1/applications/PS-0000-%00/"), 401, "not_authenticated")
+
+
+def test_every_domain_error_is_answered_with_its_own_code_status_and_message():
+    from paksemmok.api.errors import exception_handler
+    from paksemmok.errors import DomainError
+
+    class HallFull(DomainError):
+        code = "hall_full"
+        status = 423
+
+    response = exception_handler(HallFull("Aula penuh.", details={"seats": 0}), {})
+    assert response.status_code == 423
+    assert response.data == {"code": "hall_full", "message": "Aula penuh.", "details": {"seats": 0}}
+    # A code given when raising wins over the class's.
+    response = exception_handler(DomainError("Tidak bisa.", "not_now"), {})
+    assert (response.status_code, response.data["code"]) == (409, "not_now")

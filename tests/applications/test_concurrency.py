@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from paksemmok.applications import services
 from paksemmok.applications.lifecycle import ApplicationError, Status
@@ -17,8 +17,6 @@ from tests.cast import birth_answers, fill_required, variant
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submits_of_one_draft(family, agus_user):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: row locks under real concurrency (set DATABASE_URL)")
     app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
     fill_required(app, agus_user, birth_answers())
     barrier = threading.Barrier(8)

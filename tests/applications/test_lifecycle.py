@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from paksemmok.applications import services
 from paksemmok.applications.checks import SubmissionRejected
-from paksemmok.applications.lifecycle import ALLOWED, ApplicationError, Status
+from paksemmok.applications.lifecycle import ALLOWED, Action, ApplicationError, Status
 from paksemmok.applications.models import Application, ApplicationDocument, Event
 from paksemmok.audit.models import AuditEntry
 from paksemmok.catalog.models import Requirement
@@ -304,3 +304,19 @@ def test_helper_filing_is_audited_with_both_names(family, agus_user, helper_user
     assert app.filed_by == helper_user
     # The resident is the one told.
     assert Message.objects.get().user == agus_user
+
+
+def test_transition_follows_the_table_and_refuses_what_the_state_does_not_allow():
+    from types import SimpleNamespace
+
+    from paksemmok.applications.lifecycle import TARGET, transition
+
+    # Every action a state allows either changes nothing (edit) or has a target state.
+    actions = {a for allowed in ALLOWED.values() for a in allowed}
+    assert actions - set(TARGET) == {Action.EDIT}
+    app = SimpleNamespace(status=Status.SUBMITTED)
+    assert transition(app, Action.START_REVIEW) == Status.SUBMITTED
+    assert app.status == TARGET[Action.START_REVIEW] == Status.IN_REVIEW
+    with pytest.raises(ApplicationError, match="tidak dapat"):
+        transition(app, Action.SUBMIT)
+    assert app.status == Status.IN_REVIEW

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from paksemmok.appointments.models import Booking, SlotCounter
 from paksemmok.appointments.services import AppointmentError, book_appointment
@@ -17,8 +17,6 @@ SLOT = at("2026-12-02", "09:00")
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_bookings_fill_ten_places_exactly(kudus, frozen):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: row locks under real concurrency (set DATABASE_URL)")
     from paksemmok.population.models import Region
 
     office = make_office(Region.objects.get(code="33.19"), stations=10)

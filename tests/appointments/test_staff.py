@@ -7,11 +7,6 @@ import datetime as dt
 
 import pytest
 
-from paksemmok.appointments.eligibility import (
-    ektp_online_status,
-    is_eligible_for_perekaman,
-    perekaman_eligibility,
-)
 from paksemmok.appointments.models import Booking, JemputBolaEvent, OpeningHours, SlotCounter
 from paksemmok.appointments.services import (
     AppointmentError,
@@ -27,6 +22,11 @@ from paksemmok.appointments.services import (
 )
 from paksemmok.audit.models import AuditEntry
 from paksemmok.notifications.models import Message
+from paksemmok.population.ektp_eligibility import (
+    ektp_online_status,
+    is_eligible_for_perekaman,
+    perekaman_eligibility,
+)
 from paksemmok.population.models import MaritalStatus, Region, Resident
 from tests.cast import account_for, at, not_recorded
 from tests.factories import FamilyFactory, village

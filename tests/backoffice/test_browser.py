@@ -8,9 +8,7 @@ import pytest
 
 from paksemmok.applications.lifecycle import Status
 from paksemmok.issuance.models import IssuedDocument
-from tests.cast import birth_answers, login_cookie, photo_bytes
-
-from .test_decisions import submitted
+from tests.cast import birth_answers, login_cookie, photo_bytes, submitted
 
 
 @pytest.mark.browser

@@ -6,14 +6,12 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from paksemmok.applications.models import Application
 from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
-from tests.cast import staff
-
-from .test_decisions import submitted
+from tests.cast import staff, submitted
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -42,8 +40,6 @@ def run_at_once(fns):
 
 
 def test_two_operators_claim_the_same_application(family, agus_user):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: row locks under real concurrency (set DATABASE_URL)")
     app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
     officers = [staff(f"op{i}", services=["ektp"]) for i in range(2)]
 
@@ -61,8 +57,6 @@ def test_two_operators_claim_the_same_application(family, agus_user):
 
 
 def test_take_next_at_once_hands_out_different_applications(family, agus_user):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SKIP LOCKED under real concurrency (set DATABASE_URL)")
     from tests.cast import account_for
 
     apps = [

@@ -9,10 +9,8 @@ import zoneinfo
 import pytest
 import time_machine
 
-from paksemmok.backoffice.deadlines import add_working_hours, deadline_for
-from tests.cast import birth_answers
-
-from .test_decisions import submitted
+from paksemmok.applications.deadlines import add_working_hours, deadline_for
+from tests.cast import birth_answers, submitted
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 
@@ -108,3 +106,34 @@ def test_jobs_are_registered_for_the_worker():
     autodiscover_modules("jobs")
     names = {job.name for job in registered_jobs()}
     assert {"backoffice.release_idle_claims", "backoffice.deadline_alerts"} <= names
+
+
+@pytest.mark.django_db
+def test_alerts_reach_newer_applications_behind_a_backlog_of_more_than_500(
+    settings, family, agus_user, dewi
+):
+    from paksemmok.applications.models import Application
+    from paksemmok.backoffice.models import AlertSent
+    from paksemmok.backoffice.services import send_deadline_alerts
+
+    settings.BACKOFFICE_DEADLINE_MODE = "clock"
+    app = submitted(agus_user, "akta-kelahiran", answers=birth_answers())
+    app.refresh_from_db()
+    # 520 more overdue applications, the oldest deadlines first; the newest is the one to watch.
+    oldest = app.deadline_at - dt.timedelta(days=3)
+    clones = []
+    for i in range(520):
+        clone = Application.objects.get(pk=app.pk)
+        clone.pk = None
+        clone.reference = f"PS-TEST-{i:04d}"
+        clone.subject_key = f"backlog-{i}"
+        clone.deadline_at = oldest + dt.timedelta(minutes=i)
+        clones.append(clone)
+    Application.objects.bulk_create(clones)
+    now = app.deadline_at + dt.timedelta(hours=1)
+
+    assert send_deadline_alerts(now) == 500
+    assert not AlertSent.objects.filter(application=app).exists()
+    assert send_deadline_alerts(now) == 21
+    assert AlertSent.objects.filter(application=app, kind="overdue", round=app.round).exists()
+    assert send_deadline_alerts(now) == 0

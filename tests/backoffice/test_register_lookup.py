@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from paksemmok.accounts.audit_reads import READ_ACTION
 from paksemmok.audit.models import AuditEntry
+from paksemmok.audit.reads import READ_ACTION
 from paksemmok.population.queries import exact_number_matches, search_register
 from tests.cast import account_for
 

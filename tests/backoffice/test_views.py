@@ -15,9 +15,7 @@ from paksemmok.audit.models import AuditEntry
 from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
 from paksemmok.issuance.models import IssuedDocument
-from tests.cast import account_for, birth_answers, sign_in_with_totp, staff
-
-from .test_decisions import submitted
+from tests.cast import account_for, birth_answers, sign_in_with_totp, staff, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from paksemmok.accounts.models import User
 from paksemmok.applications.files import PRIVATE_FILE_CSP
+from paksemmok.audit.masking import mask_number
 from paksemmok.audit.models import AuditEntry
 from paksemmok.issuance import services
 from paksemmok.issuance.models import IssuedDocument
-from paksemmok.population.identifiers import mask_number
 from paksemmok.population.services import record_family_version
 from tests.cast import account_for, sign_in_with_totp
 

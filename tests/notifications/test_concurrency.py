@@ -6,7 +6,7 @@ import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from paksemmok.notifications.delivery import deliver_due
 from paksemmok.notifications.models import Message
@@ -34,11 +34,6 @@ def run_worker(name: str, start: threading.Barrier, errors: list[BaseException])
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_never_send_one_message_twice(gateway):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL (SELECT ... FOR UPDATE SKIP LOCKED between connections);"
-            " run with DATABASE_URL=postgres://..."
-        )
     # No network delay: the workers then spend their time claiming, which is where a race
     # would be (with a broken claim this test fails every time; checked by mutation).
     queued = [

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paksemmok.audit.masking import mask_number
 from paksemmok.population.identifiers import (
     check_kk_number,
     check_nik,
-    mask_number,
     nik_birth_part,
     validate_kk_number,
     validate_nik,

@@ -84,8 +84,6 @@ def test_kk_number_uses_issue_date(kaliwungu):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_nik_generation_never_repeats(kudus):
-    if connection.vendor != "postgresql":
-        pytest.skip("row-lock behaviour is tested on PostgreSQL")
     kecamatan = Region.objects.get(code="33.19.03")
     results: list[str] = []
     errors: list[BaseException] = []

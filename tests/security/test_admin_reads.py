@@ -8,7 +8,7 @@ import re
 import pytest
 from django.contrib import admin
 
-from paksemmok.accounts.admin_audit import AuditedReadsMixin, mask_search_term
+from paksemmok.audit.admin_reads import AuditedReadsMixin, mask_search_term
 from paksemmok.audit.models import AuditEntry
 from tests.cast import sign_in_with_totp
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import RequestFactory
 
 from paksemmok.accounts.models import User
-from paksemmok.accounts.throttle import client_ip
+from paksemmok.audit.ip import client_ip
 from paksemmok.audit.models import AuditEntry
 from tests.accounts.conftest import PASSWORD, make_staff
 from tests.factories import ResidentFactory

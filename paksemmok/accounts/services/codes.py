@@ -142,15 +142,6 @@ class CodeCheck:
         return self.result == CodeResult.OK
 
     @property
-    def can_resend(self) -> bool:
-        return self.result in {
-            CodeResult.EXPIRED,
-            CodeResult.TOO_MANY,
-            CodeResult.MISSING,
-            CodeResult.USED,
-        }
-
-    @property
     def message(self) -> str:
         if self.result == CodeResult.WRONG:
             return ngettext(

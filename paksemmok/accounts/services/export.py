@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from paksemmok.audit.log import record
-from paksemmok.population.identifiers import mask_number
+from paksemmok.audit.masking import mask_number
 from paksemmok.population.models import Resident
 
 from ..models import User

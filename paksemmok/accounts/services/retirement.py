@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.contrib.admin.utils import NestedObjects
+from django.db import router, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -39,12 +40,17 @@ def deletion_refusal(user: User) -> str | None:
             "Akun %(name)s tidak dapat dihapus karena tercatat di log audit (pernah bertindak "
             "atau ditindaklanjuti). Log audit tidak boleh diubah; nonaktifkan akun ini saja."
         ) % {"name": user.get_username()}
-    from paksemmok.applications.models import Application
-
-    if Application.objects.filter(Q(applicant=user) | Q(filed_by=user)).exists():
-        return _("Akun %(name)s tidak dapat dihapus karena punya permohonan; nonaktifkan saja.") % {
-            "name": user.get_username()
-        }
+    # Rows of other apps that must outlive the account (applications filed by or for it)
+    # point at it with PROTECT: Django's own deletion collector finds them, so this layer
+    # needs to know none of those apps.
+    collector = NestedObjects(using=router.db_for_write(User))
+    collector.collect([user])
+    if collector.protected:
+        what = sorted({str(obj._meta.verbose_name_plural) for obj in collector.protected})
+        return _(
+            "Akun %(name)s tidak dapat dihapus karena masih dipakai oleh data lain (%(what)s); "
+            "nonaktifkan saja."
+        ) % {"name": user.get_username(), "what": ", ".join(what)}
     return None
 
 

@@ -13,10 +13,9 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
-from paksemmok.audit.log import record
-from paksemmok.audit.models import AuditEntry
-
-from .throttle import client_ip
+from .ip import client_ip
+from .log import record
+from .models import AuditEntry
 
 READ_ACTION = "personal_data.read"
 

@@ -5,9 +5,9 @@ hours the office is open (BACKOFFICE_OFFICE_HOURS, e.g. 08:00-16:00, Kudus time)
 days: weekends, national holidays and cuti bersama (lokal-id's calendar) are skipped. A
 year lokal-id has no holiday data for counts weekends only (logged once per call).
 
-The applications app sets `deadline_at = submitted_at + deadline_hours` at (re)submission;
-`apply_deadline_mode` (a pre_save receiver, see apps.py) replaces that value in the same
-save when the regency counts working hours, so there is one place that knows the rule.
+The applications services set `deadline_at = deadline_for(submitted_at, deadline_hours)` at
+(re)submission: this module is the one place that knows the rule. `time_left` is how staff
+pages and the API show what is left of it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 import lokal
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger("paksemmok.backoffice")
 
@@ -62,13 +63,17 @@ def deadline_for(start: dt.datetime, hours: float) -> dt.datetime:
     return start + dt.timedelta(hours=hours)
 
 
-def apply_deadline_mode(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """pre_save on Application: a clock deadline just set at (re)submission becomes a
-    working-hours deadline when the regency counts that way."""
-    if settings.BACKOFFICE_DEADLINE_MODE != "working" or kwargs.get("raw"):
-        return
-    if not (instance.submitted_at and instance.deadline_at):
-        return
-    hours = instance.variant.deadline_hours
-    if instance.deadline_at == instance.submitted_at + dt.timedelta(hours=hours):
-        instance.deadline_at = add_working_hours(instance.submitted_at, hours)
+# Supervisors are alerted, and the queue marks an application, this close to its deadline.
+NEAR_HOURS = 4
+
+
+def time_left(app: Any, now: dt.datetime) -> dict[str, Any]:
+    """The time left to an application's deadline as staff pages and the API show it."""
+    if not app.deadline_at:
+        return {"label": "", "overdue": False, "near": False}
+    seconds = int((app.deadline_at - now).total_seconds())
+    hours, rest = divmod(abs(seconds), 3600)
+    label = _("%(h)s j %(m)s m") % {"h": hours, "m": rest // 60}
+    if seconds < 0:
+        return {"label": _("lewat %(t)s") % {"t": label}, "overdue": True, "near": False}
+    return {"label": label, "overdue": False, "near": seconds < NEAR_HOURS * 3600}

@@ -23,11 +23,10 @@ from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import urlencode
 
-from paksemmok.audit.log import record
-from paksemmok.population.identifiers import mask_number
-
-from .audit_reads import READ_ACTION, audited_read
-from .throttle import client_ip
+from .ip import client_ip
+from .log import record
+from .masking import mask_number
+from .reads import READ_ACTION, audited_read
 
 PURPOSE = "Django admin"
 SESSION_KEY = "admin_search_terms"

@@ -1,5 +1,6 @@
 """Who must (and may) book perekaman, and who may apply for an e-KTP print online.
 
+Register rules, used by the applications (the e-KTP print) and appointments (perekaman).
 `old_enough_on` is the one definition of the e-KTP age rule (17+, or married or ever married);
 the application rules (applications/rules.py: `ektp.too_young`, `split.not_adult`) call it
 too. The rules for applying online live there; when a resident is not yet recorded they link
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from paksemmok.population.models import MaritalStatus, Resident
+from .models import MaritalStatus, Resident
 
 
 @dataclass(frozen=True)
