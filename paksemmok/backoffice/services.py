@@ -274,12 +274,12 @@ def _decide(application: Application, actor: Any, act: Any) -> Any:
 DUPLICATE_REASON_MIN = 10
 
 
-def _ensure_duplicates_answered(app: Application, actor: Any, reason: str) -> None:
-    """A birth whose child resembles someone already registered (the review's "possible
-    duplicates" panel) is approved only by a supervisor who writes why; audited."""
+def check_duplicates_answered(app: Application, actor: Any, reason: str) -> list[Any]:
+    """Refuses an approval of a possible duplicate by an operator or without a written
+    reason; returns the matches. Also asked before the confirmation page (views.decide)."""
     matches = rules.possible_duplicates(app.data, app.family)
     if not matches:
-        return
+        return []
     if actor.role not in ALL_SERVICES_ROLES:
         raise BackofficeError(
             _(
@@ -299,6 +299,16 @@ def _ensure_duplicates_answered(app: Application, actor: Any, reason: str) -> No
             % {"n": DUPLICATE_REASON_MIN},
             "duplicate_reason_required",
         )
+    return matches
+
+
+def _ensure_duplicates_answered(app: Application, actor: Any, reason: str) -> None:
+    """A birth whose child resembles someone already registered (the review's "possible
+    duplicates" panel) is approved only by a supervisor who writes why; audited."""
+    matches = check_duplicates_answered(app, actor, reason)
+    if not matches:
+        return
+    reason = (reason or "").strip()
     record(
         "backoffice.duplicate.overridden",
         actor=actor,

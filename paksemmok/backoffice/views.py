@@ -296,6 +296,10 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
         return _render_review(request, app, posted=request.POST)
     try:
         services.ensure_deciding_now(app, request.user)
+        if action == "approve":
+            services.check_duplicates_answered(
+                app, request.user, request.POST.get("duplicate_reason", "")
+            )
         services.check_verdicts(app, action, _verdicts(request))
         if action == "return":
             validate_deficiencies(app, _deficiencies(request, app))

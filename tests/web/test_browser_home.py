@@ -25,6 +25,9 @@ def test_home_on_a_phone_and_language_switch(browser, live_server, phone_context
 
     page.get_by_role("button", name="Bahasa Indonesia").click()
     expect(page.locator("html")).to_have_attribute("lang", "id")
+    # The deferred scripts run before "load"; the page may still be parsing here.
+    page.wait_for_load_state("load")
+    page.wait_for_function("typeof window.htmx === 'object'", timeout=10000)
     # Vendored htmx loaded under the CSP, and the CSP blocked nothing.
     assert page.evaluate("typeof window.htmx") == "object"
     assert console_errors == []

@@ -54,6 +54,9 @@ def test_check_deploy_requires_site_url(tmp_path, with_site_url):
         "SECRET_KEY": "x" * 60 + "Production-Key-For-Check-Only",
         "ALLOWED_HOSTS": "paksemmok.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        # Not the checkout's demo signing pair, which check --deploy rightly refuses.
+        "SIGNING_KEY_PATH": str(tmp_path / "key.pem"),
+        "SIGNING_CERT_PATH": str(tmp_path / "cert.pem"),
     }
     if with_site_url:
         env["SITE_URL"] = "https://paksemmok.example"
