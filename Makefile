@@ -25,7 +25,7 @@ install: $(VENV)/.installed
 
 setup: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable
+	@if [ "$$CACHE_URL" = "db" ]; then $(MANAGE) createcachetable; fi
 	$(MANAGE) import_regions $${REGENCY_CODE:-33.19}
 	$(MANAGE) setup_demo
 
@@ -71,6 +71,7 @@ bench: install
 	$(BIN)/python bench/dashboard.py --sizes 5000 15000 --runs 3 --residents 5000
 	$(BIN)/python bench/outbox.py --messages 500 --workers 1 --time-limit 60
 	$(BIN)/python bench/submit.py --count 10 --http-count 10 --clients 2
+	$(BIN)/python bench/uploads.py --quick
 	$(BIN)/python bench/staff_queue.py --sizes 10000 50000 --requests 20
 	$(BIN)/python bench/compare.py --quick --rounds 1 --seconds 3 --no-small
 

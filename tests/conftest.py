@@ -321,3 +321,22 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def browser(browser, monkeypatch):
+    """pytest-playwright's browser, with every page of every context checked by axe-core:
+    a serious or critical violation on any page a test visits fails that test."""
+    from tests.a11y import AxeAudit, audited_new_context
+
+    audit = AxeAudit()
+    monkeypatch.setattr(browser, "new_context", audited_new_context(browser.new_context, audit))
+    yield browser
+    assert not audit.violations, "axe-core (serious/critical):\n" + audit.report()
+
+
+@pytest.fixture
+def axe_audit():
+    from tests.a11y import AxeAudit
+
+    return AxeAudit()

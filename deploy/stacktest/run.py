@@ -314,6 +314,8 @@ class Stack:
                 "SECRET_KEY": self.secret,
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "BEHIND_PROXY": "1",
+                "TRUSTED_PROXY_IPS": "127.0.0.1",
+                "TRUSTED_PROXY_COUNT": "1",
                 "SECURE_SSL_REDIRECT": "0",
                 "DATABASE_URL": self.db_url(),
                 "CACHE_URL": f"redis://127.0.0.1:{self.redis_port}/1",
@@ -339,7 +341,7 @@ class Stack:
                 "NOTIFY_MAX_ATTEMPTS": "30",
                 "NOTIFY_BATCH_SIZE": "10",
                 "NOTIFY_DEAD_WORKER_SECONDS": "5",
-                "NOTIFY_RECLAIM_SECONDS": "2",
+                "NOTIFY_RECLAIM_SECONDS": "1",
                 "WORKER_TICK_SECONDS": "0.5",
                 "WORKER_HEARTBEAT_SECONDS": "1",
                 "API_THROTTLE_USER": "100000/minute",
@@ -948,7 +950,8 @@ def run(stack: Stack) -> int:
         (0, 0),
         orphans=orphans,
         ok=not lost and orphans == 0 and "0 problem(s)" in verified,
-        note=f"lost {len(lost)}; sweep: {swept.strip()}; {verified.strip().splitlines()[-1]}",
+        note=f"lost {len(lost)}; sweep: {swept.strip().splitlines()[0]}; "
+        f"{verified.strip().splitlines()[-1]}",
     )
 
     started = time.monotonic()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -84,7 +84,7 @@ class UserAdmin(AuditedReadsMixin, DjangoUserAdmin):
             },
         ),
     ]
-    actions = ["sign_out_everywhere"]
+    actions = ["sign_out_everywhere", "deactivate"]
 
     @admin.action(description=_("Keluarkan dari semua perangkat"))
     def sign_out_everywhere(self, request: HttpRequest, queryset) -> None:
@@ -92,6 +92,40 @@ class UserAdmin(AuditedReadsMixin, DjangoUserAdmin):
 
         for user in queryset:
             sign_out_everywhere(user, actor=request.user)
+
+    @admin.action(description=_("Nonaktifkan akun (tidak bisa masuk lagi; catatannya tetap)"))
+    def deactivate(self, request: HttpRequest, queryset) -> None:
+        from .services.retirement import deactivate_user
+        from .throttle import client_ip
+
+        done = sum(
+            deactivate_user(user, actor=request.user, ip_address=client_ip(request))
+            for user in queryset
+        )
+        self.message_user(request, _("%(n)s akun dinonaktifkan.") % {"n": done})
+
+    # Deleting goes through accounts.services.retirement: an account that acted is refused
+    # with the reason (and the advice to deactivate it), one that never did is deleted.
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request: HttpRequest, object_id, extra_context=None):
+        from .services.retirement import deletion_refusal
+
+        user = self.get_object(request, object_id)
+        refusal = deletion_refusal(user) if user is not None else None
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+            return redirect(reverse("admin:accounts_user_change", args=[user.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        from .services.retirement import delete_user
+        from .throttle import client_ip
+
+        delete_user(obj, actor=request.user, ip_address=client_ip(request))
 
 
 @admin.register(OneTimeCode)

@@ -94,7 +94,7 @@ class NewPasswordMixin(NoColonMixin, forms.Form):
         label=_("Kata sandi"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Minimal 8 karakter, jangan hanya angka, jangan mirip NIK atau nama."),
+        help_text=_("Minimal 12 karakter, jangan hanya angka, jangan mirip NIK atau nama."),
     )
     password2 = forms.CharField(
         label=_("Ulangi kata sandi"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 
 import segno
@@ -45,7 +46,7 @@ from .models import OneTimeCode, User
 from .permissions import role_required
 from .services import sessions
 from .services.acting_for import confirm_acting, request_acting_code
-from .services.activity import activity_for, describe_entry
+from .services.activity import activity_for, grouped_activity
 from .services.codes import issue_code
 from .services.export import export_personal_data
 from .services.profile import update_preferences
@@ -81,6 +82,13 @@ def landing_url(user: User) -> str:
         return reverse("accounts:helper")
     if user.role == User.Role.ADMIN:
         return reverse("admin:index")
+    # Staff land on their work, not on the residents' home page.
+    if user.role == User.Role.OPERATOR:
+        return reverse("backoffice:queue")
+    if user.role == User.Role.PEREKAMAN:
+        return reverse("appointments:staff_day")
+    if user.role == User.Role.SUPERVISOR:
+        return reverse("reports:dashboard")
     return reverse("web:home")
 
 
@@ -303,18 +311,40 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:reset_request")
     form = ResetConfirmForm(request.POST or None, username=username)
     check = None
+    status = 200
     if request.method == "POST" and form.is_valid():
-        check = reset_password(
-            username,
-            form.cleaned_data["code"],
-            form.cleaned_data["password1"],
-            ip_address=client_ip(request),
+        # Wrong codes count per client and NIK: a stranger who typed someone's NIK runs out of
+        # tries here, before the owner's live code would be burned (services.reset).
+        wait = hit(
+            "reset-confirm",
+            request,
+            _setting("ACCOUNTS_CODE_MAX_ATTEMPTS"),
+            # Hashed: a shared cache should not hold NIKs in its keys.
+            ident=hashlib.sha256(f"{client_ip(request)}:{username}".encode()).hexdigest(),
         )
-        if check.ok:
-            request.session.pop(RESET_KEY, None)
-            messages.success(request, _("Kata sandi sudah diganti. Silakan masuk."))
-            return _to_login_with(request, username)
-        form.add_error("code", check.message)
+        if wait:
+            form.add_error(None, _throttled_message(wait))
+            status = 429
+        else:
+            check = reset_password(
+                username,
+                form.cleaned_data["code"],
+                form.cleaned_data["password1"],
+                ip_address=client_ip(request),
+            )
+            if check.ok:
+                request.session.pop(RESET_KEY, None)
+                messages.success(request, _("Kata sandi sudah diganti. Silakan masuk."))
+                return _to_login_with(request, username)
+            # One answer for every failure (no account, wrong, used, expired, burned): the
+            # page must not tell whether the NIK has an account.
+            form.add_error(
+                "code",
+                _(
+                    "Kode tidak cocok atau sudah tidak berlaku. Periksa kode terbaru yang "
+                    "dikirim, atau minta kode baru."
+                ),
+            )
     return render(
         request,
         "accounts/reset_confirm.html",
@@ -323,6 +353,7 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
             "check": check,
             "username_masked": mask_number(username) if username.isdigit() else username,
         },
+        status=status,
     )
 
 
@@ -387,7 +418,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @role_required(*RESIDENT_PAGES)
 def activity(request: HttpRequest) -> HttpResponse:
     _refuse_while_acting(request)
-    entries = [describe_entry(e, request.user) for e in activity_for(request.user)[:200]]
+    entries = grouped_activity(list(activity_for(request.user)[:500]), request.user)
     return render(request, "accounts/activity.html", {"entries": entries})
 
 

@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import views, views_staff
 from .errors import not_found
-from .views_auth import TokenView
+from .views_auth import TokenDetailView, TokenListView, TokenView
 
 app_name = "api"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs, name="docs"),
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/tokens/", TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<int:token_id>/", TokenDetailView.as_view(), name="token-detail"),
     path("catalog/services/", views.ServiceListView.as_view(), name="services"),
     path("catalog/services/<slug:code>/", views.ServiceDetailView.as_view(), name="service"),
     path("catalog/variants/<slug:code>/", views.VariantDetailView.as_view(), name="variant"),

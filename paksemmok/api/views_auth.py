@@ -21,7 +21,8 @@ from paksemmok.audit.log import record
 
 from .errors import ApiError
 from .models import ApiToken
-from .serializers import TokenRequestSerializer, TokenResponseSerializer
+from .permissions import IsResident
+from .serializers import TokenInfoSerializer, TokenRequestSerializer, TokenResponseSerializer
 from .throttling import PerIpThrottle, TokenThrottle
 
 
@@ -73,11 +74,14 @@ class TokenView(APIView):
                 _("Akun Anda belum diverifikasi. Selesaikan verifikasi di situs Pak Semmok."),
                 status.HTTP_403_FORBIDDEN,
             )
-        _token, raw = ApiToken.issue(user)
+        token, raw = ApiToken.issue(user)
         record(
             "account.api_token.issued", actor=user, obj=user, ip_address=client_ip(django_request)
         )
-        return Response({"token": raw, "token_type": "Token"}, status=status.HTTP_201_CREATED)
+        return Response(
+            {"token": raw, "token_type": "Token", "expires_at": token.expires_at},
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         tags=["auth"],
@@ -107,3 +111,57 @@ class TokenView(APIView):
 
     def get_authenticate_header(self, request: Any) -> str:
         return "Token"
+
+
+def _info(token: ApiToken, request: Request) -> dict:
+    current = isinstance(request.auth, ApiToken) and request.auth.pk == token.pk
+    return {
+        "id": token.pk,
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+        "expires_at": token.expires_at,
+        "current": current,
+    }
+
+
+class TokenListView(APIView):
+    """The caller's own tokens (still valid ones), to review and revoke."""
+
+    permission_classes = [IsResident]
+
+    @extend_schema(
+        tags=["auth"],
+        responses={200: TokenInfoSerializer(many=True)},
+        summary="Daftar token API milik sendiri",
+    )
+    def get(self, request: Request) -> Response:
+        tokens = [
+            t
+            for t in ApiToken.objects.filter(user=request.user).select_related("user")
+            if t.still_valid()
+        ]
+        return Response([_info(t, request) for t in tokens])
+
+
+class TokenDetailView(APIView):
+    permission_classes = [IsResident]
+
+    @extend_schema(
+        tags=["auth"],
+        request=None,
+        responses={204: OpenApiResponse(description="Token dicabut.")},
+        summary="Cabut salah satu token milik sendiri",
+    )
+    def delete(self, request: Request, token_id: int) -> Response:
+        deleted, _rows = ApiToken.objects.filter(user=request.user, pk=token_id).delete()
+        if not deleted:
+            # Another person's token id is as unknown as a made-up one.
+            raise ApiError("not_found", _("Data tidak ditemukan."), status.HTTP_404_NOT_FOUND)
+        record(
+            "account.api_token.revoked",
+            actor=request.user,
+            obj=request.user,
+            details={"token_id": token_id},
+            ip_address=client_ip(request._request),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -36,9 +36,15 @@ def staff_may_view(user: Any, application: Application) -> bool:
 
 
 def resident_may_view(user: Any, subject_user: Any, application: Application) -> bool:
-    """The applicant (or a helper acting for them now), or the helper who filed it."""
+    """The applicant, or a village helper while acting for the applicant (the grant's time).
+
+    Filing an application gives a helper no lasting access: when the grant ends, its files
+    are the resident's alone. A resident who filed for someone else keeps seeing it.
+    """
     if not user.is_authenticated:
         return False
+    if user.role == User.Role.HELPER:
+        return subject_user.pk != user.pk and application.applicant_id == subject_user.pk
     return application.applicant_id == subject_user.pk or application.filed_by_id == user.pk
 
 

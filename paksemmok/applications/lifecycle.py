@@ -33,6 +33,7 @@ class Action(models.TextChoices):
     RESUBMIT = "resubmit", _("Kirim ulang")
     CANCEL = "cancel", _("Batalkan")
     START_REVIEW = "start_review", _("Mulai periksa")
+    STOP_REVIEW = "stop_review", _("Lepas pemeriksaan")
     RETURN = "return", _("Kembalikan")
     REJECT = "reject", _("Tolak")
     APPROVE = "approve", _("Setujui")
@@ -46,7 +47,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     Status.SUBMITTED: frozenset(
         {Action.START_REVIEW, Action.RETURN, Action.REJECT, Action.APPROVE, Action.CANCEL}
     ),
-    Status.IN_REVIEW: frozenset({Action.RETURN, Action.REJECT, Action.APPROVE, Action.CANCEL}),
+    Status.IN_REVIEW: frozenset(
+        {Action.STOP_REVIEW, Action.RETURN, Action.REJECT, Action.APPROVE, Action.CANCEL}
+    ),
     Status.RETURNED: frozenset({Action.EDIT, Action.RESUBMIT, Action.CANCEL}),
     Status.APPROVED: frozenset({Action.COMPLETE}),
     Status.REJECTED: frozenset(),
@@ -58,6 +61,7 @@ TARGET: dict[str, str] = {
     Action.RESUBMIT: Status.SUBMITTED,
     Action.CANCEL: Status.CANCELLED,
     Action.START_REVIEW: Status.IN_REVIEW,
+    Action.STOP_REVIEW: Status.SUBMITTED,
     Action.RETURN: Status.RETURNED,
     Action.REJECT: Status.REJECTED,
     Action.APPROVE: Status.APPROVED,

@@ -273,6 +273,12 @@ class Event(models.Model):
     def to_status_label(self) -> str:
         return Status(self.to_status).label if self.to_status else ""
 
+    @property
+    def label(self) -> str:
+        from paksemmok.audit.labels import event_label
+
+        return event_label(self.action)
+
 
 class Decision(models.Model):
     """One staff answer to one sending of an application (approve, return or reject): the

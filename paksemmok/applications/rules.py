@@ -110,6 +110,11 @@ class Case:
     family: Family | None
     today: dt.date
     exclude: int | None = None
+    # Register reads made for one check, shared by the rules that ask the same question
+    # (several rules read the mother and the family: once each per submission).
+    _reads: dict[tuple[str, Any], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def date(self, key: str) -> dt.date | None:
         value = self.data.get(key)
@@ -124,12 +129,20 @@ class Case:
         nik = str(self.data.get(key) or "")
         if len(nik) != 16:
             return None
-        return Resident.objects.select_related("family").filter(nik=nik).first()
+        if ("nik", nik) not in self._reads:
+            self._reads["nik", nik] = (
+                Resident.objects.select_related("family").filter(nik=nik).first()
+            )
+        return self._reads["nik", nik]
 
     def living_members(self, family: Family | None) -> list[Resident]:
         if family is None:
             return []
-        return list(family.members.filter(life_status=Resident.LifeStatus.ALIVE))
+        if ("family", family.pk) not in self._reads:
+            self._reads["family", family.pk] = list(
+                family.members.filter(life_status=Resident.LifeStatus.ALIVE)
+            )
+        return list(self._reads["family", family.pk])
 
 
 RuleFunction = Callable[[Case], Iterable[RuleViolation] | RuleViolation | None]

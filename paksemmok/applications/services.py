@@ -58,6 +58,7 @@ __all__ = [
     "return_application",
     "save_draft",
     "start_review",
+    "stop_review",
     "submit_application",
 ]
 
@@ -96,7 +97,10 @@ def _log(
     note: str = "",
     details: dict[str, Any] | None = None,
     on_behalf_of: Any = None,
+    history_only: dict[str, Any] | None = None,
 ) -> None:
+    # `history_only`: what the application's own history keeps but the audit log must not
+    # copy (field values are personal data; see save_draft).
     Event.objects.create(
         application=application,
         actor=actor,
@@ -104,7 +108,7 @@ def _log(
         from_status=from_status,
         to_status=application.status,
         note=note,
-        details=details or {},
+        details={**(details or {}), **(history_only or {})},
     )
     record(
         f"applications.application.{action}",
@@ -143,16 +147,22 @@ def deficiency_display(
 
 
 def _notify(application: Application, kind: str, deficiencies: list | None = None) -> None:
-    notify(
-        template="status_change",
-        user=application.applicant,
-        context={
-            "kind": kind,
-            "reference": application.reference,
-            "url": reverse("applications:detail", args=[application.reference]),
-            "deficiencies": deficiency_display(application, deficiencies or []),
-        },
-    )
+    from django.conf import settings
+
+    context: dict[str, Any] = {
+        "kind": kind,
+        "reference": application.reference,
+        "url": reverse("applications:detail", args=[application.reference]),
+        "deficiencies": deficiency_display(application, deficiencies or []),
+    }
+    if kind == "submitted" and application.deadline_at:
+        # The promise follows what the deadline counts (backoffice.deadlines).
+        context.update(
+            deadline=application.deadline_at,
+            hours=application.variant.deadline_hours,
+            deadline_mode=settings.BACKOFFICE_DEADLINE_MODE,
+        )
+    notify(template="status_change", user=application.applicant, context=context)
 
 
 def _ensure_staff(actor: Any) -> None:
@@ -248,6 +258,7 @@ def save_draft(application: Application, *, data: dict[str, Any], actor: Any) ->
                     % {"fields": ", ".join(field_label(k) for k in locked)}
                 )
         if changed:
+            before_values = {k: app.data.get(k, "") for k in changed}
             app.data = {**app.data, **{k: incoming[k] for k in changed}}
             app.save(update_fields=["data", "updated_at"])
             if app.status == Status.RETURNED:
@@ -259,6 +270,11 @@ def save_draft(application: Application, *, data: dict[str, Any], actor: Any) ->
                     from_status=app.status,
                     on_behalf_of=_on_behalf_of(app, actor),
                     details={"fields": changed},
+                    # The re-review shows old beside new (issue 15).
+                    history_only={
+                        "before": before_values,
+                        "after": {k: app.data[k] for k in changed},
+                    },
                 )
     _refresh(application, app)
     return application
@@ -397,9 +413,9 @@ def _save_open(app: Application) -> None:
         raise SubmissionRejected([duplicate_problem(first)]) from exc
 
 
-def resubmit_application(application: Application, *, actor: Any) -> Application:
+def resubmit_application(application: Application, *, actor: Any, note: str = "") -> Application:
     """Sends a returned application again. Every file the officer asked for must be new;
-    the deadline restarts from now."""
+    the deadline restarts from now. `note`: the resident's word to the officer."""
     with transaction.atomic():
         app = _locked(application)
         ensure_allowed(app.status, Action.RESUBMIT)
@@ -428,6 +444,7 @@ def resubmit_application(application: Application, *, actor: Any) -> Application
             "resubmitted",
             actor,
             from_status=before,
+            note=note.strip()[:500],
             on_behalf_of=_on_behalf_of(app, actor),
             details={"round": app.round},
         )
@@ -469,6 +486,22 @@ def start_review(application: Application, *, actor: Any) -> Application:
         app.assigned_to = actor
         app.save(update_fields=["status", "assigned_to", "updated_at"])
         _log(app, "review_started", actor, from_status=before)
+    _refresh(application, app)
+    return application
+
+
+def stop_review(application: Application, *, actor: Any = None) -> Application:
+    """The officer let go (or the claim expired): it waits in the queue again, and the
+    resident and staff see it as waiting, not as being examined by someone."""
+    with transaction.atomic():
+        app = _locked(application)
+        if app.status != Status.IN_REVIEW:
+            return application
+        ensure_allowed(app.status, Action.STOP_REVIEW)
+        app.status = Status.SUBMITTED
+        app.assigned_to = None
+        app.save(update_fields=["status", "assigned_to", "updated_at"])
+        _log(app, "review_stopped", actor, from_status=Status.IN_REVIEW)
     _refresh(application, app)
     return application
 

@@ -393,7 +393,8 @@ def quality_flags(measures: dict[str, float]) -> list[str]:
         flags.append("dark")
     if measures["bright_share"] > t["bright_share"]:
         flags.append("bright")
-    if measures["spread"] < t["contrast_spread"]:
+    if not flags and measures["spread"] < t["contrast_spread"]:
+        # A dark or glaring photo is also flat; its cause is the message that helps.
         flags.append("low_contrast")
     if not flags and measures["sharpness"] < t["sharpness"]:
         # Dark or washed-out photos also look soft; name the cause the resident can fix.

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from paksemmok.accounts.acting import current_subject
+from paksemmok.accounts.acting import audit_act, current_subject
 from paksemmok.audit.reads import audited_read
 from paksemmok.catalog.fields import field_defs
 from paksemmok.catalog.models import Requirement, Service, Variant
@@ -306,7 +306,9 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if app.status == Status.RETURNED:
-                services.resubmit_application(app, actor=request.user)
+                services.resubmit_application(
+                    app, actor=request.user, note=request.POST.get("note_to_officer", "")
+                )
             else:
                 services.submit_application(app, actor=request.user)
         except SubmissionRejected as exc:
@@ -365,6 +367,8 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
 @never_cache
 @resident_side
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    from paksemmok.issuance.access import resident_may_download
+
     app = _application(request, reference)
     documents = list(
         app.documents.select_related("requirement").order_by("requirement__order", "-uploaded_at")
@@ -381,6 +385,12 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "deficiencies": _deficiencies(app),
             "can_edit": allowed(app.status, Action.EDIT),
             "can_cancel": allowed(app.status, Action.CANCEL),
+            # The message says "Unduh di <this page>": the downloads are here.
+            "issued": [
+                d
+                for d in app.issued_documents.select_related("application", "family_version")
+                if resident_may_download(request.user, d)
+            ],
         },
     )
 
@@ -427,6 +437,13 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
         )
     elif not resident_may_view(user, current_subject(request), app):
         raise Http404
+    elif getattr(request, "acting_for", None) is not None:
+        audit_act(
+            request,
+            "applications.document.viewed",
+            obj=app,
+            details={"document": doc.pk, "requirement": doc.requirement.code},
+        )
     ext = "pdf" if doc.content_type == "application/pdf" else "jpg"
     return stored_file_response(
         doc.file,

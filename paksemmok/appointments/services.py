@@ -619,18 +619,20 @@ def hall_for(village: Region) -> Place:
     return place
 
 
-def create_jemput_bola(
+def check_jemput_bola_day(
     *,
+    actor: Any,
     village: Region,
     date: dt.date,
     opens: dt.time,
     closes: dt.time,
     capacity: int,
-    actor: Any,
     minutes_per_recording: int = 15,
-    note: str = "",
-) -> JemputBolaEvent:
-    """Schedules a jemput bola day at a village hall and announces it."""
+    event: JemputBolaEvent | None = None,
+) -> None:
+    """The rules for a jemput bola day, raising AppointmentError with the reason: who may
+    schedule it, a village hall, a working day after today, hours holding at least one slot,
+    one event per hall and day. `event` is the one being edited (not its own duplicate)."""
     from django.conf import settings
 
     if actor is None or not actor.is_authenticated or actor.role not in EVENT_ROLES:
@@ -653,15 +655,56 @@ def create_jemput_bola(
             _("Kuota minimal 1 dan durasi slot minimal %(m)s menit.")
             % {"m": settings.APPOINTMENTS_MIN_SLOT_MINUTES}
         )
+    probe = JemputBolaEvent(
+        date=date,
+        opens=opens,
+        closes=closes,
+        capacity=capacity,
+        minutes_per_recording=minutes_per_recording,
+    )
+    if not slot_rules.event_plan(probe):
+        raise AppointmentError(_("Rentang jam terlalu pendek untuk satu slot."))
+    same_day = JemputBolaEvent.objects.filter(
+        place__kind=Place.Kind.BALAI_DESA,
+        place__region=village,
+        date=date,
+        status=JemputBolaEvent.Status.SCHEDULED,
+    )
+    if event is not None:
+        same_day = same_day.exclude(pk=event.pk)
+    if same_day.exists():
+        raise AppointmentError(
+            _("Sudah ada jemput bola di %(place)s pada %(day)s.")
+            % {"place": same_day.first().place.name, "day": format_day(date)}
+        )
+
+
+def create_jemput_bola(
+    *,
+    village: Region,
+    date: dt.date,
+    opens: dt.time,
+    closes: dt.time,
+    capacity: int,
+    actor: Any,
+    minutes_per_recording: int = 15,
+    note: str = "",
+) -> JemputBolaEvent:
+    """Schedules a jemput bola day at a village hall and announces it."""
+    rules = {
+        "village": village,
+        "date": date,
+        "opens": opens,
+        "closes": closes,
+        "capacity": capacity,
+        "minutes_per_recording": minutes_per_recording,
+    }
+    check_jemput_bola_day(actor=actor, **rules)
     with transaction.atomic():
         place = hall_for(village)
-        if JemputBolaEvent.objects.filter(
-            place=place, date=date, status=JemputBolaEvent.Status.SCHEDULED
-        ).exists():
-            raise AppointmentError(
-                _("Sudah ada jemput bola di %(place)s pada %(day)s.")
-                % {"place": place.name, "day": format_day(date)}
-            )
+        # Again under the transaction: another officer may have scheduled the day meanwhile
+        # (the partial unique index is the last word).
+        check_jemput_bola_day(actor=actor, **rules)
         event = JemputBolaEvent.objects.create(
             place=place,
             date=date,
@@ -672,8 +715,6 @@ def create_jemput_bola(
             note=note,
             created_by=actor,
         )
-        if not slot_rules.event_slots(event):
-            raise AppointmentError(_("Rentang jam terlalu pendek untuk satu slot."))
         event.announced_to = announce_jemput_bola(event)
         event.save(update_fields=["announced_to"])
         record(
@@ -688,6 +729,34 @@ def create_jemput_bola(
             },
         )
     return event
+
+
+@transaction.atomic
+def change_jemput_bola(
+    event: JemputBolaEvent, *, actor: Any, changes: dict[str, Any], reason: str = ""
+) -> int:
+    """Changes a scheduled day's date, hours, capacity or note under the same rules as a new
+    one; bookings whose slot is gone are flagged and their residents told. Returns how many
+    were flagged."""
+    event = JemputBolaEvent.objects.select_for_update().select_related("place").get(pk=event.pk)
+    if event.status != JemputBolaEvent.Status.SCHEDULED:
+        raise AppointmentError(_("Jemput bola ini sudah dibatalkan."))
+    allowed = {"date", "opens", "closes", "capacity", "minutes_per_recording", "note"}
+    changed = {k: v for k, v in changes.items() if k in allowed and getattr(event, k) != v}
+    if not changed:
+        return 0
+    after = {k: changed.get(k, getattr(event, k)) for k in allowed - {"note"}}
+    check_jemput_bola_day(actor=actor, village=event.place.region, event=event, **after)
+    for name, value in changed.items():
+        setattr(event, name, value)
+    event.save(update_fields=sorted(changed))
+    record(
+        "appointments.jemput_bola.changed",
+        actor=actor,
+        obj=event,
+        details={"fields": sorted(changed), "reason": reason[:200]},
+    )
+    return flag_bookings_outside_hours(event.place, actor=actor)
 
 
 def announce_jemput_bola(event: JemputBolaEvent) -> int:

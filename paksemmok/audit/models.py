@@ -21,9 +21,12 @@ class AuditEntry(models.Model):
     """
 
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    # PROTECT, not SET_NULL: nulling the key would be an UPDATE of an append-only row (refused
+    # by the trigger, half-way through a deletion). An account that acted is deactivated
+    # instead (accounts.services.retirement).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -33,7 +36,7 @@ class AuditEntry(models.Model):
     actor_label = models.CharField(_("nama pelaku"), max_length=150, blank=True)
     on_behalf_of = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

@@ -58,6 +58,7 @@ def register_differences(app: Application) -> list[dict[str, Any]]:
                 register = f"{person.full_name} ({where})"
         rows.append(
             {
+                "code": fdef.code,
                 "label": fdef.label,
                 "value": fdef.display(value),
                 "register": "" if register is None else str(register),
@@ -65,6 +66,109 @@ def register_differences(app: Application) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def rereview(app: Application) -> dict[str, Any] | None:
+    """What changed since the last return, for a resubmitted application: the itemised
+    deficiencies that were asked (per item), the replaced files (old beside new), the
+    corrected fields (old and new values) and the resident's note. None on a first look."""
+    from paksemmok.applications.models import ApplicationDocument
+    from paksemmok.applications.services import deficiency_display
+
+    events = list(app.events.order_by("at", "id"))
+    returned = [e for e in events if e.action == "returned"]
+    if not returned:
+        return None
+    last = returned[-1]
+    asked = deficiency_display(app, last.details.get("deficiencies", []))
+    since = [e for e in events if (e.at, e.pk) > (last.at, last.pk)]
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for e in since:
+        if e.action == "corrected":
+            for code, value in e.details.get("before", {}).items():
+                before.setdefault(code, value)
+            after.update(e.details.get("after", {}))
+    defs = {f.code: f for f in field_defs(app.variant.form_fields)}
+    fields = [
+        {
+            "code": code,
+            "label": defs[code].label if code in defs else code,
+            "old": defs[code].display(before[code]) if code in defs else before[code],
+            "new": defs[code].display(after.get(code)) if code in defs else after.get(code),
+        }
+        for code in before
+    ]
+    replaced = {
+        d.requirement.code: d
+        for d in ApplicationDocument.objects.filter(
+            application=app, replaced_at__isnull=False, replaced_at__gte=last.at
+        )
+        .select_related("requirement")
+        .order_by("replaced_at")
+    }
+    note = next((e.note for e in reversed(since) if e.action == "resubmitted" and e.note), "")
+    return {
+        "returned_at": last.at,
+        "asked": asked,
+        "asked_by_item": {a["code"]: a for a in asked},
+        "fields": fields,
+        "replaced": replaced,
+        "note": note,
+    }
+
+
+def verdict_items(app: Application) -> list[str]:
+    """What an officer must give a verdict on before approving: every file provided, and
+    every answer that differs from the register or was asked to be corrected."""
+    items = [
+        f"doc:{d.requirement.code}" for d in app.current_documents().select_related("requirement")
+    ]
+    corrected = {
+        code
+        for details in app.events.filter(action="corrected").values_list("details", flat=True)
+        for code in details.get("fields", [])
+    }
+    items += [
+        f"field:{r['code']}"
+        for r in register_differences(app)
+        if r["differs"] or r["code"] in corrected
+    ]
+    return items
+
+
+# What approving does to the register, said before the officer confirms (the effects
+# themselves are issuance.effects.EFFECTS).
+EFFECT_TEXT = {
+    "akta-kelahiran": _(
+        "Anak dicatat di register dan ditambahkan ke KK; terbit akta kelahiran dan KK versi baru."
+    ),
+    "akta-kematian": _(
+        "Yang meninggal dicatat meninggal dan keluar dari KK; terbit akta "
+        "kematian dan KK versi baru."
+    ),
+    "kk-kepala-meninggal": _("Kepala keluarga baru dicatat; terbit KK versi baru."),
+    "kk-pisah": _("Anggota pindah ke KK baru; terbit dua KK."),
+    "kk-keluarga-baru": _("KK baru dibuat; terbit KK baru."),
+    "kk-perubahan-data": _("Data penduduk di register diubah; terbit KK versi baru."),
+    "kk-hilang-rusak": _("Register tidak berubah; terbit cetak ulang KK."),
+}
+
+
+def approval_effects(app: Application) -> list[str]:
+    """Plain sentences: the register changes and documents an approval will make."""
+    lines = [
+        _("%(label)s: %(old)s → %(new)s")
+        % {"label": r["label"], "old": r["register"] or "—", "new": r["value"] or "—"}
+        for r in register_differences(app)
+        if r["differs"]
+    ]
+    text = EFFECT_TEXT.get(app.variant.code)
+    if text is None and app.variant.code.startswith(("ektp", "kia")):
+        text = _("Kartu dipesan untuk dicetak; pemohon diberi tahu saat siap diambil.")
+    if text:
+        lines.append(str(text))
+    return lines
 
 
 def review_findings(request: HttpRequest, app: Application) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from paksemmok.errors import DomainError
 from paksemmok.issuance.effects import apply_approval
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.issuance.services import files_removed_on_failure, pdfs_after_commit
+from paksemmok.notifications.services import one_message_per_recipient
 from paksemmok.population.services import RegisterError
 
 from .models import Claim
@@ -179,6 +180,7 @@ def release_claim(application: Application, *, actor: Any, reason: str = "") -> 
                 _("Hanya supervisor yang dapat melepas permohonan petugas lain."), "not_permitted"
             )
         claim.delete()
+        app_services.stop_review(app, actor=actor)
         record(
             "backoffice.claim.released",
             actor=actor,
@@ -211,6 +213,7 @@ def release_idle_claims(now: dt.datetime | None = None) -> int:
         stale = Claim.objects.select_for_update(skip_locked=True).filter(last_seen_at__lt=cutoff)
         for claim in stale.select_related("application"):
             claim.delete()
+            app_services.stop_review(claim.application)
             record(
                 "backoffice.claim.expired",
                 obj=claim.application,
@@ -246,7 +249,14 @@ def _decide(application: Application, actor: Any, act: Any) -> Any:
     try:
         # PDFs are rendered after the commit: the number-sequence rows an approval takes
         # are then held for milliseconds, not for the seconds rendering and signing take.
-        with pdfs_after_commit(), files_removed_on_failure(), transaction.atomic():
+        # One decision is one event: its messages (decided, documents issued, survey) reach
+        # each person as one message, written in the decision's transaction.
+        with (
+            pdfs_after_commit(),
+            files_removed_on_failure(),
+            transaction.atomic(),
+            one_message_per_recipient(),
+        ):
             app = _locked(application)
             claim = _ensure_holder(app, actor)
             result = act(app)
@@ -390,3 +400,37 @@ def send_deadline_alerts(now: dt.datetime | None = None) -> int:
             continue  # another worker sent it
         sent += 1
     return sent
+
+
+# --- verdicts ------------------------------------------------------------------------------
+
+
+def ensure_deciding_now(application: Application, actor: Any) -> None:
+    """Refuses early (before any confirmation) when `actor` may not decide this now."""
+    _ensure_may_decide(actor)
+    _ensure_holder(application, actor)
+
+
+def check_verdicts(application: Application, action: str, verdicts: dict[str, str]) -> None:
+    """Nothing is approved on silence: every file and checked answer needs "ok" before an
+    approval (a return's items are checked by validate_deficiencies).
+    `verdicts` maps an item (`doc:kk`, `field:child_name`) to "ok" or "deficient"."""
+    from .review import verdict_items
+
+    if action == "approve":
+        needed = verdict_items(application)
+        missing = [i for i in needed if verdicts.get(i) not in ("ok", "deficient")]
+        if missing:
+            raise BackofficeError(
+                _(
+                    "Beri putusan (Sesuai atau Kurang) pada setiap berkas dan isian yang diperiksa: "  # noqa: E501
+                    "%(n)s belum."
+                )
+                % {"n": len(missing)},
+                "verdict_missing",
+            )
+        if any(verdicts.get(i) == "deficient" for i in needed):
+            raise BackofficeError(
+                _("Ada yang ditandai Kurang: kembalikan permohonan, jangan setujui."),
+                "verdict_deficient",
+            )

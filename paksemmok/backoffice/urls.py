@@ -9,6 +9,7 @@ urlpatterns = [
     path("ambil-berikutnya/", views.take_next, name="take_next"),
     path("ringkasan/", views.overview, name="overview"),
     path("kartu/", views.cards, name="cards"),
+    path("cabut-dokumen/", views.revoke, name="revoke"),
     path("cari-penduduk/", register.lookup, name="register_lookup"),
     path("<str:reference>/", views.review, name="review"),
     path("<str:reference>/ambil/", views.claim, name="claim"),

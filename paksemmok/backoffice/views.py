@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,7 +30,14 @@ from paksemmok.population.services import living_members
 
 from . import queues, services
 from .models import Claim
-from .review import open_review, register_differences, review_findings
+from .review import (
+    approval_effects,
+    open_review,
+    register_differences,
+    rereview,
+    review_findings,
+    verdict_items,
+)
 
 STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 
@@ -49,7 +57,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         if user.role != User.Role.OPERATOR
         else Service.objects.filter(code__in=user.services or [])
     )
-    per_service = queues.per_service_counts(user, [s.code for s in services_shown])
+    counts = queues.queue_counts(user, now)
+    none = queues.CappedCount(0, counts["capped"])
     next_query = None
     if page.next_cursor:
         next_query = QueryDict(mutable=True)
@@ -60,14 +69,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         "backoffice/queue.html",
         {
             "rows": [{"app": a, "left": time_left(a, now)} for a in page.rows],
-            "counts": queues.queue_counts(user, now),
+            "counts": counts,
             "filters": f.as_dict(),
             "filtered": queues.capped_count(queues.filtered_queue(user, f, now))
             if f.active
             else None,
             "next_query": next_query.urlencode() if next_query else "",
             "first_page": bool(request.GET.get("after")),
-            "services": [{"s": s, "n": per_service[s.code]} for s in services_shown],
+            "services": [
+                {"s": s, "n": counts["per_service"].get(s.pk, none)} for s in services_shown
+            ],
             "variants": Variant.objects.filter(service__in=services_shown),
             "kecamatans": Region.objects.filter(
                 level=Region.Level.KECAMATAN, code__startswith=_regency_prefix()
@@ -147,19 +158,46 @@ def reassign(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("backoffice:review", app.reference)
 
 
-@never_cache
-@role_required(*STAFF)
-def review(request: HttpRequest, reference: str) -> HttpResponse:
-    app = _application(request, reference)
+def _render_review(
+    request: HttpRequest, app: Application, posted: Any = None, status: int = 200
+) -> HttpResponse:
+    """The review page; `posted`: an earlier form whose verdicts are shown again (a refused
+    or reconsidered decision keeps what the officer had marked)."""
     holder = open_review(request, app)
     members = living_members(app.family)
-    documents = list(app.current_documents().select_related("requirement"))
     problems = check_application(app) if app.status in CLOCK_RUNNING else []
     findings = (
         review_findings(request, app)
         if app.status in CLOCK_RUNNING
         else {"warnings": [], "duplicates": []}
     )
+    history = rereview(app)
+    posted = posted or {}
+    replaced = history["replaced"] if history else {}
+    asked = history["asked_by_item"] if history else {}
+
+    def verdict(item: str) -> dict[str, Any]:
+        return {
+            "item": item,
+            "verdict": posted.get(f"verdict-{item}", ""),
+            "reason": posted.get(f"reason-{item}", ""),
+            "note": posted.get(f"note-{item}", ""),
+            "asked": asked.get(item),
+        }
+
+    documents = [
+        {
+            "doc": d,
+            "old": replaced.get(d.requirement.code),
+            **verdict(f"doc:{d.requirement.code}"),
+        }
+        for d in app.current_documents().select_related("requirement")
+    ]
+    field_items = set(verdict_items(app))
+    rows = [
+        {**r, **verdict(f"field:{r['code']}"), "needs_verdict": f"field:{r['code']}" in field_items}
+        for r in register_differences(app)
+    ]
     return render(
         request,
         "backoffice/review.html",
@@ -168,9 +206,10 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
             "holder": holder,
             "mine": holder is not None and holder.officer_id == request.user.pk,
             "left": time_left(app, timezone.now()),
-            "rows": register_differences(app),
+            "rows": rows,
             "members": members,
             "documents": documents,
+            "history": history,
             "problems": problems,
             "rule_warnings": findings["warnings"],
             "duplicates": findings["duplicates"],
@@ -178,35 +217,110 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
             "reasons": DeficiencyReason.objects.filter(is_active=True),
             "events": app.events.select_related("actor"),
             "issued": IssuedDocument.objects.filter(application=app),
+            "reject_reason": posted.get("reject_reason", ""),
+            "reject_note": posted.get("reject_note", ""),
             "officers": User.objects.filter(role__in=STAFF, is_active=True)
             if request.user.role in (User.Role.SUPERVISOR, User.Role.ADMIN)
             else [],
         },
+        status=status,
     )
 
 
+@never_cache
+@role_required(*STAFF)
+def review(request: HttpRequest, reference: str) -> HttpResponse:
+    return _render_review(request, _application(request, reference))
+
+
+def _verdicts(request: HttpRequest) -> dict[str, str]:
+    return {
+        k.removeprefix("verdict-"): v for k, v in request.POST.items() if k.startswith("verdict-")
+    }
+
+
 def _deficiencies(request: HttpRequest, app: Application) -> list[dict[str, str]]:
-    """Per-requirement verdicts from the form: `verdict-<item>` = "ok" | "deficient"."""
-    items = []
-    for key, verdict in request.POST.items():
-        if not key.startswith("verdict-") or verdict != "deficient":
-            continue
-        item = key.removeprefix("verdict-")
-        items.append(
-            {
-                "item": item,
-                "reason": request.POST.get(f"reason-{item}", ""),
-                "note": request.POST.get(f"note-{item}", "").strip(),
-            }
-        )
-    return items
+    """Per-item verdicts from the form: `verdict-<item>` = "ok" | "deficient"."""
+    return [
+        {
+            "item": item,
+            "reason": request.POST.get(f"reason-{item}", ""),
+            "note": request.POST.get(f"note-{item}", "").strip(),
+        }
+        for item, verdict in _verdicts(request).items()
+        if verdict == "deficient"
+    ]
+
+
+def _reject_items(request: HttpRequest) -> list[dict[str, str]]:
+    return [
+        {
+            "item": "application",
+            "reason": request.POST.get("reject_reason", ""),
+            "note": request.POST.get("reject_note", "").strip(),
+        }
+    ]
+
+
+def _summary(app: Application, request: HttpRequest, action: str) -> list[dict[str, str]]:
+    """Each item with its verdict, in words, for the confirmation."""
+    from paksemmok.applications.services import deficiency_display
+
+    if action == "reject":
+        return deficiency_display(app, _reject_items(request))
+    deficient = {d["code"]: d for d in deficiency_display(app, _deficiencies(request, app))}
+    oks = [
+        {"code": item, "verdict": "ok"}
+        for item, verdict in _verdicts(request).items()
+        if verdict == "ok"
+    ]
+    named = {d["code"]: d["item"] for d in deficiency_display(app, oks)} if oks else {}
+    out = [dict(d, verdict="deficient") for d in deficient.values()]
+    out += [{"item": named.get(o["code"], o["code"]), "verdict": "ok"} for o in oks]
+    return out
 
 
 @require_POST
 @role_required(*STAFF)
 def decide(request: HttpRequest, reference: str) -> HttpResponse:
+    """Two steps: the officer's verdicts are checked and summed up on a confirmation page
+    (with the register changes an approval makes); only the confirmed form decides."""
+    from paksemmok.applications.lifecycle import ApplicationError
+    from paksemmok.applications.services import validate_deficiencies
+
     app = _application(request, reference)
     action = request.POST.get("action")
+    if action not in ("approve", "return", "reject"):
+        raise Http404
+    if request.POST.get("confirmed") == "0":  # "back" from the confirmation: keep the marks
+        return _render_review(request, app, posted=request.POST)
+    try:
+        services.ensure_deciding_now(app, request.user)
+        services.check_verdicts(app, action, _verdicts(request))
+        if action == "return":
+            validate_deficiencies(app, _deficiencies(request, app))
+        elif action == "reject":
+            validate_deficiencies(app, _reject_items(request))
+    except (services.BackofficeError, ApplicationError) as exc:
+        messages.error(request, str(exc))
+        return _render_review(request, app, posted=request.POST, status=400)
+    if request.POST.get("confirmed") != "1":
+        return render(
+            request,
+            "backoffice/confirm.html",
+            {
+                "app": app,
+                "action": action,
+                "summary": _summary(app, request, action),
+                "effects": approval_effects(app) if action == "approve" else [],
+                "hidden": [
+                    (k, v)
+                    for k, values in request.POST.lists()
+                    for v in values
+                    if k not in ("csrfmiddlewaretoken", "confirmed")
+                ],
+            },
+        )
     try:
         if action == "approve":
             services.approve(
@@ -220,22 +334,9 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
                 app, deficiencies=_deficiencies(request, app), actor=request.user
             )
             messages.success(request, _("Permohonan dikembalikan kepada pemohon."))
-        elif action == "reject":
-            reason = request.POST.get("reject_reason", "")
-            services.reject(
-                app,
-                actor=request.user,
-                deficiencies=[
-                    {
-                        "item": "application",
-                        "reason": reason,
-                        "note": request.POST.get("reject_note", "").strip(),
-                    }
-                ],
-            )
-            messages.success(request, _("Permohonan ditolak."))
         else:
-            raise Http404
+            services.reject(app, actor=request.user, deficiencies=_reject_items(request))
+            messages.success(request, _("Permohonan ditolak."))
     except services.BackofficeError as exc:
         messages.error(request, str(exc))
         return redirect("backoffice:review", app.reference)
@@ -357,3 +458,34 @@ def cards(request: HttpRequest) -> HttpResponse:
     for card in shown:  # names of card holders are personal data: each read is audited
         audited_read(request, card, "Pengambilan kartu", what="card")
     return render(request, "backoffice/cards.html", {"cards": shown})
+
+
+@never_cache
+@role_required(User.Role.SUPERVISOR, User.Role.ADMIN)
+def revoke(request: HttpRequest) -> HttpResponse:
+    """Supervisors revoke an issued document (found by its verification code or number)
+    with a reason; the holder is told, and the verification page says "dicabut"."""
+    from paksemmok.issuance import services as issuance
+
+    query = (request.POST.get("code") or request.GET.get("kode") or "").strip().upper()
+    doc = None
+    if query:
+        doc = (
+            IssuedDocument.objects.select_related("application")
+            .filter(Q(code=query) | Q(number=query))
+            .order_by("-issued_at")
+            .first()
+        )
+        if doc is None:
+            messages.error(request, _("Dokumen dengan kode atau nomor itu tidak ditemukan."))
+        else:
+            audited_read(request, doc, _("Pencabutan dokumen"), what="document")
+    if request.method == "POST" and doc is not None:
+        try:
+            issuance.revoke_document(doc, actor=request.user, reason=request.POST.get("reason", ""))
+        except issuance.IssuanceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Dokumen dicabut; pemegangnya diberi tahu."))
+            return redirect(f"{request.path}?kode={doc.code}")
+    return render(request, "backoffice/revoke.html", {"doc": doc, "query": query})

@@ -14,6 +14,19 @@ IMG_PDF = ["image", "pdf"]
 IMG = ["image"]
 
 
+# A newborn joins the KK through its birth registration (issuance.effects._birth issues the
+# akta and the new KK version together); this variant changes data of people already on it.
+NEWBORN_NOTE_VARIANT_NAME = "Perubahan data KK"
+NEWBORN_NOTE = (
+    "Untuk mengubah data anggota yang sudah ada di KK. Anak yang baru lahir ditambahkan ke KK "
+    "lewat Pencatatan kelahiran (akta kelahiran): KK versi baru terbit bersama aktanya."
+)
+CHANGE_EVIDENCE_HELP = (
+    "Mis. ijazah untuk pendidikan, buku nikah untuk status perkawinan, akta kelahiran untuk "
+    "nama atau tanggal lahir."
+)
+
+
 def req(
     code, name, *, help="", basis="law", mandatory=True, condition="", kinds=IMG_PDF, max_kb=5120
 ):
@@ -108,7 +121,8 @@ SERVICES = [
             },
             {
                 "code": "kk-perubahan-data",
-                "name": "Perubahan data KK (termasuk penambahan anak)",
+                "name": NEWBORN_NOTE_VARIANT_NAME,
+                "help_text": NEWBORN_NOTE,
                 "output": "document",
                 "form_fields": ["changed_field", "new_value", "reason"],
                 "eligibility": ["member_alive"],
@@ -117,8 +131,7 @@ SERVICES = [
                     req(
                         "bukti_perubahan",
                         "Bukti peristiwa/perubahan data",
-                        help="Mis. akta kelahiran atau surat keterangan lahir untuk penambahan anak, "  # noqa: E501
-                        "ijazah untuk pendidikan, buku nikah untuk status perkawinan.",
+                        help=CHANGE_EVIDENCE_HELP,
                     ),
                     F102,
                     local("f106", "Surat pernyataan perubahan data (F-1.06)"),

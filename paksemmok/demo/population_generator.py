@@ -817,6 +817,11 @@ class _Household:
         return [head]
 
 
+def _name_key(name: str) -> str:
+    # As the duplicate check compares parents' names (population.invariants).
+    return name.replace(" ", "").lower()
+
+
 # --- The run ----------------------------------------------------------------------------
 @dataclass
 class _Village:
@@ -1047,6 +1052,10 @@ class _RunState:
         self.resident_count = 0
         self.family_count = 0
         self.chunk = chunk
+        # (birth day, sex, mother's and father's names) of everyone generated: the register
+        # check takes two such people with alike names for one person registered twice, and
+        # small name pools make that likely over a regency, so the second is born a day later.
+        self.parents_and_birthdays: set[int] = set()
 
     def flush(self) -> None:
         self.writer.write(Family, bulk.FAMILY_FIELDS, self.families)
@@ -1099,7 +1108,12 @@ class _RunState:
         family_id = self.family_id
         self.family_id += 1
         rows = []
+        seen = self.parents_and_birthdays
         for p in people:
+            parents = (p.sex, _name_key(p.mother), _name_key(p.father))
+            while hash((p.born, *parents)) in seen:
+                p.born += 1
+            seen.add(hash((p.born, *parents)))
             born = dt.date.fromordinal(p.born)
             female = p.sex == "P"
             serial = numbers.nik_serial(village.kec_index, born, female)

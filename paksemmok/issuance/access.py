@@ -11,10 +11,18 @@ from paksemmok.applications.access import staff_may_view
 from .models import IssuedDocument
 
 
-def resident_may_download(user: Any, document: IssuedDocument) -> bool:
-    """The applicant, the person the document is about, or a member of its family (KK)."""
+def resident_may_download(user: Any, document: IssuedDocument, acting_for: Any = None) -> bool:
+    """The applicant, the person the document is about, or a member of its family (KK).
+
+    A village helper downloads only while acting for such a resident (`acting_for`, the
+    grant in force), judged as that resident; the end of the grant ends the access.
+    """
     if not user.is_authenticated or user.is_staff_member:
         return False
+    if getattr(user, "role", None) == "helper":
+        if acting_for is None or acting_for.pk == user.pk:
+            return False
+        return resident_may_download(acting_for, document)
     application = document.application
     if application is not None and user.pk in (application.applicant_id, application.filed_by_id):
         return True

@@ -486,5 +486,35 @@ def revoke_document(document: IssuedDocument, *, actor: Any, reason: str) -> Iss
         doc.status_changed_at = timezone.now()
         doc.save(update_fields=["status", "status_changed_at"])
         record("issuance.document.revoked", actor=actor, obj=doc, details={"reason": reason[:500]})
+        holder = _holder_account(doc)
+        if holder is not None:
+            from paksemmok.notifications.services import notify
+
+            # In the revocation's transaction: no message about a revocation that rolled back.
+            notify(
+                template="generic",
+                user=holder,
+                context={
+                    "subject": _("%(kind)s %(number)s dicabut")
+                    % {"kind": doc.get_kind_display(), "number": doc.number},
+                    "body": _(
+                        "Dokumen ini tidak berlaku lagi. Alasan: %(reason)s. Hubungi "
+                        "Disdukcapil bila ada pertanyaan."
+                    )
+                    % {"reason": reason.strip()[:500]},
+                },
+            )
     document.refresh_from_db()
     return document
+
+
+def _holder_account(doc: IssuedDocument) -> Any:
+    """Who is told of a revocation: the applicant who asked for the document, else the
+    account of the person it is about."""
+    from paksemmok.accounts.models import User
+
+    if doc.application_id:
+        return doc.application.applicant
+    if doc.subject_id:
+        return User.objects.filter(resident_id=doc.subject_id, is_active=True).first()
+    return None

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from paksemmok.accounts import acting
 from paksemmok.applications.files import stored_file_response
 from paksemmok.audit.reads import audited_read
 
@@ -55,6 +56,15 @@ def my_documents(request: HttpRequest) -> HttpResponse:
     return render(request, "issuance/my_documents.html", {"documents": documents_for(request.user)})
 
 
+def download_name(document: IssuedDocument) -> str:
+    """Each version its own file name: every KK version carries the same KK number, and two
+    downloads under one name overwrite each other in a phone's download folder."""
+    version = (document.data or {}).get("version")
+    if document.kind == IssuedDocument.Kind.KK and version:
+        return f"kk-{document.number}-versi-{version}.pdf"
+    return f"{document.kind}-{document.number}.pdf"
+
+
 @login_required
 @never_cache
 def download(request: HttpRequest, code: str) -> HttpResponse:
@@ -76,11 +86,14 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
             ),
             what="pdf",
         )
-    elif not resident_may_download(request.user, document):
+    elif not resident_may_download(request.user, document, getattr(request, "acting_for", None)):
         raise Http404
+    elif getattr(request, "acting_for", None) is not None:
+        # A helper's download for a resident is the resident's personal data read by another.
+        acting.audit_act(request, "issuance.document.downloaded", obj=document)
     # Like every private file: an attachment under the one sandboxing policy (files.py).
     return stored_file_response(
         document.pdf,
         content_type="application/pdf",
-        filename=f"{document.kind}-{document.number}.pdf",
+        filename=download_name(document),
     )

@@ -31,7 +31,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Attempt, Message
-from .services import address_for, next_channel
+from .services import address_for, is_secret, next_channel, redact_codes
 from .transports import PermanentError, TransientError, Transport, get_transport
 
 logger = logging.getLogger("paksemmok.notifications")
@@ -175,6 +175,15 @@ def _finish(
 
     When the database is gone the outcome is kept in memory (the message was sent, or
     refused: sending it again would be a duplicate) and written on reconnection."""
+    if fields.get("status") in (Message.Status.SENT, Message.Status.FAILED) and is_secret(
+        message.template
+    ):
+        # Done with: the one-time code leaves the outbox (the code table keeps only an HMAC).
+        fields = {
+            **fields,
+            "body": redact_codes(message.body),
+            "subject": redact_codes(message.subject),
+        }
     try:
         with transaction.atomic():
             connection = transaction.get_connection()

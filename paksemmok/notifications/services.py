@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +66,14 @@ def register_template(name: str, spec: TemplateSpec) -> None:
     existing = TEMPLATES.setdefault(name, spec)
     if existing != spec:
         raise ValueError(f"notification template {name!r} is already registered differently")
+
+
+_CODE = re.compile(r"\b\d{6}\b")
+
+
+def redact_codes(text: str) -> str:
+    """A sent one-time code's message as kept afterwards: every 6-digit code starred out."""
+    return _CODE.sub("******", text or "")
 
 
 def is_secret(template: str) -> bool:
@@ -220,7 +231,17 @@ def notify(
     )
     chain = channel_chain(requested)
     skipped = chain[: chain.index(first)] if first else chain
-    if first is None:
+    pending = _batch.get()
+    if pending is not None and not is_secret(template):
+        # One event, one message: gathered and joined per recipient when the batch ends.
+        pending.append((message, skipped))
+        return message
+    return _save(message, skipped, template, user)
+
+
+def _save(message: Message, skipped: list[str], template: str, user: Any) -> Message:
+    now = message.created_at
+    if not message.address:
         message.status = Message.Status.FAILED
         message.last_error = "no phone number or e-mail address for any channel"
         logger.warning(
@@ -242,3 +263,50 @@ def notify(
             ]
         )
     return message
+
+
+_batch: ContextVar[list[tuple[Message, list[str]]] | None] = ContextVar(
+    "notification_batch", default=None
+)
+
+
+@contextmanager
+def one_message_per_recipient() -> Iterator[None]:
+    """Within this block (one transaction: one event), every notify() to the same person
+    becomes one message: approving today used to send "approved", "document issued" and the
+    survey invitation in the same second. The parts keep their order; the shared signature
+    is written once. Codes and reset links are never joined (they expire on their own)."""
+    if _batch.get() is not None:  # nested: the outer block sends
+        yield
+        return
+    token = _batch.set([])
+    try:
+        yield
+        pending = _batch.get() or []
+    finally:
+        _batch.reset(token)
+    groups: dict[tuple[Any, ...], list[tuple[Message, list[str]]]] = {}
+    for message, skipped in pending:
+        key = (message.user_id, message.to_phone, message.to_email, message.language)
+        groups.setdefault(key, []).append((message, skipped))
+    for parts in groups.values():
+        first, skipped = parts[0]
+        if len(parts) > 1:
+            first.body = _joined([m.body for m, _s in parts])
+            first.subject = " · ".join(dict.fromkeys(m.subject for m, _s in parts))[:200]
+            first.template = "+".join(dict.fromkeys(m.template for m, _s in parts))[:40]
+        _save(first, skipped, first.template, first.user)
+
+
+def _joined(bodies: list[str]) -> str:
+    """The bodies one after another, their common closing lines (the signature) once."""
+    split = [b.splitlines() for b in bodies]
+    tail = 0
+    while (
+        all(len(lines) > tail for lines in split)
+        and len({lines[-1 - tail] for lines in split}) == 1
+    ):
+        tail += 1
+    signature = split[0][len(split[0]) - tail :] if tail else []
+    parts = ["\n".join(lines[: len(lines) - tail]).strip() for lines in split]
+    return _clean_text("\n\n".join([*parts, "\n".join(signature)]))

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,12 @@ from paksemmok.audit.log import record
 
 from .models import Family, FamilyVersion, Region, Resident
 from .queries import exact_number_matches
+from .services import (
+    CORRECTABLE_RESIDENT_FIELDS,
+    FAMILY_ADDRESS_FIELDS,
+    correct_family_address,
+    correct_resident,
+)
 
 
 class AuditedAdmin(AuditedReadsMixin, admin.ModelAdmin):
@@ -29,6 +36,49 @@ class AuditedAdmin(AuditedReadsMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # People leave the register by a status (deceased, moved), never by deletion.
         return False
+
+
+class CorrectionForm(forms.ModelForm):
+    """The admin's change form for register rows: a correction needs its reason, which goes
+    into the audit entry and the new KK version."""
+
+    correction_reason = forms.CharField(
+        label=_("Alasan koreksi"),
+        max_length=200,
+        help_text=_("Dicatat di log audit dan di versi KK baru, mis. “salah ketik nama”."),
+    )
+
+
+class RegisterCorrectionAdmin(AuditedAdmin):
+    """Register rows are corrected only through the register services (audit + KK version);
+    new people and families come from applications or the register import, never from here.
+    Fields outside `correctable` are read-only."""
+
+    form = CorrectionForm
+    correctable: frozenset[str] | tuple[str, ...] = ()
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [f.name for f in self.model._meta.concrete_fields if f.editable]
+        return [f for f in fields if f not in self.correctable and f != "id"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "correction_reason"]})
+            for name, opts in super().get_fieldsets(request, obj)
+        ]
+        if not self.has_change_permission(request, obj):
+            return fieldsets
+        return [*fieldsets, (_("Koreksi"), {"fields": ["correction_reason"]})]
+
+    def correct(self, request, obj, changes: dict, reason: str) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        changes = {f: form.cleaned_data[f] for f in form.changed_data if f in self.correctable}
+        self.correct(request, obj, changes, form.cleaned_data["correction_reason"])
 
 
 @admin.register(Region)
@@ -63,7 +113,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Family)
-class FamilyAdmin(AuditedAdmin):
+class FamilyAdmin(RegisterCorrectionAdmin):
     audit_prefix = "register.family"
     list_display = ["kk_number", "head", "village", "rt", "rw", "current_version", "is_active"]
     list_filter = ["is_active", "village__parent", "village"]
@@ -72,11 +122,16 @@ class FamilyAdmin(AuditedAdmin):
     autocomplete_fields = ["village"]
     list_select_related = ["head", "village"]
     inlines = [MemberInline, VersionInline]
-    readonly_fields = ["current_version"]
+    correctable = FAMILY_ADDRESS_FIELDS
+
+    def correct(self, request, obj, changes, reason):
+        correct_family_address(
+            obj, changes, actor=request.user, reason=reason, ip_address=client_ip(request)
+        )
 
 
 @admin.register(Resident)
-class ResidentAdmin(AuditedAdmin):
+class ResidentAdmin(RegisterCorrectionAdmin):
     audit_prefix = "register.resident"
     list_display = [
         "nik",
@@ -97,11 +152,16 @@ class ResidentAdmin(AuditedAdmin):
     ]
     # "=" makes NIK and No. KK exact matches, which use the unique indexes.
     search_fields = ["full_name"]
-    raw_id_fields = ["family"]
-    autocomplete_fields = ["village"]
     list_select_related = ["village"]
     # Counting 850k rows for "of N total" on every search costs more than the search.
     show_full_result_count = False
+    correctable = CORRECTABLE_RESIDENT_FIELDS
+
+    def correct(self, request, obj, changes, reason):
+        correct_resident(
+            obj, changes, actor=request.user, reason=reason, ip_address=client_ip(request)
+        )
+
     fieldsets = [
         (None, {"fields": ["nik", "full_name", "sex", "birth_place", "birth_date"]}),
         (

@@ -159,3 +159,112 @@ def record_family_version(
         details={"version": version.version, "reason": reason, **(details or {})},
     )
     return version
+
+
+# Fields a printed KK shows for each member: changing one needs a new KK version.
+KK_MEMBER_FIELDS = frozenset(
+    {
+        "full_name",
+        "sex",
+        "birth_place",
+        "birth_date",
+        "religion",
+        "education",
+        "occupation",
+        "marital_status",
+        "relationship",
+        "citizenship",
+        "father_name",
+        "mother_name",
+    }
+)
+# What staff may correct on a person in the admin; the relationship on the KK changes through
+# the KK services (new head, split, new family), with their rules.
+CORRECTABLE_RESIDENT_FIELDS = (KK_MEMBER_FIELDS - {"relationship"}) | {
+    "ektp_recording",
+    "ektp_printed",
+}
+FAMILY_ADDRESS_FIELDS = ("address", "rt", "rw", "village")
+
+
+def _version_reason(reason: str) -> str:
+    return f"koreksi data: {reason}"[: FamilyVersion._meta.get_field("reason").max_length]
+
+
+@transaction.atomic
+def correct_resident(
+    resident: Resident,
+    changes: dict[str, Any],
+    *,
+    actor: Any,
+    reason: str,
+    ip_address: str | None = None,
+) -> FamilyVersion | None:
+    """A staff correction outside an application (the Django admin): the changed fields are
+    saved and audited, and when the KK shows one of them, the family gets a new KK version.
+    Returns that version, if any. Identity and membership (NIK, KK, relationship, life
+    status) change only through the applications and their register effects."""
+    locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    refused = set(changes) - CORRECTABLE_RESIDENT_FIELDS
+    if refused:
+        raise RegisterError(
+            "Data ini tidak diubah di sini: %s." % ", ".join(sorted(refused))  # noqa: UP031
+        )
+    changed = sorted(f for f, v in changes.items() if getattr(locked, f) != v)
+    if not changed:
+        return None
+    for name in changed:
+        setattr(locked, name, changes[name])
+    locked.save(update_fields=[*changed, "updated_at"])
+    record(
+        "register.resident.corrected",
+        actor=actor,
+        obj=locked,
+        details={"fields": changed, "reason": reason[:200]},
+        purpose="Django admin",
+        ip_address=ip_address,
+    )
+    if locked.family_id and KK_MEMBER_FIELDS.intersection(changed):
+        return record_family_version(
+            locked.family, reason=_version_reason(reason), actor=actor, details={"fields": changed}
+        )
+    return None
+
+
+@transaction.atomic
+def correct_family_address(
+    family: Family,
+    changes: dict[str, Any],
+    *,
+    actor: Any,
+    reason: str,
+    ip_address: str | None = None,
+) -> FamilyVersion | None:
+    """A staff correction of a KK's address (the Django admin): the family and its living
+    members move together, audited, with a new KK version."""
+    locked = Family.objects.select_for_update().get(pk=family.pk)
+    refused = set(changes) - set(FAMILY_ADDRESS_FIELDS)
+    if refused:
+        raise RegisterError(
+            "Data ini tidak diubah di sini: %s." % ", ".join(sorted(refused))  # noqa: UP031
+        )
+    changed = sorted(f for f, v in changes.items() if getattr(locked, f) != v)
+    if not changed:
+        return None
+    for name in changed:
+        setattr(locked, name, changes[name])
+    locked.save(update_fields=[*changed, "updated_at"])
+    locked.members.filter(life_status=Resident.LifeStatus.ALIVE).update(
+        **{name: changes[name] for name in changed}, updated_at=timezone.now()
+    )
+    record(
+        "register.family.corrected",
+        actor=actor,
+        obj=locked,
+        details={"fields": changed, "reason": reason[:200]},
+        purpose="Django admin",
+        ip_address=ip_address,
+    )
+    return record_family_version(
+        locked, reason=_version_reason(reason), actor=actor, details={"fields": changed}
+    )

@@ -1,8 +1,11 @@
 """CSV and XLSX files of the dashboard's tables (figures_extra.TABLES).
 
-CSV is UTF-8 with a byte-order mark, because Excel (the spreadsheet of Indonesian offices)
-otherwise reads it as a legacy code page and garbles names; numbers are written plainly
-(dot decimals, no grouping) so any program can read them. Text that a spreadsheet would
+XLSX is the primary format (typed cells, number formats). CSV is for Excel set to
+Indonesian, the spreadsheet of the offices: semicolons between fields and decimal commas
+(the regional list separator and decimal mark, so a double click opens it in columns with
+numbers as numbers; no `sep=` hint, which makes Excel ignore the byte-order mark), and UTF-8
+with a byte-order mark, because Excel otherwise reads a legacy code page and garbles names.
+No thousands grouping. Text that a spreadsheet would
 run as a formula (starting with = + - @, tab or CR) is prefixed with an apostrophe, in both
 formats: village, officer and reason names come from data people can edit.
 """
@@ -16,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpResponse
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .figures import Period
 from .figures_extra import (
@@ -37,6 +41,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def safe_text(value: Any) -> str:
     text = "" if value is None else str(value)
+    # Control characters (a label pasted from elsewhere) are not allowed in XLSX; openpyxl
+    # would refuse the whole file. Tab, newline and carriage return are kept.
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -72,15 +79,25 @@ def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 def to_csv(table: Table, rows: Sequence[Sequence[Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([safe_text(str(c.header)) for c in table.columns])
     for row in rows:
         cells = []
         for column, value in zip(table.columns, row, strict=True):
             v = plain_value(column.kind, value)
-            cells.append("" if v is None else v.isoformat() if isinstance(v, dt.date) else v)
+            cells.append(_csv_cell(v))
         writer.writerow(cells)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")  # Indonesian decimal comma
+    return value
 
 
 def csv_response(table: Table, rows: Sequence[Sequence[Any]], period: Period) -> HttpResponse:
@@ -112,10 +129,12 @@ def to_xlsx(table: Table, rows: Sequence[Sequence[Any]], period: Period) -> byte
 
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet_title(str(table.title))
-    wb.properties.title = f"{table.title} {period.start:%Y-%m-%d} – {period.end:%Y-%m-%d}"
+    ws.title = sheet_title(safe_text(table.title))
+    wb.properties.title = (
+        f"{safe_text(table.title)} {period.start:%Y-%m-%d} – {period.end:%Y-%m-%d}"
+    )
     wb.properties.creator = "Pak Semmok"
-    headers = [str(c.header) for c in table.columns]
+    headers = [safe_text(c.header) for c in table.columns]
     ws.append(headers)
     bold = Font(bold=True)
     for cell in ws[1]:

@@ -127,7 +127,8 @@ def decision_day_rows(period: Period, filters: Filters) -> list[tuple[Any, ...]]
 
 
 def reason_rows(period: Period, filters: Filters) -> list[tuple[Any, ...]]:
-    return [(r.code, r.name, r.count, r.share) for r in figures.top_reasons(period, filters)]
+    # The reason in words first; the code last, for joining with other data (issue 15).
+    return [(r.name, r.count, r.share, r.code) for r in figures.top_reasons(period, filters)]
 
 
 def officer_rows(period: Period, filters: Filters) -> list[tuple[Any, ...]]:
@@ -286,10 +287,10 @@ TABLES: dict[str, Table] = {
             "alasan",
             _("Alasan kekurangan terbanyak"),
             (
-                Column(_("Kode"), TEXT),
                 Column(_("Alasan"), TEXT),
                 Column(_("Jumlah")),
                 Column(_("Bagian dari semua kekurangan (%)"), SHARE),
+                Column(_("Kode"), TEXT),
             ),
             reason_rows,
         ),

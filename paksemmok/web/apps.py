@@ -5,3 +5,29 @@ from django.utils.translation import gettext_lazy as _
 class WebConfig(AppConfig):
     name = "paksemmok.web"
     verbose_name = _("Web")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from . import checks  # noqa: F401  (registers the system checks)
+
+        connection_created.connect(_private_sqlite_files, dispatch_uid="paksemmok-sqlite-0600")
+
+
+def _private_sqlite_files(sender, connection, **kwargs) -> None:
+    """The SQLite database holds the register: readable by the service's user only (0600),
+    with its WAL and shared-memory files."""
+    if connection.vendor != "sqlite":
+        return
+    import os
+    from pathlib import Path
+
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    for path in (Path(name), Path(f"{name}-wal"), Path(f"{name}-shm")):
+        try:
+            if path.exists() and (path.stat().st_mode & 0o077):
+                os.chmod(path, 0o600)
+        except OSError:  # another process's file, or gone: the next connection retries
+            pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 
 from django.conf import settings
@@ -21,14 +22,33 @@ def check_database() -> dict:
     return {"ok": True, "vendor": connection.vendor}
 
 
+# Storage round trips that succeeded, per storage location: monotonic time until which the
+# result stands. /healthz is probed every few seconds by load balancers and is public; it must
+# not write to storage on every hit.
+_storage_ok_until: dict[str, float] = {}
+
+
+def _storage_key() -> str:
+    return str(
+        getattr(default_storage, "location", "") or getattr(default_storage, "bucket_name", "")
+    )
+
+
 def check_storage() -> dict:
-    # A real round trip: a read-only or full disk, or a wrong bucket, must show here.
+    # A real round trip: a read-only or full disk, or a wrong bucket, must show here. A success
+    # is remembered for HEALTHZ_STORAGE_CHECK_SECONDS; a failure is checked again next time.
+    key = _storage_key()
+    now = time.monotonic()
+    if _storage_ok_until.get(key, 0) > now:
+        return {"ok": True, "cached": True}
     name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
         with default_storage.open(name) as handle:
             ok = handle.read() == b"ok"
     finally:
         default_storage.delete(name)
+    if ok:
+        _storage_ok_until[key] = now + settings.HEALTHZ_STORAGE_CHECK_SECONDS
     return {"ok": ok}
 
 

@@ -15,3 +15,48 @@ document.addEventListener("click", (event) => {
     }
   });
 });
+
+// Verdicts by keyboard: S = Sesuai and on to the next item, K = Kurang and to its reason,
+// N/P = next/previous item. Typing in a field or list is never taken as a shortcut.
+(() => {
+  const items = () => Array.from(document.querySelectorAll(".bo-verdict"));
+  const current = () => {
+    const active = document.activeElement && document.activeElement.closest(".bo-verdict");
+    if (active) return active;
+    return items().find((el) => !el.querySelector("input[type=radio]:checked")) || items()[0];
+  };
+  const focusItem = (el) => {
+    if (!el) {
+      const approve = document.querySelector("[data-testid=approve]");
+      if (approve) approve.focus();
+      return;
+    }
+    el.scrollIntoView({ block: "nearest" });
+    const radio = el.querySelector("input[type=radio]:checked") || el.querySelector("input[type=radio]");
+    (radio || el).focus();
+  };
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target.matches && target.matches("input[type=text], textarea, select")) return;
+    const key = event.key.toLowerCase();
+    if (!["s", "k", "n", "p"].includes(key)) return;
+    const list = items();
+    if (!list.length) return;
+    const item = current();
+    const index = list.indexOf(item);
+    event.preventDefault();
+    if (key === "s" || key === "k") {
+      const radio = item.querySelector(`input[type=radio][value=${key === "s" ? "ok" : "deficient"}]`);
+      if (radio) radio.checked = true;
+      if (key === "s") focusItem(list[index + 1]);
+      else item.querySelector("select").focus();
+    } else if (key === "n") {
+      focusItem(list[index + 1] || list[index]);
+    } else {
+      focusItem(list[Math.max(0, index - 1)]);
+    }
+  });
+  const first = items()[0];
+  if (first && document.querySelector("[data-testid=approve]")) focusItem(first);
+})();

@@ -97,7 +97,7 @@
     var out = [];
     if (m.mean < s.darkMean) { out.push("dark"); }
     if (m.brightShare > s.brightShare) { out.push("bright"); }
-    if (m.spread < s.contrastSpread) { out.push("low_contrast"); }
+    if (!out.length && m.spread < s.contrastSpread) { out.push("low_contrast"); }
     if (!out.length && m.sharpness < s.sharpness) { out.push("blurry"); }
     if (!out.length && m.docShare < s.docShare) { out.push("small"); }
     return out;

@@ -19,6 +19,9 @@ from .conftest import make_staff
 LOGIN = "/akun/masuk/"
 TOTP = "/akun/staf/verifikasi/"
 ADMIN_LOGIN = "/staf/admin/login/"
+QUEUE = "/staf/antrean/"
+PEREKAMAN_DAY = "/perekaman/staf/"
+DASHBOARD = "/staf/dasbor/"
 
 USERS = [
     "anonymous",
@@ -63,6 +66,10 @@ MATRIX: dict[str, dict[str, object]] = {
         "anonymous": OK,
         "resident": to("/akun/profil/"),
         "helper": to("/akun/pendamping/"),
+        # Staff land on their work (issue 15).
+        "operator": to(QUEUE),
+        "perekaman": to(PEREKAMAN_DAY),
+        "supervisor+otp": to(DASHBOARD),
         "admin": to("/staf/admin/"),
         "admin+otp": to("/staf/admin/"),
     },
@@ -84,8 +91,8 @@ MATRIX: dict[str, dict[str, object]] = {
         "anonymous": to(LOGIN),
         "resident": to("/akun/profil/"),
         "helper": to("/akun/pendamping/"),
-        "operator": to("/"),
-        "perekaman": to("/"),
+        "operator": to(QUEUE),
+        "perekaman": to(PEREKAMAN_DAY),
         "supervisor": OK,
         "supervisor+otp": OK,
         "admin": OK,
@@ -95,8 +102,8 @@ MATRIX: dict[str, dict[str, object]] = {
         "anonymous": to(LOGIN),
         "resident": to("/akun/profil/"),
         "helper": to("/akun/pendamping/"),
-        "operator": to("/"),
-        "perekaman": to("/"),
+        "operator": to(QUEUE),
+        "perekaman": to(PEREKAMAN_DAY),
         # Enrolment is only for accounts without a device; these have one.
         "supervisor": to(TOTP),
         "supervisor+otp": to(TOTP),

@@ -168,6 +168,7 @@ def test_a_phone_of_another_verified_account_is_refused(client, person, resident
 def test_password_rules_come_from_django_in_indonesian(client, person):
     response = signup(client, form_data(person, password1="12345678", password2="12345678"))
     assert response.context["form"].errors["password1"] == [
+        "Kata sandi terlalu pendek. Harus mengandung setidaknya 12 karakter.",
         "Kata sandi ini terlalu umum.",
         "Kata sandi ini seluruhnya terdiri dari angka.",
     ]
@@ -202,3 +203,28 @@ def test_sign_up_page_is_mobile_friendly(client, kudus):
     assert 'type="tel"' in html
     assert 'type="date"' in html
     assert 'autocomplete="new-password"' in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("nik", "3319101503900001", "Kode kecamatan 33.19.10"),
+        ("kk_number", "3319100101240001", "Kode kecamatan 33.19.10"),
+    ],
+)
+def test_numbers_with_a_kecamatan_that_does_not_exist_are_refused(
+    client, person, field, value, fragment
+):
+    response = signup(client, form_data(person, **{field: value}))
+
+    assert response.status_code == 200
+    assert fragment in " ".join(response.context["form"].errors[field])
+    assert not User.objects.filter(username=person.nik).exists()
+
+
+def test_a_nik_born_in_the_future_is_refused(client, person, time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 29, 9, 0))
+    # 15 December 2026: two weeks ahead.
+    response = signup(client, form_data(person, nik="3319021512260001"))
+
+    assert "masa depan" in " ".join(response.context["form"].errors["nik"])

@@ -92,7 +92,7 @@ def test_a_used_totp_code_cannot_be_replayed(supervisor):
 
 def test_operator_does_not_need_totp(client, operator):
     response = post_login(client, "operator1", PASSWORD)
-    assert response["Location"] == "/"
+    assert response["Location"] == "/staf/antrean/"  # straight to the work (issue 15)
 
 
 def test_enrolment_page_is_closed_once_a_device_exists(client, supervisor):

@@ -207,3 +207,18 @@ def test_cancel_and_what_cannot_follow(a_client, family):
     assert "Dibatalkan" in data["message"]
     assert_error(a_client.post(f"/api/v1/applications/{ref}/submit/"), 409, "application_conflict")
     assert_error(a_client.get(f"/api/v1/applications/{ref}/documents/999999/"), 404, "not_found")
+
+
+def test_a_nik_with_a_kecamatan_that_does_not_exist_is_refused(a_client, family):
+    # Kudus (33.19) has kecamatan 01-09: "10" makes the number invalid, not just unknown.
+    ref = draft(a_client, family, variant="kk-keluarga-baru")["reference"]
+    data = assert_error(
+        a_client.patch(
+            f"/api/v1/applications/{ref}/",
+            {"data": {"spouse_nik": "3319101503900001"}},
+            format="json",
+        ),
+        400,
+        "invalid",
+    )
+    assert "33.19.10" in str(data["details"]["spouse_nik"])

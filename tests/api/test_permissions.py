@@ -72,7 +72,9 @@ def test_every_route_is_in_the_matrix():
         "availability",
         "verify",
     }
-    own_lists = {"me", "family", "applications", "appointments", "documents"}
+    # "tokens"/"token-detail": one's own tokens only (test_token_lifecycle.py).
+    own_lists = {"me", "family", "applications", "appointments", "documents", "tokens"}
+    own_lists |= {"token-detail"}
     by_reference = {
         "application",
         "application-status",

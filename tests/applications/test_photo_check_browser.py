@@ -8,10 +8,9 @@ from PIL import ImageFilter
 
 from paksemmok.applications import services
 from paksemmok.applications.models import ApplicationDocument
-from tests.cast import variant
+from tests.cast import login_cookie, variant
 
 from . import hostile_files as hostile
-from .test_browser import login_cookie
 
 
 @pytest.mark.browser

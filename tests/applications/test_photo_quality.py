@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import random
 
+import pytest
 from PIL import Image, ImageFilter
 
 from paksemmok.applications.uploads import (
@@ -60,3 +61,26 @@ def test_the_browser_gets_the_same_thresholds():
         assert f'data-{name.replace("_", "-")}="{value}"' in html
     assert 'data-msg-blurry="Foto buram."' in html and "Ulangi atau tetap kirim?" in html
     assert "<script" not in html
+
+
+@pytest.mark.django_db
+def test_resident_without_script_sees_the_flag_on_the_slot(client, family, agus_user):
+    """Sent without the page's script (or "send anyway"): the slot says what the check found."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from paksemmok.applications import services
+    from paksemmok.catalog.models import Requirement
+    from tests.cast import variant
+
+    app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
+    kk = Requirement.objects.get(variant=app.variant, code="kk")
+    dark = hostile.jpeg(hostile.document_image(1200, 900).point(lambda v: v // 6))
+    client.force_login(agus_user)
+    client.post(
+        reverse("applications:upload", args=[app.reference, "kk"]),
+        {"file": SimpleUploadedFile("kk.jpg", dark)},
+    )
+    assert app.documents.get(requirement=kk).quality_flags == ["dark"]
+    html = client.get(reverse("applications:edit", args=[app.reference])).content.decode()
+    assert 'data-testid="quality-kk"' in html and "Foto terlalu gelap." in html

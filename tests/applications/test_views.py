@@ -198,15 +198,32 @@ def test_staff_read_is_audited_and_limited_to_their_services(submitted, operator
     assert client_for(perekaman).get(url).status_code == 404
 
 
-def test_helper_who_filed_it_may_read_the_file(family, agus_user, helper_user):
+def test_helper_reads_the_file_only_while_acting_and_audited(family, agus_user, helper_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from paksemmok.accounts import acting
+
     app = services.create_draft(
         applicant=agus_user, variant=variant("akta-kelahiran"), filed_by=helper_user
     )
     kk = Requirement.objects.get(variant=app.variant, code="kk")
     doc = services.attach_document(app, kk, pdf(), actor=helper_user)
-    # Not acting for anyone any more, but it was the helper who filed it.
-    r = client_for(helper_user).get(reverse("applications:document", args=[app.reference, doc.pk]))
-    assert r.status_code == 200
+    url = reverse("applications:document", args=[app.reference, doc.pk])
+    c = client_for(helper_user)
+    # Not acting for anyone any more: filing it gave no lasting access.
+    assert c.get(url).status_code == 404
+    session = c.session
+    session[acting.SESSION_KEY] = {
+        "user": agus_user.pk,
+        "helper": helper_user.pk,
+        "until": (timezone.now() + dt.timedelta(minutes=30)).timestamp(),
+    }
+    session.save()
+    assert c.get(url).status_code == 200
+    entry = AuditEntry.objects.get(action="applications.document.viewed")
+    assert entry.actor == helper_user and entry.on_behalf_of == agus_user
 
 
 def test_helper_acting_for_a_resident_applies_for_them(family, agus_user, helper_user):

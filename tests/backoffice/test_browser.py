@@ -50,6 +50,7 @@ def test_return_fix_approve_download(live_server, browser, family, agus_user, bu
         box.locator(f'select[name="reason-doc:{code}"]').select_option("unreadable")
         box.locator(f'input[name="note-doc:{code}"]').fill(note)
     op.get_by_test_id("return").click()
+    op.get_by_test_id("confirm").click()  # the summary first, then the decision
     op.wait_for_url(f"{live_server.url}/staf/antrean/")
     app.refresh_from_db()
     assert app.status == Status.RETURNED
@@ -72,7 +73,13 @@ def test_return_fix_approve_download(live_server, browser, family, agus_user, bu
     # The operator approves.
     op.goto(f"{live_server.url}/staf/antrean/{app.reference}/")
     op.get_by_test_id("claim-button").click()
+    # The re-review shows what was asked beside the replaced files.
+    assert "KK terpotong" in op.get_by_test_id("rereview").inner_text()
+    op.get_by_test_id("compare-kk").wait_for()
+    for code in ("surat_kelahiran", "buku_nikah", "kk", "f201"):
+        op.get_by_test_id(f"doc-{code}").get_by_label("Sesuai").check()
     op.get_by_test_id("approve").click()
+    op.get_by_test_id("confirm").click()
     op.wait_for_url(f"{live_server.url}/staf/antrean/")
     app.refresh_from_db()
     assert app.status == Status.COMPLETED

@@ -47,9 +47,12 @@ def test_birth_adds_the_child_with_a_nik_and_a_new_kk(family, agus_user, budi):
     assert sorted(d.kind for d in docs) == [Kind.BIRTH, Kind.KK]
     assert all(d.pdf and d.application == app for d in docs)
     assert not Claim.objects.filter(application=app).exists()
-    subjects = list(Message.objects.filter(user=agus_user).values_list("subject", flat=True))
-    assert any("disetujui" in s for s in subjects)
-    assert any("sudah terbit" in s for s in subjects)
+    # One decision, one message (issue 15): approved, documents issued and the survey.
+    approval = Message.objects.filter(user=agus_user, created_at__gte=app.decided_at).get()
+    assert "disetujui" in approval.subject and "sudah terbit" in approval.subject
+    assert "disetujui" in approval.body and "sudah terbit" in approval.body
+    assert "survei" in approval.body.lower()
+    assert approval.body.count("Disdukcapil Kabupaten Kudus") == 1  # one signature
     assert AuditEntry.objects.filter(action="register.resident.born").count() == 1
 
 

@@ -125,3 +125,19 @@ def test_counts_name_what_the_officer_holds(backlog, budi, citra):
     assert counts["mine"].n == 1 and counts["total"].n == 38
     assert counts["free"].n == 37
     assert queues.queue_counts(citra)["mine"].n == 0
+
+
+def test_page_counts_beyond_the_cap_say_at_least(backlog, budi, monkeypatch):
+    monkeypatch.setattr(queues, "COUNT_CAP", 10)
+    counts = queues.queue_counts(budi)
+    assert str(counts["total"]) == "10+" and str(counts["free"]) == "10+"
+    # The 12 earliest deadlines are past (deadline = now + (i // 4 - 3) hours): the first
+    # ten by deadline are all overdue, so overdue too can only say "at least".
+    assert str(counts["overdue"]) == "10+"
+    monkeypatch.setattr(queues, "COUNT_CAP", 30)
+    counts = queues.queue_counts(budi)
+    assert counts["total"].capped and not counts["overdue"].capped
+    overdue = Application.objects.filter(
+        status__in=(Status.SUBMITTED, Status.IN_REVIEW), deadline_at__lt=timezone.now()
+    ).count()
+    assert counts["overdue"].n == overdue

@@ -17,12 +17,20 @@ from paksemmok.backoffice.models import Claim
 from paksemmok.catalog.models import DocumentText
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import MaritalStatus, Relationship, Resident
-from tests.cast import account_for, birth_answers, sign_in_with_totp, submitted, variant, years_ago
+from tests.cast import (
+    account_for,
+    birth_answers,
+    fill_required,
+    sign_in_with_totp,
+    submitted,
+    variant,
+    years_ago,
+)
 from tests.factories import FamilyFactory, ResidentFactory, village
 
 from .test_decisions import approve
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_settings")]
 
 
 def latest_snapshot(family) -> dict:
@@ -176,8 +184,6 @@ def test_twins_get_their_own_akta_and_consecutive_serials(family, agus_user, bud
         for _twin in range(2)
     ]
     for app, name in zip(apps, ("Hasan Santoso", "Husain Santoso"), strict=True):
-        from tests.cast import fill_required
-
         fill_required(
             app,
             agus_user,

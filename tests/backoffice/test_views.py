@@ -108,7 +108,14 @@ def test_return_with_two_deficiencies_through_the_view(client, ektp, budi):
         data[f"note-doc:{code}"] = "Buram"
     data["verdict-field:pickup_place"] = "deficient"
     data["reason-field:pickup_place"] = "data_incorrect"
+    # First the confirmation with the summary, then the decision.
     response = client.post(reverse("backoffice:decide", args=[ektp.reference]), data)
+    assert response.status_code == 200 and 'data-testid="confirm"' in response.content.decode()
+    ektp.refresh_from_db()
+    assert ektp.status == Status.IN_REVIEW
+    response = client.post(
+        reverse("backoffice:decide", args=[ektp.reference]), {**data, "confirmed": "1"}
+    )
     assert response.status_code == 302
     ektp.refresh_from_db()
     assert ektp.status == Status.RETURNED
@@ -135,7 +142,11 @@ def test_approve_through_the_view_and_refusal_for_another_officer(client, ektp, 
     )
     assert "sedang diperiksa oleh Budi" in response.content.decode()
     client.force_login(budi)
-    client.post(reverse("backoffice:decide", args=[ektp.reference]), {"action": "approve"})
+    verdicts = {f"verdict-doc:{d.requirement.code}": "ok" for d in ektp.current_documents()}
+    client.post(
+        reverse("backoffice:decide", args=[ektp.reference]),
+        {"action": "approve", "confirmed": "1", **verdicts},
+    )
     ektp.refresh_from_db()
     assert ektp.status == Status.APPROVED
     assert IssuedDocument.objects.filter(application=ektp).count() == 1

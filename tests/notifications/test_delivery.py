@@ -341,3 +341,18 @@ def test_the_worker_job_drains_more_than_one_batch(gateway, siti, settings):
         "notifications.deliver",
         "notifications.reclaim",
     }
+
+
+def test_a_sent_code_is_not_readable_in_the_outbox(settings, siti, capsys):
+    settings.WHATSAPP_GATEWAY = {**settings.WHATSAPP_GATEWAY, "URL": ""}
+    settings.NOTIFY_CONSOLE = True
+    message = code_for(siti)
+    assert "482913" in message.body  # waiting to be sent
+    assert deliver_due().sent == 1
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+    assert "482913" not in message.body and "******" in message.body
+    other = notify(template="generic", user=siti, context={"subject": "S", "body": "Nomor 123456"})
+    deliver_due()
+    other.refresh_from_db()
+    assert "123456" in other.body  # only secret templates are redacted

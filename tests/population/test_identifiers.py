@@ -119,3 +119,62 @@ def test_validators_raise_in_indonesian():
 def test_masking():
     assert mask_number("3319011705900012") == "3319 **** **** 0012"
     assert mask_number("12") == "****"
+
+
+# --- region codes and dates (issue 11) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nik", "fragment"),
+    [
+        ("3319101503900001", "Kode kecamatan 33.19.10"),  # Kudus has kecamatan 01-09
+        ("3319001503900001", "00"),
+        ("3370021503900001", "Kode kabupaten/kota 33.70"),  # 70 is never a regency code
+        ("3399011503900001", "Kode kabupaten/kota 33.99"),
+    ],
+)
+def test_a_region_that_does_not_exist_makes_the_nik_invalid(nik, fragment):
+    result = check_nik(nik, reference_date=REF)
+    assert not result.valid
+    assert any(fragment in e for e in result.errors), result.errors
+    with pytest.raises(ValidationError, match=r"daftar Kemendagri|00"):
+        validate_nik(nik)
+
+
+def test_a_region_that_does_not_exist_makes_the_kk_number_invalid():
+    result = check_kk_number("3319100101240001")
+    assert not result.valid and "33.19.10" in result.errors[0]
+    assert not check_kk_number("3399010101240001").valid
+    with pytest.raises(ValidationError, match=r"33\.19\.10"):
+        validate_kk_number("3319100101240001")
+
+
+def test_a_retired_kecamatan_code_can_be_allowed_by_setting(settings):
+    settings.IDENTIFIERS_EXTRA_KECAMATAN_CODES = ["33.19.10"]
+    assert check_nik("3319101503900001", reference_date=REF).valid
+    assert check_kk_number("3319100101240001").valid
+
+
+def test_a_birth_date_in_the_future_makes_the_nik_invalid():
+    # REF is 27 November 2026; the NIK says 15 December 2026 (a boy) or 2 December (a girl).
+    for nik in ("3319021512260001", "3319024212260001"):
+        result = check_nik(nik, reference_date=REF)
+        assert not result.valid
+        assert "masa depan" in result.errors[0]
+    assert check_nik("3319022711260001", reference_date=REF).valid  # born today
+
+
+def test_a_centenarian_whose_register_says_so_keeps_a_valid_nik():
+    # 151226 is 15 December 1926 for someone the register says is a hundred years old.
+    nik = "3319021512260001"
+    assert check_nik(nik, birth_date=dt.date(1926, 12, 15), sex="L", reference_date=REF).valid
+    assert not check_nik(nik, birth_date=dt.date(1990, 1, 1), reference_date=REF).valid
+
+
+@given(
+    kecamatan=st.integers(min_value=10, max_value=99),
+    born=st.dates(min_value=dt.date(1930, 1, 1), max_value=REF),
+)
+def test_no_kudus_kecamatan_above_09_is_ever_valid(kecamatan, born):
+    nik = make_nik(f"3319{kecamatan:02d}", born, "L", 1)
+    assert not check_nik(nik, reference_date=REF).valid

@@ -90,6 +90,9 @@ def change(line: int, **values: str):
 BAD = [
     (change(2, nik="331902120879002"), 2, "nik", "16 digit"),
     (change(3, nik="3319024502830000"), 3, "nik", "0000"),
+    # Kudus has nine kecamatan: 33.19.10 does not exist.
+    (change(3, nik="3319104502830017"), 3, "nik", "Kode kecamatan 33.19.10"),
+    (change(2, kk_number="3319102006150001"), 2, "kk_number", "Kode kecamatan 33.19.10"),
     (change(2, kk_number="3319022006150000"), 2, "kk_number", "0000"),
     (change(4, village_code="33.19.02.9999"), 4, "village_code", "tidak dikenal"),
     (change(4, birth_date="03-10-2008"), 4, "birth_date", "TTTT-BB-HH"),

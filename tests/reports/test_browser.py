@@ -91,6 +91,6 @@ def test_dashboard_draws_its_charts(live_server, browser, kudus, tmp_path):
     assert download.suggested_filename == "pak-semmok-permohonan-harian-20261201-20261205.csv"
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
-    assert saved.read_text(encoding="utf-8-sig").splitlines()[1] == "2026-12-01,3"
+    assert saved.read_text(encoding="utf-8-sig").splitlines()[1] == "2026-12-01;3"
     assert problems == []
     context.close()

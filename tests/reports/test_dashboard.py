@@ -170,7 +170,8 @@ def test_query_count_does_not_grow_with_the_data(supervisor_client, kudus):
 def read_csv(response) -> list[list[str]]:
     body = response.content
     assert body.startswith("\ufeff".encode())  # Excel needs the BOM to read UTF-8
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    # Excel set to Indonesian: semicolons between fields, decimal commas.
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
 
 
 def test_csv_export_matches_the_figures(supervisor_client, world):
@@ -194,7 +195,7 @@ def test_csv_export_matches_the_figures(supervisor_client, world):
         "Median waktu keputusan (jam)",
         "Persentil 90 waktu keputusan (jam)",
     ]
-    # The "all services" row: numbers plain (dot decimals), hours to 2 decimals.
+    # The "all services" row: numbers plain (decimal commas), hours to 2 decimals.
     assert rows[-1] == [
         "Semua layanan",
         "6",
@@ -203,10 +204,10 @@ def test_csv_export_matches_the_figures(supervisor_client, world):
         "3",
         "1",
         "8",
-        "80.0",
-        "30.0",
-        "3.5",
-        "27.3",
+        "80,0",
+        "30,0",
+        "3,5",
+        "27,3",
     ]
     per_day = read_csv(supervisor_client.get("/staf/dasbor/unduh/permohonan-harian.csv", RANGE))
     assert per_day == [
@@ -323,11 +324,11 @@ def test_ikm_section_and_exports(supervisor_client, world):
     assert "Nilai IKM 91,67, mutu A (Sangat Baik), dari 3 responden." in html
     rows = read_csv(supervisor_client.get("/staf/dasbor/unduh/ikm-layanan.csv", RANGE))
     assert rows[0] == ["Layanan", "Responden", "Nilai IKM", "Mutu", "Kinerja"]
-    assert ["Kartu Keluarga (KK)", "1", "100.0", "A", "Sangat Baik"] in rows
-    assert ["e-KTP (KTP elektronik)", "2", "87.5", "B", "Baik"] in rows
-    assert rows[-1] == ["Semua layanan", "3", "91.67", "A", "Sangat Baik"]
+    assert ["Kartu Keluarga (KK)", "1", "100,0", "A", "Sangat Baik"] in rows
+    assert ["e-KTP (KTP elektronik)", "2", "87,5", "B", "Baik"] in rows
+    assert rows[-1] == ["Semua layanan", "3", "91,67", "A", "Sangat Baik"]
     elements = read_csv(supervisor_client.get("/staf/dasbor/unduh/ikm-unsur.csv", RANGE))
-    assert elements[1] == ["U1", "Persyaratan", "3.67"] and len(elements) == 10
+    assert elements[1] == ["U1", "Persyaratan", "3,67"] and len(elements) == 10
     ws = load_workbook(
         io.BytesIO(supervisor_client.get("/staf/dasbor/unduh/ikm-bulanan.xlsx", RANGE).content)
     ).active
@@ -344,3 +345,16 @@ def test_page_in_english(supervisor_client, world):
     html = supervisor_client.get(URL, RANGE).content.decode()
     assert "Service dashboard" in html and "Applications per day" in html
     assert "80.0%" in html
+
+
+def test_csv_is_for_excel_set_to_indonesian():
+    """Issue 15: semicolons between fields and decimal commas (the Indonesian list separator
+    and decimal mark), no `sep=` line (Excel would then ignore the byte-order mark)."""
+    from paksemmok.reports.exports import to_csv
+    from paksemmok.reports.figures_extra import NUMBER, TEXT, Column, Table
+
+    table = Table("t", "T", (Column("Nama", TEXT), Column("Nilai", NUMBER)), lambda p, f: [])
+    body = to_csv(table, [("Kota; Kudus", 91.666), ("Jati", 3.5)]).decode("utf-8")
+    assert body.startswith("\ufeffNama;Nilai\r\n")
+    assert '"Kota; Kudus";91,67\r\n' in body and "Jati;3,5\r\n" in body
+    assert "sep=" not in body

@@ -99,3 +99,17 @@ def test_worker_runs_queued_tasks():
     result.refresh()
     assert result.status == "SUCCESSFUL"
     assert result.return_value == "hello"
+
+
+@pytest.mark.django_db
+def test_healthz_does_not_write_to_storage_on_every_hit(client, monkeypatch):
+    from paksemmok.web import health
+
+    monkeypatch.setattr(health, "_storage_ok_until", {})
+    beat(1)
+    writes = []
+    real = health.ContentFile
+    monkeypatch.setattr(health, "ContentFile", lambda data: writes.append(data) or real(data))
+    for _ in range(5):
+        assert client.get("/healthz").status_code == 200
+    assert len(writes) == 1

@@ -75,6 +75,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "DEBUG": "0",
         "SECRET_KEY": "x" * 60 + "Production-Key-For-Check-Only",
         "ALLOWED_HOSTS": "paksemmok.example",
+        "SITE_URL": "https://paksemmok.example",
         "PATH": "/usr/bin:/bin",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         # The checkout's var/signing may hold the development demo pair, which check --deploy

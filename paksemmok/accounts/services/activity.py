@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from paksemmok.audit.labels import audit_label
 from paksemmok.audit.models import AuditEntry
 from paksemmok.population.models import Family, Resident
 
@@ -25,29 +27,6 @@ def activity_for(user: User) -> QuerySet[AuditEntry]:
     )
 
 
-def action_labels() -> dict[str, str]:
-    return {
-        "account.registered": _("Pendaftaran akun"),
-        "account.verified": _("Akun diverifikasi"),
-        "account.signed_in": _("Masuk"),
-        "account.signed_out": _("Keluar"),
-        "account.signed_out_everywhere": _("Keluar dari semua perangkat"),
-        "account.password_reset.requested": _("Permintaan kode atur ulang kata sandi"),
-        "account.password.reset": _("Kata sandi diganti"),
-        "account.preferences.changed": _("Pengaturan pemberitahuan diubah"),
-        "account.data.exported": _("Data pribadi diunduh"),
-        "account.profile.viewed": _("Profil dibuka"),
-        "account.code.burned": _("Kode dibatalkan karena terlalu banyak salah"),
-        "account.phone.released": _("Nomor HP dilepas dari akun yang belum diverifikasi"),
-        "account.acting.requested": _("Pendamping desa meminta izin"),
-        "account.acting.started": _("Pendamping desa mulai bertindak atas nama Anda"),
-        "account.acting.stopped": _("Pendamping desa berhenti bertindak atas nama Anda"),
-        "account.totp.enrolled": _("Autentikator dipasang"),
-        "account.totp.verified": _("Verifikasi dua langkah"),
-        "personal_data.read": _("Data Anda dibuka petugas"),
-    }
-
-
 def describe_entry(entry: AuditEntry, user: User) -> dict[str, Any]:
     """One line of the resident's activity page. Staff are named by role, not by name: the
     resident learns that and why Disdukcapil read their data; staff names stay internal."""
@@ -64,8 +43,37 @@ def describe_entry(entry: AuditEntry, user: User) -> dict[str, Any]:
         who = _("%(who)s atas nama Anda") % {"who": who}
     return {
         "at": entry.created_at,
-        "label": action_labels().get(entry.action, entry.action),
+        "label": audit_label(entry.action),
         "who": who,
         "object": entry.object_label,
         "purpose": entry.purpose,
     }
+
+
+VISIT_GAP = dt.timedelta(minutes=30)
+
+
+def grouped_activity(entries: list[AuditEntry], user: User) -> list[dict[str, Any]]:
+    """The lines of the activity page. One staff visit reads several things (the
+    application, the register record, the KK, each file); the resident sees one line per
+    visit: the same officer and purpose, reads less than 30 minutes apart (newest first)."""
+    lines: list[dict[str, Any]] = []
+    last_read: AuditEntry | None = None
+    for entry in entries:
+        if (
+            entry.action == "personal_data.read"
+            and last_read is not None
+            and lines
+            and entry.actor_id == last_read.actor_id
+            and entry.purpose == last_read.purpose
+            and last_read.created_at - entry.created_at <= VISIT_GAP
+        ):
+            lines[-1]["count"] += 1
+            lines[-1]["at"] = entry.created_at  # the visit's start
+            last_read = entry
+            continue
+        line = describe_entry(entry, user)
+        line["count"] = 1
+        lines.append(line)
+        last_read = entry if entry.action == "personal_data.read" else None
+    return lines

@@ -162,7 +162,12 @@ class CodeCheck:
 
 @transaction.atomic
 def check_code(
-    user: User, purpose: str, submitted: str, *, requested_by: User | None = None
+    user: User,
+    purpose: str,
+    submitted: str,
+    *,
+    requested_by: User | None = None,
+    max_attempts: int | None = None,
 ) -> CodeCheck:
     """Checks and, when right, consumes the account's current code.
 
@@ -194,7 +199,7 @@ def check_code(
         return CodeCheck(CodeResult.USED)
     OneTimeCode.objects.filter(pk=active.pk).update(attempts=F("attempts") + 1)
     active.refresh_from_db(fields=["attempts"])
-    remaining = settings.ACCOUNTS_CODE_MAX_ATTEMPTS - active.attempts
+    remaining = (max_attempts or settings.ACCOUNTS_CODE_MAX_ATTEMPTS) - active.attempts
     if remaining <= 0:
         OneTimeCode.objects.filter(pk=active.pk).update(invalidated_at=now)
         record("account.code.burned", obj=user, details={"purpose": purpose})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
 from paksemmok.audit.log import record
@@ -11,6 +12,8 @@ from ..models import OneTimeCode, User, new_session_token
 from .codes import CodeCheck, CodeResult, check_code, issue_code
 
 Purpose = OneTimeCode.Purpose
+# 5 tries per client x 4: 20 guesses in a million before the code is burned.
+RESET_BURN_FACTOR = 4
 
 
 def find_account(username: str) -> User | None:
@@ -45,7 +48,14 @@ def reset_password(
     user = find_account(username)
     if user is None:
         return CodeCheck(CodeResult.MISSING)
-    check = check_code(user, Purpose.RESET, code)
+    # The code is burned only after several clients' worth of wrong tries: each client gets
+    # ACCOUNTS_CODE_MAX_ATTEMPTS (the view's budget), so one stranger cannot burn it.
+    check = check_code(
+        user,
+        Purpose.RESET,
+        code,
+        max_attempts=settings.ACCOUNTS_CODE_MAX_ATTEMPTS * RESET_BURN_FACTOR,
+    )
     if not check.ok:
         return check
     user.set_password(new_password)

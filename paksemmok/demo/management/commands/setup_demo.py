@@ -7,12 +7,17 @@ whenever staff accounts exist that the demo did not make (a real deployment), un
 account that exists.
 """
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from paksemmok.demo import appointments as demo_appointments
 from paksemmok.demo import steps
 from paksemmok.demo.accounts import real_staff_accounts
+from paksemmok.demo.logins import printed_lines, write_readme
 from paksemmok.web.models import DemoStep
 
 ALLOW_OPTION = "--allow-demo-data"
@@ -24,6 +29,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--print-logins", action="store_true")
         parser.add_argument(
+            "--readme", action="store_true", help="regenerate README.md's demo-logins table"
+        )
+        parser.add_argument(
             ALLOW_OPTION,
             action="store_true",
             dest="allow_demo_data",
@@ -31,11 +39,16 @@ class Command(BaseCommand):
             "(never on a production database).",
         )
 
-    def handle(self, *args, print_logins=False, allow_demo_data=False, **options):
+    def handle(self, *args, print_logins=False, readme=False, allow_demo_data=False, **options):
+        if readme:
+            changed = write_readme(Path(settings.BASE_DIR) / "README.md")
+            self.stdout.write("README.md diperbarui." if changed else "README.md sudah sesuai.")
+            return
         if print_logins:
-            self.stdout.write("  Akun demo:")
-            for who, username, password in steps.logins():
-                self.stdout.write(f"    {who:<34} {username:<18} sandi: {password}")
+            # Accounts made after the register was loaded later (see accounts.logins).
+            list(steps.logins())
+            for line in printed_lines():
+                self.stdout.write(line)
             return
         if not allow_demo_data:
             self.refuse_outside_development()
@@ -46,6 +59,13 @@ class Command(BaseCommand):
             with transaction.atomic():
                 step()
                 DemoStep.objects.create(name=name)
+        with transaction.atomic():
+            booking = demo_appointments.ensure_booking_today()
+        if booking is not None:
+            self.stdout.write(
+                f"Janji perekaman demo hari ini: kode {booking.code} "
+                f"({timezone.localtime(booking.start):%H.%M}, {booking.place.name})"
+            )
 
     def refuse_outside_development(self) -> None:
         if not settings.DEBUG:
