@@ -56,6 +56,7 @@ from django.utils.translation import gettext_lazy
 from paksemmok.catalog.models import Variant
 from paksemmok.population.duplicates import Match, people_like
 from paksemmok.population.ektp_eligibility import old_enough_on
+from paksemmok.population.invariants import PARENTS_OF
 from paksemmok.population.models import Family, MaritalStatus, Relationship, Resident, Sex
 from paksemmok.population.names import SIMILAR, name_similarity
 
@@ -614,6 +615,56 @@ def _head_not_by_change(case: Case) -> RuleViolation | None:
         ),
         item="field:new_value",
     )
+
+
+def _named_parent(child: Resident, parent: Resident) -> bool:
+    """`parent` is `child`'s father or mother on their KK, as invariants.born_after_parents
+    finds them: by the name the child's record gives and the relationship a parent has."""
+    if parent.relationship not in PARENTS_OF.get(child.relationship, ()):
+        return False
+    named = child.mother_name if parent.sex == Sex.FEMALE else child.father_name
+    return bool(named) and named == parent.full_name
+
+
+@rule(
+    "change.birth_date_order",
+    "kk-perubahan-data",
+    "ektp-perubahan-data",
+    description=gettext_lazy("Tanggal lahir baru setelah orang tua dan sebelum anak di KK"),
+)
+def _birth_date_keeps_generations(case: Case) -> RuleViolation | None:
+    s = case.subject
+    if s is None or case.data.get("changed_field") != "birth_date":
+        return None
+    born = case.date("new_value")
+    if born is None:
+        return None
+    for member in case.living_members(s.family if s.family_id else None):
+        if member.pk == s.pk:
+            continue
+        if _named_parent(s, member) and born <= member.birth_date:
+            return RuleViolation(
+                "change.birth_date_order",
+                _("%(name)s tidak dapat lahir sebelum orang tuanya, %(parent)s (%(date)s).")
+                % {
+                    "name": s.full_name,
+                    "parent": member.full_name,
+                    "date": member.birth_date.strftime("%d-%m-%Y"),
+                },
+                item="field:new_value",
+            )
+        if _named_parent(member, s) and born >= member.birth_date:
+            return RuleViolation(
+                "change.birth_date_order",
+                _("%(name)s tidak dapat lahir setelah anaknya, %(child)s (%(date)s).")
+                % {
+                    "name": s.full_name,
+                    "child": member.full_name,
+                    "date": member.birth_date.strftime("%d-%m-%Y"),
+                },
+                item="field:new_value",
+            )
+    return None
 
 
 # --- death ------------------------------------------------------------------------------
