@@ -8,9 +8,11 @@ present but its signer as not trusted.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -167,5 +169,17 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
         md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=_bytes_reserved(signer))
-    return out.getvalue()
+
+    def sign() -> bytes:
+        out = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=_bytes_reserved(signer))
+        return out.getvalue()
+
+    # pyHanko's synchronous sign_pdf wraps asyncio.run(), which refuses to start inside a
+    # thread that already runs an event loop (an ASGI worker, a Playwright-driven test). There
+    # the signature is made on a short-lived thread of its own.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(sign).result()
