@@ -52,14 +52,14 @@ def test_operator_action_counts(live_server, browser, family, agus_user, budi, c
     op.page.get_by_test_id("doc-f201").wait_for()
     # The shortcuts exist once the page's script has run (it focuses the first verdict); a
     # key pressed before that is lost, for an operator as for this test.
-    op.page.wait_for_function("document.activeElement?.closest('.bo-verdict') !== null")
+    op.page.locator(".bo-verdict :focus").wait_for()
     for _ in range(4):
         op.press("s")
     assert op.page.evaluate("document.activeElement.dataset.testid") == "approve"
     op.press("Enter")
     op.page.get_by_test_id("effects").wait_for()
     # "Ya, setujui" has the focus (autofocus), once the browser has applied it.
-    op.page.wait_for_function("document.activeElement?.dataset.testid === 'confirm'")
+    op.page.locator("[data-testid=confirm]:focus").wait_for()
     op.press("Enter")
     op.page.wait_for_url(queue)
     clean.refresh_from_db()
@@ -79,7 +79,7 @@ def test_operator_action_counts(live_server, browser, family, agus_user, budi, c
         op.fill(box.locator(f'input[name="note-doc:{code}"]'), note)
     op.click(op.page.get_by_test_id("return"))
     assert "KK terpotong" in op.page.get_by_test_id("summary").inner_text()
-    op.page.wait_for_function("document.activeElement?.dataset.testid === 'confirm'")
+    op.page.locator("[data-testid=confirm]:focus").wait_for()
     op.press("Enter")
     op.page.wait_for_url(queue)
     second.refresh_from_db()
