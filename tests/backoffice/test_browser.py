@@ -65,8 +65,10 @@ def test_return_fix_approve_download(live_server, browser, family, agus_user, bu
         res.get_by_test_id(f"file-{code}").set_input_files(str(path))
         res.get_by_test_id(f"uploaded-{code}").wait_for(timeout=15000)
     res.get_by_role("button", name="Lanjut: periksa dan kirim").click()
-    res.get_by_role("button", name="Kirim ulang permohonan").click()
-    res.wait_for_load_state()
+    # Wait for the page the sending leads to: wait_for_load_state() alone could return at once,
+    # on the page that is still shown, before the POST has been answered.
+    with res.expect_navigation():
+        res.get_by_role("button", name="Kirim ulang permohonan").click()
     app.refresh_from_db()
     assert app.status == Status.SUBMITTED and app.round == 2
 
