@@ -317,6 +317,8 @@ class Stack:
                 "TRUSTED_PROXY_IPS": "127.0.0.1",
                 "TRUSTED_PROXY_COUNT": "1",
                 "SECURE_SSL_REDIRECT": "0",
+                # /healthz must see the full disk during the drill, not a probe up to a minute old.
+                "HEALTHZ_STORAGE_CHECK_SECONDS": "1",
                 "DATABASE_URL": self.db_url(),
                 "CACHE_URL": f"redis://127.0.0.1:{self.redis_port}/1",
                 "STORAGE_BACKEND": "s3",
