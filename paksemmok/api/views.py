@@ -4,6 +4,7 @@ and serialises the result; rules and their messages live in the services."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -276,6 +277,9 @@ def _as_form_data(incoming: dict[str, Any]) -> dict[str, str]:
     for key, value in incoming.items():
         if value is True:
             data[key] = "on"
+        elif isinstance(value, list | dict):
+            # The rows of a KK change ("changes"): the form field reads them as JSON.
+            data[key] = json.dumps(value)
         elif value in (False, None):
             data[key] = ""
         else:

@@ -186,14 +186,20 @@ def check_fields(application: Any, today: dt.date) -> list[Problem]:
     problems: list[Problem] = []
     required = _("Wajib diisi.")
     for fdef in field_defs(application.variant.form_fields):
-        value = data.get(fdef.code)
+        value = fdef.read(data)
         item = f"field:{fdef.code}"
-        if fdef.required and value in (None, ""):
+        if fdef.required and value in (None, "", []):
             problems.append(Problem(item, required))
             continue
-        if value in (None, ""):
+        if value in (None, "", []):
             continue
-        if fdef.kind == "nik":
+        if fdef.kind == "changes":
+            problems += [
+                Problem(item, _("Perubahan %(n)s: isi data yang benar.") % {"n": i})
+                for i, change in enumerate(value, start=1)
+                if not change["value"]
+            ]
+        elif fdef.kind == "nik":
             check = check_nik(str(value))
             problems += [Problem(item, msg) for msg in check.errors]
         elif fdef.kind == "kk":

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from paksemmok.catalog.fields import field_defs
+from paksemmok.catalog.fields import field_defs, kk_changes
 from paksemmok.catalog.models import Variant
 
 
@@ -15,7 +15,12 @@ class ApplicationDataForm(forms.Form):
     is checked at submission. `editable` limits changes after a return to the listed fields."""
 
     def __init__(
-        self, variant: Variant, *args: Any, editable: set[str] | None = None, **kwargs: Any
+        self,
+        variant: Variant,
+        *args: Any,
+        editable: set[str] | None = None,
+        members: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.defs = {f.code: f for f in field_defs(variant.form_fields)}
@@ -30,12 +35,18 @@ class ApplicationDataForm(forms.Form):
                 field.widget.attrs["data-affects-slots"] = "1"
             if editable is not None and code not in editable:
                 field.disabled = True
+            if fdef.kind == "changes":
+                # The KK's living members a change may be about (NIK, name).
+                field.widget.members = members or []
             self.fields[code] = field
 
     @classmethod
     def initial_from(cls, data: dict[str, Any]) -> dict[str, Any]:
-        initial = {}
+        # A KK change saved in the older one-change shape opens as its first row.
+        initial: dict[str, Any] = {"changes": kk_changes(data)} if kk_changes(data) else {}
         for key, value in data.items():
+            if key == "changes":
+                continue
             if isinstance(value, str) and len(value) == 10 and value[4] == "-":
                 try:
                     initial[key] = dt.date.fromisoformat(value)

@@ -53,6 +53,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from paksemmok.catalog.fields import CHANGEABLE_FIELDS, kk_changes
 from paksemmok.catalog.models import Variant
 from paksemmok.population.duplicates import Match, people_like
 from paksemmok.population.ektp_eligibility import old_enough_on
@@ -102,6 +103,28 @@ class RulesRefused(ApplicationError):
 
 
 @dataclass(frozen=True)
+class Change:
+    """One data change of a KK (or e-KTP) change application, for the change.* rules."""
+
+    number: int
+    person: Resident | None
+    member: str
+    field: str
+    value: str
+    item: str
+
+    def wants(self, code: str, label: Any) -> bool:
+        wanted = self.value.strip().lower()
+        return wanted in (str(code), str(label).lower())
+
+    def date(self) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.value)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
 class Case:
     """What a rule may look at."""
 
@@ -135,6 +158,30 @@ class Case:
                 Resident.objects.select_related("family").filter(nik=nik).first()
             )
         return self._reads["nik", nik]
+
+    def changes(self) -> list[Change]:
+        """The data changes asked for (KK change: several; e-KTP change: one), each with
+        the resident it is about: "" names the subject, a NIK a member of the subject's KK.
+        `person` is None when that NIK is no living member of the KK (change.not_member)."""
+        members = {
+            m.nik: m
+            for m in self.living_members(
+                self.subject.family if self.subject and self.subject.family_id else self.family
+            )
+        }
+        item = "field:changes" if self.data.get("changes") else "field:new_value"
+        return [
+            Change(
+                number=i,
+                person=members.get(c["member"]) if c["member"] else self.subject,
+                member=c["member"],
+                field=c["field"],
+                value=c["value"],
+                item=item,
+            )
+            for i, c in enumerate(kk_changes(self.data), start=1)
+            if c["field"]
+        ]
 
     def living_members(self, family: Family | None) -> list[Resident]:
         if family is None:
@@ -574,26 +621,73 @@ def _marriage_spouse(case: Case) -> RuleViolation | None:
 
 
 @rule(
+    "change.not_member",
+    "kk-perubahan-data",
+    description=gettext_lazy("Setiap perubahan untuk anggota KK yang masih hidup"),
+)
+def _change_for_a_member(case: Case) -> list[RuleViolation]:
+    return [
+        RuleViolation(
+            "change.not_member",
+            _("Perubahan %(n)s: orang ini tidak tercantum sebagai anggota KK yang masih hidup.")
+            % {"n": c.number},
+            item=c.item,
+        )
+        for c in case.changes()
+        if c.person is None
+    ]
+
+
+@rule(
+    "change.twice",
+    "kk-perubahan-data",
+    description=gettext_lazy("Satu data seseorang diubah sekali dalam satu permohonan"),
+)
+def _change_once(case: Case) -> list[RuleViolation]:
+    seen: set[tuple[int, str]] = set()
+    found = []
+    labels = dict(CHANGEABLE_FIELDS)
+    for c in case.changes():
+        if c.person is None:
+            continue
+        key = (c.person.pk, c.field)
+        if key in seen:
+            found.append(
+                RuleViolation(
+                    "change.twice",
+                    _("Perubahan %(n)s: %(field)s %(name)s sudah diubah di baris lain.")
+                    % {
+                        "n": c.number,
+                        "field": labels.get(c.field, c.field),
+                        "name": c.person.full_name,
+                    },
+                    item=c.item,
+                )
+            )
+        seen.add(key)
+    return found
+
+
+@rule(
     "change.divorce_not_married",
     "kk-perubahan-data",
     "ektp-perubahan-data",
     description=gettext_lazy("Perubahan status menjadi cerai hidup hanya dari status kawin"),
 )
-def _divorce_needs_marriage(case: Case) -> RuleViolation | None:
-    s = case.subject
-    if s is None or case.data.get("changed_field") != "marital_status":
-        return None
-    wanted = str(case.data.get("new_value", "")).strip().lower()
-    if wanted not in (MaritalStatus.DIVORCED, str(MaritalStatus.DIVORCED.label).lower()):
-        return None
-    if s.marital_status == MaritalStatus.MARRIED:
-        return None
-    return RuleViolation(
-        "change.divorce_not_married",
-        _("%(name)s tidak tercatat kawin: status cerai hidup tidak dapat dicatat.")
-        % {"name": s.full_name},
-        item="field:new_value",
-    )
+def _divorce_needs_marriage(case: Case) -> list[RuleViolation]:
+    return [
+        RuleViolation(
+            "change.divorce_not_married",
+            _("%(name)s tidak tercatat kawin: status cerai hidup tidak dapat dicatat.")
+            % {"name": c.person.full_name},
+            item=c.item,
+        )
+        for c in case.changes()
+        if c.person is not None
+        and c.field == "marital_status"
+        and c.wants(MaritalStatus.DIVORCED, MaritalStatus.DIVORCED.label)
+        and c.person.marital_status != MaritalStatus.MARRIED
+    ]
 
 
 @rule(
@@ -601,20 +695,19 @@ def _divorce_needs_marriage(case: Case) -> RuleViolation | None:
     "kk-perubahan-data",
     description=gettext_lazy("Kepala keluarga tidak diganti lewat perubahan data"),
 )
-def _head_not_by_change(case: Case) -> RuleViolation | None:
-    if case.data.get("changed_field") != "relationship":
-        return None
-    wanted = str(case.data.get("new_value", "")).strip().lower()
-    if wanted not in (Relationship.HEAD, str(Relationship.HEAD.label).lower()):
-        return None
-    return RuleViolation(
-        "change.head_by_change",
-        _(
-            "Kepala keluarga tidak diganti lewat perubahan data: ajukan pisah KK atau “KK baru "
-            "karena kepala keluarga meninggal”."
-        ),
-        item="field:new_value",
-    )
+def _head_not_by_change(case: Case) -> list[RuleViolation]:
+    return [
+        RuleViolation(
+            "change.head_by_change",
+            _(
+                "Kepala keluarga tidak diganti lewat perubahan data: ajukan pisah KK atau “KK "
+                "baru karena kepala keluarga meninggal”."
+            ),
+            item=c.item,
+        )
+        for c in case.changes()
+        if c.field == "relationship" and c.wants(Relationship.HEAD, Relationship.HEAD.label)
+    ]
 
 
 def _named_parent(child: Resident, parent: Resident) -> bool:
@@ -632,39 +725,35 @@ def _named_parent(child: Resident, parent: Resident) -> bool:
     "ektp-perubahan-data",
     description=gettext_lazy("Tanggal lahir baru setelah orang tua dan sebelum anak di KK"),
 )
-def _birth_date_keeps_generations(case: Case) -> RuleViolation | None:
-    s = case.subject
-    if s is None or case.data.get("changed_field") != "birth_date":
-        return None
-    born = case.date("new_value")
-    if born is None:
-        return None
+def _birth_date_keeps_generations(case: Case) -> list[RuleViolation]:
+    found = []
+    for c in case.changes():
+        born = c.date() if c.field == "birth_date" else None
+        if c.person is None or born is None:
+            continue
+        problem = _birth_date_problem(case, c.person, born)
+        if problem:
+            found.append(RuleViolation("change.birth_date_order", problem, item=c.item))
+    return found
+
+
+def _birth_date_problem(case: Case, s: Resident, born: dt.date) -> str:
     for member in case.living_members(s.family if s.family_id else None):
         if member.pk == s.pk:
             continue
         if _named_parent(s, member) and born <= member.birth_date:
-            return RuleViolation(
-                "change.birth_date_order",
-                _("%(name)s tidak dapat lahir sebelum orang tuanya, %(parent)s (%(date)s).")
-                % {
-                    "name": s.full_name,
-                    "parent": member.full_name,
-                    "date": member.birth_date.strftime("%d-%m-%Y"),
-                },
-                item="field:new_value",
-            )
+            return _("%(name)s tidak dapat lahir sebelum orang tuanya, %(parent)s (%(date)s).") % {
+                "name": s.full_name,
+                "parent": member.full_name,
+                "date": member.birth_date.strftime("%d-%m-%Y"),
+            }
         if _named_parent(member, s) and born >= member.birth_date:
-            return RuleViolation(
-                "change.birth_date_order",
-                _("%(name)s tidak dapat lahir setelah anaknya, %(child)s (%(date)s).")
-                % {
-                    "name": s.full_name,
-                    "child": member.full_name,
-                    "date": member.birth_date.strftime("%d-%m-%Y"),
-                },
-                item="field:new_value",
-            )
-    return None
+            return _("%(name)s tidak dapat lahir setelah anaknya, %(child)s (%(date)s).") % {
+                "name": s.full_name,
+                "child": member.full_name,
+                "date": member.birth_date.strftime("%d-%m-%Y"),
+            }
+    return ""
 
 
 # --- death ------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from paksemmok.accounts.acting import audit_act, current_subject
 from paksemmok.audit.reads import audited_read
-from paksemmok.catalog.fields import field_defs
+from paksemmok.catalog.fields import changes_text, describe_changes, field_defs
 from paksemmok.catalog.models import Requirement, Service, Variant
 from paksemmok.population.queries import kk_order
 from paksemmok.storage import StorageUnavailable
@@ -176,6 +176,27 @@ def choose_subject(request: HttpRequest, variant_code: str) -> HttpResponse:
                     "problems": check_subject(variant, member, subject_user),
                 }
             )
+    if (
+        request.method == "GET"
+        and len(choices) == 1
+        and not choices[0]["problems"]
+        and variant.subject != Variant.Subject.NEWBORN
+    ):
+        # One person on the KK and eligible: no screen with one button (issue 15). Not when
+        # others are listed as not eligible: their reasons (e.g. perekaman first) are what
+        # the screen tells. create_draft resumes this person's draft, so a repeated GET
+        # starts nothing new.
+        try:
+            app = services.create_draft(
+                applicant=subject_user,
+                variant=variant,
+                subject=choices[0]["member"],
+                filed_by=request.user,
+            )
+        except SubmissionRejected as exc:
+            problems = exc.problems
+        else:
+            return redirect("applications:edit", app.reference)
     return render(
         request,
         "applications/choose_subject.html",
@@ -209,17 +230,22 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
         request.POST or None,
         initial=ApplicationDataForm.initial_from(app.data),
         editable=editable,
+        members=[
+            (m.nik, m.full_name)
+            for m in kk_order(list(app.family.members.filter(life_status="hidup")))
+        ],
     )
     autosave = request.headers.get("X-Autosave") == "1"
     if request.method == "POST":
         if form.is_valid():
             # A field absent from the POST is left alone (a client may send only what
-            # changed), except a checkbox: browsers omit unticked ones.
+            # changed), except a checkbox: browsers omit unticked ones (Django's checkbox
+            # widget never counts as omitted). The rows of KK changes come as changes-N-*.
             data = {
                 k: v
                 for k, v in form.cleaned_data.items()
                 if (editable is None or k in editable)
-                and (k in request.POST or form.defs[k].kind == "bool")
+                and not form.fields[k].widget.value_omitted_from_data(request.POST, {}, k)
             }
             try:
                 services.save_draft(app, data=data, actor=request.user)
@@ -291,10 +317,14 @@ def upload(request: HttpRequest, reference: str, requirement_code: str) -> HttpR
 
 
 def _review_rows(app: Application) -> list[dict[str, Any]]:
-    return [
-        {"code": f.code, "label": f.label, "value": f.display(app.data.get(f.code))}
-        for f in field_defs(app.variant.form_fields)
-    ]
+    rows = []
+    for f in field_defs(app.variant.form_fields):
+        row = {"code": f.code, "label": f.label, "value": f.display(f.read(app.data))}
+        if f.kind == "changes":
+            row["changes"] = describe_changes(f.read(app.data), app.subject)
+            row["value"] = changes_text(row["changes"])
+        rows.append(row)
+    return rows
 
 
 @never_cache

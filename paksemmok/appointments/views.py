@@ -170,6 +170,13 @@ def places(request: HttpRequest, kind: str) -> HttpResponse:
                 "free_days": len(open_days),
             }
         )
+    bookable = [row for row in rows if row["next_day"] is not None]
+    if len(rows) == 1 and bookable:
+        # One place of this kind (the Disdukcapil office): its days at once, no screen with
+        # one link (issue 15). The days page's back link leads to the start page.
+        url = reverse("appointments:place_slots", args=[bookable[0]["place"].pk])
+        reschedule = request.GET.get("ubah", "")
+        return redirect(f"{url}?ubah={reschedule}" if reschedule else url)
     return render(
         request,
         "appointments/places.html",
@@ -216,6 +223,10 @@ def place_slots(request: HttpRequest, place_id: int) -> HttpResponse:
     free = slot_rules.availability([place], first, (last - first).days + 1)[place.pk]
     days = [(d, sum(s.free for s in day_slots)) for d, day_slots in free.items()]
     chosen = _local_day(request.GET.get("tanggal") or request.POST.get("tanggal"), None)
+    open_days = [d for d, free_count in days if free_count]
+    if chosen is None and len(open_days) == 1:
+        # One day with room: its times at once (issue 15, no tap on a single choice).
+        chosen = open_days[0]
     times = [s for s in free.get(chosen, [])] if chosen else []
     return render(
         request,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from paksemmok.applications import rules
 from paksemmok.applications.models import Application
 from paksemmok.audit.reads import audited_read
-from paksemmok.catalog.fields import CHANGEABLE_FIELDS, field_defs
+from paksemmok.catalog.fields import CHANGEABLE_FIELDS, changes_text, describe_changes, field_defs
 from paksemmok.population.models import Resident
 
 from . import services
@@ -37,9 +37,25 @@ def register_differences(app: Application) -> list[dict[str, Any]]:
     rows = []
     subject, family = app.subject, app.family
     for fdef in field_defs(app.variant.form_fields):
-        value = app.data.get(fdef.code)
+        value = fdef.read(app.data)
         register: Any = None
         differs = False
+        if fdef.kind == "changes":
+            # Itemised: whose field, the register's value beside the new one (issue 15).
+            items = describe_changes(value, subject)
+            rows.append(
+                {
+                    "code": fdef.code,
+                    "label": fdef.label,
+                    "value": changes_text(items),
+                    "register": "; ".join(
+                        f"{c['member_name']}: {c['label']} {c['old'] or '—'}" for c in items
+                    ),
+                    "differs": any(c["differs"] for c in items),
+                    "changes": items,
+                }
+            )
+            continue
         if fdef.code in ("address", "rt", "rw"):
             register = getattr(family, fdef.code)
             differs = str(register) != str(value or "")
@@ -157,12 +173,23 @@ EFFECT_TEXT = {
 
 def approval_effects(app: Application) -> list[str]:
     """Plain sentences: the register changes and documents an approval will make."""
-    lines = [
-        _("%(label)s: %(old)s → %(new)s")
-        % {"label": r["label"], "old": r["register"] or "—", "new": r["value"] or "—"}
-        for r in register_differences(app)
-        if r["differs"]
-    ]
+    lines = []
+    for r in register_differences(app):
+        if "changes" in r:
+            lines += [
+                _("%(label)s: %(old)s → %(new)s")
+                % {
+                    "label": f"{c['label']} ({c['member_name']})",
+                    "old": c["old"] or "—",
+                    "new": c["new"] or "—",
+                }
+                for c in r["changes"]
+            ]
+        elif r["differs"]:
+            lines.append(
+                _("%(label)s: %(old)s → %(new)s")
+                % {"label": r["label"], "old": r["register"] or "—", "new": r["value"] or "—"}
+            )
     text = EFFECT_TEXT.get(app.variant.code)
     if text is None and app.variant.code.startswith(("ektp", "kia")):
         text = _("Kartu dipesan untuk dicetak; pemohon diberi tahu saat siap diambil.")

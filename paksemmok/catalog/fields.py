@@ -8,11 +8,13 @@ decides how it is validated and how staff later apply it to the register.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from paksemmok.population.identifiers import check_kk_number, check_nik, clean_number
@@ -40,6 +42,162 @@ PICKUP_PLACES = [
     ("kecamatan", _("Kantor kecamatan tempat tinggal")),
 ]
 LOST_OR_DAMAGED = [("hilang", _("Hilang")), ("rusak", _("Rusak"))]
+
+
+# One KK data-change application carries several changes (issue 15): "changes" is a list of
+# {"member": NIK ("" = the application's subject), "field": CHANGEABLE_FIELDS code, "value"}.
+# Applications saved before hold one change as "changed_field"/"new_value" (the e-KTP change
+# still does); kk_changes reads both shapes, so stored answers need no migration.
+MAX_CHANGES = len(CHANGEABLE_FIELDS) * 3
+
+
+def kk_changes(data: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The changes an application asks for, in either stored shape."""
+    rows = data.get("changes")
+    if isinstance(rows, list) and rows:
+        return [
+            {
+                "member": str(r.get("member") or ""),
+                "field": str(r.get("field") or ""),
+                "value": str(r.get("value") or ""),
+            }
+            for r in rows
+            if isinstance(r, Mapping)
+        ]
+    if data.get("changed_field"):
+        return [
+            {
+                "member": "",
+                "field": str(data["changed_field"]),
+                "value": str(data.get("new_value") or ""),
+            }
+        ]
+    return []
+
+
+def _iso_date(value: str) -> str | None:
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+class ChangesWidget(forms.Widget):
+    """Rows of (member, field, new value): the stored changes and one empty row to add
+    another; "Simpan draf" adds the next empty row. A row with no field is dropped.
+    The API sends the list itself as JSON under the field's own name."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.members: list[tuple[str, str]] = []
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if name in data:
+            try:
+                return json.loads(data[name])
+            except (TypeError, ValueError):
+                return data[name]
+        rows = []
+        for i in range(MAX_CHANGES + 1):
+            if f"{name}-{i}-field" not in data:
+                break
+            rows.append({k: data.get(f"{name}-{i}-{k}", "") for k in ("member", "field", "value")})
+        return rows
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and f"{name}-0-field" not in data
+
+    def _select(self, name: str, options: list[tuple[str, Any]], chosen: str, disabled: str) -> Any:
+        return format_html(
+            '<select name="{}" id="id_{}"{}>{}</select>',
+            name,
+            name,
+            disabled,
+            format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((v, " selected" if v == chosen else "", label) for v, label in options),
+            ),
+        )
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer=None):
+        rows = kk_changes({"changes": value}) if isinstance(value, list) else []
+        disabled = " disabled" if (attrs or {}).get("disabled") else ""
+        if not disabled:
+            rows.append({"member": "", "field": "", "value": ""})
+        members = [("", _("Orang yang dimohonkan")), *self.members]
+        fields = [("", "—"), *CHANGEABLE_FIELDS]
+        parts = []
+        for i, row in enumerate(rows):
+            prefix = f"{name}-{i}"
+            parts.append(
+                format_html(
+                    '<fieldset class="app-change" data-testid="change-{}"><legend>{}</legend>'
+                    '<div class="field"><label for="id_{}-member">{}</label>{}</div>'
+                    '<div class="field"><label for="id_{}-field">{}</label>{}</div>'
+                    '<div class="field"><label for="id_{}-value">{}</label>'
+                    '<input type="text" name="{}-value" id="id_{}-value" value="{}" '
+                    'maxlength="200"{}></div></fieldset>',
+                    i + 1,
+                    _("Perubahan %(n)s") % {"n": i + 1},
+                    prefix,
+                    _("Anggota KK"),
+                    self._select(f"{prefix}-member", members, row["member"], disabled),
+                    prefix,
+                    _("Data yang diubah"),
+                    self._select(f"{prefix}-field", fields, row["field"], disabled),
+                    prefix,
+                    _("Data yang benar"),
+                    prefix,
+                    prefix,
+                    row["value"],
+                    disabled,
+                )
+            )
+        return format_html_join("", "{}", ((p,) for p in parts))
+
+
+class ChangesField(forms.Field):
+    """Cleans the rows: drops empty ones, checks the field codes and the NIK's shape, and
+    writes dates as ISO. Whether the member is on the KK and whether a field is changed
+    twice are register rules (applications.rules, change.*), checked at submission."""
+
+    widget = ChangesWidget
+
+    def to_python(self, value: Any) -> list[dict[str, str]]:
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list):
+            raise forms.ValidationError(_("Daftar perubahan tidak valid."))
+        if len(value) > MAX_CHANGES:
+            raise forms.ValidationError(_("Terlalu banyak perubahan dalam satu permohonan."))
+        known = dict(CHANGEABLE_FIELDS)
+        rows, errors = [], []
+        for i, row in enumerate(kk_changes({"changes": value}), start=1):
+            member, code = clean_number(row["member"]), row["field"]
+            text = " ".join(row["value"].split())
+            if not code and not text:
+                continue
+            if code not in known:
+                errors.append(_("Perubahan %(n)s: pilih data yang diubah.") % {"n": i})
+                continue
+            if member and not check_nik(member).valid:
+                errors.append(_("Perubahan %(n)s: NIK anggota tidak valid.") % {"n": i})
+                continue
+            if code == "birth_date" and text:
+                iso = _iso_date(text)
+                if iso is None:
+                    errors.append(
+                        _("Perubahan %(n)s: tulis tanggal sebagai HH-BB-TTTT.") % {"n": i}
+                    )
+                    continue
+                text = iso
+            rows.append({"member": member, "field": code, "value": text})
+        if errors:
+            raise forms.ValidationError(errors)
+        return rows
 
 
 @dataclass(frozen=True)
@@ -101,7 +259,15 @@ class FieldDef:
             return forms.ChoiceField(choices=[("", "—"), *self.choices], **common)
         if self.kind == "bool":
             return forms.BooleanField(**common)
+        if self.kind == "changes":
+            return ChangesField(**common)
         return forms.CharField(max_length=200, **common)
+
+    def read(self, data: Mapping[str, Any]) -> Any:
+        """This field's stored answer (a KK change also in its older one-change shape)."""
+        if self.kind == "changes":
+            return kk_changes(data)
+        return data.get(self.code)
 
     def to_json(self, value: Any) -> Any:
         if isinstance(value, dt.date):
@@ -109,8 +275,10 @@ class FieldDef:
         return value if value is not None else ""
 
     def display(self, value: Any) -> str:
-        if value in (None, ""):
+        if value in (None, "", []):
             return "—"
+        if self.kind == "changes":
+            return changes_text(describe_changes(value))
         if self.kind == "bool":
             return str(_("Ya") if value else _("Tidak"))
         if self.kind == "choice":
@@ -170,6 +338,15 @@ FIELDS: dict[str, FieldDef] = {
             "new_head_nik", _("NIK kepala keluarga baru"), "nik", prefill=_subject_attr("nik")
         ),
         FieldDef("reason", _("Alasan"), "textarea"),
+        FieldDef(
+            "changes",
+            _("Perubahan data"),
+            "changes",
+            help_text=_(
+                "Satu baris untuk setiap data yang diubah, boleh untuk beberapa anggota KK. "
+                "Tanggal ditulis HH-BB-TTTT. Perlu baris lagi? Tekan “Simpan draf”."
+            ),
+        ),
         FieldDef("changed_field", _("Data yang diubah"), "choice", choices=CHANGEABLE_FIELDS),
         FieldDef("new_value", _("Data yang benar"), "text"),
         FieldDef("lost_or_damaged", _("Hilang atau rusak"), "choice", choices=LOST_OR_DAMAGED),
@@ -232,3 +409,50 @@ FIELDS: dict[str, FieldDef] = {
 def field_defs(codes: list[str]) -> list[FieldDef]:
     """The definitions for a variant's field codes, skipping codes no longer known."""
     return [FIELDS[code] for code in codes if code in FIELDS]
+
+
+def register_value(person: Resident | None, field_code: str) -> str:
+    """A resident's current value of a changeable field, as a person reads it."""
+    if person is None or field_code not in dict(CHANGEABLE_FIELDS):
+        return ""
+    display = getattr(person, f"get_{field_code}_display", None)
+    value = display() if callable(display) else getattr(person, field_code, "")
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    return "" if value is None else str(value)
+
+
+def describe_changes(
+    changes: list[dict[str, str]], subject: Resident | None = None
+) -> list[dict[str, Any]]:
+    """Each change itemised for people: whose, which field, the register's value and the new
+    one (review pages, the staff API, the confirmation before approval)."""
+    niks = {c["member"] for c in changes if c["member"]}
+    people = {r.nik: r for r in Resident.objects.filter(nik__in=niks)} if niks else {}
+    labels = dict(CHANGEABLE_FIELDS)
+    rows = []
+    for c in changes:
+        person = people.get(c["member"]) if c["member"] else subject
+        new = c["value"]
+        if c["field"] == "birth_date" and (iso := _iso_date(new)):
+            new = dt.date.fromisoformat(iso).strftime("%d-%m-%Y")
+        old = register_value(person, c["field"])
+        rows.append(
+            {
+                "member": person.nik if person else c["member"],
+                "member_name": person.full_name
+                if person
+                else (c["member"] or str(_("orang yang dimohonkan"))),
+                "field": c["field"],
+                "label": str(labels.get(c["field"], c["field"])),
+                "old": old,
+                "new": new,
+                "differs": old.strip().lower() != new.strip().lower(),
+            }
+        )
+    return rows
+
+
+def changes_text(items: list[dict[str, Any]]) -> str:
+    """describe_changes' rows in one line: "Name: field → new value; ..."."""
+    return "; ".join(f"{c['member_name']}: {c['label']} → {c['new']}" for c in items) or "—"

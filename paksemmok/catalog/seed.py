@@ -22,9 +22,11 @@ NEWBORN_NOTE = (
     "lewat Pencatatan kelahiran (akta kelahiran): KK versi baru terbit bersama aktanya."
 )
 CHANGE_EVIDENCE_HELP = (
-    "Mis. ijazah untuk pendidikan, buku nikah untuk status perkawinan, akta kelahiran untuk "
-    "nama atau tanggal lahir."
+    "Bukti untuk setiap perubahan, boleh satu PDF beberapa halaman: mis. ijazah untuk "
+    "pendidikan, buku nikah untuk status perkawinan, akta kelahiran untuk nama atau tanggal lahir."
 )
+# Several changes in one application (issue 15): rows of member, field and new value.
+KK_CHANGE_FIELDS = ["changes", "reason"]
 
 
 def req(
@@ -124,7 +126,7 @@ SERVICES = [
                 "name": NEWBORN_NOTE_VARIANT_NAME,
                 "help_text": NEWBORN_NOTE,
                 "output": "document",
-                "form_fields": ["changed_field", "new_value", "reason"],
+                "form_fields": KK_CHANGE_FIELDS,
                 "eligibility": ["member_alive"],
                 "requirements": [
                     KK_OLD,

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from paksemmok.audit.log import record
-from paksemmok.catalog.fields import CHANGEABLE_FIELDS, PICKUP_PLACES
+from paksemmok.catalog.fields import CHANGEABLE_FIELDS, PICKUP_PLACES, kk_changes
 from paksemmok.catalog.models import document_text
 from paksemmok.population.kinship import relationship_under, spouses
 from paksemmok.population.models import (
@@ -378,12 +378,33 @@ def _apply_change(person: Resident, field: str, value: str) -> None:
 
 
 def _kk_change(app: Any, actor: Any) -> list[IssuedDocument]:
-    person = _locked_resident(app.subject_id)
-    field, value = app.data.get("changed_field", ""), str(app.data.get("new_value", ""))
+    """Every change of the application (issue 15: several fields, several members), applied
+    in the approval's transaction in the order asked, then one new KK version."""
+    subject = _locked_resident(app.subject_id)
+    family = _locked_family(subject.family_id)
+    members = {m.nik: m for m in _alive_members(family)}
+    subject = members.get(subject.nik, subject)
+    for change in kk_changes(app.data):
+        person = members.get(change["member"]) if change["member"] else subject
+        if person is None:
+            raise RegisterError(_("Orang pada perubahan data tidak lagi tercantum di KK ini."))
+        _change_one(person, change, list(members.values()), family, app, actor)
+    return [_family_version_doc(family, app, actor, "perubahan data")]
+
+
+def _change_one(
+    person: Resident,
+    change: dict[str, str],
+    members: list[Resident],
+    family: Family,
+    app: Any,
+    actor: Any,
+) -> None:
+    # `members` are the locked rows: a divorce restating the spouse is seen by later changes.
+    field = change["field"]
     before = getattr(person, field, None)
-    family = _locked_family(person.family_id)
-    former_spouses = spouses(person, _alive_members(family))
-    _apply_change(person, field, value)
+    former_spouses = spouses(person, members)
+    _apply_change(person, field, change["value"])
     if field == "marital_status" and person.marital_status == MaritalStatus.DIVORCED:
         _divorce(person, former_spouses, actor)
     record(
@@ -399,7 +420,6 @@ def _kk_change(app: Any, actor: Any) -> list[IssuedDocument]:
     if field == "address":
         family.address = person.address
         family.save(update_fields=["address", "updated_at"])
-    return [_family_version_doc(family, app, actor, "perubahan data")]
 
 
 def _divorce(person: Resident, former: list[Resident], actor: Any) -> None:

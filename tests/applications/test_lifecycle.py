@@ -34,7 +34,10 @@ HAPPY = {
     "kk-pisah": ("rina", lambda f: {"reason": "Pindah rumah"}),
     "kk-perubahan-data": (
         "sinta",
-        lambda f: {"changed_field": "education", "new_value": "SD", "reason": "Lulus"},
+        lambda f: {
+            "changes": [{"member": "", "field": "education", "value": "SD"}],
+            "reason": "Lulus",
+        },
     ),
     "kk-hilang-rusak": ("agus", lambda f: {"lost_or_damaged": "hilang"}),
     "ektp-cetak": ("agus", lambda f: {"pickup_place": "dinas"}),

@@ -62,9 +62,10 @@ def test_resident_books_through_the_pages(client, office, dewi, dewi_user, froze
     client.force_login(dewi_user)
     start = client.get(reverse("appointments:start")).content.decode()
     assert reverse("appointments:places", args=["kantor"]) in start
-    places = client.get(reverse("appointments:places", args=["kantor"])).content.decode()
-    assert office.name in places
+    # The only office of its kind: its days at once (issue 15, no screen with one choice).
     url = reverse("appointments:place_slots", args=[office.pk])
+    places = client.get(reverse("appointments:places", args=["kantor"]))
+    assert places.status_code == 302 and places["Location"] == url
     days = client.get(url).content.decode()
     assert "tanggal=2026-12-02" in days and "tanggal=2026-12-25" not in days
     times = client.get(url, {"tanggal": "2026-12-02"}).content.decode()
@@ -242,8 +243,14 @@ def test_jemput_bola_halls_are_listed_with_their_day(client, budi, dewi, dewi_us
         resident=dewi, place=event.place, start=at("2026-12-05", "08:00"), actor=dewi_user
     )
     client.force_login(dewi_user)
-    page = client.get(reverse("appointments:places", args=["jemput-bola"])).content.decode()
-    assert "Balai Kelurahan Purwosari" in page and "Sabtu, 5 Desember" in page
+    # One hall: its days at once (issue 15, no screen with one choice).
+    response = client.get(reverse("appointments:places", args=["jemput-bola"]), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain == [
+        (reverse("appointments:place_slots", args=[event.place.pk]), 302)
+    ]
+    assert "Balai Kelurahan Purwosari" in page
+    assert "tanggal=2026-12-05" in page and "tanggal=2026-12-12" in page
     client.force_login(budi)
     response = client.get(reverse("appointments:staff_events"))
     assert [e.booked for e in response.context["events"]] == [1, 0]

@@ -123,7 +123,7 @@ def test_kk_change_of_data(family, agus_user, budi):
         agus_user,
         "kk-perubahan-data",
         family.sinta,
-        {"changed_field": "education", "new_value": "sd", "reason": "Lulus"},
+        {"changes": [{"member": "", "field": "education", "value": "sd"}], "reason": "Lulus"},
     )
     docs = approve(app, budi)
     family.sinta.refresh_from_db()

@@ -322,7 +322,10 @@ def test_divorce_through_a_kk_change_sets_cerai_hidup_for_both(family, agus_user
         agus_user,
         "kk-perubahan-data",
         family.rina,
-        {"changed_field": "marital_status", "new_value": "cerai_hidup", "reason": "Akta cerai"},
+        {
+            "changes": [{"member": "", "field": "marital_status", "value": "cerai_hidup"}],
+            "reason": "Akta cerai",
+        },
     )
     approve(app, budi)
     family.rina.refresh_from_db()

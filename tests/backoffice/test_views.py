@@ -78,7 +78,7 @@ def test_review_highlights_differences_and_shows_documents(client, family, agus_
         agus_user,
         "kk-perubahan-data",
         family.sinta,
-        {"changed_field": "education", "new_value": "SD", "reason": "Lulus"},
+        {"changes": [{"member": "", "field": "education", "value": "SD"}], "reason": "Lulus"},
     )
     client.force_login(budi)
     html = client.get(reverse("backoffice:review", args=[app.reference])).content.decode()

@@ -350,7 +350,7 @@ class RegisterMachine(RuleBasedStateMachine):
             "kk-perubahan-data",
             self._applicant_for(member.family_id),
             member,
-            {"changed_field": field, "new_value": value, "reason": "koreksi"},
+            {"changes": [{"member": "", "field": field, "value": value}], "reason": "koreksi"},
         )
 
     @rule(target=filed, person=people)
