@@ -159,6 +159,19 @@ class ChangesWidget(forms.Widget):
         return format_html_join("", "{}", ((p,) for p in parts))
 
 
+def _labels(code: str) -> list[Any]:
+    return [label for _v, label in Resident._meta.get_field(code).choices or []]
+
+
+def _register_choices(code: str) -> dict[str, str]:
+    """A coded register field's values by code and by label (lower case), to the code."""
+    choices = Resident._meta.get_field(code).choices or []
+    return {
+        **{str(v).lower(): str(v) for v, _label in choices},
+        **{str(label).lower(): str(v) for v, label in choices},
+    }
+
+
 class ChangesField(forms.Field):
     """Cleans the rows: drops empty ones, checks the field codes and the NIK's shape, and
     writes dates as ISO. Whether the member is on the KK and whether a field is changed
@@ -186,6 +199,16 @@ class ChangesField(forms.Field):
             if member and not check_nik(member).valid:
                 errors.append(_("Perubahan %(n)s: NIK anggota tidak valid.") % {"n": i})
                 continue
+            choices = _register_choices(code)
+            if choices and text:
+                chosen = choices.get(text.lower())
+                if chosen is None:
+                    errors.append(
+                        _("Perubahan %(n)s: pilih salah satu: %(options)s.")
+                        % {"n": i, "options": ", ".join(str(v) for v in _labels(code))}
+                    )
+                    continue
+                text = chosen
             if code == "birth_date" and text:
                 iso = _iso_date(text)
                 if iso is None:
@@ -434,6 +457,8 @@ def describe_changes(
     for c in changes:
         person = people.get(c["member"]) if c["member"] else subject
         new = c["value"]
+        if c["field"] in labels and (choices := Resident._meta.get_field(c["field"]).choices):
+            new = str(dict(choices).get(new, new))
         if c["field"] == "birth_date" and (iso := _iso_date(new)):
             new = dt.date.fromisoformat(iso).strftime("%d-%m-%Y")
         old = register_value(person, c["field"])
