@@ -102,6 +102,13 @@ def variant(code: str) -> Variant:
 # --- perekaman: the clock is Tuesday 1 December 2026, 07.00 WIB unless a test says otherwise
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def wib(*args) -> dt.datetime:
+    """A moment in Kudus time (WIB): wib(2026, 5, 4, 9, 30)."""
+    return dt.datetime(*args, tzinfo=WIB)
+
+
 NOW = dt.datetime(2026, 12, 1, 7, 0, tzinfo=WIB)
 
 
