@@ -10,8 +10,15 @@ import time_machine
 from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application
 from paksemmok.population.models import FamilyVersion
-from tests.applications.test_browser import login_cookie
-from tests.cast import account_for, at, make_office, not_recorded, pdf_bytes, photo_bytes
+from tests.cast import (
+    account_for,
+    at,
+    login_cookie,
+    make_office,
+    not_recorded,
+    pdf_bytes,
+    photo_bytes,
+)
 
 
 @pytest.mark.browser
