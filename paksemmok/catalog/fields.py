@@ -106,6 +106,10 @@ class ChangesWidget(forms.Widget):
             rows.append({k: data.get(f"{name}-{i}-{k}", "") for k in ("member", "field", "value")})
         return rows
 
+    def id_for_label(self, id_: str) -> str:
+        # The field's label leads to the first row's first control.
+        return f"{id_}-0-member" if id_ else ""
+
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return name not in data and f"{name}-0-field" not in data
 
