@@ -48,6 +48,8 @@ def test_two_changes_in_one_kk_application(
     page.locator('select[name="changes-1-field"]').select_option("occupation")
     page.locator('input[name="changes-1-value"]').fill("Pelajar")
     page.get_by_label("Alasan").fill("Sinta lulus SD; Dimas pelajar")
+    # The rows fit a 393-pixel-wide phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 393
     for code, path in files.items():
         page.get_by_test_id(f"file-{code}").set_input_files(str(path))
         page.get_by_test_id(f"uploaded-{code}").wait_for(timeout=15000)
