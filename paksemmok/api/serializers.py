@@ -538,12 +538,27 @@ class ReleaseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
+class StaffChangeSerializer(serializers.Serializer):
+    """One row of a KK data change (issue 15: several per application)."""
+
+    member = serializers.CharField(help_text="NIK anggota KK yang datanya diubah.")
+    member_name = serializers.CharField()
+    field = serializers.CharField(help_text="Kode data yang diubah.")
+    label = serializers.CharField()
+    old = serializers.CharField(allow_blank=True, help_text="Nilai di register.")
+    new = serializers.CharField(allow_blank=True, help_text="Nilai yang diminta.")
+    differs = serializers.BooleanField()
+
+
 class StaffFieldSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     value = serializers.CharField(allow_blank=True, help_text="Isian permohonan, sebagai teks.")
     register = serializers.CharField(allow_blank=True, help_text="Nilai di register, bila ada.")
     differs = serializers.BooleanField()
+    changes = StaffChangeSerializer(
+        many=True, required=False, help_text="Perubahan data KK satu per satu (isian `changes`)."
+    )
 
 
 class StaffMemberSerializer(serializers.Serializer):
