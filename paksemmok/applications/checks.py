@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from paksemmok.catalog.fields import FIELDS, field_defs
+from paksemmok.catalog.fields import FIELDS, field_defs, kk_changes
 from paksemmok.catalog.models import Requirement, Variant
 from paksemmok.errors import DomainError
 from paksemmok.population.identifiers import check_kk_number, check_nik
@@ -85,6 +85,8 @@ def answers(data: dict[str, Any], *, today: dt.date | None = None) -> dict[str, 
     result["late_death_report"] = bool(
         death and (today - death).days > settings.APPLICATIONS_DEATH_REPORT_DAYS
     )
+    for change in kk_changes(data):
+        result[f"changes_{change['field']}"] = True
     return result
 
 

@@ -29,6 +29,8 @@ class ApplicationDataForm(forms.Form):
         deciding = {
             r.condition.lstrip("!").split("=")[0] for r in variant.requirements.all() if r.condition
         }
+        if any(name.startswith("changes_") for name in deciding):
+            deciding.add("changes")
         for code, fdef in self.defs.items():
             field = fdef.form_field()
             if code in deciding:

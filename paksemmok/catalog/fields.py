@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from paksemmok.population.identifiers import check_kk_number, check_nik, clean_number
@@ -113,12 +114,12 @@ class ChangesWidget(forms.Widget):
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return name not in data and f"{name}-0-field" not in data
 
-    def _select(self, name: str, options: list[tuple[str, Any]], chosen: str, disabled: str) -> Any:
+    def _select(self, name: str, options: list[tuple[str, Any]], chosen: str, extra: str) -> Any:
         return format_html(
             '<select name="{}" id="id_{}"{}>{}</select>',
             name,
             name,
-            disabled,
+            mark_safe(extra),  # noqa: S308 - one of two fixed attribute strings
             format_html_join(
                 "",
                 '<option value="{}"{}>{}</option>',
@@ -128,7 +129,9 @@ class ChangesWidget(forms.Widget):
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer=None):
         rows = kk_changes({"changes": value}) if isinstance(value, list) else []
-        disabled = " disabled" if (attrs or {}).get("disabled") else ""
+        attrs = {**self.attrs, **(attrs or {})}
+        disabled = " disabled" if attrs.get("disabled") else ""
+        affects = ' data-affects-slots="1"' if attrs.get("data-affects-slots") else ""
         if not disabled:
             rows.append({"member": "", "field": "", "value": ""})
         members = [("", _("Orang yang dimohonkan")), *self.members]
@@ -151,7 +154,9 @@ class ChangesWidget(forms.Widget):
                     self._select(f"{prefix}-member", members, row["member"], disabled),
                     prefix,
                     _("Data yang diubah"),
-                    self._select(f"{prefix}-field", fields, row["field"], disabled),
+                    # Which field changes may decide the documents asked for: the page
+                    # reloads its upload slots after saving (static/js/applications.js).
+                    self._select(f"{prefix}-field", fields, row["field"], disabled + affects),
                     prefix,
                     _("Data yang benar"),
                     prefix,

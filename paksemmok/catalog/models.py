@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-from .fields import FIELDS
+from .fields import CHANGEABLE_FIELDS, FIELDS
 
 ELIGIBILITY_RULES = {
     "member_alive": _("Orang yang dimohonkan tercatat hidup di KK pemohon"),
@@ -25,7 +25,11 @@ ELIGIBILITY_RULES = {
     "newborn": _("Anak yang belum terdaftar di KK"),
 }
 # Answers computed from the form rather than typed; conditions may use them too.
-COMPUTED_CONDITIONS = {"late_death_report"}
+# `changes_<field>`: a KK change's rows change that field, so the catalogue can ask for that
+# change's own evidence (an ijazah for education...), issue 15.
+COMPUTED_CONDITIONS = {"late_death_report"} | {
+    f"changes_{code}" for code, _label in CHANGEABLE_FIELDS
+}
 FILE_KINDS = {"image": _("foto (JPG/PNG)"), "pdf": _("PDF")}
 
 

@@ -51,6 +51,22 @@ def local(code, name, **kw):
 F102 = local("f102", "Formulir permohonan KK/KTP (F-1.02)")
 KK = req("kk", "Kartu Keluarga", help="Foto seluruh halaman KK, semua tulisan terbaca.")
 KK_OLD = req("kk_lama", "KK lama", help="Foto KK yang masih berlaku sebelum perubahan.")
+# The evidence of one kind of change, asked for only when a row changes that field
+# (condition changes_<field>, computed by applications.checks.answers); issue 15.
+KK_CHANGE_EVIDENCE = [
+    req(
+        "ijazah",
+        "Ijazah atau surat keterangan lulus terakhir",
+        help="Untuk perubahan pendidikan.",
+        condition="changes_education",
+    ),
+    req(
+        "dokumen_perkawinan",
+        "Buku nikah, akta perceraian atau akta kematian pasangan",
+        help="Untuk perubahan status perkawinan.",
+        condition="changes_marital_status",
+    ),
+]
 
 SERVICES = [
     {
@@ -135,6 +151,7 @@ SERVICES = [
                         "Bukti peristiwa/perubahan data",
                         help=CHANGE_EVIDENCE_HELP,
                     ),
+                    *KK_CHANGE_EVIDENCE,
                     F102,
                     local("f106", "Surat pernyataan perubahan data (F-1.06)"),
                 ],

@@ -26,9 +26,14 @@ from tests.cast import (
 def test_two_changes_in_one_kk_application(
     live_server, browser, phone_context_args, family, agus_user, budi, tmp_path, signing_settings
 ):
-    files = {"kk_lama": tmp_path / "kk.jpg", "bukti_perubahan": tmp_path / "bukti.pdf"}
+    files = {
+        "kk_lama": tmp_path / "kk.jpg",
+        "bukti_perubahan": tmp_path / "bukti.pdf",
+        "ijazah": tmp_path / "ijazah.jpg",
+    }
     files["kk_lama"].write_bytes(photo_bytes(seed=7))
     files["bukti_perubahan"].write_bytes(pdf_bytes(2))
+    files["ijazah"].write_bytes(photo_bytes(seed=8))
     versions = FamilyVersion.objects.filter(family=family.kk).count()
 
     phone = browser.new_context(**phone_context_args)
@@ -39,7 +44,9 @@ def test_two_changes_in_one_kk_application(
     page.get_by_test_id("newborn-note").wait_for()
     page.get_by_role("button", name="Sinta Santoso").click()
 
-    # Row 1: Sinta's education; "Simpan draf" offers row 2: Dimas's occupation.
+    # Row 1: Sinta's education; "Simpan draf" offers row 2: Dimas's occupation. A change of
+    # education asks for its own evidence (the ijazah); an occupation asks for none.
+    assert page.get_by_test_id("file-ijazah").count() == 0
     page.locator('select[name="changes-0-field"]').select_option("education")
     page.locator('input[name="changes-0-value"]').fill("Tamat SD/sederajat")
     with page.expect_navigation():
@@ -74,9 +81,9 @@ def test_two_changes_in_one_kk_application(
     changes = desk.get_by_test_id("changes").get_by_test_id("change-item")
     assert changes.count() == 2
     assert "Dimas Santoso · Pekerjaan" in changes.nth(1).inner_text()
-    # Two files and the changes need a verdict: S on each, then approve and confirm.
+    # Three files and the changes need a verdict: S on each, then approve and confirm.
     desk.locator(".bo-verdict :focus").wait_for()
-    for _ in range(3):
+    for _ in range(4):
         desk.keyboard.press("s")
     assert desk.evaluate("document.activeElement.dataset.testid") == "approve"
     desk.keyboard.press("Enter")

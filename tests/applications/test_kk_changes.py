@@ -222,3 +222,21 @@ def test_the_kk_change_points_a_newborn_to_the_birth_registration(client, family
     )
     app = Application.objects.get(applicant=agus_user, variant__code="akta-kelahiran")
     assert response["Location"] == reverse("applications:edit", args=[app.reference])
+
+
+def test_a_change_asks_for_its_own_evidence_where_the_catalogue_says(family):
+    from paksemmok.applications.checks import needed_requirements
+
+    def needed(*fields: str) -> set[str]:
+        rows = [{"member": "", "field": f, "value": "x"} for f in fields]
+        found = needed_requirements(variant("kk-perubahan-data"), {"changes": rows})
+        return {r.code for r in found}
+
+    base = {"kk_lama", "bukti_perubahan"}
+    assert needed("occupation") == base
+    assert needed("education") == base | {"ijazah"}
+    assert needed("education", "marital_status") == base | {"ijazah", "dokumen_perkawinan"}
+    # The older one-change shape asks the same.
+    old = {"changed_field": "marital_status", "new_value": "kawin"}
+    codes = {r.code for r in needed_requirements(variant("kk-perubahan-data"), old)}
+    assert codes == base | {"dokumen_perkawinan"}
