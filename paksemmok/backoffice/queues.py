@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from paksemmok.accounts.models import User
@@ -176,6 +177,8 @@ def display_rows(rows: list[Application], now: dt.datetime) -> list[dict[str, An
     holding it (a template's `app.claim` on an unclaimed row raises, and Django then looks
     the name up in dir() of the row)."""
     labels = {value: str(label) for value, label in Status.choices}
+    # One reverse() for the page, not one per row.
+    review = reverse("backoffice:review", args=["REF"]).replace("REF", "{}")
     shown = []
     for app in rows:
         try:
@@ -185,6 +188,7 @@ def display_rows(rows: list[Application], now: dt.datetime) -> list[dict[str, An
         shown.append(
             {
                 "app": app,
+                "url": review.format(app.reference),
                 "left": time_left(app, now),
                 "status": labels.get(app.status, app.status),
                 "officer": (officer.get_full_name() or officer.username) if officer else "",

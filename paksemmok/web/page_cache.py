@@ -12,9 +12,9 @@ What it never does:
   query string, or anything but GET/HEAD;
 - store an answer that is not a plain 200, sets a cookie of its own, or says it must not be
   cached (never_cache, private);
-- hand one visitor another's CSRF token: the page's token is replaced by a marker when it is
-  stored and by the visitor's own fresh token (`get_token`, which also renews their CSRF
-  cookie through CsrfViewMiddleware, above this one) when it is served.
+- hand one visitor another's CSRF token: the page is stored cut where its token stood and
+  served joined with the visitor's own fresh token (`get_token`, which also renews their
+  CSRF cookie through CsrfViewMiddleware, above this one).
 
 Entries carry the catalogue version (catalog.caching) they were built under: an admin edit
 writes a new version, so every process serves the new page from its next request. The key
@@ -41,9 +41,10 @@ from django.utils.translation import get_language
 
 from paksemmok.catalog import caching
 
-MARKER = "__paksemmok_csrf_token__"
 TOKEN_IN_PAGE = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 # Headers worth keeping; the middleware above this one adds its own again on every answer.
+# Pages kept in each process's memory (their version is still checked on every request).
+LOCAL_ENTRIES = 64
 KEPT_HEADERS = ("Content-Type", "X-Frame-Options", "Content-Security-Policy", "Cache-Control")
 
 
@@ -88,6 +89,12 @@ class AnonymousPageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.views = frozenset(settings.PUBLIC_PAGE_CACHE_VIEWS)
+        self.local: dict[str, dict] = {}
+
+    def _keep(self, key: str, entry: dict) -> None:
+        if key not in self.local and len(self.local) >= LOCAL_ENTRIES:
+            self.local.clear()  # a handful of pages and languages: never reached in practice
+        self.local[key] = entry
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not self.views or not cacheable_request(request):
@@ -99,9 +106,16 @@ class AnonymousPageCacheMiddleware:
         if match.view_name not in self.views:
             return self.get_response(request)
         key = f"page:{release()}:{get_language()}:{request.path}"
-        found = shared_cache.get_many([caching.VERSION_KEY, key])
-        version, entry = found.get(caching.VERSION_KEY), found.get(key)
+        # The version always comes from the shared cache (an edit in any process shows at
+        # once); the page itself, once seen, from this process's memory.
+        entry = self.local.get(key)
+        if entry is None:
+            found = shared_cache.get_many([caching.VERSION_KEY, key])
+            version, entry = found.get(caching.VERSION_KEY), found.get(key)
+        else:
+            version = shared_cache.get(caching.VERSION_KEY)
         if entry is not None and version is not None and entry["version"] == version:
+            self._keep(key, entry)
             request.resolver_match = match  # for the metrics middleware's label
             return self._answer(request, entry)
         version = caching.version()
@@ -111,21 +125,20 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def _store(self, key: str, version: str, response: HttpResponse) -> None:
-        content = response.content.decode(response.charset)
-        token = TOKEN_IN_PAGE.search(content)
-        if token:
-            content = content.replace(token.group(1), MARKER)
+        content = response.content
+        token = TOKEN_IN_PAGE.search(content.decode(response.charset))
+        # The page cut where its token stood: serving joins the pieces with the visitor's.
+        parts = content.split(token.group(1).encode()) if token else [content]
         entry = {
             "version": version,
             "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
-            "content": content,
+            "parts": parts,
         }
         shared_cache.set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
 
     def _answer(self, request: HttpRequest, entry: dict) -> HttpResponse:
-        content = entry["content"]
-        if MARKER in content:
-            content = content.replace(MARKER, get_token(request))
+        parts = entry["parts"]
+        content = get_token(request).encode().join(parts) if len(parts) > 1 else parts[0]
         response = HttpResponse(content)
         for header, value in entry["headers"].items():
             response[header] = value
