@@ -128,7 +128,7 @@ def main() -> None:
             cpu.append((time.process_time() - cpu_started) * 1000)
         print(
             f"{name:<10} status {status}  median {statistics.median(times):6.2f} ms  "
-            f"min {min(times):6.2f} ms  CPU of this process (median) {statistics.median(cpu):6.2f} ms  "
+            f"min {min(times):6.2f} ms  CPU here (median) {statistics.median(cpu):6.2f} ms  "
             f"{len(queries)} queries ({sql_ms:.1f} ms of SQL)",
             flush=True,
         )
