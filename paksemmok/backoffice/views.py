@@ -49,7 +49,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     f = queues.QueueFilters.from_mapping(request.GET)
     try:
-        page = queues.queue_page(user, f, after=request.GET.get("after", ""), now=now)
+        page = queues.queue_page(
+            user, f, after=request.GET.get("after", ""), now=now, values=queues.PAGE_VALUES
+        )
     except queues.CursorError:
         return redirect("backoffice:queue")
     services_shown = list(
