@@ -10,8 +10,8 @@ What it never does:
 - serve or store a page for a request that carries a session cookie (anyone signed in, or
   with a flash message waiting) or a messages cookie, an htmx request, a request with a
   query string, or anything but GET/HEAD;
-- store an answer that is not a plain 200, sets a cookie of its own, or says it must not be
-  cached (never_cache, private);
+- store an answer that is not a plain 200, sets a cookie of its own or writes to the
+  session, or says it must not be cached (never_cache, private);
 - hand one visitor another's CSRF token: the page is stored cut where its token stood and
   served joined with the visitor's own fresh token (`get_token`, which also renews their
   CSRF cookie through CsrfViewMiddleware, above this one).
@@ -72,10 +72,13 @@ def cacheable_request(request: HttpRequest) -> bool:
     )
 
 
-def cacheable_response(response: HttpResponse) -> bool:
+def cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     control = response.get("Cache-Control", "")
+    session = getattr(request, "session", None)
     return (
-        response.status_code == 200
+        # A view that wrote to a new visitor's session gives them a cookie (set above us).
+        not (session is not None and session.modified)
+        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not any(word in control for word in ("private", "no-cache", "no-store"))
@@ -120,7 +123,7 @@ class AnonymousPageCacheMiddleware:
             return self._answer(request, entry)
         version = caching.version()
         response = self.get_response(request)
-        if cacheable_response(response):
+        if cacheable_response(request, response):
             self._store(key, version, response)
         return response
 

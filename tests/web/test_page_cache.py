@@ -130,3 +130,24 @@ def test_query_strings_and_messages_are_not_cached(client, monkeypatch):
     client.cookies["messages"] = "anything"
     client.get(url)
     assert len(calls) == 2
+
+
+def test_answers_that_write_the_session_or_set_cookies_are_not_stored(rf):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+
+    from paksemmok.web.page_cache import cacheable_response
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    assert cacheable_response(request, HttpResponse("ok"))
+    request.session["seen"] = True
+    assert not cacheable_response(request, HttpResponse("ok"))
+    request.session = SessionStore()
+    with_cookie = HttpResponse("ok")
+    with_cookie.set_cookie("x", "1")
+    assert not cacheable_response(request, with_cookie)
+    assert not cacheable_response(request, HttpResponse("no", status=404))
+    private = HttpResponse("ok")
+    private["Cache-Control"] = "private"
+    assert not cacheable_response(request, private)
