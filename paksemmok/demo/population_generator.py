@@ -40,7 +40,6 @@ from paksemmok.population.models import (
     Citizenship,
     Education,
     Family,
-    FamilyVersion,
     MaritalStatus,
     NumberSequence,
     Region,
@@ -1042,13 +1041,7 @@ class _RunState:
         self.writer, self.numbers, self.today = writer, numbers, today
         self.today_ord = today.toordinal()
         self.progress, self.target = progress, target
-        self.family_id = ids[Family]
-        self.resident_id = ids[Resident]
-        self.version_id = ids[FamilyVersion]
-        self.now = writer.now()
-        self.families: list[tuple[Any, ...]] = []
-        self.members: list[tuple[Any, ...]] = []
-        self.versions: list[tuple[Any, ...]] = []
+        self.new = bulk.NewFamilies(ids, writer.now(), GENERATED_REASON)
         self.resident_count = 0
         self.family_count = 0
         self.chunk = chunk
@@ -1058,10 +1051,7 @@ class _RunState:
         self.parents_and_birthdays: set[int] = set()
 
     def flush(self) -> None:
-        self.writer.write(Family, bulk.FAMILY_FIELDS, self.families)
-        self.writer.write(Resident, bulk.RESIDENT_FIELDS, self.members)
-        self.writer.write(FamilyVersion, bulk.VERSION_FIELDS, self.versions)
-        self.families, self.members, self.versions = [], [], []
+        self.new.write(self.writer)
         if self.progress:
             self.progress(self.resident_count, self.target)
 
@@ -1089,7 +1079,7 @@ class _RunState:
                 )
             self._add_family(village, people, rng, rws)
             placed += len(people)
-            if len(self.members) >= self.chunk:
+            if len(self.new.residents) >= self.chunk:
                 self.flush()
 
     def _add_family(
@@ -1105,9 +1095,7 @@ class _RunState:
             address = f"Dk. {village.dukuh[(rw - 1) % len(village.dukuh)]}"
         rw_s, rt_s = f"{rw:03d}", f"{rt:03d}"
         religion = _RELIGION.pick(rng)
-        family_id = self.family_id
-        self.family_id += 1
-        rows = []
+        members = []
         seen = self.parents_and_birthdays
         for p in people:
             parents = (p.sex, _name_key(p.mother), _name_key(p.father))
@@ -1128,36 +1116,33 @@ class _RunState:
             adult = age >= 17 or p.marital != _SINGLE
             education = _education(rng, age, born.year)
             recorded = adult and rng.random() < 0.98
-            rows.append(
-                (
-                    self.resident_id,
-                    nik,
-                    p.name,
-                    p.sex,
-                    "Kudus" if age < 20 and rng.random() < 0.93 else _BIRTH_PLACES.pick(rng),
-                    born.isoformat(),
-                    religion if rng.random() < 0.995 else _RELIGION.pick(rng),
-                    education,
-                    _occupation(rng, age, p.sex, education),
-                    p.marital,
-                    _WNI,
-                    p.father,
-                    p.mother,
-                    village.id,
-                    address,
-                    rt_s,
-                    rw_s,
-                    family_id,
-                    p.rel,
-                    _ALIVE,
-                    None,
-                    _RECORDED if recorded else _NOT_RECORDED,
-                    recorded and rng.random() < 0.97,
-                    self.now,
-                    self.now,
-                )
+            members.append(
+                {
+                    "nik": nik,
+                    "full_name": p.name,
+                    "sex": p.sex,
+                    "birth_place": "Kudus"
+                    if age < 20 and rng.random() < 0.93
+                    else _BIRTH_PLACES.pick(rng),
+                    "birth_date": born.isoformat(),
+                    "religion": religion if rng.random() < 0.995 else _RELIGION.pick(rng),
+                    "education": education,
+                    "occupation": _occupation(rng, age, p.sex, education),
+                    "marital_status": p.marital,
+                    "citizenship": _WNI,
+                    "father_name": p.father,
+                    "mother_name": p.mother,
+                    "village_id": village.id,
+                    "address": address,
+                    "rt": rt_s,
+                    "rw": rw_s,
+                    "relationship": p.rel,
+                    "life_status": _ALIVE,
+                    "death_date": None,
+                    "ektp_recording": _RECORDED if recorded else _NOT_RECORDED,
+                    "ektp_printed": recorded and rng.random() < 0.97,
+                }
             )
-            self.resident_id += 1
         youngest = max(p.born for p in people)
         # Issued after the youngest member was born (the KK lists them), within 12 years.
         earliest = min(max(youngest + 7, self.today_ord - 12 * 366), self.today_ord - 1)
@@ -1167,33 +1152,6 @@ class _RunState:
             prefix = f"{village.kec_digits}{issued:%d%m%y}"
             serial = numbers.kk_serial(prefix)
             issued -= dt.timedelta(days=1)
-        kk = f"{prefix}{serial:04d}"
-        family = (
-            family_id,
-            kk,
-            village.id,
-            address,
-            rt_s,
-            rw_s,
-            rows[0][0],
-            True,
-            1,
-            self.now,
-            self.now,
-        )
-        self.families.append(family)
-        self.members.extend(rows)
-        self.versions.append(
-            (
-                self.version_id,
-                family_id,
-                1,
-                kk,
-                GENERATED_REASON,
-                bulk.snapshot(family, village.code, rows, rows[0][1]),
-                self.now,
-            )
-        )
-        self.version_id += 1
+        self.new.add(f"{prefix}{serial:04d}", members, village.code)
         self.family_count += 1
-        self.resident_count += len(rows)
+        self.resident_count += len(members)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from paksemmok.audit.log import record
 
 from . import bulk
-from .models import Family, FamilyVersion, NumberSequence, Relationship, Resident
+from .models import Family, NumberSequence, Relationship, Resident
 from .register_row import COLUMNS, OPTIONAL, RowContext, RowForm
 
 IMPORT_REASON = "Impor register"
@@ -216,77 +216,13 @@ def import_register(
         _check_database(rows, report)
         if report.errors:
             return report
-        ids = writer.next_ids()
-        family_id, resident_id, version_id = ids[Family], ids[Resident], ids[FamilyVersion]
-        now = writer.now()
-        family_rows, resident_rows, version_rows = [], [], []
+        new = bulk.NewFamilies(writer.next_ids(), writer.now(), IMPORT_REASON)
         for kk, members in families.items():
-            head = next(m for m in members if m["relationship"] == Relationship.HEAD)
-            member_rows = []
-            for m in members:
-                member_rows.append(
-                    (
-                        resident_id,
-                        m["nik"],
-                        m["full_name"],
-                        m["sex"],
-                        m["birth_place"],
-                        m["birth_date"].isoformat(),
-                        m["religion"],
-                        m["education"],
-                        m["occupation"],
-                        m["marital_status"],
-                        m["citizenship"],
-                        m["father_name"],
-                        m["mother_name"],
-                        m["village"].id,
-                        m["address"],
-                        m["rt"],
-                        m["rw"],
-                        family_id,
-                        m["relationship"],
-                        m["life_status"],
-                        None,
-                        m["ektp_recording"],
-                        m["ektp_printed"],
-                        now,
-                        now,
-                    )
-                )
-                if m is head:
-                    head_row = member_rows[-1]
-                resident_id += 1
-            family = (
-                family_id,
-                kk,
-                head["village"].id,
-                head["address"],
-                head["rt"],
-                head["rw"],
-                head_row[0],
-                True,
-                1,
-                now,
-                now,
-            )
-            family_rows.append(family)
-            resident_rows.extend(member_rows)
-            version_rows.append(
-                (
-                    version_id,
-                    family_id,
-                    1,
-                    kk,
-                    IMPORT_REASON,
-                    bulk.snapshot(family, head["village"].code, member_rows, head["nik"]),
-                    now,
-                )
-            )
-            family_id += 1
-            version_id += 1
-        writer.write(Family, bulk.FAMILY_FIELDS, family_rows)
-        writer.write(Resident, bulk.RESIDENT_FIELDS, resident_rows)
-        writer.write(FamilyVersion, bulk.VERSION_FIELDS, version_rows)
+            head = next(i for i, m in enumerate(members) if m["relationship"] == Relationship.HEAD)
+            village_code = members[head]["village"].code
+            new.add(kk, [_member(m) for m in members], village_code, head)
+        residents, kks = len(new.residents), len(new.families)
+        new.write(writer)
         writer.finish()
         bulk.raise_sequences(NumberSequence.Kind.NIK, _top_serials(r["nik"] for r in rows))
         bulk.raise_sequences(NumberSequence.Kind.KK, _top_serials(families))
@@ -295,13 +231,23 @@ def import_register(
             actor=actor,
             details={
                 "file": name,
-                "residents": len(resident_rows),
-                "families": len(family_rows),
+                "residents": residents,
+                "families": kks,
                 "warnings": len(report.warnings),
             },
         )
     report.loaded = True
     return report
+
+
+def _member(row: dict[str, Any]) -> dict[str, Any]:
+    """A checked row as `bulk.NewFamilies` takes a resident."""
+    derived = {
+        "birth_date": row["birth_date"].isoformat(),
+        "village_id": row["village"].id,
+        "death_date": None,
+    }
+    return {name: derived[name] if name in derived else row[name] for name in bulk.MEMBER_FIELDS}
 
 
 def _top_serials(numbers: Iterable[str]) -> dict[str, int]:
