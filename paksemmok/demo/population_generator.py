@@ -730,83 +730,93 @@ class _Household:
         return kids
 
     def build(self) -> list[_P]:
+        kind = _KIND.pick(self.rng)
+        build = {
+            "couple": self._couple,
+            "couple_elder": self._couple_with_elder,
+            "old_couple": self._old_couple,
+            "widow": self._widow,
+            "single_parent": self._single_parent,
+        }.get(kind, self._single)
+        return build()
+
+    def _husband_and_wife(self, head_age: float, min_wife_age: float) -> tuple[_P, _P]:
+        head = self.person("L", self.born(head_age), _REL.HEAD.value, _MARRIED)
+        wife_age = max(min_wife_age, head_age - self.rng.gauss(4, 3))
+        wife = self.person("P", self.born(wife_age), _REL.WIFE.value, _MARRIED)
+        return head, wife
+
+    def _couple(self) -> list[_P]:
+        head, wife = self._husband_and_wife(self.rng.triangular(21, 68, 38), 18.0)
+        return [head, wife, *self.children(head, wife)]
+
+    def _couple_with_elder(self) -> list[_P]:
         rng = self.rng
-        kind = _KIND.pick(rng)
-        if kind in ("couple", "couple_elder"):
-            head_age = rng.triangular(21, 68, 38)
-            head = self.person("L", self.born(head_age), _REL.HEAD.value, _MARRIED)
-            wife_age = max(18.0, head_age - rng.gauss(4, 3))
-            wife = self.person("P", self.born(wife_age), _REL.WIFE.value, _MARRIED)
-            members = [head, wife]
-            if kind == "couple_elder":
-                # A widowed parent of the husband (orang tua) or of the wife (mertua).
-                of_head = rng.random() < 0.55
-                child = head if of_head else wife
-                elder_age = (self.today - child.born) / _YEAR + 22 + rng.random() * 14
-                if elder_age < 96:
-                    sex = "P" if rng.random() < 0.72 else "L"
-                    elder = self.person(
-                        sex,
-                        self.born(elder_age),
-                        _REL.PARENT.value if of_head else _REL.PARENT_IN_LAW.value,
-                        _WIDOWED,
-                    )
-                    if sex == "L":
-                        child.father = elder.name
-                    else:
-                        child.mother = elder.name
-                    members.append(elder)
-            members += self.children(head, wife)
-            return members
-        if kind == "old_couple":
-            head_age = rng.triangular(52, 88, 62)
-            head = self.person("L", self.born(head_age), _REL.HEAD.value, _MARRIED)
-            wife_age = max(45.0, head_age - rng.gauss(4, 3))
-            wife = self.person("P", self.born(wife_age), _REL.WIFE.value, _MARRIED)
-            members = [head, wife, *self.children(head, wife, max_age=30, stay_older=0.25)]
-            if rng.random() < 0.15:
-                members.append(
-                    self.person(
-                        "L" if rng.random() < 0.5 else "P",
-                        self.born(rng.uniform(2, 16)),
-                        _REL.GRANDCHILD.value,
-                        _SINGLE,
-                    )
-                )
-            return members
-        if kind == "widow":
-            sex = "P" if rng.random() < 0.78 else "L"
-            head = self.person(
+        head, wife = self._husband_and_wife(rng.triangular(21, 68, 38), 18.0)
+        members = [head, wife]
+        # A widowed parent of the husband (orang tua) or of the wife (mertua).
+        of_head = rng.random() < 0.55
+        child = head if of_head else wife
+        elder_age = (self.today - child.born) / _YEAR + 22 + rng.random() * 14
+        if elder_age < 96:
+            sex = "P" if rng.random() < 0.72 else "L"
+            elder = self.person(
                 sex,
-                self.born(rng.triangular(55, 95, 70)),
-                _REL.HEAD.value,
-                _WIDOWED if rng.random() < 0.88 else _DIVORCED,
+                self.born(elder_age),
+                _REL.PARENT.value if of_head else _REL.PARENT_IN_LAW.value,
+                _WIDOWED,
             )
-            members = [head]
-            if rng.random() < 0.2:
-                members.append(
-                    self.person(
-                        "L" if rng.random() < 0.5 else "P",
-                        self.born(rng.uniform(4, 18)),
-                        _REL.GRANDCHILD.value,
-                        _SINGLE,
-                    )
-                )
-            return members
-        if kind == "single_parent":
-            head = self.person(
-                "P" if rng.random() < 0.8 else "L",
-                self.born(rng.triangular(25, 60, 38)),
-                _REL.HEAD.value,
-                _DIVORCED if rng.random() < 0.55 else _WIDOWED,
-            )
-            if head.sex == "P":
-                kids = self.children(None, head)
+            if sex == "L":
+                child.father = elder.name
             else:
-                # The father keeps the KK; the children's mother is named, not a member.
-                stand_in = _P("P", head.born + int(2 * _YEAR), _name(rng, "P", 1980), "", "")
-                kids = self.children(head, stand_in)
-            return [head, *kids]
+                child.mother = elder.name
+            members.append(elder)
+        return [*members, *self.children(head, wife)]
+
+    def _grandchild(self, min_age: float, max_age: float) -> _P:
+        return self.person(
+            "L" if self.rng.random() < 0.5 else "P",
+            self.born(self.rng.uniform(min_age, max_age)),
+            _REL.GRANDCHILD.value,
+            _SINGLE,
+        )
+
+    def _old_couple(self) -> list[_P]:
+        head, wife = self._husband_and_wife(self.rng.triangular(52, 88, 62), 45.0)
+        members = [head, wife, *self.children(head, wife, max_age=30, stay_older=0.25)]
+        if self.rng.random() < 0.15:
+            members.append(self._grandchild(2, 16))
+        return members
+
+    def _widow(self) -> list[_P]:
+        rng = self.rng
+        sex = "P" if rng.random() < 0.78 else "L"
+        head = self.person(
+            sex,
+            self.born(rng.triangular(55, 95, 70)),
+            _REL.HEAD.value,
+            _WIDOWED if rng.random() < 0.88 else _DIVORCED,
+        )
+        if rng.random() < 0.2:
+            return [head, self._grandchild(4, 18)]
+        return [head]
+
+    def _single_parent(self) -> list[_P]:
+        rng = self.rng
+        head = self.person(
+            "P" if rng.random() < 0.8 else "L",
+            self.born(rng.triangular(25, 60, 38)),
+            _REL.HEAD.value,
+            _DIVORCED if rng.random() < 0.55 else _WIDOWED,
+        )
+        if head.sex == "P":
+            return [head, *self.children(None, head)]
+        # The father keeps the KK; the children's mother is named, not a member.
+        stand_in = _P("P", head.born + int(2 * _YEAR), _name(rng, "P", 1980), "", "")
+        return [head, *self.children(head, stand_in)]
+
+    def _single(self) -> list[_P]:
+        rng = self.rng
         head = self.person(
             "L" if rng.random() < 0.55 else "P",
             self.born(rng.triangular(19, 45, 24)),
