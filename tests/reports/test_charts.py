@@ -200,3 +200,16 @@ def test_chart_with_only_zeros_says_so(client, kudus):
     s = client.get(URL, RANGE).context["sections"]["permohonan_harian"]
     assert plotted(s) == (DAYS, [("Permohonan", [0, 0, 0, 0, 0], BLUE)])
     assert "tertinggi" not in s["summary"] and "semua nol" in s["summary"]
+
+
+def test_every_chart_names_columns_its_table_has():
+    # Charts read rows by column key: a key missing or given twice would plot the wrong column.
+    for table in TABLES.values():
+        if table.chart is None:
+            continue
+        keys = [c.key for c in table.columns]
+        assert all(keys) and len(set(keys)) == len(keys), table.slug
+        named = [table.chart.label, *(s.column for s in table.chart.series)]
+        if table.chart.label_detail:
+            named.append(table.chart.label_detail)
+        assert set(named) <= set(keys), table.slug
