@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import re
 import zoneinfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,6 +102,13 @@ def variant(code: str) -> Variant:
 # --- perekaman: the clock is Tuesday 1 December 2026, 07.00 WIB unless a test says otherwise
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def wib(*args) -> dt.datetime:
+    """A moment in Kudus time (WIB): wib(2026, 5, 4, 9, 30)."""
+    return dt.datetime(*args, tzinfo=WIB)
+
+
 NOW = dt.datetime(2026, 12, 1, 7, 0, tzinfo=WIB)
 
 
@@ -260,3 +268,20 @@ def login_cookie(user, live_server) -> dict:
     client = Client()
     client.force_login(user)
     return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+
+
+CODE_RE = re.compile(r"\b(\d{6})\b")
+
+
+def latest_code(user: User, template: str = "verification_code") -> str:
+    from paksemmok.notifications.models import Message
+
+    message = Message.objects.filter(user=user, template=template).order_by("-id").first()
+    assert message is not None, f"no {template} message for {user}"
+    match = CODE_RE.search(message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def post_login(client, username: str, password: str = PASSWORD, **extra):
+    return client.post("/akun/masuk/", {"username": username, "password": password, **extra})

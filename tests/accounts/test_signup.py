@@ -9,9 +9,8 @@ from paksemmok.accounts.models import OneTimeCode, User
 from paksemmok.audit.models import AuditEntry
 from paksemmok.notifications.models import Message
 from paksemmok.population.models import Resident
+from tests.cast import PASSWORD, latest_code
 from tests.factories import FamilyFactory, ResidentFactory
-
-from .conftest import PASSWORD, latest_code
 
 NEUTRAL = "Data yang Anda masukkan tidak cocok dengan data kependudukan"
 
