@@ -38,6 +38,7 @@ def _known(msgid: str, plural: bool, context: str | None = None) -> bool:
 SAME_IN_BOTH = {
     "admin",
     "api",
+    "bahasa indonesia",
     "desa",
     "desa/kelurahan",
     "diploma i/ii",
@@ -51,6 +52,7 @@ SAME_IN_BOTH = {
     "nik",
     "operator",
     "pak semmok",
+    "perekaman",
     "rt",
     "rw",
     "sms",
