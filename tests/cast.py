@@ -243,6 +243,14 @@ def submitted(applicant, code: str, subject=None, answers: dict | None = None):
     return app
 
 
+def approve(app, officer) -> list:
+    """`officer` claims `app` and approves it; returns the documents issued."""
+    from paksemmok.backoffice import services as backoffice
+
+    backoffice.claim_application(app, actor=officer)
+    return backoffice.approve(app, actor=officer)
+
+
 def confirmed_device(user: User):
     """The user's confirmed TOTP device (made once)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -259,6 +267,15 @@ def sign_in_with_totp(client, user: User) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
     session.save()
+
+
+def client_for(user):
+    """A Django test client signed in as `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def login_cookie(user, live_server) -> dict:
@@ -285,3 +302,53 @@ def latest_code(user: User, template: str = "verification_code") -> str:
 
 def post_login(client, username: str, password: str = PASSWORD, **extra):
     return client.post("/akun/masuk/", {"username": username, "password": password, **extra})
+
+
+def with_hostile_files(applicant):
+    """A sent birth application whose KK is a PDF carrying JavaScript and whose other photo
+    is blurred."""
+    from PIL import ImageFilter
+
+    from paksemmok.applications import services as app_services
+    from paksemmok.catalog.models import Requirement
+    from tests.applications import hostile_files as hostile
+
+    app = app_services.create_draft(applicant=applicant, variant=variant("akta-kelahiran"))
+    fill_required(app, applicant, birth_answers())
+    kk = Requirement.objects.get(variant=app.variant, code="kk")
+    app_services.attach_document(
+        app, kk, SimpleUploadedFile("kk.pdf", hostile.js_pdf()), actor=applicant
+    )
+    photo_slot = next(
+        r.requirement
+        for r in app.current_documents().select_related("requirement")
+        if r.requirement.code != "kk" and "image" in r.requirement.file_kinds
+    )
+    blurred = hostile.jpeg(hostile.document_image(1200, 900).filter(ImageFilter.GaussianBlur(5)))
+    app_services.attach_document(
+        app, photo_slot, SimpleUploadedFile("x.jpg", blurred), actor=applicant
+    )
+    app_services.submit_application(app, actor=applicant)
+    return app, photo_slot
+
+
+def form_data(person, **overrides) -> dict:
+    data = {
+        "nik": person.nik,
+        "kk_number": person.family.kk_number,
+        "full_name": person.full_name,
+        "birth_date": person.birth_date.isoformat(),
+        "phone": "0812-3456-7890",
+        "email": "",
+        "channel": "whatsapp",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    data.update(overrides)
+    return data
+
+
+def signup(client, data):
+    from django.urls import reverse
+
+    return client.post(reverse("accounts:signup"), data)

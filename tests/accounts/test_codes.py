@@ -9,9 +9,7 @@ from django.urls import reverse
 
 from paksemmok.accounts.models import OneTimeCode, User
 from paksemmok.notifications.models import Message
-from tests.cast import PASSWORD, latest_code, post_login
-
-from .test_signup import form_data, signup
+from tests.cast import PASSWORD, form_data, latest_code, post_login, signup
 
 START = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)
 

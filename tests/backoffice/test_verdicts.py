@@ -10,9 +10,7 @@ from paksemmok.applications import services as app_services
 from paksemmok.applications.lifecycle import Status
 from paksemmok.backoffice import services
 from paksemmok.backoffice.review import verdict_items
-from tests.cast import birth_answers, photo
-
-from .test_decisions import submitted
+from tests.cast import birth_answers, photo, submitted
 
 pytestmark = pytest.mark.django_db
 
