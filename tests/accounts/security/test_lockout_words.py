@@ -9,10 +9,13 @@ import re
 import pytest
 from django.conf import settings as django_settings
 
+from paksemmok.accounts.models import User
 from tests.cast import PASSWORD
+from tests.factories import ResidentFactory
 from tests.i18n_check import untranslated_msgids
 
-from .test_client_ip import ALICE, PROXY, _accounts, post_login
+PROXY = "10.0.0.5"  # the trusted proxy
+ALICE = "203.0.113.7"  # the client behind it
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +33,27 @@ WORDS = {
         "when": r"Try again after 09\.\d\d WIB \(in (\d+) minutes\)",
     },
 }
+
+
+def post_login(client, username, password, *, forwarded):
+    return client.post(
+        "/akun/masuk/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def _accounts(n: int) -> list[User]:
+    users = []
+    for _i in range(n):
+        resident = ResidentFactory()
+        user = User(username=resident.nik, role=User.Role.RESIDENT, resident=resident)
+        user.contact_verified = True
+        user.set_password(PASSWORD)
+        user.save()
+        users.append(user)
+    return users
 
 
 @pytest.fixture
