@@ -120,3 +120,31 @@ def test_revocation_is_one_message_with_the_reason(family, agus_user, budi, dewi
     issuance.revoke_document(doc, actor=dewi, reason="Salah cetak nama ibu")
     [message] = messages_of(agus_user, since)
     assert "dicabut" in message.subject and "Salah cetak nama ibu" in message.body
+
+
+def test_one_alert_run_is_one_message_to_each_supervisor(settings, family, agus_user, dewi):
+    """A run that finds two applications near or past their deadline: each supervisor gets
+    one message naming both, not one per application."""
+    import datetime as dt
+
+    from paksemmok.applications.models import Application
+    from paksemmok.backoffice.services import send_deadline_alerts
+    from tests.cast import staff
+
+    settings.BACKOFFICE_DEADLINE_MODE = "clock"
+    wati = staff("wati", dewi.role)
+    overdue = submitted(agus_user, "akta-kelahiran", answers=birth_answers())
+    overdue.refresh_from_db()
+    now = overdue.deadline_at + dt.timedelta(minutes=1)
+    near = Application.objects.get(pk=overdue.pk)
+    near.pk, near.reference, near.subject_key = None, "PS-TEST-NEAR", "near-one"
+    near.deadline_at = now + dt.timedelta(hours=2)
+    near.save()
+    assert send_deadline_alerts(now) == 2
+    for supervisor in (dewi, wati):
+        [message] = Message.objects.filter(user=supervisor)
+        assert "1 permohonan melewati batas waktu, 1 sisa waktu kurang dari 4 jam" in (
+            message.subject
+        )
+        assert f"{overdue.reference} (lewat batas)" in message.body
+        assert "PS-TEST-NEAR (hampir batas)" in message.body
