@@ -70,3 +70,26 @@ def test_one_schedule_change_is_one_message_to_the_helper(office, sari, frozen):
     [message] = Message.objects.filter(user=sari).order_by("id")[before:]
     assert "Jadwal perekaman berubah" in message.subject
     assert all(b.code in message.body for b in bookings)
+
+
+def test_a_reschedule_days_ahead_gets_a_new_reminder_one_for_tomorrow_does_not(
+    office, dewi, dewi_user, frozen
+):
+    from paksemmok.appointments.services import reschedule_appointment
+
+    booking = book_appointment(
+        resident=dewi, place=office, start=at("2026-12-03", "10:00"), actor=dewi_user
+    )
+    frozen.move_to(at("2026-12-02", "08:00"))
+    assert send_due_reminders() == 1
+    # Moved to Friday: that day's reminder is due again on Thursday.
+    booking = reschedule_appointment(
+        booking, place=office, start=at("2026-12-04", "09:00"), actor=dewi_user
+    )
+    frozen.move_to(at("2026-12-03", "08:00"))
+    assert send_due_reminders() == 1
+    # Moved again on Thursday to Friday 10.00: the change message is the reminder.
+    reschedule_appointment(booking, place=office, start=at("2026-12-04", "10:00"), actor=dewi_user)
+    frozen.move_to(at("2026-12-03", "10:00"))
+    assert send_due_reminders() == 0
+    assert per_recipient(template="appointment_reminder") == {dewi_user.pk: 2}
