@@ -29,7 +29,8 @@ def _text(html: str) -> str:
 
 
 def _admin_pages(client, user, family) -> dict[str, str]:
-    """Every list in the admin, each one's add page and first record, a search, filters."""
+    """Every list in the admin, its add page, its first record and that record's history, a
+    search, filters."""
     request = RequestFactory().get("/")
     request.user = user
     urls = [reverse("admin:index")]
@@ -40,9 +41,10 @@ def _admin_pages(client, user, family) -> dict[str, str]:
             urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
         first = model.objects.order_by("pk").first()
         if first is not None:
-            urls.append(
-                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk])
-            )
+            urls += [
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[first.pk])
+                for view in ("change", "history")
+            ]
     urls += [
         reverse("admin:accounts_user_changelist") + "?role__exact=operator",
         reverse("admin:catalog_variant_changelist") + "?q=akta",
