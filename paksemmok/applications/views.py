@@ -125,6 +125,55 @@ def start(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _subject_choices(variant: Variant, members: list, subject_user: Any) -> list[dict[str, Any]]:
+    if variant.subject == Variant.Subject.NEWBORN:
+        return [
+            {
+                "value": "newborn",
+                "label": _("Anak yang baru lahir"),
+                "problems": check_subject(variant, None, subject_user),
+            }
+        ]
+    return [
+        {
+            "value": member.pk,
+            "label": member.full_name,
+            "member": member,
+            "problems": check_subject(variant, member, subject_user),
+        }
+        for member in members
+    ]
+
+
+def _only_choice(variant: Variant, choices: list[dict[str, Any]]) -> str:
+    """The one person on the KK, when eligible: no screen with one button (issue 15). Not
+    when others are listed as not eligible: their reasons (e.g. perekaman first) are what the
+    screen tells. create_draft resumes this person's draft, so a repeated GET starts nothing
+    new. (The newborn's one button is posted from the start page.)"""
+    if variant.subject == Variant.Subject.NEWBORN or len(choices) != 1 or choices[0]["problems"]:
+        return ""
+    return str(choices[0]["value"])
+
+
+def _start_draft(
+    request: HttpRequest, variant: Variant, members: list, choice: str
+) -> tuple[list, Application | None]:
+    subject = None
+    if choice != "newborn":
+        # Only a member of the applicant's own KK can be chosen; anything else is refused
+        # by the same check as at submission.
+        subject = next((m for m in members if str(m.pk) == choice), None)
+        if subject is None:
+            return [_("Pilih anggota keluarga yang dimohonkan.")], None
+    try:
+        app = services.create_draft(
+            applicant=request.subject_user, variant=variant, subject=subject, filed_by=request.user
+        )
+    except SubmissionRejected as exc:
+        return exc.problems, None
+    return [], app
+
+
 @never_cache
 @resident_side
 def choose_subject(request: HttpRequest, variant_code: str) -> HttpResponse:
@@ -139,64 +188,18 @@ def choose_subject(request: HttpRequest, variant_code: str) -> HttpResponse:
         else []
     )
     problems: list = []
+    choices = None
     if request.method == "POST":
         choice = request.POST.get("subject", "")
-        subject = None
-        if choice != "newborn":
-            # Only a member of the applicant's own KK can be chosen; anything else is
-            # refused by the same check as at submission.
-            subject = next((m for m in members if str(m.pk) == choice), None)
-        if choice != "newborn" and subject is None:
-            problems = [_("Pilih anggota keluarga yang dimohonkan.")]
-        else:
-            try:
-                app = services.create_draft(
-                    applicant=subject_user, variant=variant, subject=subject, filed_by=request.user
-                )
-            except SubmissionRejected as exc:
-                problems = exc.problems
-            else:
-                return redirect("applications:edit", app.reference)
-    choices = []
-    if variant.subject == Variant.Subject.NEWBORN:
-        choices.append(
-            {
-                "value": "newborn",
-                "label": _("Anak yang baru lahir"),
-                "problems": check_subject(variant, None, subject_user),
-            }
-        )
     else:
-        for member in members:
-            choices.append(
-                {
-                    "value": member.pk,
-                    "label": member.full_name,
-                    "member": member,
-                    "problems": check_subject(variant, member, subject_user),
-                }
-            )
-    if (
-        request.method == "GET"
-        and len(choices) == 1
-        and not choices[0]["problems"]
-        and variant.subject != Variant.Subject.NEWBORN
-    ):
-        # One person on the KK and eligible: no screen with one button (issue 15). Not when
-        # others are listed as not eligible: their reasons (e.g. perekaman first) are what
-        # the screen tells. create_draft resumes this person's draft, so a repeated GET
-        # starts nothing new.
-        try:
-            app = services.create_draft(
-                applicant=subject_user,
-                variant=variant,
-                subject=choices[0]["member"],
-                filed_by=request.user,
-            )
-        except SubmissionRejected as exc:
-            problems = exc.problems
-        else:
+        choices = _subject_choices(variant, members, subject_user)
+        choice = _only_choice(variant, choices)
+    if choice or request.method == "POST":
+        problems, app = _start_draft(request, variant, members, choice)
+        if app is not None:
             return redirect("applications:edit", app.reference)
+    if choices is None:
+        choices = _subject_choices(variant, members, subject_user)
     return render(
         request,
         "applications/choose_subject.html",
