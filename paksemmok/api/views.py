@@ -30,8 +30,10 @@ from paksemmok.applications.access import resident_may_view
 from paksemmok.applications.checks import Problem, SubmissionRejected
 from paksemmok.applications.files import stored_file_response
 from paksemmok.applications.forms import ApplicationDataForm
+from paksemmok.applications.items import SUBJECT_ITEM
 from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application, ApplicationDocument
+from paksemmok.applications.queries import applications_of, subject_for
 from paksemmok.appointments import services as appt_services
 from paksemmok.appointments import slots as slot_rules
 from paksemmok.appointments.models import Booking, Place
@@ -188,11 +190,7 @@ class ApplicationListView(ResidentView):
         summary="Permohonan sendiri",
     )
     def get(self, request: Request) -> Response:
-        apps = (
-            Application.objects.filter(applicant=request.user)
-            .exclude(status=Status.CANCELLED, submitted_at__isnull=True)
-            .select_related("variant", "service", "subject")
-        )
+        apps = applications_of(request.user)
         return Response(s.ApplicationSerializer(apps, many=True).data)
 
     @extend_schema(
@@ -218,10 +216,10 @@ class ApplicationListView(ResidentView):
         if subject_id is not None:
             # Only a member of the applicant's own KK can be chosen, as on the page; the
             # words do not say whether the id exists elsewhere.
-            subject = next((m for m in family_members(user.resident) if m.pk == subject_id), None)
+            subject = subject_for(user, subject_id)
             if subject is None:
                 raise SubmissionRejected(
-                    [Problem("subject", _("Pilih anggota keluarga yang dimohonkan."))]
+                    [Problem(SUBJECT_ITEM, _("Pilih anggota keluarga yang dimohonkan."))]
                 )
         app = app_services.create_draft(
             applicant=user, variant=variant, subject=subject, filed_by=user

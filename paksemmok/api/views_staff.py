@@ -20,6 +20,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from paksemmok.applications.checks import check_application
+from paksemmok.applications.items import APPLICATION_ITEM, Item
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application, ApplicationDocument
 from paksemmok.applications.services import deficiency_display
@@ -180,12 +181,12 @@ class ReleaseView(StaffView):
 
 def _deficiency_items(app: Application) -> list[dict[str, str]]:
     """The parts a deficiency may name; the service (validate_deficiencies) is the judge."""
-    items = [{"code": f"doc:{r.code}", "label": r.name} for r in app.variant.requirements.all()]
+    items = [{"code": Item.doc(r.code), "label": r.name} for r in app.variant.requirements.all()]
     items += [
-        {"code": f"field:{d.code}", "label": str(d.label)}
+        {"code": Item.field(d.code), "label": str(d.label)}
         for d in field_defs(app.variant.form_fields)
     ]
-    items.append({"code": "application", "label": _("Permohonan")})
+    items.append({"code": APPLICATION_ITEM, "label": _("Permohonan")})
     return items
 
 

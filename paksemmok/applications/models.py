@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .items import Item
 from .lifecycle import CLOCK_RUNNING, OPEN_STATUSES, Status
 
 # No 0/O/1/I/L: a reference is read aloud on the phone and typed from a printed receipt.
@@ -184,8 +185,8 @@ class Application(models.Model):
     def current_documents(self) -> models.QuerySet[ApplicationDocument]:
         return self.documents.filter(replaced_at__isnull=True)
 
-    def deficient_items(self) -> set[str]:
-        return {d.get("item", "") for d in self.deficiencies}
+    def deficient_items(self) -> set[Item]:
+        return {Item.parse(d.get("item", "")) for d in self.deficiencies}
 
 
 class ApplicationDocument(models.Model):

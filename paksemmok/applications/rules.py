@@ -25,12 +25,12 @@ API (reads the register, never writes; no request, no user):
     errors(violations) / warnings(violations)   split by severity: an error blocks submission
         and approval; a warning (e.g. the parents are on different KKs) is shown to staff.
 
-    RuleViolation(code, message, item="subject", severity="error", link="", link_text="",
+    RuleViolation(code, message, item=SUBJECT_ITEM, severity="error", link="", link_text="",
                   details={})
         code     stable, dotted: "split.not_recorded", "birth.already_registered"... (the API
                  returns it; tests and the property test match on it)
         message  Indonesian (the active language; English in locale/en)
-        item     where the page shows it: "subject" or "field:<code>"
+        item     where the page shows it: an items.Item, the subject or a field
 
     RULES: every rule by code (Rule: code, variants, description, function);
     ELIGIBILITY: the catalogue's admin-selectable rule codes (Variant.eligibility) -> Rule.
@@ -60,6 +60,7 @@ from paksemmok.population.invariants import PARENTS_OF
 from paksemmok.population.models import Family, MaritalStatus, Relationship, Resident, Sex
 from paksemmok.population.names import SIMILAR, name_similarity
 
+from .items import SUBJECT_ITEM, Item
 from .lifecycle import OPEN_STATUSES, ApplicationError
 
 ERROR = "error"
@@ -70,7 +71,7 @@ WARNING = "warning"
 class RuleViolation:
     code: str
     message: str
-    item: str = "subject"
+    item: Item = SUBJECT_ITEM
     severity: str = ERROR
     link: str = ""
     link_text: str = ""
@@ -503,7 +504,7 @@ def _new_head_member(case: Case) -> RuleViolation | None:
     return RuleViolation(
         "new_head.not_member",
         _("Kepala keluarga baru harus anggota KK ini yang masih hidup."),
-        item="field:new_head_nik",
+        item=Item.field("new_head_nik"),
     )
 
 
@@ -551,7 +552,7 @@ def _marriage_spouse(case: Case) -> RuleViolation | None:
     nik = case.data.get("spouse_nik")
     if s is None or not nik:
         return None
-    item = "field:spouse_nik"
+    item = Item.field("spouse_nik")
     if nik == s.nik:
         return RuleViolation(
             "marriage.same_person", _("NIK suami/istri sama dengan NIK pemohon."), item=item
@@ -592,7 +593,7 @@ def _divorce_needs_marriage(case: Case) -> RuleViolation | None:
         "change.divorce_not_married",
         _("%(name)s tidak tercatat kawin: status cerai hidup tidak dapat dicatat.")
         % {"name": s.full_name},
-        item="field:new_value",
+        item=Item.field("new_value"),
     )
 
 
@@ -613,7 +614,7 @@ def _head_not_by_change(case: Case) -> RuleViolation | None:
             "Kepala keluarga tidak diganti lewat perubahan data: ajukan pisah KK atau “KK baru "
             "karena kepala keluarga meninggal”."
         ),
-        item="field:new_value",
+        item=Item.field("new_value"),
     )
 
 
@@ -651,7 +652,7 @@ def _birth_date_keeps_generations(case: Case) -> RuleViolation | None:
                     "parent": member.full_name,
                     "date": member.birth_date.strftime("%d-%m-%Y"),
                 },
-                item="field:new_value",
+                item=Item.field("new_value"),
             )
         if _named_parent(member, s) and born >= member.birth_date:
             return RuleViolation(
@@ -662,7 +663,7 @@ def _birth_date_keeps_generations(case: Case) -> RuleViolation | None:
                     "child": member.full_name,
                     "date": member.birth_date.strftime("%d-%m-%Y"),
                 },
-                item="field:new_value",
+                item=Item.field("new_value"),
             )
     return None
 
@@ -737,7 +738,7 @@ def _death_after_birth(case: Case) -> RuleViolation | None:
     return RuleViolation(
         "death.before_birth",
         _("Tanggal meninggal sebelum tanggal lahir."),
-        item="field:death_date",
+        item=Item.field("death_date"),
     )
 
 
@@ -782,7 +783,7 @@ def _birth_not_registered(case: Case) -> RuleViolation | None:
             "date": person.birth_date.strftime("%d-%m-%Y"),
             "nik": person.masked_nik,
         },
-        item="field:child_name",
+        item=Item.field("child_name"),
         # The resident sees the KK's members on their profile; a match on another KK (same
         # mother) is named by the reference above only.
         link=reverse("accounts:profile") + "#anggota" if strong.same_family else "",
@@ -823,7 +824,7 @@ def _birth_not_pending(case: Case) -> RuleViolation | None:
                     "kembar, tulis nama masing-masing anak."
                 )
                 % {"name": other.data.get("child_name", ""), "ref": other.reference},
-                item="field:child_name",
+                item=Item.field("child_name"),
                 link=reverse("applications:detail", args=[other.reference]),
                 link_text=_("Lihat permohonan %(ref)s") % {"ref": other.reference},
                 details={"application": other.reference},
@@ -850,14 +851,20 @@ def _birth_parents_rule(case: Case) -> list[RuleViolation]:
             RuleViolation(
                 "birth.mother_not_found",
                 _("NIK ibu tidak terdaftar di database kependudukan."),
-                item="field:mother_nik",
+                item=Item.field("mother_nik"),
             )
         )
     for person, item, sex, code, message in (
-        (father, "field:father_nik", Sex.MALE, "birth.father_not_male", _("Ayah harus laki-laki.")),
+        (
+            father,
+            Item.field("father_nik"),
+            Sex.MALE,
+            "birth.father_not_male",
+            _("Ayah harus laki-laki."),
+        ),
         (
             mother,
-            "field:mother_nik",
+            Item.field("mother_nik"),
             Sex.FEMALE,
             "birth.mother_not_female",
             _("Ibu harus perempuan."),

@@ -19,6 +19,7 @@ from paksemmok.accounts.permissions import role_required
 from paksemmok.applications.checks import check_application
 from paksemmok.applications.deadlines import NEAR_HOURS, time_left
 from paksemmok.applications.files import private_file_response, stored_file_response
+from paksemmok.applications.items import APPLICATION_ITEM, Item
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application, ApplicationDocument
 from paksemmok.applications.viewer import PageNotFound, render_page
@@ -189,13 +190,17 @@ def _render_review(
         {
             "doc": d,
             "old": replaced.get(d.requirement.code),
-            **verdict(f"doc:{d.requirement.code}"),
+            **verdict(Item.doc(d.requirement.code)),
         }
         for d in app.current_documents().select_related("requirement")
     ]
     field_items = set(verdict_items(app))
     rows = [
-        {**r, **verdict(f"field:{r['code']}"), "needs_verdict": f"field:{r['code']}" in field_items}
+        {
+            **r,
+            **verdict(Item.field(r["code"])),
+            "needs_verdict": Item.field(r["code"]) in field_items,
+        }
         for r in register_differences(app)
     ]
     return render(
@@ -233,9 +238,11 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_review(request, _application(request, reference))
 
 
-def _verdicts(request: HttpRequest) -> dict[str, str]:
+def _verdicts(request: HttpRequest) -> dict[Item, str]:
     return {
-        k.removeprefix("verdict-"): v for k, v in request.POST.items() if k.startswith("verdict-")
+        Item.parse(k.removeprefix("verdict-")): v
+        for k, v in request.POST.items()
+        if k.startswith("verdict-")
     }
 
 
@@ -255,7 +262,7 @@ def _deficiencies(request: HttpRequest, app: Application) -> list[dict[str, str]
 def _reject_items(request: HttpRequest) -> list[dict[str, str]]:
     return [
         {
-            "item": "application",
+            "item": APPLICATION_ITEM,
             "reason": request.POST.get("reject_reason", ""),
             "note": request.POST.get("reject_note", "").strip(),
         }

@@ -57,6 +57,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from paksemmok.applications.items import APPLICATION_ITEM, Item
 from paksemmok.applications.models import Application, Decision, DecisionReason
 from paksemmok.appointments.models import Booking, OpeningHours, Place
 from paksemmok.catalog.models import DeficiencyReason, Requirement, Variant
@@ -310,7 +311,7 @@ class _Pools:
         for variant_id, code in Requirement.objects.order_by("pk").values_list(
             "variant_id", "code"
         ):
-            docs[variant_id].append(f"doc:{code}")
+            docs[variant_id].append(Item.doc(code))
         self.documents = docs
         codes = list(
             DeficiencyReason.objects.filter(is_active=True)
@@ -586,9 +587,9 @@ class _State:
             if code in DOCUMENT_REASONS and docs:
                 item = rng.choice(docs)
             elif code in FIELD_REASONS and fields:
-                item = f"field:{rng.choice(fields)}"
+                item = Item.field(rng.choice(fields))
             else:
-                item = "application"
+                item = APPLICATION_ITEM
             items.append({"item": item, "reason": code, "note": ""})
         return items
 
