@@ -16,9 +16,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from paksemmok.applications.access import staff_may_view
 from paksemmok.applications.checks import check_application
 from paksemmok.applications.items import APPLICATION_ITEM, Item
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
@@ -56,18 +56,18 @@ class StaffView(APIView):
 
 def staff_application(request: Request, reference: str) -> Application:
     """The application if this officer handles its service and it has been sent (the pages'
-    rule, `services.handles`); 404 otherwise, so a reference outside one's services is not
-    confirmed to exist."""
+    rule, `applications.access.staff_may_view`); 404 otherwise, so a reference outside one's
+    services is not confirmed to exist."""
     app = (
         Application.objects.select_related(
-            "service", "variant", "subject", "family__village__parent", "applicant", "assigned_to"
+            "service", "variant", "subject", "family__village__parent", "applicant"
         )
         .filter(reference=reference)
         .first()
         if REFERENCE_RE.fullmatch(reference)
         else None
     )
-    if app is None or app.status == Status.DRAFT or not services.handles(request.user, app):
+    if app is None or app.status == Status.DRAFT or not staff_may_view(request.user, app):
         raise ApiError("not_found", _("Permohonan tidak ditemukan."), 404)
     return app
 
@@ -230,12 +230,7 @@ class ApplicationView(StaffView):
             ],
             "members": [
                 {
-                    "id": m.pk,
-                    "nik": m.nik,
-                    "full_name": m.full_name,
-                    "relationship": m.relationship,
-                    "relationship_label": m.get_relationship_display(),
-                    "birth_date": m.birth_date,
+                    **s.kk_member_data(m),
                     "ektp_recording": m.ektp_recording,
                     "ektp_recording_label": m.get_ektp_recording_display(),
                     "is_subject": m.pk == app.subject_id,
@@ -247,36 +242,18 @@ class ApplicationView(StaffView):
             ],
             "warnings": findings["warnings"],
             "possible_duplicates": findings["duplicates"],
-            "documents": [
-                {
-                    "id": d.pk,
-                    "requirement": d.requirement.code,
-                    "requirement_name": d.requirement.name,
-                    "content_type": d.content_type,
-                    "size": d.size,
-                    "is_image": d.is_image,
-                    "width": d.width,
-                    "height": d.height,
-                    "pages": d.pages,
-                    "quality_flags": d.quality_flags,
-                    "round": d.round,
-                    "uploaded_at": d.uploaded_at,
-                    "url": reverse(
-                        "api:staff-document", args=[app.reference, d.pk], request=request
-                    ),
-                }
-                for d in documents
-            ],
+            "documents": documents,
             "events": app.events.select_related("actor"),
             "issued_documents": [
-                s.staff_issued_data(d) for d in IssuedDocument.objects.filter(application=app)
+                s.issued_data(d) for d in IssuedDocument.objects.filter(application=app)
             ],
             "deficiencies": deficiency_display(app, app.deficiencies or []),
             "deficiency_items": _deficiency_items(app),
             "reasons": DeficiencyReason.objects.filter(is_active=True),
             "may_decide": mine and app.status in CLOCK_RUNNING,
         }
-        return Response(s.StaffApplicationSerializer(data).data)
+        context = {"request": request, "reference": app.reference}
+        return Response(s.StaffApplicationSerializer(data, context=context).data)
 
 
 class DocumentView(StaffView):
@@ -352,7 +329,7 @@ class DecideView(StaffView):
                     "reference": app.reference,
                     "status": app.status,
                     "status_label": app.get_status_display(),
-                    "issued_documents": [s.staff_issued_data(d) for d in issued],
+                    "issued_documents": [s.issued_data(d) for d in issued],
                 }
             ).data
         )

@@ -62,15 +62,8 @@ class Application(models.Model):
         related_name="filed_applications",
         verbose_name=_("diajukan oleh"),
     )
-    # Staff member handling it (claimed in the back office).
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assigned_applications",
-        verbose_name=_("petugas"),
-    )
+    # Who handles it is not a column here: backoffice.Claim (released, reassigned and expired
+    # in one place) is the only record of it.
     subject = models.ForeignKey(
         "population.Resident",
         on_delete=models.PROTECT,

@@ -483,8 +483,7 @@ def start_review(application: Application, *, actor: Any) -> Application:
     with transaction.atomic():
         app = _locked(application)
         before = transition(app, Action.START_REVIEW)
-        app.assigned_to = actor
-        app.save(update_fields=["status", "assigned_to", "updated_at"])
+        app.save(update_fields=["status", "updated_at"])
         _log(app, "review_started", actor, from_status=before)
     _refresh(application, app)
     return application
@@ -499,8 +498,7 @@ def stop_review(application: Application, *, actor: Any = None) -> Application:
             return application
         ensure_allowed(app.status, Action.STOP_REVIEW)
         app.status = Status.SUBMITTED
-        app.assigned_to = None
-        app.save(update_fields=["status", "assigned_to", "updated_at"])
+        app.save(update_fields=["status", "updated_at"])
         _log(app, "review_stopped", actor, from_status=Status.IN_REVIEW)
     _refresh(application, app)
     return application

@@ -30,7 +30,6 @@ from paksemmok.population.queries import (
     search_register,
 )
 
-STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 PICK_SALT = "backoffice.register.pick"
 PICK_MAX_AGE = 15 * 60
 
@@ -58,7 +57,7 @@ def _audit(request: HttpRequest, found: RegisterSearch, purpose: str) -> None:
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from paksemmok.accounts.models import User
 from paksemmok.accounts.permissions import role_required
+from paksemmok.applications.access import staff_may_view
 from paksemmok.applications.checks import check_application
 from paksemmok.applications.deadlines import NEAR_HOURS, time_left
 from paksemmok.applications.files import private_file_response, stored_file_response
@@ -40,11 +41,9 @@ from .review import (
     verdict_items,
 )
 
-STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
-
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     now = timezone.now()
@@ -55,7 +54,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         return redirect("backoffice:queue")
     services_shown = list(
         Service.objects.all()
-        if user.role != User.Role.OPERATOR
+        if user.role in User.SUPERVISING_ROLES
         else Service.objects.filter(code__in=user.services or [])
     )
     counts = queues.queue_counts(user, now)
@@ -95,7 +94,7 @@ def _regency_prefix() -> str:
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def take_next(request: HttpRequest) -> HttpResponse:
     try:
         app = services.take_next(actor=request.user)
@@ -111,17 +110,17 @@ def take_next(request: HttpRequest) -> HttpResponse:
 def _application(request: HttpRequest, reference: str) -> Application:
     app = get_object_or_404(
         Application.objects.select_related(
-            "service", "variant", "subject", "family__village__parent", "applicant", "assigned_to"
+            "service", "variant", "subject", "family__village__parent", "applicant"
         ),
         reference=reference,
     )
-    if app.status == Status.DRAFT or not services.handles(request.user, app):
+    if app.status == Status.DRAFT or not staff_may_view(request.user, app):
         raise Http404
     return app
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def claim(request: HttpRequest, reference: str) -> HttpResponse:
     app = _application(request, reference)
     try:
@@ -132,7 +131,7 @@ def claim(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def release(request: HttpRequest, reference: str) -> HttpResponse:
     app = _application(request, reference)
     try:
@@ -144,10 +143,12 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@role_required(User.Role.SUPERVISOR, User.Role.ADMIN)
+@role_required(*User.SUPERVISING_ROLES)
 def reassign(request: HttpRequest, reference: str) -> HttpResponse:
     app = _application(request, reference)
-    to = User.objects.filter(pk=request.POST.get("officer"), role__in=STAFF, is_active=True).first()
+    to = User.objects.filter(
+        pk=request.POST.get("officer"), role__in=User.DECIDING_ROLES, is_active=True
+    ).first()
     if to is None:
         messages.error(request, _("Pilih petugas."))
     else:
@@ -218,14 +219,14 @@ def _render_review(
             "problems": problems,
             "rule_warnings": findings["warnings"],
             "duplicates": findings["duplicates"],
-            "may_override": request.user.role in (User.Role.SUPERVISOR, User.Role.ADMIN),
+            "may_override": request.user.role in User.SUPERVISING_ROLES,
             "reasons": DeficiencyReason.objects.filter(is_active=True),
             "events": app.events.select_related("actor"),
             "issued": IssuedDocument.objects.filter(application=app),
             "reject_reason": posted.get("reject_reason", ""),
             "reject_note": posted.get("reject_note", ""),
-            "officers": User.objects.filter(role__in=STAFF, is_active=True)
-            if request.user.role in (User.Role.SUPERVISOR, User.Role.ADMIN)
+            "officers": User.objects.filter(role__in=User.DECIDING_ROLES, is_active=True)
+            if request.user.role in User.SUPERVISING_ROLES
             else [],
         },
         status=status,
@@ -233,7 +234,7 @@ def _render_review(
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def review(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_review(request, _application(request, reference))
 
@@ -288,7 +289,7 @@ def _summary(app: Application, request: HttpRequest, action: str) -> list[dict[s
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def decide(request: HttpRequest, reference: str) -> HttpResponse:
     """Two steps: the officer's verdicts are checked and summed up on a confirmation page
     (with the register changes an approval makes); only the confirmed form decides."""
@@ -355,7 +356,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
     """An uploaded file: an image to show in the review page, or the rebuilt PDF as a
     download (staff read PDFs as page images, below). Same access rule as the review page;
@@ -373,7 +374,7 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def document_page(
     request: HttpRequest, reference: str, document_id: int, page: int
 ) -> HttpResponse:
@@ -397,7 +398,7 @@ def document_page(
 
 
 @never_cache
-@role_required(User.Role.SUPERVISOR, User.Role.ADMIN)
+@role_required(*User.SUPERVISING_ROLES)
 def overview(request: HttpRequest) -> HttpResponse:
     """Queue size, overdue, decisions today, workload per officer, nearing the deadline."""
     from paksemmok.applications.models import Event
@@ -409,7 +410,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     by_action = dict(decisions.order_by().values_list("action").annotate(n=Count("id")))
     decided = dict(decisions.order_by().values_list("actor").annotate(n=Count("id")))
     held = dict(Claim.objects.order_by().values_list("officer").annotate(n=Count("id")))
-    officers = User.objects.filter(role__in=STAFF, is_active=True).order_by("username")
+    officers = User.objects.filter(role__in=User.DECIDING_ROLES, is_active=True).order_by(
+        "username"
+    )
     workload = [
         {
             "officer": o,
@@ -439,7 +442,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def cards(request: HttpRequest) -> HttpResponse:
     """Cards being printed or waiting for pickup; staff mark them ready and collected."""
     from paksemmok.issuance import services as issuance
@@ -448,7 +451,7 @@ def cards(request: HttpRequest) -> HttpResponse:
         card = get_object_or_404(
             IssuedDocument, pk=request.POST.get("card"), card_status__in=["printing", "ready"]
         )
-        if card.application and not services.handles(request.user, card.application):
+        if card.application and not staff_may_view(request.user, card.application):
             raise Http404
         try:
             if request.POST.get("action") == "ready":
@@ -472,7 +475,7 @@ def cards(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(User.Role.SUPERVISOR, User.Role.ADMIN)
+@role_required(*User.SUPERVISING_ROLES)
 def revoke(request: HttpRequest) -> HttpResponse:
     """Supervisors revoke an issued document (found by its verification code or number)
     with a reason; the holder is told, and the verification page says "dicabut"."""

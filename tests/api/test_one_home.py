@@ -76,3 +76,22 @@ def test_page_and_api_list_the_same_applications(a_client, agus, family, eko):
     page = page_client(agus).get("/permohonan/")
     page_refs = {a.reference for a in page.context["applications"]}
     assert api_refs == page_refs == expected
+
+
+def test_resident_and_staff_see_the_same_file_and_member_rows(a_client, agus, family, budi_client):
+    from paksemmok.api.serializers import KkMemberSerializer, UploadedFileSerializer
+    from tests.cast import submitted
+
+    app = submitted(agus, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
+    mine = a_client.get(f"/api/v1/applications/{app.reference}/").json()["documents"]
+    staff = budi_client.get(f"/api/v1/staff/applications/{app.reference}/").json()
+    shared = set(UploadedFileSerializer().fields)
+    assert mine and [{k: d[k] for k in shared} for d in mine] == [
+        {k: d[k] for k in shared} for d in staff["documents"]
+    ]
+    # The member rows agree except the NIKs the resident's view masks.
+    own = a_client.get("/api/v1/me/family/").json()["members"]
+    row = set(KkMemberSerializer().fields) - {"nik"}
+    assert [{k: m[k] for k in row} for m in own] == [
+        {k: m[k] for k in row} for m in staff["members"]
+    ]
