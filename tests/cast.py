@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import re
 import zoneinfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,6 +102,13 @@ def variant(code: str) -> Variant:
 # --- perekaman: the clock is Tuesday 1 December 2026, 07.00 WIB unless a test says otherwise
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def wib(*args) -> dt.datetime:
+    """A moment in Kudus time (WIB): wib(2026, 5, 4, 9, 30)."""
+    return dt.datetime(*args, tzinfo=WIB)
+
+
 NOW = dt.datetime(2026, 12, 1, 7, 0, tzinfo=WIB)
 
 
@@ -235,6 +243,14 @@ def submitted(applicant, code: str, subject=None, answers: dict | None = None):
     return app
 
 
+def approve(app, officer) -> list:
+    """`officer` claims `app` and approves it; returns the documents issued."""
+    from paksemmok.backoffice import services as backoffice
+
+    backoffice.claim_application(app, actor=officer)
+    return backoffice.approve(app, actor=officer)
+
+
 def confirmed_device(user: User):
     """The user's confirmed TOTP device (made once)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -253,6 +269,15 @@ def sign_in_with_totp(client, user: User) -> None:
     session.save()
 
 
+def client_for(user):
+    """A Django test client signed in as `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def login_cookie(user, live_server) -> dict:
     """A session cookie for a browser test: signed in without going through the form."""
     from django.test import Client
@@ -260,3 +285,70 @@ def login_cookie(user, live_server) -> dict:
     client = Client()
     client.force_login(user)
     return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+
+
+CODE_RE = re.compile(r"\b(\d{6})\b")
+
+
+def latest_code(user: User, template: str = "verification_code") -> str:
+    from paksemmok.notifications.models import Message
+
+    message = Message.objects.filter(user=user, template=template).order_by("-id").first()
+    assert message is not None, f"no {template} message for {user}"
+    match = CODE_RE.search(message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def post_login(client, username: str, password: str = PASSWORD, **extra):
+    return client.post("/akun/masuk/", {"username": username, "password": password, **extra})
+
+
+def with_hostile_files(applicant):
+    """A sent birth application whose KK is a PDF carrying JavaScript and whose other photo
+    is blurred."""
+    from PIL import ImageFilter
+
+    from paksemmok.applications import services as app_services
+    from paksemmok.catalog.models import Requirement
+    from tests.applications import hostile_files as hostile
+
+    app = app_services.create_draft(applicant=applicant, variant=variant("akta-kelahiran"))
+    fill_required(app, applicant, birth_answers())
+    kk = Requirement.objects.get(variant=app.variant, code="kk")
+    app_services.attach_document(
+        app, kk, SimpleUploadedFile("kk.pdf", hostile.js_pdf()), actor=applicant
+    )
+    photo_slot = next(
+        r.requirement
+        for r in app.current_documents().select_related("requirement")
+        if r.requirement.code != "kk" and "image" in r.requirement.file_kinds
+    )
+    blurred = hostile.jpeg(hostile.document_image(1200, 900).filter(ImageFilter.GaussianBlur(5)))
+    app_services.attach_document(
+        app, photo_slot, SimpleUploadedFile("x.jpg", blurred), actor=applicant
+    )
+    app_services.submit_application(app, actor=applicant)
+    return app, photo_slot
+
+
+def form_data(person, **overrides) -> dict:
+    data = {
+        "nik": person.nik,
+        "kk_number": person.family.kk_number,
+        "full_name": person.full_name,
+        "birth_date": person.birth_date.isoformat(),
+        "phone": "0812-3456-7890",
+        "email": "",
+        "channel": "whatsapp",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    data.update(overrides)
+    return data
+
+
+def signup(client, data):
+    from django.urls import reverse
+
+    return client.post(reverse("accounts:signup"), data)

@@ -98,6 +98,15 @@ def private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _signing_pair_outside_the_checkout(settings, tmp_path):
+    """The demo set-up writes a signing pair where the settings point; a test must never
+    leave one in the checkout's var/signing, where `make run` and the deploy check read it.
+    Tests that sign ask for `signing_settings`, which overrides this."""
+    settings.SIGNING_KEY_PATH = tmp_path / "signing" / "key.pem"
+    settings.SIGNING_CERT_PATH = tmp_path / "signing" / "cert.pem"
+
+
+@pytest.fixture(autouse=True)
 def _postgres_only(request):
     """Tests marked `postgres` (row locks between connections) skip on SQLite, with a reason;
     with REQUIRE_POSTGRES=1 (CI's PostgreSQL pass) a skip would hide them, so they fail."""

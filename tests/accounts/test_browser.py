@@ -10,9 +10,8 @@ from playwright.sync_api import expect
 
 from paksemmok.accounts.models import User
 from paksemmok.population.models import Relationship
+from tests.cast import PASSWORD, latest_code
 from tests.factories import FamilyFactory, ResidentFactory
-
-from .conftest import PASSWORD, latest_code
 
 
 @pytest.mark.browser

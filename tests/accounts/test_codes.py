@@ -9,9 +9,7 @@ from django.urls import reverse
 
 from paksemmok.accounts.models import OneTimeCode, User
 from paksemmok.notifications.models import Message
-
-from .conftest import PASSWORD, latest_code, post_login
-from .test_signup import form_data, signup
+from tests.cast import PASSWORD, form_data, latest_code, post_login, signup
 
 START = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)
 
@@ -148,11 +146,15 @@ def test_a_new_code_works_after_expiry(client, pending, time_machine):
     time_machine.shift(dt.timedelta(minutes=11))
     client.post(reverse("accounts:resend"))
     assert verify(client, latest_code(pending)).status_code == 302
+    pending.refresh_from_db()
+    assert pending.contact_verified
 
 
 def test_code_with_spaces_is_accepted(client, pending):
     code = latest_code(pending)
     assert verify(client, f"{code[:3]} {code[3:]}").status_code == 302
+    pending.refresh_from_db()
+    assert pending.contact_verified
 
 
 def test_verify_page_without_a_pending_sign_up_goes_to_login(client, db):

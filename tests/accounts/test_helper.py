@@ -9,9 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from paksemmok.audit.models import AuditEntry
+from tests.cast import latest_code
 from tests.factories import FamilyFactory, ResidentFactory, village
-
-from .conftest import latest_code
 
 HELPER_TEMPLATE = "helper_access_code"
 

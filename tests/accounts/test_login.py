@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from paksemmok.accounts.models import User
 from paksemmok.audit.models import AuditEntry
-
-from .conftest import latest_code, post_login
+from tests.cast import latest_code, post_login
 
 
 def test_sign_in_with_nik_typed_with_spaces(client, resident_user):

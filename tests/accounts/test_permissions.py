@@ -12,9 +12,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.cast import confirmed_device, sign_in_with_totp
-
-from .conftest import make_staff
+from tests.cast import confirmed_device, sign_in_with_totp, staff
 
 LOGIN = "/akun/masuk/"
 TOTP = "/akun/staf/verifikasi/"
@@ -139,8 +137,8 @@ POST_ONLY = ["/akun/keluar/", "/akun/verifikasi/kirim-ulang/", "/akun/pendamping
 
 @pytest.fixture
 def cast(resident_user, helper_user, operator, perekaman):
-    supervisor = make_staff("supervisor1", "supervisor", is_staff=True)
-    admin = make_staff("admin1", "admin", is_staff=True, is_superuser=True)
+    supervisor = staff("supervisor1", "supervisor", is_staff=True)
+    admin = staff("admin1", "admin", is_staff=True, is_superuser=True)
     confirmed_device(supervisor)
     confirmed_device(admin)
     return {

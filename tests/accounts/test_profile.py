@@ -10,9 +10,8 @@ from django.urls import reverse
 from paksemmok.audit.log import record
 from paksemmok.audit.models import AuditEntry
 from paksemmok.audit.reads import audited_read
+from tests.cast import staff
 from tests.factories import ResidentFactory
-
-from .conftest import make_staff
 
 
 @pytest.fixture
@@ -59,12 +58,12 @@ def test_email_channel_needs_an_address(signed_in, resident_user):
 
 
 def test_activity_shows_own_acts_and_staff_reads_with_purpose(rf, signed_in, resident_user, person):
-    operator = make_staff("operator9", "operator")
+    operator = staff("operator9", "operator")
     request = rf.get("/staf/permohonan/1/")
     request.user = operator
     audited_read(request, person, "Permohonan KK-2026-000123")
     record("account.signed_in", actor=resident_user, obj=resident_user)
-    unrelated = make_staff("operator8", "operator")
+    unrelated = staff("operator8", "operator")
     record("account.signed_in", actor=unrelated, obj=unrelated)
 
     html = signed_in.get(reverse("accounts:activity")).content.decode()

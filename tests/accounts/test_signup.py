@@ -9,31 +9,10 @@ from paksemmok.accounts.models import OneTimeCode, User
 from paksemmok.audit.models import AuditEntry
 from paksemmok.notifications.models import Message
 from paksemmok.population.models import Resident
+from tests.cast import PASSWORD, form_data, latest_code, signup
 from tests.factories import FamilyFactory, ResidentFactory
 
-from .conftest import PASSWORD, latest_code
-
 NEUTRAL = "Data yang Anda masukkan tidak cocok dengan data kependudukan"
-
-
-def form_data(person, **overrides) -> dict:
-    data = {
-        "nik": person.nik,
-        "kk_number": person.family.kk_number,
-        "full_name": person.full_name,
-        "birth_date": person.birth_date.isoformat(),
-        "phone": "0812-3456-7890",
-        "email": "",
-        "channel": "whatsapp",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-    }
-    data.update(overrides)
-    return data
-
-
-def signup(client, data):
-    return client.post(reverse("accounts:signup"), data)
 
 
 def test_matching_data_creates_an_unverified_account_and_sends_a_code(client, person):

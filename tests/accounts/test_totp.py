@@ -15,14 +15,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from paksemmok.accounts.permissions import role_required
 from paksemmok.audit.models import AuditEntry
 from paksemmok.demo.management.commands.demo_totp import current_code
-from tests.cast import confirmed_device
-
-from .conftest import PASSWORD, make_staff, post_login
+from tests.cast import PASSWORD, confirmed_device, post_login, staff
 
 
 @pytest.fixture
 def supervisor(db):
-    return make_staff("supervisor1", "supervisor", is_staff=True)
+    return staff("supervisor1", "supervisor", is_staff=True)
 
 
 def test_first_sign_in_enrols_an_authenticator_then_opens_the_admin(client, supervisor):
@@ -105,7 +103,7 @@ def test_enrolment_page_is_closed_once_a_device_exists(client, supervisor):
 
 @pytest.mark.parametrize("role", ["supervisor", "admin"])
 def test_role_required_sends_unverified_supervisors_and_admins_to_totp(rf, db, role):
-    user = make_staff(f"{role}9", role)
+    user = staff(f"{role}9", role)
 
     @role_required(role)
     def view(request):

@@ -102,3 +102,23 @@ def citra_client(citra) -> APIClient:
 @pytest.fixture
 def dewi_client(dewi) -> APIClient:
     return session_client(dewi, totp=True)
+
+
+def upload(client, reference, requirement, content, name="kk.jpg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        f"/api/v1/applications/{reference}/documents/",
+        {"requirement": requirement, "file": SimpleUploadedFile(name, content)},
+        format="multipart",
+    )
+
+
+def draft(client, family, variant="ektp-cetak", subject=None):
+    response = client.post(
+        "/api/v1/applications/",
+        {"variant": variant, "subject": (subject or family.agus).pk},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    return response.json()

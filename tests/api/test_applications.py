@@ -8,29 +8,9 @@ from paksemmok.applications import services
 from paksemmok.applications.models import Application, ApplicationDocument
 from tests.cast import pdf_bytes, photo_bytes
 
-from .conftest import assert_error
+from .conftest import assert_error, draft, upload
 
 pytestmark = pytest.mark.django_db
-
-
-def upload(client, reference, requirement, content, name="kk.jpg"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return client.post(
-        f"/api/v1/applications/{reference}/documents/",
-        {"requirement": requirement, "file": SimpleUploadedFile(name, content)},
-        format="multipart",
-    )
-
-
-def draft(client, family, variant="ektp-cetak", subject=None):
-    response = client.post(
-        "/api/v1/applications/",
-        {"variant": variant, "subject": (subject or family.agus).pk},
-        format="json",
-    )
-    assert response.status_code == 201, response.json()
-    return response.json()
 
 
 def test_draft_fill_upload_submit_and_track(a_client, family, agus):

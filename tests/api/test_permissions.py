@@ -181,11 +181,15 @@ def test_lists_show_only_own_data(a_client, b_data):
 
 def test_resident_b_reaches_own_data(b_client, b_data):
     app, doc, booking = b_data
-    assert b_client.get(f"/api/v1/applications/{app.reference}/").status_code == 200
-    assert (
-        b_client.get(f"/api/v1/applications/{app.reference}/documents/{doc.pk}/").status_code == 200
-    )
-    assert b_client.get(f"/api/v1/appointments/{booking.code}/").status_code == 200
+    response = b_client.get(f"/api/v1/applications/{app.reference}/")
+    assert response.status_code == 200
+    assert response.json()["reference"] == app.reference
+    response = b_client.get(f"/api/v1/applications/{app.reference}/documents/{doc.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == doc.file.open("rb").read()
+    response = b_client.get(f"/api/v1/appointments/{booking.code}/")
+    assert response.status_code == 200
+    assert response.json()["code"] == booking.code
 
 
 def test_document_of_b_through_a_own_reference_is_404(a_client, family, b_data):

@@ -23,7 +23,7 @@ def test_a_token_expires(agus, settings):
 
 
 def test_issue_answers_with_the_expiry(agus, settings):
-    from tests.accounts.conftest import PASSWORD
+    from tests.cast import PASSWORD
 
     agus.set_password(PASSWORD)
     agus.save()

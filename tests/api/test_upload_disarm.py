@@ -13,8 +13,7 @@ from PIL import Image
 from paksemmok.applications.models import ApplicationDocument
 from tests.applications import hostile_files as hostile
 
-from .conftest import assert_error
-from .test_applications import draft, upload
+from .conftest import assert_error, draft, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -5,17 +5,10 @@ receipt with its QR code."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application
-from tests.cast import birth_answers, pdf_bytes, photo_bytes
-
-
-def login_cookie(user, live_server) -> dict:
-    client = Client()
-    client.force_login(user)
-    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+from tests.cast import birth_answers, login_cookie, pdf_bytes, photo_bytes
 
 
 @pytest.mark.browser

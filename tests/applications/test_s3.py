@@ -9,9 +9,7 @@ from moto import mock_aws
 
 from paksemmok.applications import services
 from paksemmok.applications.lifecycle import Status
-from tests.cast import birth_answers, fill_required, variant
-
-from .test_views import client_for
+from tests.cast import birth_answers, client_for, fill_required, variant
 
 pytestmark = pytest.mark.django_db
 BUCKET = "paksemmok-uji"

@@ -11,15 +11,9 @@ from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application
 from paksemmok.audit.models import AuditEntry
 from paksemmok.catalog.models import Requirement
-from tests.cast import birth_answers, fill_required, pdf, photo, variant
+from tests.cast import birth_answers, client_for, fill_required, pdf, photo, variant
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_resident_applies_for_a_birth_certificate_through_the_pages(family, agus_user):

@@ -20,6 +20,12 @@ STAFF_PAGES = [
     "appointments:staff_events",
     "appointments:staff_check_in",
 ]
+HEADINGS = {
+    "appointments:staff_day": "Daftar perekaman harian",
+    "appointments:staff_figures": "Rekap perekaman per tempat dan hari",
+    "appointments:staff_events": "Jemput bola",
+    "appointments:staff_check_in": "Catat kehadiran",
+}
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
@@ -37,7 +43,9 @@ def test_a_helper_cannot_open_staff_pages(client, sari, name):
 @pytest.mark.parametrize("name", STAFF_PAGES)
 def test_an_officer_can(client, budi, office, name):
     client.force_login(budi)
-    assert client.get(reverse(name), {"tempat": office.pk}).status_code == 200
+    response = client.get(reverse(name), {"tempat": office.pk})
+    assert response.status_code == 200
+    assert f"<h1>{HEADINGS[name]}</h1>" in response.content.decode()
 
 
 def test_anonymous_goes_to_login(client):

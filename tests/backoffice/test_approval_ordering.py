@@ -10,9 +10,7 @@ from paksemmok.applications.lifecycle import Status
 from paksemmok.issuance import services as issuance
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import Resident
-from tests.cast import birth_answers
-
-from .test_decisions import approve, submitted
+from tests.cast import approve, birth_answers, submitted
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

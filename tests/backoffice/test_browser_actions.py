@@ -7,10 +7,7 @@ from __future__ import annotations
 import pytest
 
 from paksemmok.applications.lifecycle import Status
-from tests.applications.test_browser import login_cookie
-from tests.cast import birth_answers
-
-from .test_decisions import submitted
+from tests.cast import birth_answers, login_cookie, submitted
 
 
 class Operator:

@@ -4,19 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 import pytest
 import time_machine
 
 from paksemmok.applications.deadlines import add_working_hours, deadline_for
-from tests.cast import birth_answers, submitted
-
-WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
-
-
-def wib(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=WIB)
+from tests.cast import birth_answers, submitted, wib
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from paksemmok.applications.models import Decision, DecisionReason
 from paksemmok.applications.signals import application_completed
 from paksemmok.backoffice import services
 from paksemmok.catalog.models import Requirement
-from tests.backoffice.test_deadlines import wib
-from tests.cast import photo, submitted
+from tests.cast import photo, submitted, wib
 
 pytestmark = pytest.mark.django_db
 

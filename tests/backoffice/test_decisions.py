@@ -15,16 +15,11 @@ from paksemmok.issuance import services as issuance
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.notifications.models import Message
 from paksemmok.population.models import Family, MaritalStatus, Relationship, Resident
-from tests.cast import birth_answers, submitted
+from tests.cast import approve, birth_answers, submitted
 
 pytestmark = pytest.mark.django_db
 
 Kind = IssuedDocument.Kind
-
-
-def approve(app, officer) -> list[IssuedDocument]:
-    services.claim_application(app, actor=officer)
-    return services.approve(app, actor=officer)
 
 
 def test_birth_adds_the_child_with_a_nik_and_a_new_kk(family, agus_user, budi):

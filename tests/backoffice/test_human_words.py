@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the ektp fixture is imported by name)
 """Issue 15 item 5: human words everywhere. No template comment shows as text, no interface
 text lacks its English, audit codes and history events have labels, staff reads are one
 line per visit on the resident's activity page, exports name the reasons."""
@@ -16,8 +15,6 @@ from paksemmok.audit.labels import AUDIT_LABELS, EVENT_LABELS
 from paksemmok.backoffice import services
 from tests.cast import sign_in_with_totp as login_supervisor
 from tests.i18n_check import untranslated_msgids
-
-from .test_views import ektp  # noqa: F401  (fixture used by name)
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,7 @@ from django.urls import reverse
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.issuance.views import download_name
 from paksemmok.notifications.models import Message
-from tests.cast import birth_answers
-
-from .test_decisions import approve, submitted
+from tests.cast import approve, birth_answers, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -20,6 +20,7 @@ from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.models import MaritalStatus, Relationship, Resident
 from tests.cast import (
     account_for,
+    approve,
     birth_answers,
     fill_required,
     sign_in_with_totp,
@@ -28,8 +29,6 @@ from tests.cast import (
     years_ago,
 )
 from tests.factories import FamilyFactory, ResidentFactory, village
-
-from .test_decisions import approve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_settings")]
 

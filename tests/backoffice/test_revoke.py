@@ -8,10 +8,8 @@ from django.urls import reverse
 
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.notifications.models import Message
-from tests.cast import birth_answers
+from tests.cast import approve, birth_answers, submitted
 from tests.cast import sign_in_with_totp as login_supervisor
-
-from .test_decisions import approve, submitted
 
 pytestmark = pytest.mark.django_db
 

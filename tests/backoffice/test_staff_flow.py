@@ -13,8 +13,6 @@ from paksemmok.backoffice import services
 from paksemmok.backoffice.models import Claim
 from tests.cast import staff
 
-from .test_views import ektp  # noqa: F401  (fixture used by name)
-
 pytestmark = pytest.mark.django_db
 
 
@@ -41,7 +39,7 @@ def test_staff_land_on_their_work_after_signing_in(client, role, url):
     ), location
 
 
-def test_release_puts_it_back_to_waiting_for_everyone(client, ektp, budi, agus_user):  # noqa: F811
+def test_release_puts_it_back_to_waiting_for_everyone(client, ektp, budi, agus_user):
     services.claim_application(ektp, actor=budi)
     assert ektp.status == Status.IN_REVIEW
     client.force_login(budi)
@@ -60,7 +58,7 @@ def test_release_puts_it_back_to_waiting_for_everyone(client, ektp, budi, agus_u
     assert ektp.status == Status.IN_REVIEW
 
 
-def test_an_expired_claim_also_goes_back_to_waiting(ektp, budi, settings):  # noqa: F811
+def test_an_expired_claim_also_goes_back_to_waiting(ektp, budi, settings):
     import datetime as dt
 
     from django.utils import timezone

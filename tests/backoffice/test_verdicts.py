@@ -10,10 +10,7 @@ from paksemmok.applications import services as app_services
 from paksemmok.applications.lifecycle import Status
 from paksemmok.backoffice import services
 from paksemmok.backoffice.review import verdict_items
-from tests.cast import birth_answers, photo
-
-from .test_decisions import submitted
-from .test_views import ektp  # noqa: F401  (fixture used by name)
+from tests.cast import birth_answers, photo, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +19,7 @@ def decide(client, app, data):
     return client.post(reverse("backoffice:decide", args=[app.reference]), data)
 
 
-def test_the_review_page_starts_with_no_verdict(client, ektp, budi):  # noqa: F811
+def test_the_review_page_starts_with_no_verdict(client, ektp, budi):
     services.claim_application(ektp, actor=budi)
     client.force_login(budi)
     html = client.get(reverse("backoffice:review", args=[ektp.reference])).content.decode()
@@ -30,7 +27,7 @@ def test_the_review_page_starts_with_no_verdict(client, ektp, budi):  # noqa: F8
     assert "checked" not in html.split('data-testid="decide-form"')[1]
 
 
-def test_approval_without_a_verdict_on_every_item_is_refused(client, ektp, budi):  # noqa: F811
+def test_approval_without_a_verdict_on_every_item_is_refused(client, ektp, budi):
     services.claim_application(ektp, actor=budi)
     client.force_login(budi)
     items = verdict_items(ektp)
@@ -68,7 +65,7 @@ def test_confirmation_shows_the_summary_and_register_changes(client, family, agu
     assert app.status == Status.COMPLETED
 
 
-def test_return_and_reject_are_confirmed_too(client, ektp, budi):  # noqa: F811
+def test_return_and_reject_are_confirmed_too(client, ektp, budi):
     services.claim_application(ektp, actor=budi)
     client.force_login(budi)
     data = {"action": "reject", "reject_reason": "age_or_marriage", "reject_note": "Belum 17"}
@@ -78,7 +75,7 @@ def test_return_and_reject_are_confirmed_too(client, ektp, budi):  # noqa: F811
     assert ektp.status == Status.IN_REVIEW
 
 
-def test_re_review_shows_what_was_asked_and_what_changed(client, ektp, budi, agus_user):  # noqa: F811
+def test_re_review_shows_what_was_asked_and_what_changed(client, ektp, budi, agus_user):
     services.claim_application(ektp, actor=budi)
     doc = ektp.current_documents().select_related("requirement").first()
     code = doc.requirement.code

@@ -7,40 +7,14 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image, ImageFilter
+from PIL import Image
 
-from paksemmok.applications import services as app_services
 from paksemmok.applications.files import PRIVATE_FILE_CSP
 from paksemmok.audit.models import AuditEntry
-from paksemmok.catalog.models import Requirement
-from tests.applications import hostile_files as hostile
-from tests.cast import birth_answers, fill_required, variant
+from tests.cast import with_hostile_files
 
 pytestmark = pytest.mark.django_db
-
-
-def with_hostile_files(applicant):
-    """A sent birth application whose KK is a PDF carrying JavaScript and whose other photo
-    is blurred."""
-    app = app_services.create_draft(applicant=applicant, variant=variant("akta-kelahiran"))
-    fill_required(app, applicant, birth_answers())
-    kk = Requirement.objects.get(variant=app.variant, code="kk")
-    app_services.attach_document(
-        app, kk, SimpleUploadedFile("kk.pdf", hostile.js_pdf()), actor=applicant
-    )
-    photo_slot = next(
-        r.requirement
-        for r in app.current_documents().select_related("requirement")
-        if r.requirement.code != "kk" and "image" in r.requirement.file_kinds
-    )
-    blurred = hostile.jpeg(hostile.document_image(1200, 900).filter(ImageFilter.GaussianBlur(5)))
-    app_services.attach_document(
-        app, photo_slot, SimpleUploadedFile("x.jpg", blurred), actor=applicant
-    )
-    app_services.submit_application(app, actor=applicant)
-    return app, photo_slot
 
 
 @pytest.fixture

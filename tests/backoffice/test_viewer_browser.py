@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cast import login_cookie
-
-from .test_viewer import with_hostile_files
+from tests.cast import login_cookie, with_hostile_files
 
 
 @pytest.mark.browser

@@ -25,11 +25,6 @@ def birth(family, agus_user):
     return submitted(agus_user, "akta-kelahiran", answers=birth_answers())
 
 
-@pytest.fixture
-def ektp(family, agus_user):
-    return submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
-
-
 def test_queue_shows_only_the_operators_services(client, birth, ektp, citra):
     client.force_login(citra)
     html = client.get(reverse("backoffice:queue")).content.decode()

@@ -15,7 +15,7 @@ from paksemmok.demo import issuance as demo_issuance
 from paksemmok.demo import steps
 from paksemmok.demo.accounts import DEMO_TOTP_KEY
 from paksemmok.demo.checks import demo_data_in_production
-from tests.accounts.conftest import PASSWORD, make_staff
+from tests.cast import PASSWORD, staff
 
 
 @pytest.fixture(autouse=True)
@@ -35,9 +35,9 @@ def test_refused_with_debug_off(db, settings):
 
 
 def test_refused_beside_real_staff_and_never_changes_them(db, settings):
-    real = make_staff("supervisor", User.Role.SUPERVISOR, is_staff=True)
+    real = staff("supervisor", User.Role.SUPERVISOR, is_staff=True)
     own = TOTPDevice.objects.create(user=real, name="ponsel", confirmed=True)
-    also_real = make_staff("kabid", User.Role.SUPERVISOR, is_staff=True)
+    also_real = staff("kabid", User.Role.SUPERVISOR, is_staff=True)
     with pytest.raises(CommandError, match="supervisor"):
         call_command("setup_demo")
     assert not User.objects.filter(username="admin").exists()
@@ -76,7 +76,7 @@ def test_deploy_check_fails_on_demo_accounts_and_demo_certificate(db, settings):
 
 
 def test_a_real_account_holding_the_published_key_counts_as_demo(db, settings):
-    real = make_staff("kabid", User.Role.SUPERVISOR, is_staff=True)
+    real = staff("kabid", User.Role.SUPERVISOR, is_staff=True)
     TOTPDevice.objects.create(user=real, name="x", key=DEMO_TOTP_KEY, confirmed=True)
     settings.DEBUG = False
     assert [e.id for e in demo_data_in_production()] == ["paksemmok.E001"]

@@ -98,7 +98,10 @@ def test_child_of_the_family_may_download_their_birth_certificate(client, family
     # Dimas is in the same family but the birth certificate is Bayu's, not a KK.
     assert client.get(reverse("issuance:download", args=[doc.code])).status_code == 404
     client.force_login(account_for(family.bayu))
-    assert client.get(reverse("issuance:download", args=[doc.code])).status_code == 200
+    response = client.get(reverse("issuance:download", args=[doc.code]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == doc.pdf.open("rb").read()
 
 
 def test_supervisor_download_is_audited(client, family, kk_doc):

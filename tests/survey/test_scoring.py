@@ -18,7 +18,7 @@ from paksemmok.survey.scoring import (
     ikm_by_service,
     result_from_sums,
 )
-from tests.backoffice.test_deadlines import wib
+from tests.cast import wib
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from paksemmok.accounts.models import User
 from paksemmok.audit.ip import client_ip
 from paksemmok.audit.models import AuditEntry
-from tests.accounts.conftest import PASSWORD, make_staff
+from tests.cast import PASSWORD, staff
 from tests.factories import ResidentFactory
 
 PROXY = "10.0.0.5"
@@ -165,7 +165,7 @@ def test_password_spraying_through_the_api_is_stopped_too(client, behind_proxy, 
 
 def test_staff_sign_in_is_counted_as_well(client, behind_proxy, settings, db):
     settings.ACCOUNTS_SIGNIN_IP_FAILURE_LIMIT = 2
-    make_staff("operator9", User.Role.OPERATOR)
+    staff("operator9", User.Role.OPERATOR)
     post_login(client, "nobody-1", "x", forwarded=ALICE)
     post_login(client, "nobody-2", "x", forwarded=ALICE)
     assert post_login(client, "operator9", PASSWORD, forwarded=ALICE).status_code == 429

@@ -85,7 +85,7 @@ def test_reset_confirm_answers_alike_for_unknown_and_known_accounts(client, resi
 def test_a_stranger_cannot_burn_the_owners_live_reset_code(client, resident_user, settings):
     from django.test import Client
 
-    from tests.accounts.conftest import latest_code
+    from tests.cast import latest_code
 
     settings.ACCOUNTS_CODE_MAX_ATTEMPTS = 3
     nik = resident_user.username

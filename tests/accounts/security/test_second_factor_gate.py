@@ -11,7 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from paksemmok.accounts.middleware import SECOND_FACTOR_OPEN_VIEWS
-from tests.accounts.conftest import make_staff
+from tests.cast import staff
 
 SAMPLES = {
     "int": "1",
@@ -86,7 +86,7 @@ def test_the_walk_is_real():
 def password_only(client, db, request):
     role = request.param
     extra = {"is_staff": True, "is_superuser": role == "admin"}
-    user = make_staff(f"{role}-pw", role, **extra)
+    user = staff(f"{role}-pw", role, **extra)
     client.force_login(user)  # the password step only: no TOTP in this session
     return client
 
@@ -119,6 +119,6 @@ def test_password_only_staff_are_refused_everywhere_but_totp_and_sign_out(passwo
 
 @pytest.mark.parametrize("role", ["operator", "perekaman"])
 def test_roles_without_totp_are_not_stopped_by_the_gate(client, db, role):
-    client.force_login(make_staff(f"{role}-x", role))
+    client.force_login(staff(f"{role}-x", role))
     assert not _refused(client.get("/"))
     assert not _refused(client.get("/api/v1/"))

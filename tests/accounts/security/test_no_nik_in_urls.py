@@ -3,7 +3,7 @@ session, not from `?username=<NIK>`."""
 
 from __future__ import annotations
 
-from tests.accounts.conftest import latest_code
+from tests.cast import latest_code
 
 
 def test_after_a_reset_the_login_url_carries_no_nik(client, resident_user):
