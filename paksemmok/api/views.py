@@ -340,28 +340,38 @@ class DocumentUploadView(ResidentView):
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
-class DocumentFileView(ResidentView):
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        return super().perform_content_negotiation(request, force=True)
+class FileDownload:
+    """A view that answers with a file whatever the client accepts (errors stay JSON)."""
 
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        return super().perform_content_negotiation(request, force=True)  # type: ignore[misc]
+
+
+UPLOAD_RESPONSES = {
+    (200, "image/jpeg"): OpenApiTypes.BINARY,
+    (200, "application/pdf"): OpenApiTypes.BINARY,
+}
+
+
+class DocumentFileView(FileDownload, ResidentView):
     @extend_schema(
-        tags=["permohonan"],
-        responses={
-            (200, "image/jpeg"): OpenApiTypes.BINARY,
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-        },
-        summary="Unduh berkas yang diunggah",
+        tags=["permohonan"], responses=UPLOAD_RESPONSES, summary="Unduh berkas yang diunggah"
     )
     def get(self, request: Request, reference: str, document_id: int) -> Any:
         app = own_application(request, reference)
-        doc = (
-            ApplicationDocument.objects.select_related("requirement")
-            .filter(pk=document_id, application=app)
-            .first()
-        )
-        if doc is None:
-            raise ApiError("not_found", _("Berkas tidak ditemukan."), 404)
-        return upload_download(app, doc)
+        return upload_download(app, uploaded_document(app, document_id))
+
+
+def uploaded_document(app: Application, document_id: int) -> ApplicationDocument:
+    """One of the application's uploads, or the API's 404."""
+    doc = (
+        ApplicationDocument.objects.select_related("requirement")
+        .filter(pk=document_id, application=app)
+        .first()
+    )
+    if doc is None:
+        raise ApiError("not_found", _("Berkas tidak ditemukan."), 404)
+    return doc
 
 
 def upload_download(app: Application, doc: ApplicationDocument) -> FileResponse:
@@ -672,10 +682,7 @@ class IssuedDocumentListView(ResidentView):
         )
 
 
-class IssuedDocumentFileView(ResidentView):
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        return super().perform_content_negotiation(request, force=True)
-
+class IssuedDocumentFileView(FileDownload, ResidentView):
     @extend_schema(
         tags=["dokumen"],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +21,7 @@ from paksemmok.applications.access import staff_may_view
 from paksemmok.applications.checks import check_application
 from paksemmok.applications.items import APPLICATION_ITEM, Item
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
-from paksemmok.applications.models import Application, ApplicationDocument
+from paksemmok.applications.models import Application
 from paksemmok.applications.services import deficiency_display
 from paksemmok.audit.reads import audited_read
 from paksemmok.backoffice import queues, services
@@ -35,7 +34,14 @@ from paksemmok.population.services import living_members
 from . import serializers as s
 from .errors import ApiError
 from .permissions import IsBackofficeStaff
-from .views import REFERENCE_RE, invalid, upload_download
+from .views import (
+    REFERENCE_RE,
+    UPLOAD_RESPONSES,
+    FileDownload,
+    invalid,
+    upload_download,
+    uploaded_document,
+)
 
 TAGS = ["petugas"]
 # Documented as session-only: a token is authenticated (so a resident's gets a clear 403)
@@ -256,28 +262,16 @@ class ApplicationView(StaffView):
         return Response(s.StaffApplicationSerializer(data, context=context).data)
 
 
-class DocumentView(StaffView):
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        return super().perform_content_negotiation(request, force=True)
-
+class DocumentView(FileDownload, StaffView):
     @extend_schema(
         tags=TAGS,
         auth=AUTH,
-        responses={
-            (200, "image/jpeg"): OpenApiTypes.BINARY,
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-        },
+        responses=UPLOAD_RESPONSES,
         summary="Unduh berkas unggahan (setiap unduhan diaudit)",
     )
     def get(self, request: Request, reference: str, document_id: int) -> Any:
         app = staff_application(request, reference)
-        doc = (
-            ApplicationDocument.objects.select_related("requirement")
-            .filter(pk=document_id, application=app)
-            .first()
-        )
-        if doc is None:
-            raise ApiError("not_found", _("Berkas tidak ditemukan."), 404)
+        doc = uploaded_document(app, document_id)
         # As backoffice.views.document: every read of a file is its own audit entry.
         audited_read(
             request._request,
