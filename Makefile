@@ -60,6 +60,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/xenon --max-absolute C paksemmok bench
 
 # Every benchmark at small sizes, so the whole run takes minutes (each script's own defaults
 # are the issue-sized runs; see its docstring). PostgreSQL ones use $$DATABASE_URL's server.

@@ -71,22 +71,23 @@ def main() -> None:
         cleanup()
 
 
-def run(args: argparse.Namespace) -> None:
+def _slots_of(per_place: dict) -> list:
+    return [s for per_day in per_place.values() for day in per_day.values() for s in day]
+
+
+def _seed(args: argparse.Namespace) -> tuple[list, dt.date, int]:
+    """Regions, the eleven places and `args.bookings` bookings: (places, today, upcoming)."""
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
-    from django.db.models import Count
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from paksemmok.appointments.models import Booking, JemputBolaEvent, Place, SlotCounter
+    from paksemmok.appointments.models import JemputBolaEvent, Place
     from paksemmok.appointments.places import seed_places
     from paksemmok.appointments.services import hall_for
     from paksemmok.appointments.slots import availability, public_holiday
-    from paksemmok.population.models import Region, Resident
+    from paksemmok.population.models import Region
     from paksemmok.population.regions import import_regency
 
-    started = time.perf_counter()
     call_command("migrate", verbosity=0)
     import_regency(settings.REGENCY_CODE)
     seed_places()
@@ -102,10 +103,9 @@ def run(args: argparse.Namespace) -> None:
     assert len(places) == 11, len(places)
 
     # Every slot of the next `days` days, and the same for the past year, from the rules.
-    future = availability(places, today, args.days, include_past=True)
-    future_slots = [s for per_day in future.values() for day in per_day.values() for s in day]
+    future_slots = _slots_of(availability(places, today, args.days, include_past=True))
     past = availability(places, today - dt.timedelta(days=365), 365, include_past=True)
-    past_slots = [s for per_day in past.values() for day in per_day.values() for s in day]
+    past_slots = _slots_of(past)
 
     rng = random.Random(2026)
     # Fill about 70% of the coming places; the rest of the 50,000 are history.
@@ -114,6 +114,15 @@ def run(args: argparse.Namespace) -> None:
         upcoming.extend([slot] * sum(rng.random() < 0.7 for _ in range(slot.capacity)))
     upcoming = upcoming[: args.bookings]
     history = [rng.choice(past_slots) for _ in range(args.bookings - len(upcoming))]
+    _write_bookings(upcoming, history, rng)
+    return places, today, len(upcoming)
+
+
+def _write_bookings(upcoming: list, history: list, rng: random.Random) -> None:
+    from django.db.models import Count
+
+    from paksemmok.appointments.models import Booking, SlotCounter
+    from paksemmok.population.models import Region, Resident
 
     villages = list(Region.objects.filter(level=Region.Level.VILLAGE).values_list("pk", flat=True))
     residents = Resident.objects.bulk_create(
@@ -158,25 +167,38 @@ def run(args: argparse.Namespace) -> None:
         ],
         batch_size=2000,
     )
+
+
+def _timed(fn, runs: int) -> list[float]:
+    for _ in range(3):  # warm caches (holidays, query plans)
+        fn()
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return samples
+
+
+def _describe(label: str, samples: list[float]) -> None:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]
+    print(
+        f"  {label:<44} median {statistics.median(ordered):7.1f} ms   "
+        f"p95 {p95:7.1f} ms   (n={len(ordered)})"
+    )
+
+
+def run(args: argparse.Namespace) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from paksemmok.appointments.models import Booking, Place, SlotCounter
+    from paksemmok.appointments.slots import availability
+
+    started = time.perf_counter()
+    places, today, upcoming = _seed(args)
     setup_seconds = time.perf_counter() - started
-
-    def timed(fn) -> list[float]:
-        for _ in range(3):  # warm caches (holidays, query plans)
-            fn()
-        samples = []
-        for _ in range(args.runs):
-            t0 = time.perf_counter()
-            fn()
-            samples.append((time.perf_counter() - t0) * 1000)
-        return samples
-
-    def describe(label: str, samples: list[float]) -> None:
-        ordered = sorted(samples)
-        p95 = ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]
-        print(
-            f"  {label:<44} median {statistics.median(ordered):7.1f} ms   "
-            f"p95 {p95:7.1f} ms   (n={len(ordered)})"
-        )
 
     with CaptureQueriesContext(connection) as queries:
         result = availability(places, today, args.days)
@@ -186,15 +208,15 @@ def run(args: argparse.Namespace) -> None:
     print(
         f"places: {len(places)}   bookings: {Booking.objects.count():,}   "
         f"slot counters: {SlotCounter.objects.count():,}   "
-        f"bookings in the window: {len(upcoming):,}"
+        f"bookings in the window: {upcoming:,}"
     )
     print(
         f"availability for {args.days} days x {len(places)} places: {slots:,} open slots, "
         f"{len(queries)} queries"
     )
-    describe(
+    _describe(
         f"all {len(places)} places, {args.days} days",
-        timed(lambda: availability(places, today, args.days)),
+        _timed(lambda: availability(places, today, args.days), args.runs),
     )
     dinas = next(p for p in places if p.kind == Place.Kind.DINAS)
     if os.environ.get("BENCH_PROFILE"):
@@ -204,9 +226,9 @@ def run(args: argparse.Namespace) -> None:
         profiler = cProfile.Profile()
         profiler.runcall(availability, places, today, args.days)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
-    describe(
+    _describe(
         f"one place ({dinas.name}), {args.days} days",
-        timed(lambda: availability([dinas], today, args.days)),
+        _timed(lambda: availability([dinas], today, args.days), args.runs),
     )
 
 

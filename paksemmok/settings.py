@@ -88,12 +88,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "csp",
-    "axes",
+    "paksemmok.web.third_party.AxesConfig",  # axes, named for staff
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "paksemmok.web.third_party.OtpTotpConfig",  # django_otp.plugins.otp_totp
     "phonenumber_field",
     "django_tasks",
-    "django_tasks_db",
+    "paksemmok.web.third_party.TasksDbConfig",  # django_tasks_db
     "paksemmok.web",
     "paksemmok.jobs",
     "paksemmok.audit",

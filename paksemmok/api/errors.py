@@ -23,17 +23,14 @@ from paksemmok.storage import StorageUnavailable
 logger = logging.getLogger("paksemmok.api")
 
 
-class ApiError(exceptions.APIException):
-    """An error raised by an API view with its own code."""
+class ApiError(DomainError):
+    """A refusal only the API makes (wrong credentials, a bad page cursor), with its own code:
+    answered like every other domain error."""
 
     def __init__(
         self, code: str, message: str, status_code: int = 400, details: Any = None
     ) -> None:
-        super().__init__(detail=message, code=code)
-        self.code = code
-        self.message = message
-        self.status_code = status_code
-        self.details = details
+        super().__init__(message, code, details, status=status_code)
 
 
 def body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -68,15 +65,7 @@ def _messages() -> dict[type, tuple[str, str]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
-
     set_rollback()
-    headers: dict[str, str] = {}
-    if isinstance(exc, ApiError):
-        return Response(body(exc.code, exc.message, exc.details), status=exc.status_code)
     if isinstance(exc, DomainError):
         code, message, details, http_status = exc.api_error()
         return Response(body(code, message, details), status=http_status)
@@ -86,36 +75,44 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status=exc.status_code,
             headers={"Retry-After": str(exc.retry_after)},
         )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.Throttled):
-        wait = int(exc.wait) if exc.wait is not None else None
-        if wait is not None:
-            headers["Retry-After"] = str(wait)
-        return Response(
-            body(
-                "throttled",
-                _("Terlalu banyak permintaan. Coba lagi dalam %(s)s detik.")
-                % {"s": wait if wait is not None else 60},
-                {"retry_after": wait},
-            ),
-            status=status.HTTP_429_TOO_MANY_REQUESTS,
-            headers=headers,
-        )
+        return _throttled(exc)
     if isinstance(exc, exceptions.APIException):
-        if getattr(exc, "auth_header", None):
-            headers["WWW-Authenticate"] = exc.auth_header
-        code, message = next(
-            ((c, m) for klass, (c, m) in _messages().items() if isinstance(exc, klass)),
-            ("error", ""),
-        )
-        details = exc.detail if isinstance(exc, exceptions.ValidationError) else None
-        if not message:
-            message = str(exc.detail)
-        return Response(body(code, message, details), status=exc.status_code, headers=headers)
+        return _framework_error(exc)
     # A bug: logged with its traceback, answered as JSON like everything else.
     logger.exception("API error", exc_info=exc)
     return Response(
         body("server_error", _("Terjadi kesalahan pada server. Coba lagi nanti.")),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def _throttled(exc: exceptions.Throttled) -> Response:
+    wait = int(exc.wait) if exc.wait is not None else None
+    message = _("Terlalu banyak permintaan. Coba lagi dalam %(s)s detik.") % {
+        "s": wait if wait is not None else 60
+    }
+    return Response(
+        body("throttled", message, {"retry_after": wait}),
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(wait)} if wait is not None else {},
+    )
+
+
+def _framework_error(exc: exceptions.APIException) -> Response:
+    """DRF's own refusals (authentication, permissions, parsing, validation)."""
+    headers = {"WWW-Authenticate": exc.auth_header} if getattr(exc, "auth_header", None) else {}
+    code, message = next(
+        ((c, m) for klass, (c, m) in _messages().items() if isinstance(exc, klass)),
+        ("error", ""),
+    )
+    details = exc.detail if isinstance(exc, exceptions.ValidationError) else None
+    return Response(
+        body(code, message or str(exc.detail), details), status=exc.status_code, headers=headers
     )
 
 

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from paksemmok.accounts.lockout import normalise_username
+from paksemmok.accounts.lockout import lockout_for, normalise_username
 from paksemmok.accounts.models import User
 from paksemmok.audit.ip import client_ip
 from paksemmok.audit.log import record
@@ -50,13 +50,15 @@ class TokenView(APIView):
             # Axes refused (the attempt is counted); answer in JSON instead of the HTML
             # lockout page the middleware would otherwise put in place of this response.
             django_request.axes_locked_out = False
+            lockout = lockout_for(django_request, {"username": username})
             raise ApiError(
                 "locked_out",
-                _(
-                    "Terlalu banyak percobaan masuk yang gagal. Akun dikunci sementara; coba lagi "
-                    "nanti."
-                ),
+                lockout.message(),
                 status.HTTP_429_TOO_MANY_REQUESTS,
+                {
+                    "scope": "network" if lockout.per_network else "account",
+                    "retry_after": lockout.seconds,
+                },
             )
         if user is None or user.role != User.Role.RESIDENT:
             # Staff sign in on the pages (TOTP); to them, as to a wrong password, the same words.

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from paksemmok.audit.log import record
 from paksemmok.catalog.fields import Prefill, field_defs
 from paksemmok.catalog.models import DeficiencyReason, Requirement, Variant
-from paksemmok.notifications.services import notify
+from paksemmok.notifications.services import notify, one_message_per_recipient
 from paksemmok.population.models import Resident
 from paksemmok.storage import storage_errors
 
@@ -379,7 +379,7 @@ def attach_document(
 
 def submit_application(application: Application, *, actor: Any) -> Application:
     """Sends a draft: runs every check, starts the deadline clock, tells the resident."""
-    with transaction.atomic():
+    with transaction.atomic(), one_message_per_recipient():
         app = _locked(application)
         ensure_allowed(app.status, Action.SUBMIT)
         problems = check_application(app)
@@ -417,7 +417,7 @@ def _save_open(app: Application) -> None:
 def resubmit_application(application: Application, *, actor: Any, note: str = "") -> Application:
     """Sends a returned application again. Every file the officer asked for must be new;
     the deadline restarts from now. `note`: the resident's word to the officer."""
-    with transaction.atomic():
+    with transaction.atomic(), one_message_per_recipient():
         app = _locked(application)
         ensure_allowed(app.status, Action.RESUBMIT)
         problems: list[Problem] = []
@@ -455,7 +455,7 @@ def resubmit_application(application: Application, *, actor: Any, note: str = ""
 
 def cancel_application(application: Application, *, actor: Any, reason: str = "") -> Application:
     """Withdraws an application that is not yet decided."""
-    with transaction.atomic():
+    with transaction.atomic(), one_message_per_recipient():
         app = _locked(application)
         before = transition(app, Action.CANCEL)
         app.decided_at = timezone.now()

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from paksemmok.accounts.models import User
 from paksemmok.audit.log import record
 from paksemmok.errors import DomainError
+from paksemmok.notifications.services import one_message_per_recipient
 from paksemmok.population.ektp_eligibility import perekaman_eligibility
 from paksemmok.population.models import MaritalStatus, Region, Resident
 
@@ -87,6 +88,14 @@ def _send_generic(booking: Booking, subject: str, body: str) -> None:
 def _booking_context(booking: Booking) -> dict[str, Any]:
     # A datetime, not text: notify() formats it in the recipient's language and local time.
     return {"place": booking.place.name, "when": booking.start, "booking_code": booking.code}
+
+
+def _reminder_covered(start: dt.datetime, now: dt.datetime) -> dt.datetime | None:
+    """A booking made on the day before (or the day itself) gets no separate reminder: the
+    day-before reminder would follow the booking message within hours, saying the same.
+    Returns the value for `reminder_sent_at`."""
+    days_ahead = (timezone.localtime(start).date() - timezone.localtime(now).date()).days
+    return now if days_ahead <= 1 else None
 
 
 def is_desk_staff(user: Any) -> bool:
@@ -217,7 +226,7 @@ def book_appointment(
     if not can_act_for(actor, resident):
         raise AppointmentError(_("Anda tidak berhak membuat janji untuk penduduk ini."))
     try:
-        with transaction.atomic():
+        with transaction.atomic(), one_message_per_recipient():
             resident = Resident.objects.select_for_update().get(pk=resident.pk)
             eligibility = perekaman_eligibility(resident, on=timezone.localtime(start).date())
             if not eligibility:
@@ -232,6 +241,7 @@ def book_appointment(
                 place=place,
                 start=slot.start,
                 booked_by=actor,
+                reminder_sent_at=_reminder_covered(slot.start, now),
             )
             _audit(
                 "appointments.booking.created",
@@ -259,7 +269,7 @@ def reschedule_appointment(
 ) -> Booking:
     """Moves an active booking to another slot (any place); the old slot's place is freed."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), one_message_per_recipient():
         booking = _lock(booking)
         if not can_act_for(actor, booking.resident):
             raise AppointmentError(_("Anda tidak berhak mengubah janji ini."))
@@ -287,7 +297,7 @@ def reschedule_appointment(
             raise AppointmentError(str(FULL_MESSAGE))
         booking.place, booking.start = place, slot.start
         booking.needs_reschedule = False
-        booking.reminder_sent_at = None
+        booking.reminder_sent_at = _reminder_covered(slot.start, now)
         booking.save(
             update_fields=["place", "start", "needs_reschedule", "reminder_sent_at", "updated_at"]
         )
@@ -304,7 +314,7 @@ def reschedule_appointment(
 
 def cancel_appointment(booking: Booking, *, actor: Any, reason: str = "") -> Booking:
     """Cancels an active booking that has not been checked in; its place goes back to the slot."""
-    with transaction.atomic():
+    with transaction.atomic(), one_message_per_recipient():
         booking = _lock(booking)
         if not (can_act_for(actor, booking.resident) or is_desk_staff(actor)):
             raise AppointmentError(_("Anda tidak berhak membatalkan janji ini."))
@@ -443,7 +453,7 @@ def mark_recorded(booking: Booking, *, actor: Any, now: dt.datetime | None = Non
     """Perekaman done: the resident becomes "sudah rekam" and may apply for the e-KTP print
     online."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), one_message_per_recipient():
         booking = _lock(booking)
         if not is_desk_staff(actor):
             raise AppointmentError(_("Hanya petugas yang dapat mencatat perekaman."))
@@ -531,18 +541,24 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
         reminder_sent_at__isnull=True,
         start__gte=slot_rules._aware(tomorrow, dt.time.min),
         start__lt=slot_rules._aware(tomorrow + dt.timedelta(days=1), dt.time.min),
-    ).values_list("pk", flat=True)
+    ).select_related("resident", "booked_by")
+    # A helper who booked for several residents gets one reminder naming them all.
+    per_recipient: dict[Any, list[int]] = {}
+    for booking in due.order_by("start", "pk"):
+        who = recipient(booking)
+        per_recipient.setdefault(who.pk if who else None, []).append(booking.pk)
     sent = 0
-    for pk in list(due):
-        with transaction.atomic():
-            claimed = Booking.objects.filter(
-                pk=pk, status=Booking.Status.BOOKED, reminder_sent_at__isnull=True
-            ).update(reminder_sent_at=now)
-            if not claimed:
-                continue
-            booking = Booking.objects.select_related("resident", "place").get(pk=pk)
-            _send(booking, "appointment_reminder", _booking_context(booking))
-            sent += 1
+    for pks in per_recipient.values():
+        with transaction.atomic(), one_message_per_recipient():
+            for pk in pks:
+                claimed = Booking.objects.filter(
+                    pk=pk, status=Booking.Status.BOOKED, reminder_sent_at__isnull=True
+                ).update(reminder_sent_at=now)
+                if not claimed:
+                    continue
+                booking = Booking.objects.select_related("resident", "place").get(pk=pk)
+                _send(booking, "appointment_reminder", _booking_context(booking))
+                sent += 1
     return sent
 
 
@@ -565,34 +581,39 @@ def flag_bookings_outside_hours(
     rules = slot_rules.Rules([place], days[0], days[-1])
     valid = {s.start for day in days for s in rules.day_slots(place, day)}
     flagged = 0
-    for booking in bookings:
-        outside = booking.start not in valid
-        if outside == booking.needs_reschedule:
-            continue
-        with transaction.atomic():
-            booking.needs_reschedule = outside
-            booking.save(update_fields=["needs_reschedule", "updated_at"])
-            if outside:
-                flagged += 1
-                _audit(
-                    "appointments.booking.flagged", booking, actor, reason="outside changed hours"
-                )
-                _send_generic(
-                    booking,
-                    _("Jadwal perekaman berubah"),
-                    _(
-                        "Jadwal layanan %(place)s berubah sehingga janji %(code)s pada %(when)s "
-                        "tidak bisa dilayani. Silakan pilih waktu baru di Pak Semmok."
-                    )
-                    % {
-                        "place": place.name,
-                        "code": booking.code,
-                        "when": format_when(booking.start),
-                    },
-                )
-            else:
-                _audit("appointments.booking.unflagged", booking, actor)
+    # One schedule change is one event: a helper who booked for several residents gets one
+    # message naming every booking.
+    with transaction.atomic(), one_message_per_recipient():
+        for booking in bookings:
+            flagged += _flag_one(booking, booking.start not in valid, place, actor)
     return flagged
+
+
+def _flag_one(booking: Booking, outside: bool, place: Place, actor: Any) -> int:
+    """Flags (or unflags) one booking; 1 when it was newly flagged and its resident told."""
+    if outside == booking.needs_reschedule:
+        return 0
+    with transaction.atomic():
+        booking.needs_reschedule = outside
+        booking.save(update_fields=["needs_reschedule", "updated_at"])
+        if not outside:
+            _audit("appointments.booking.unflagged", booking, actor)
+            return 0
+        _audit("appointments.booking.flagged", booking, actor, reason="outside changed hours")
+        _send_generic(
+            booking,
+            _("Jadwal perekaman berubah"),
+            _(
+                "Jadwal layanan %(place)s berubah sehingga janji %(code)s pada %(when)s "
+                "tidak bisa dilayani. Silakan pilih waktu baru di Pak Semmok."
+            )
+            % {
+                "place": place.name,
+                "code": booking.code,
+                "when": format_when(booking.start),
+            },
+        )
+    return 1
 
 
 # --- jemput bola ----------------------------------------------------------------------------

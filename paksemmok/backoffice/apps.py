@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class BackofficeConfig(AppConfig):
     name = "paksemmok.backoffice"
-    verbose_name = _("Back office")
+    verbose_name = _("Meja petugas")

@@ -56,54 +56,71 @@ def _audit(request: HttpRequest, found: RegisterSearch, purpose: str) -> None:
         audited_read(request, resident, purpose, what="register.lookup", details={"by": found.kind})
 
 
+def _picked(request: HttpRequest, form: LookupForm) -> tuple[RegisterSearch | None, Any]:
+    """A name chosen from the list: the token names the row, the purpose comes along."""
+    try:
+        pk = signing.loads(request.POST["pick"], salt=PICK_SALT, max_age=PICK_MAX_AGE)
+    except signing.BadSignature:
+        pk = None
+    resident = resident_with_family_by_id(pk) if isinstance(pk, int) else None
+    if resident is None or not form.is_valid():
+        return None, None
+    found = RegisterSearch("pick", [resident, *resident.kk_members])
+    _audit(request, found, form.cleaned_data["purpose"])
+    return found, resident
+
+
+def _searched(request: HttpRequest, form: LookupForm) -> tuple[RegisterSearch | None, Any]:
+    if not form.is_valid():
+        return None, None
+    data = form.cleaned_data
+    found = search_register(data["query"], kecamatan=data["kecamatan"])
+    shown = None
+    if found.kind == "nik":
+        shown = found.residents[0]
+        found.residents = [shown, *(m for m in shown.kk_members if m.pk != shown.pk)]
+    _audit(request, found, data["purpose"])
+    return found, shown
+
+
+def _results(found: RegisterSearch | None, shown: Any) -> dict[str, Any]:
+    if found is None:
+        return {
+            "found": None,
+            "shown": None,
+            "members": [],
+            "rows": [],
+            "too_short": False,
+            "nothing": False,
+        }
+    rows = []
+    if found.kind == "name":
+        rows = [
+            {"r": r, "pick": signing.dumps(r.pk, salt=PICK_SALT, compress=True)}
+            for r in found.residents
+        ]
+    # A resident shown with their KK; a KK found by its number; nothing for a name list.
+    members = shown.kk_members if shown else found.residents if found.kind == "kk" else []
+    return {
+        "found": found,
+        "shown": shown,
+        "members": members,
+        "rows": rows,
+        "too_short": found.kind == "none",
+        "nothing": found.kind != "none" and not found.residents,
+    }
+
+
 @never_cache
 @role_required(*User.DECIDING_ROLES)
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
-    found: RegisterSearch | None = None
-    shown = None
-    if request.method == "POST" and request.POST.get("pick"):
-        # A name chosen from the list: the token names the row, the purpose comes along.
-        try:
-            pk = signing.loads(request.POST["pick"], salt=PICK_SALT, max_age=PICK_MAX_AGE)
-        except signing.BadSignature:
-            pk = None
-        resident = resident_with_family_by_id(pk) if isinstance(pk, int) else None
-        if resident is not None and form.is_valid():
-            found = RegisterSearch("pick", [resident, *resident.kk_members])
-            _audit(request, found, form.cleaned_data["purpose"])
-            shown = resident
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        found = search_register(data["query"], kecamatan=data["kecamatan"])
-        if found.kind == "nik":
-            shown = found.residents[0]
-            found.residents = [shown, *(m for m in shown.kk_members if m.pk != shown.pk)]
-        _audit(request, found, data["purpose"])
-    rows = []
-    if found is not None and found.kind == "name":
-        rows = [
-            {"r": r, "pick": signing.dumps(r.pk, salt=PICK_SALT, compress=True)}
-            for r in found.residents
-        ]
+    found, shown = None, None
+    if request.method == "POST":
+        found, shown = (_picked if request.POST.get("pick") else _searched)(request, form)
     return render(
         request,
         "backoffice/register_lookup.html",
-        {
-            "form": form,
-            "found": found,
-            "shown": shown,
-            "members": (
-                shown.kk_members
-                if shown
-                else found.residents
-                if found and found.kind == "kk"
-                else []
-            ),
-            "rows": rows,
-            "too_short": found is not None and found.kind == "none",
-            "nothing": found is not None and found.kind != "none" and not found.residents,
-            "title": _("Cari penduduk"),
-        },
+        {"form": form, **_results(found, shown), "title": _("Cari penduduk")},
     )

@@ -354,7 +354,8 @@ def send_deadline_alerts(now: dt.datetime | None = None) -> int:
     overdue: each once per (re)submission round, guarded by AlertSent's unique key.
 
     The query leaves out what was already alerted for the current round and kind, so a
-    backlog larger than one batch does not hide newer applications behind older ones."""
+    backlog larger than one batch does not hide newer applications behind older ones. One
+    run is one event: each supervisor gets one message listing every alert of the run."""
     from paksemmok.notifications.services import notify
 
     from .models import AlertSent
@@ -372,33 +373,57 @@ def send_deadline_alerts(now: dt.datetime | None = None) -> int:
         .select_related("variant")
         .order_by("deadline_at")[:500]
     )
-    sent = 0
-    for app in waiting:
-        kind = "overdue" if app.deadline_at <= now else "near"
-        try:
-            with transaction.atomic():
-                AlertSent.objects.create(application=app, round=app.round, kind=kind)
-                if kind == "overdue":
-                    subject = _("Permohonan %(ref)s melewati batas waktu") % {"ref": app.reference}
-                else:
-                    subject = _("Permohonan %(ref)s: sisa waktu kurang dari %(h)s jam") % {
-                        "ref": app.reference,
-                        "h": NEAR_HOURS,
-                    }
-                body = _("%(variant)s, batas %(deadline)s.") % {
-                    "variant": app.variant.name,
-                    "deadline": timezone.localtime(app.deadline_at).strftime("%d-%m-%Y %H.%M"),
-                }
-                for supervisor in supervisors:
-                    notify(
-                        template="generic",
-                        user=supervisor,
-                        context={"subject": subject, "body": body},
-                    )
-        except IntegrityError:
-            continue  # another worker sent it
-        sent += 1
-    return sent
+    alerts: list[tuple[str, Application]] = []
+    with transaction.atomic():
+        for app in waiting:
+            kind = "overdue" if app.deadline_at <= now else "near"
+            try:
+                with transaction.atomic():
+                    AlertSent.objects.create(application=app, round=app.round, kind=kind)
+            except IntegrityError:
+                continue  # another worker sent it
+            alerts.append((kind, app))
+        if alerts:
+            subject, body = _alert_text(alerts)
+            for supervisor in supervisors:
+                notify(
+                    template="generic",
+                    user=supervisor,
+                    context={"subject": subject, "body": body},
+                )
+    return len(alerts)
+
+
+def _alert_text(alerts: list[tuple[str, Application]]) -> tuple[str, str]:
+    """One alert: its own subject; several: how many of each kind, each one on a line."""
+    if len(alerts) == 1:
+        kind, app = alerts[0]
+        if kind == "overdue":
+            subject = _("Permohonan %(ref)s melewati batas waktu") % {"ref": app.reference}
+        else:
+            subject = _("Permohonan %(ref)s: sisa waktu kurang dari %(h)s jam") % {
+                "ref": app.reference,
+                "h": NEAR_HOURS,
+            }
+    else:
+        subject = _(
+            "%(overdue)s permohonan melewati batas waktu, %(near)s sisa waktu kurang dari %(h)s jam"
+        ) % {
+            "overdue": sum(kind == "overdue" for kind, _app in alerts),
+            "near": sum(kind == "near" for kind, _app in alerts),
+            "h": NEAR_HOURS,
+        }
+    lines = [
+        _("%(ref)s (%(state)s): %(variant)s, batas %(deadline)s.")
+        % {
+            "ref": app.reference,
+            "state": _("lewat batas") if kind == "overdue" else _("hampir batas"),
+            "variant": app.variant.name,
+            "deadline": timezone.localtime(app.deadline_at).strftime("%d-%m-%Y %H.%M"),
+        }
+        for kind, app in alerts
+    ]
+    return subject, "\n".join(lines)
 
 
 # --- verdicts ------------------------------------------------------------------------------

@@ -40,7 +40,6 @@ from paksemmok.population.models import (
     Citizenship,
     Education,
     Family,
-    FamilyVersion,
     MaritalStatus,
     NumberSequence,
     Region,
@@ -731,83 +730,93 @@ class _Household:
         return kids
 
     def build(self) -> list[_P]:
+        kind = _KIND.pick(self.rng)
+        build = {
+            "couple": self._couple,
+            "couple_elder": self._couple_with_elder,
+            "old_couple": self._old_couple,
+            "widow": self._widow,
+            "single_parent": self._single_parent,
+        }.get(kind, self._single)
+        return build()
+
+    def _husband_and_wife(self, head_age: float, min_wife_age: float) -> tuple[_P, _P]:
+        head = self.person("L", self.born(head_age), _REL.HEAD.value, _MARRIED)
+        wife_age = max(min_wife_age, head_age - self.rng.gauss(4, 3))
+        wife = self.person("P", self.born(wife_age), _REL.WIFE.value, _MARRIED)
+        return head, wife
+
+    def _couple(self) -> list[_P]:
+        head, wife = self._husband_and_wife(self.rng.triangular(21, 68, 38), 18.0)
+        return [head, wife, *self.children(head, wife)]
+
+    def _couple_with_elder(self) -> list[_P]:
         rng = self.rng
-        kind = _KIND.pick(rng)
-        if kind in ("couple", "couple_elder"):
-            head_age = rng.triangular(21, 68, 38)
-            head = self.person("L", self.born(head_age), _REL.HEAD.value, _MARRIED)
-            wife_age = max(18.0, head_age - rng.gauss(4, 3))
-            wife = self.person("P", self.born(wife_age), _REL.WIFE.value, _MARRIED)
-            members = [head, wife]
-            if kind == "couple_elder":
-                # A widowed parent of the husband (orang tua) or of the wife (mertua).
-                of_head = rng.random() < 0.55
-                child = head if of_head else wife
-                elder_age = (self.today - child.born) / _YEAR + 22 + rng.random() * 14
-                if elder_age < 96:
-                    sex = "P" if rng.random() < 0.72 else "L"
-                    elder = self.person(
-                        sex,
-                        self.born(elder_age),
-                        _REL.PARENT.value if of_head else _REL.PARENT_IN_LAW.value,
-                        _WIDOWED,
-                    )
-                    if sex == "L":
-                        child.father = elder.name
-                    else:
-                        child.mother = elder.name
-                    members.append(elder)
-            members += self.children(head, wife)
-            return members
-        if kind == "old_couple":
-            head_age = rng.triangular(52, 88, 62)
-            head = self.person("L", self.born(head_age), _REL.HEAD.value, _MARRIED)
-            wife_age = max(45.0, head_age - rng.gauss(4, 3))
-            wife = self.person("P", self.born(wife_age), _REL.WIFE.value, _MARRIED)
-            members = [head, wife, *self.children(head, wife, max_age=30, stay_older=0.25)]
-            if rng.random() < 0.15:
-                members.append(
-                    self.person(
-                        "L" if rng.random() < 0.5 else "P",
-                        self.born(rng.uniform(2, 16)),
-                        _REL.GRANDCHILD.value,
-                        _SINGLE,
-                    )
-                )
-            return members
-        if kind == "widow":
-            sex = "P" if rng.random() < 0.78 else "L"
-            head = self.person(
+        head, wife = self._husband_and_wife(rng.triangular(21, 68, 38), 18.0)
+        members = [head, wife]
+        # A widowed parent of the husband (orang tua) or of the wife (mertua).
+        of_head = rng.random() < 0.55
+        child = head if of_head else wife
+        elder_age = (self.today - child.born) / _YEAR + 22 + rng.random() * 14
+        if elder_age < 96:
+            sex = "P" if rng.random() < 0.72 else "L"
+            elder = self.person(
                 sex,
-                self.born(rng.triangular(55, 95, 70)),
-                _REL.HEAD.value,
-                _WIDOWED if rng.random() < 0.88 else _DIVORCED,
+                self.born(elder_age),
+                _REL.PARENT.value if of_head else _REL.PARENT_IN_LAW.value,
+                _WIDOWED,
             )
-            members = [head]
-            if rng.random() < 0.2:
-                members.append(
-                    self.person(
-                        "L" if rng.random() < 0.5 else "P",
-                        self.born(rng.uniform(4, 18)),
-                        _REL.GRANDCHILD.value,
-                        _SINGLE,
-                    )
-                )
-            return members
-        if kind == "single_parent":
-            head = self.person(
-                "P" if rng.random() < 0.8 else "L",
-                self.born(rng.triangular(25, 60, 38)),
-                _REL.HEAD.value,
-                _DIVORCED if rng.random() < 0.55 else _WIDOWED,
-            )
-            if head.sex == "P":
-                kids = self.children(None, head)
+            if sex == "L":
+                child.father = elder.name
             else:
-                # The father keeps the KK; the children's mother is named, not a member.
-                stand_in = _P("P", head.born + int(2 * _YEAR), _name(rng, "P", 1980), "", "")
-                kids = self.children(head, stand_in)
-            return [head, *kids]
+                child.mother = elder.name
+            members.append(elder)
+        return [*members, *self.children(head, wife)]
+
+    def _grandchild(self, min_age: float, max_age: float) -> _P:
+        return self.person(
+            "L" if self.rng.random() < 0.5 else "P",
+            self.born(self.rng.uniform(min_age, max_age)),
+            _REL.GRANDCHILD.value,
+            _SINGLE,
+        )
+
+    def _old_couple(self) -> list[_P]:
+        head, wife = self._husband_and_wife(self.rng.triangular(52, 88, 62), 45.0)
+        members = [head, wife, *self.children(head, wife, max_age=30, stay_older=0.25)]
+        if self.rng.random() < 0.15:
+            members.append(self._grandchild(2, 16))
+        return members
+
+    def _widow(self) -> list[_P]:
+        rng = self.rng
+        sex = "P" if rng.random() < 0.78 else "L"
+        head = self.person(
+            sex,
+            self.born(rng.triangular(55, 95, 70)),
+            _REL.HEAD.value,
+            _WIDOWED if rng.random() < 0.88 else _DIVORCED,
+        )
+        if rng.random() < 0.2:
+            return [head, self._grandchild(4, 18)]
+        return [head]
+
+    def _single_parent(self) -> list[_P]:
+        rng = self.rng
+        head = self.person(
+            "P" if rng.random() < 0.8 else "L",
+            self.born(rng.triangular(25, 60, 38)),
+            _REL.HEAD.value,
+            _DIVORCED if rng.random() < 0.55 else _WIDOWED,
+        )
+        if head.sex == "P":
+            return [head, *self.children(None, head)]
+        # The father keeps the KK; the children's mother is named, not a member.
+        stand_in = _P("P", head.born + int(2 * _YEAR), _name(rng, "P", 1980), "", "")
+        return [head, *self.children(head, stand_in)]
+
+    def _single(self) -> list[_P]:
+        rng = self.rng
         head = self.person(
             "L" if rng.random() < 0.55 else "P",
             self.born(rng.triangular(19, 45, 24)),
@@ -1042,13 +1051,7 @@ class _RunState:
         self.writer, self.numbers, self.today = writer, numbers, today
         self.today_ord = today.toordinal()
         self.progress, self.target = progress, target
-        self.family_id = ids[Family]
-        self.resident_id = ids[Resident]
-        self.version_id = ids[FamilyVersion]
-        self.now = writer.now()
-        self.families: list[tuple[Any, ...]] = []
-        self.members: list[tuple[Any, ...]] = []
-        self.versions: list[tuple[Any, ...]] = []
+        self.new = bulk.NewFamilies(ids, writer.now(), GENERATED_REASON)
         self.resident_count = 0
         self.family_count = 0
         self.chunk = chunk
@@ -1058,10 +1061,7 @@ class _RunState:
         self.parents_and_birthdays: set[int] = set()
 
     def flush(self) -> None:
-        self.writer.write(Family, bulk.FAMILY_FIELDS, self.families)
-        self.writer.write(Resident, bulk.RESIDENT_FIELDS, self.members)
-        self.writer.write(FamilyVersion, bulk.VERSION_FIELDS, self.versions)
-        self.families, self.members, self.versions = [], [], []
+        self.new.write(self.writer)
         if self.progress:
             self.progress(self.resident_count, self.target)
 
@@ -1089,7 +1089,7 @@ class _RunState:
                 )
             self._add_family(village, people, rng, rws)
             placed += len(people)
-            if len(self.members) >= self.chunk:
+            if len(self.new.residents) >= self.chunk:
                 self.flush()
 
     def _add_family(
@@ -1105,9 +1105,7 @@ class _RunState:
             address = f"Dk. {village.dukuh[(rw - 1) % len(village.dukuh)]}"
         rw_s, rt_s = f"{rw:03d}", f"{rt:03d}"
         religion = _RELIGION.pick(rng)
-        family_id = self.family_id
-        self.family_id += 1
-        rows = []
+        members = []
         seen = self.parents_and_birthdays
         for p in people:
             parents = (p.sex, _name_key(p.mother), _name_key(p.father))
@@ -1128,36 +1126,33 @@ class _RunState:
             adult = age >= 17 or p.marital != _SINGLE
             education = _education(rng, age, born.year)
             recorded = adult and rng.random() < 0.98
-            rows.append(
-                (
-                    self.resident_id,
-                    nik,
-                    p.name,
-                    p.sex,
-                    "Kudus" if age < 20 and rng.random() < 0.93 else _BIRTH_PLACES.pick(rng),
-                    born.isoformat(),
-                    religion if rng.random() < 0.995 else _RELIGION.pick(rng),
-                    education,
-                    _occupation(rng, age, p.sex, education),
-                    p.marital,
-                    _WNI,
-                    p.father,
-                    p.mother,
-                    village.id,
-                    address,
-                    rt_s,
-                    rw_s,
-                    family_id,
-                    p.rel,
-                    _ALIVE,
-                    None,
-                    _RECORDED if recorded else _NOT_RECORDED,
-                    recorded and rng.random() < 0.97,
-                    self.now,
-                    self.now,
-                )
+            members.append(
+                {
+                    "nik": nik,
+                    "full_name": p.name,
+                    "sex": p.sex,
+                    "birth_place": "Kudus"
+                    if age < 20 and rng.random() < 0.93
+                    else _BIRTH_PLACES.pick(rng),
+                    "birth_date": born.isoformat(),
+                    "religion": religion if rng.random() < 0.995 else _RELIGION.pick(rng),
+                    "education": education,
+                    "occupation": _occupation(rng, age, p.sex, education),
+                    "marital_status": p.marital,
+                    "citizenship": _WNI,
+                    "father_name": p.father,
+                    "mother_name": p.mother,
+                    "village_id": village.id,
+                    "address": address,
+                    "rt": rt_s,
+                    "rw": rw_s,
+                    "relationship": p.rel,
+                    "life_status": _ALIVE,
+                    "death_date": None,
+                    "ektp_recording": _RECORDED if recorded else _NOT_RECORDED,
+                    "ektp_printed": recorded and rng.random() < 0.97,
+                }
             )
-            self.resident_id += 1
         youngest = max(p.born for p in people)
         # Issued after the youngest member was born (the KK lists them), within 12 years.
         earliest = min(max(youngest + 7, self.today_ord - 12 * 366), self.today_ord - 1)
@@ -1167,33 +1162,6 @@ class _RunState:
             prefix = f"{village.kec_digits}{issued:%d%m%y}"
             serial = numbers.kk_serial(prefix)
             issued -= dt.timedelta(days=1)
-        kk = f"{prefix}{serial:04d}"
-        family = (
-            family_id,
-            kk,
-            village.id,
-            address,
-            rt_s,
-            rw_s,
-            rows[0][0],
-            True,
-            1,
-            self.now,
-            self.now,
-        )
-        self.families.append(family)
-        self.members.extend(rows)
-        self.versions.append(
-            (
-                self.version_id,
-                family_id,
-                1,
-                kk,
-                GENERATED_REASON,
-                bulk.snapshot(family, village.code, rows, rows[0][1]),
-                self.now,
-            )
-        )
-        self.version_id += 1
+        self.new.add(f"{prefix}{serial:04d}", members, village.code)
         self.family_count += 1
-        self.resident_count += len(rows)
+        self.resident_count += len(members)

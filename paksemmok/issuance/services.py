@@ -26,7 +26,7 @@ from paksemmok.applications.lifecycle import Status as ApplicationStatus
 from paksemmok.applications.services import complete_application
 from paksemmok.audit.log import record
 from paksemmok.errors import DomainError
-from paksemmok.notifications.services import notify
+from paksemmok.notifications.services import notify, one_message_per_recipient
 from paksemmok.population.models import (
     Citizenship,
     Education,
@@ -216,14 +216,21 @@ def _store_signed_pdf(document: IssuedDocument, reason: str) -> None:
 
 
 def _notify_ready(document: IssuedDocument, kind: str = "document_ready") -> None:
+    """The link does what the words say: "Unduh" opens the document's own download (signed
+    in, access-checked), a card's message the status page."""
     application = document.application
     if application is None:
         return
+    status_url = reverse("applications:detail", args=[application.reference])
     context: dict[str, Any] = {
         "kind": kind,
         "reference": application.reference,
-        "url": reverse("applications:detail", args=[application.reference]),
+        # Lazy: rendered in the recipient's language.
+        "document": IssuedDocument.Kind(document.kind).label,
+        "url": status_url,
     }
+    if document.kind in PDF_REASONS:
+        context["url"] = reverse("issuance:download", args=[document.code])
     if document.pickup_place:
         context["place"] = document.pickup_place
     notify(template="status_change", user=application.applicant, context=context)
@@ -413,7 +420,7 @@ def _locked(document: IssuedDocument) -> IssuedDocument:
 
 
 def mark_card_ready(document: IssuedDocument, *, actor: Any) -> IssuedDocument:
-    with transaction.atomic():
+    with transaction.atomic(), one_message_per_recipient():
         doc = _locked(document)
         if doc.card_status != CardStatus.PRINTING:
             raise IssuanceError(_("Kartu ini tidak sedang dicetak."))
@@ -429,8 +436,9 @@ def mark_card_ready(document: IssuedDocument, *, actor: Any) -> IssuedDocument:
 
 
 def mark_card_collected(document: IssuedDocument, *, actor: Any) -> IssuedDocument:
-    """Staff hand the card over after checking the holder's identity (fingerprint)."""
-    with transaction.atomic():
+    """Staff hand the card over after checking the holder's identity (fingerprint). The
+    last card completes the application, whose survey invitation joins the same message."""
+    with transaction.atomic(), one_message_per_recipient():
         doc = _locked(document)
         if doc.card_status != CardStatus.READY:
             raise IssuanceError(_("Kartu belum siap diambil atau sudah diambil."))
@@ -439,6 +447,19 @@ def mark_card_collected(document: IssuedDocument, *, actor: Any) -> IssuedDocume
         doc.save(update_fields=["card_status", "collected_at"])
         record("issuance.card.collected", actor=actor, obj=doc)
         app = doc.application
+        if app is not None:
+            notify(
+                template="generic",
+                user=app.applicant,
+                context={
+                    "subject": _("Kartu sudah diambil"),
+                    "body": _("Kartu permohonan %(ref)s sudah diambil pada %(when)s.")
+                    % {
+                        "ref": app.reference,
+                        "when": timezone.localtime(doc.collected_at).strftime("%d-%m-%Y %H.%M"),
+                    },
+                },
+            )
         if (
             app is not None
             and app.status == ApplicationStatus.APPROVED
@@ -449,19 +470,6 @@ def mark_card_collected(document: IssuedDocument, *, actor: Any) -> IssuedDocume
             )
         ):
             complete_application(app, actor=actor)
-        if doc.application is not None:
-            notify(
-                template="generic",
-                user=doc.application.applicant,
-                context={
-                    "subject": _("Kartu sudah diambil"),
-                    "body": _("Kartu permohonan %(ref)s sudah diambil pada %(when)s.")
-                    % {
-                        "ref": doc.application.reference,
-                        "when": timezone.localtime(doc.collected_at).strftime("%d-%m-%Y %H.%M"),
-                    },
-                },
-            )
     document.refresh_from_db()
     return document
 
@@ -469,7 +477,7 @@ def mark_card_collected(document: IssuedDocument, *, actor: Any) -> IssuedDocume
 def revoke_document(document: IssuedDocument, *, actor: Any, reason: str) -> IssuedDocument:
     if not reason.strip():
         raise IssuanceError(_("Sebutkan alasan pencabutan."))
-    with transaction.atomic():
+    with transaction.atomic(), one_message_per_recipient():
         doc = _locked(document)
         if doc.status == Status.REVOKED:
             raise IssuanceError(_("Dokumen ini sudah dicabut."))
@@ -479,8 +487,6 @@ def revoke_document(document: IssuedDocument, *, actor: Any, reason: str) -> Iss
         record("issuance.document.revoked", actor=actor, obj=doc, details={"reason": reason[:500]})
         holder = _holder_account(doc)
         if holder is not None:
-            from paksemmok.notifications.services import notify
-
             # In the revocation's transaction: no message about a revocation that rolled back.
             notify(
                 template="generic",

@@ -15,6 +15,7 @@ from paksemmok.audit.reads import audited_read
 from .access import documents_for, find_by_code, resident_may_download, staff_may_download
 from .forms import VerifyCodeForm
 from .models import IssuedDocument
+from .services import PDF_REASONS, render_document_pdf
 
 
 @never_cache
@@ -73,7 +74,7 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
         .filter(code=code)
         .first()
     )
-    if document is None or not document.pdf:
+    if document is None or document.kind not in PDF_REASONS:
         raise Http404
     if staff_may_download(request.user, document):
         audited_read(
@@ -91,6 +92,10 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
     elif getattr(request, "acting_for", None) is not None:
         # A helper's download for a resident is the resident's personal data read by another.
         acting.audit_act(request, "issuance.document.downloaded", obj=document)
+    if not document.pdf:
+        # The message's link can be opened before the PDF rendered after the approval's
+        # commit exists (or while the worker retries a failed one): render it now.
+        render_document_pdf(document)
     # Like every private file: an attachment under the one sandboxing policy (files.py).
     return stored_file_response(
         document.pdf,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class JobsConfig(AppConfig):
     name = "paksemmok.jobs"
-    verbose_name = _("Background jobs")
+    verbose_name = _("Pekerjaan latar belakang")
 
     def ready(self) -> None:
         # Each app that has periodic work keeps it in a `jobs` module; importing it registers it.

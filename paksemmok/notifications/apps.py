@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationsConfig(AppConfig):
     name = "paksemmok.notifications"
-    verbose_name = _("Notifications")
+    verbose_name = _("Notifikasi")

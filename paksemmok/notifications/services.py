@@ -188,6 +188,57 @@ def notify(
     """
     if user is None and not to_phone and not to_email:
         raise ValueError("notify() needs a user or an explicit to_phone/to_email.")
+    phone, email = _addresses(user, to_phone, to_email)
+    requested = _requested_channel(channel, user, phone)
+    lang = _language(language or getattr(user, "preferred_language", None))
+    message, skipped = _outbox_row(
+        template, context, user, lang, requested, phone, email, render(template, context, lang)
+    )
+    pending = _batch.get()
+    if pending is not None and not is_secret(template):
+        # One event, one message: gathered and joined per recipient when the batch ends.
+        pending.append((message, skipped))
+        return message
+    return _save(message, skipped, template, user)
+
+
+def _outbox_row(
+    template: str,
+    context: dict,
+    user: Any,
+    lang: str,
+    requested: str,
+    phone: str,
+    email: str,
+    text: tuple[str, str],
+) -> tuple[Message, list[str]]:
+    """The unsaved outbox row on the first channel that has an address, and the channels
+    skipped before it (recorded as skipped attempts when the row is saved)."""
+    now = timezone.now()
+    first = next_channel(requested, [], phone, email)
+    channel = first or requested
+    message = Message(
+        user=user if getattr(user, "pk", None) else None,
+        template=template,
+        language=lang,
+        requested_channel=requested,
+        channel=channel,
+        address=address_for(channel, phone, email),
+        to_phone=phone,
+        to_email=email,
+        subject=text[0],
+        body=text[1],
+        next_attempt_at=now,
+        created_at=now,
+        expires_at=_expires_at(template, context, now),
+    )
+    chain = channel_chain(requested)
+    return message, (chain[: chain.index(first)] if first else chain)
+
+
+def _addresses(user: Any, to_phone: str | None, to_email: str | None) -> tuple[str, str]:
+    """(phone in E.164, e-mail): the explicit ones if given, else the user's; ValueError on
+    an address no transport could use."""
     if to_phone or to_email:
         phone, email = normalise_phone(to_phone), (to_email or "").strip()
     else:
@@ -197,7 +248,10 @@ def notify(
             validate_email(email)
         except ValidationError as exc:
             raise ValueError(f"Invalid e-mail address for a notification: {email!r}") from exc
+    return phone, email
 
+
+def _requested_channel(channel: str | None, user: Any, phone: str) -> str:
     requested = (
         channel
         or getattr(user, "preferred_channel", None)
@@ -205,38 +259,15 @@ def notify(
     )
     if requested not in Channel.values:
         raise ValueError(f"Unknown notification channel {requested!r}; use one of {Channel.values}")
-    lang = _language(language or getattr(user, "preferred_language", None))
-    subject, body = render(template, context, lang)
+    return requested
 
-    now = timezone.now()
-    expires_at = None
-    if is_secret(template) and str(context.get("minutes", "")).isdigit():
-        expires_at = now + dt.timedelta(minutes=int(context["minutes"]))
 
-    first = next_channel(requested, [], phone, email)
-    message = Message(
-        user=user if getattr(user, "pk", None) else None,
-        template=template,
-        language=lang,
-        requested_channel=requested,
-        channel=first or requested,
-        address=address_for(first or requested, phone, email),
-        to_phone=phone,
-        to_email=email,
-        subject=subject,
-        body=body,
-        next_attempt_at=now,
-        created_at=now,
-        expires_at=expires_at,
-    )
-    chain = channel_chain(requested)
-    skipped = chain[: chain.index(first)] if first else chain
-    pending = _batch.get()
-    if pending is not None and not is_secret(template):
-        # One event, one message: gathered and joined per recipient when the batch ends.
-        pending.append((message, skipped))
-        return message
-    return _save(message, skipped, template, user)
+def _expires_at(template: str, context: dict, now: dt.datetime) -> dt.datetime | None:
+    """Codes expire with their validity; other messages never do."""
+    minutes = str(context.get("minutes", ""))
+    if is_secret(template) and minutes.isdigit():
+        return now + dt.timedelta(minutes=int(minutes))
+    return None
 
 
 def _save(message: Message, skipped: list[str], template: str, user: Any) -> Message:

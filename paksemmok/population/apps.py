@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class PopulationConfig(AppConfig):
     name = "paksemmok.population"
-    verbose_name = _("Population register")
+    verbose_name = _("Register penduduk")

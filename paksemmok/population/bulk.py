@@ -13,6 +13,7 @@ with known ids both rows are written once, inside one transaction, without a sec
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -68,6 +69,12 @@ RESIDENT_FIELDS = [
 ]
 VERSION_FIELDS = ["id", "family_id", "version", "kk_number", "reason", "snapshot", "created_at"]
 
+# What a caller gives for one new resident; `NewFamilies` adds the rest.
+MEMBER_FIELDS = [
+    name for name in RESIDENT_FIELDS if name not in ("id", "family_id", "created_at", "updated_at")
+]
+_RESIDENT_TUPLE = operator.itemgetter(*RESIDENT_FIELDS)
+
 # Index of each value inside a resident tuple, for code that reads them back (snapshots).
 R = {name: i for i, name in enumerate(RESIDENT_FIELDS)}
 SNAPSHOT_MEMBER_FIELDS = [
@@ -120,6 +127,71 @@ def snapshot(
     }
 
 
+class NewFamilies:
+    """Rows of new KKs, each with its members and its first version, for `BulkWriter`.
+
+    The one place that turns residents into register rows, for the CSV import and the
+    population generator alike. Ids continue from `BulkWriter.next_ids()`; a KK takes its
+    address from its head.
+    """
+
+    def __init__(self, ids: dict[type[Model], int], now: Any, reason: str) -> None:
+        self.family_id, self.resident_id = ids[Family], ids[Resident]
+        self.version_id = ids[FamilyVersion]
+        self.now, self.reason = now, reason
+        self.families: list[tuple[Any, ...]] = []
+        self.residents: list[tuple[Any, ...]] = []
+        self.versions: list[tuple[Any, ...]] = []
+
+    def add(
+        self, kk_number: str, members: list[dict[str, Any]], village_code: str, head: int = 0
+    ) -> None:
+        """`members` hold MEMBER_FIELDS (birth_date as an ISO string); `head` is the index
+        of the head among them."""
+        family_id, now = self.family_id, self.now
+        rows = []
+        for member in members:
+            ids = {"id": self.resident_id, "family_id": family_id}
+            rows.append(_RESIDENT_TUPLE({**member, **ids, "created_at": now, "updated_at": now}))
+            self.resident_id += 1
+        first = members[head]
+        family = (
+            family_id,
+            kk_number,
+            first["village_id"],
+            first["address"],
+            first["rt"],
+            first["rw"],
+            rows[head][0],
+            True,
+            1,
+            now,
+            now,
+        )
+        self.families.append(family)
+        self.residents.extend(rows)
+        self.versions.append(
+            (
+                self.version_id,
+                family_id,
+                1,
+                kk_number,
+                self.reason,
+                snapshot(family, village_code, rows, first["nik"]),
+                now,
+            )
+        )
+        self.family_id += 1
+        self.version_id += 1
+
+    def write(self, writer: BulkWriter) -> None:
+        """Writes the rows gathered so far and starts over (ids go on)."""
+        writer.write(Family, FAMILY_FIELDS, self.families)
+        writer.write(Resident, RESIDENT_FIELDS, self.residents)
+        writer.write(FamilyVersion, VERSION_FIELDS, self.versions)
+        self.families, self.residents, self.versions = [], [], []
+
+
 class BulkWriter:
     """Writes tuples into a model's table by the fastest route the database offers.
 
@@ -170,23 +242,16 @@ class BulkWriter:
         # Fields added to a model later get their Python default, so this keeps working
         # after a migration adds a column with a default.
         extra = [f for name, f in by_attname.items() if name not in fields]
-        extra_values = tuple(f.get_default() for f in extra)
         if self.method == "orm":
             names = fields + [f.attname for f in extra]
-            objs = [model(**dict(zip(names, row + extra_values, strict=True))) for row in rows]
+            defaults = tuple(f.get_default() for f in extra)
+            objs = [model(**dict(zip(names, row + defaults, strict=True))) for row in rows]
             model.objects.bulk_create(objs, batch_size=2000)
             return
         columns = [by_attname[name].column for name in fields] + [f.column for f in extra]
-        json_at = [i for i, name in enumerate(fields) if name == "snapshot"]
-        if json_at:
-            # The ORM would serialise a JSONField the same way (json.dumps, default options).
-            j = json_at[0]
-            rows = [(*row[:j], json.dumps(row[j]), *row[j + 1 :]) for row in rows]
-        if extra:
-            extra_db = tuple(
-                f.get_db_prep_save(v, connection) for f, v in zip(extra, extra_values, strict=True)
-            )
-            rows = [row + extra_db for row in rows]
+        self._write_raw(model, columns, _driver_rows(fields, rows, extra))
+
+    def _write_raw(self, model: type[Model], columns: list[str], rows: list[tuple]) -> None:
         qn = connection.ops.quote_name
         table = qn(model._meta.db_table)
         column_sql = ", ".join(qn(c) for c in columns)
@@ -213,6 +278,20 @@ class BulkWriter:
             with connection.cursor() as cursor:
                 for sql in statements:
                     cursor.execute(sql)
+
+
+def _driver_rows(
+    fields: list[str], rows: list[tuple[Any, ...]], extra: list[Any]
+) -> list[tuple[Any, ...]]:
+    """Rows as the driver takes them: JSON as text, the defaults of `extra` fields appended."""
+    if "snapshot" in fields:
+        # The ORM would serialise a JSONField the same way (json.dumps, default options).
+        j = fields.index("snapshot")
+        rows = [(*row[:j], json.dumps(row[j]), *row[j + 1 :]) for row in rows]
+    if extra:
+        defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
+        rows = [row + defaults for row in rows]
+    return rows
 
 
 def serial_floors(

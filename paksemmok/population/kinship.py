@@ -34,22 +34,21 @@ def spouses(person: Resident, members: Iterable[Resident]) -> list[Resident]:
         return [m for m in others if m.relationship in SPOUSE_OF_HEAD]
     if person.relationship in SPOUSE_OF_HEAD:
         return [m for m in others if m.relationship == R.HEAD]
+    return _child_and_in_law(person, others)
+
+
+def _married_as(m: Resident, relationship: str) -> bool:
+    return m.relationship == relationship and m.marital_status == MaritalStatus.MARRIED
+
+
+def _child_and_in_law(person: Resident, others: list[Resident]) -> list[Resident]:
+    """A married child and a "menantu" of the other sex, when that pairing is the only one."""
     pair = {R.CHILD: R.CHILD_IN_LAW, R.CHILD_IN_LAW: R.CHILD}.get(person.relationship)
     if pair is None or person.marital_status != MaritalStatus.MARRIED:
         return []
-    married = [
-        m
-        for m in others
-        if m.relationship == pair and m.sex != person.sex and m.marital_status == "kawin"
-    ]
+    married = [m for m in others if _married_as(m, pair) and m.sex != person.sex]
     # Two married children and two in-laws: which couple is which is not on the KK.
-    same_side = [
-        m
-        for m in others
-        if m.relationship == person.relationship
-        and m.sex == person.sex
-        and m.marital_status == MaritalStatus.MARRIED
-    ]
+    same_side = [m for m in others if _married_as(m, person.relationship) and m.sex == person.sex]
     return married if len(married) == 1 and not same_side else []
 
 

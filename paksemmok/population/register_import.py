@@ -9,7 +9,6 @@ address are warnings only: both happen in real registers (domain.md, "Identifier
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,69 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import TextChoices
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from paksemmok.audit.log import record
 
 from . import bulk
-from .identifiers import check_kk_number, check_nik, clean_number
-from .models import (
-    Citizenship,
-    Education,
-    Family,
-    FamilyVersion,
-    MaritalStatus,
-    NumberSequence,
-    Region,
-    Relationship,
-    Religion,
-    Resident,
-    Sex,
-)
+from .models import Family, NumberSequence, Relationship, Resident
+from .register_row import COLUMNS, OPTIONAL, RowContext, RowForm
 
 IMPORT_REASON = "Impor register"
-COLUMNS = [
-    "kk_number",
-    "nik",
-    "full_name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "religion",
-    "education",
-    "occupation",
-    "marital_status",
-    "relationship",
-    "citizenship",
-    "father_name",
-    "mother_name",
-    "village_code",
-    "address",
-    "rt",
-    "rw",
-    "life_status",
-    "ektp_recording",
-    "ektp_printed",
-]
-OPTIONAL = {"father_name", "mother_name", "ektp_printed"}
-CHOICES: dict[str, type[TextChoices]] = {
-    "sex": Sex,
-    "religion": Religion,
-    "education": Education,
-    "marital_status": MaritalStatus,
-    "relationship": Relationship,
-    "citizenship": Citizenship,
-    "life_status": Resident.LifeStatus,
-    "ektp_recording": Resident.Recording,
-}
-_TRUE = {"ya", "y", "sudah", "true", "1"}
-_FALSE = {"tidak", "t", "belum", "false", "0", ""}
-_FREE_TEXT = ["full_name", "birth_place", "occupation", "father_name", "mother_name", "address"]
-_MAX_LENGTH = {name: Resident._meta.get_field(name).max_length for name in _FREE_TEXT}
 
 
 @dataclass
@@ -109,21 +56,6 @@ class ImportReport:
 
 class _Row(dict[str, Any]):
     line: int
-
-
-def _choice_lookup(choices: type[TextChoices]) -> dict[str, str]:
-    """Codes and Indonesian labels, lower-cased, to the code."""
-    lookup: dict[str, str] = {}
-    with translation.override("id"):
-        for value, label in choices.choices:
-            lookup[str(value).lower()] = value
-            lookup[" ".join(str(label).lower().split())] = value
-    return lookup
-
-
-def _accepted(choices: type[TextChoices]) -> str:
-    with translation.override("id"):
-        return ", ".join(f"{value} ({label})" for value, label in choices.choices)
 
 
 def _read(source: str | Path | io.TextIOBase) -> tuple[list[str], list[_Row]]:
@@ -168,117 +100,21 @@ def validate(source: str | Path | io.TextIOBase) -> tuple[ImportReport, list[dic
     if not rows:
         report.errors.append(Problem(1, "", _("Berkas tidak berisi data penduduk.")))
         return report, []
-
-    lookups = {name: _choice_lookup(choices) for name, choices in CHOICES.items()}
-    villages = {
-        r.code: r
-        for r in Region.objects.filter(level=Region.Level.VILLAGE).select_related("parent")
-    }
-    today = timezone.localdate()
+    context = RowContext.load(timezone.localdate())
     cleaned: list[dict[str, Any]] = []
-    first_line_of_nik: dict[str, int] = {}
-
-    def error(row: _Row, column: str, message: str) -> None:
-        report.errors.append(Problem(row.line, column, message))
-
-    def warning(row: _Row, column: str, message: str) -> None:
-        report.warnings.append(Problem(row.line, column, message))
-
     for row in rows:
         if row["_width"] != len(header):
-            error(
-                row,
-                "",
-                _("Jumlah kolom %(found)s, seharusnya %(expected)s.")
-                % {"found": row["_width"], "expected": len(header)},
-            )
+            message = _("Jumlah kolom %(found)s, seharusnya %(expected)s.") % {
+                "found": row["_width"],
+                "expected": len(header),
+            }
+            report.errors.append(Problem(row.line, "", message))
             continue
-        out: dict[str, Any] = {"line": row.line}
-        for column in COLUMNS:
-            if column not in OPTIONAL and not row[column]:
-                error(row, column, _("Wajib diisi."))
-            elif column in _MAX_LENGTH and len(row[column]) > _MAX_LENGTH[column]:
-                error(
-                    row,
-                    column,
-                    _("Terlalu panjang (maksimal %(max)s karakter).")
-                    % {"max": _MAX_LENGTH[column]},
-                )
-        for column, lookup in lookups.items():
-            value = " ".join(row[column].lower().split())
-            if not value:
-                continue
-            if value not in lookup:
-                error(
-                    row,
-                    column,
-                    _("Nilai '%(value)s' tidak dikenal. Pilihan: %(choices)s.")
-                    % {"value": row[column], "choices": _accepted(CHOICES[column])},
-                )
-            else:
-                out[column] = lookup[value]
-        birth_date = None
-        if row["birth_date"]:
-            try:
-                birth_date = dt.date.fromisoformat(row["birth_date"])
-                if len(row["birth_date"]) != 10:
-                    raise ValueError
-            except ValueError:
-                error(
-                    row, "birth_date", _("Tanggal harus berformat TTTT-BB-HH, misalnya 1990-05-17.")
-                )
-            else:
-                if birth_date > today:
-                    error(row, "birth_date", _("Tanggal lahir di masa depan."))
-                elif birth_date.year < 1900:
-                    error(row, "birth_date", _("Tanggal lahir sebelum tahun 1900."))
-        out["birth_date"] = birth_date
-        nik = clean_number(row["nik"])
-        if row["nik"]:
-            check = check_nik(row["nik"], birth_date=birth_date, sex=out.get("sex"))
-            for message in check.errors:
-                error(row, "nik", message)
-            for message in check.warnings:
-                warning(row, "nik", message)
-            if check.valid:
-                if nik in first_line_of_nik:
-                    error(
-                        row,
-                        "nik",
-                        _("NIK sama dengan baris %(line)s.") % {"line": first_line_of_nik[nik]},
-                    )
-                else:
-                    first_line_of_nik[nik] = row.line
-        out["nik"] = nik
-        kk_number = clean_number(row["kk_number"])
-        if row["kk_number"]:
-            check = check_kk_number(row["kk_number"], regency_code=settings.REGENCY_CODE)
-            for message in check.errors:
-                error(row, "kk_number", message)
-            for message in check.warnings:
-                warning(row, "kk_number", message)
-        out["kk_number"] = kk_number
-        village = villages.get(row["village_code"])
-        if row["village_code"] and village is None:
-            error(
-                row,
-                "village_code",
-                _("Kode desa/kelurahan '%(code)s' tidak dikenal; impor wilayah dulu.")
-                % {"code": row["village_code"]},
-            )
-        out["village"] = village
-        for column in ("rt", "rw"):
-            if row[column] and not (row[column].isdigit() and len(row[column]) <= 3):
-                error(row, column, _("Harus berupa angka, paling banyak 3 digit."))
-            out[column] = row[column].zfill(3)
-        printed = row["ektp_printed"].lower()
-        if printed not in _TRUE | _FALSE:
-            error(row, "ektp_printed", _("Isi 'ya' atau 'tidak'."))
-        out["ektp_printed"] = printed in _TRUE
-        for column in _FREE_TEXT:
-            out[column] = " ".join(row[column].split())
-        cleaned.append(out)
-
+        form = RowForm(row, row.line, context)
+        form.is_valid()
+        report.errors += [Problem(row.line, c, m) for c, m in form.problems()]
+        report.warnings += [Problem(row.line, c, m) for c, m in form.warnings]
+        cleaned.append(form.row())
     _check_database(cleaned, report)
     _check_families(cleaned, report)
     report.families = len({r["kk_number"] for r in cleaned})
@@ -380,77 +216,13 @@ def import_register(
         _check_database(rows, report)
         if report.errors:
             return report
-        ids = writer.next_ids()
-        family_id, resident_id, version_id = ids[Family], ids[Resident], ids[FamilyVersion]
-        now = writer.now()
-        family_rows, resident_rows, version_rows = [], [], []
+        new = bulk.NewFamilies(writer.next_ids(), writer.now(), IMPORT_REASON)
         for kk, members in families.items():
-            head = next(m for m in members if m["relationship"] == Relationship.HEAD)
-            member_rows = []
-            for m in members:
-                member_rows.append(
-                    (
-                        resident_id,
-                        m["nik"],
-                        m["full_name"],
-                        m["sex"],
-                        m["birth_place"],
-                        m["birth_date"].isoformat(),
-                        m["religion"],
-                        m["education"],
-                        m["occupation"],
-                        m["marital_status"],
-                        m["citizenship"],
-                        m["father_name"],
-                        m["mother_name"],
-                        m["village"].id,
-                        m["address"],
-                        m["rt"],
-                        m["rw"],
-                        family_id,
-                        m["relationship"],
-                        m["life_status"],
-                        None,
-                        m["ektp_recording"],
-                        m["ektp_printed"],
-                        now,
-                        now,
-                    )
-                )
-                if m is head:
-                    head_row = member_rows[-1]
-                resident_id += 1
-            family = (
-                family_id,
-                kk,
-                head["village"].id,
-                head["address"],
-                head["rt"],
-                head["rw"],
-                head_row[0],
-                True,
-                1,
-                now,
-                now,
-            )
-            family_rows.append(family)
-            resident_rows.extend(member_rows)
-            version_rows.append(
-                (
-                    version_id,
-                    family_id,
-                    1,
-                    kk,
-                    IMPORT_REASON,
-                    bulk.snapshot(family, head["village"].code, member_rows, head["nik"]),
-                    now,
-                )
-            )
-            family_id += 1
-            version_id += 1
-        writer.write(Family, bulk.FAMILY_FIELDS, family_rows)
-        writer.write(Resident, bulk.RESIDENT_FIELDS, resident_rows)
-        writer.write(FamilyVersion, bulk.VERSION_FIELDS, version_rows)
+            head = next(i for i, m in enumerate(members) if m["relationship"] == Relationship.HEAD)
+            village_code = members[head]["village"].code
+            new.add(kk, [_member(m) for m in members], village_code, head)
+        residents, kks = len(new.residents), len(new.families)
+        new.write(writer)
         writer.finish()
         bulk.raise_sequences(NumberSequence.Kind.NIK, _top_serials(r["nik"] for r in rows))
         bulk.raise_sequences(NumberSequence.Kind.KK, _top_serials(families))
@@ -459,13 +231,23 @@ def import_register(
             actor=actor,
             details={
                 "file": name,
-                "residents": len(resident_rows),
-                "families": len(family_rows),
+                "residents": residents,
+                "families": kks,
                 "warnings": len(report.warnings),
             },
         )
     report.loaded = True
     return report
+
+
+def _member(row: dict[str, Any]) -> dict[str, Any]:
+    """A checked row as `bulk.NewFamilies` takes a resident."""
+    derived = {
+        "birth_date": row["birth_date"].isoformat(),
+        "village_id": row["village"].id,
+        "death_date": None,
+    }
+    return {name: derived[name] if name in derived else row[name] for name in bulk.MEMBER_FIELDS}
 
 
 def _top_serials(numbers: Iterable[str]) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""CSV and XLSX files of the dashboard's tables (figures_extra.TABLES).
+"""CSV and XLSX files of the dashboard's tables (tables.TABLES).
 
 XLSX is the primary format (typed cells, number formats). CSV is for Excel set to
 Indonesian, the spreadsheet of the offices: semicolons between fields and decimal commas
@@ -22,7 +22,7 @@ from django.http import HttpResponse
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .figures import Period
-from .figures_extra import (
+from .tables import (
     DATE,
     INT,
     MONTH,

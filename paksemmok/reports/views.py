@@ -1,4 +1,4 @@
-"""The staff dashboard and its exports: thin views over figures.py (via figures_extra.TABLES).
+"""The staff dashboard and its exports: thin views over figures.py (via tables.TABLES).
 
 Who sees it: supervisors and admins only. The dashboard names officers (workload) and
 covers every service; operators have their own queue and the supervisor keeps oversight,
@@ -29,9 +29,9 @@ from paksemmok.audit.log import record
 from paksemmok.catalog.models import Service
 from paksemmok.population.models import Region
 
-from . import exports, figures
+from . import charts, exports, figures
 from .figures import Filters, Period
-from .figures_extra import (
+from .tables import (
     DATE,
     INT,
     MONTH,
@@ -48,18 +48,6 @@ from .templatetags.report_format import duration, percent
 
 PRESETS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30
-TOP_VILLAGES = 15
-
-# Okabe-Ito: distinguishable with every common colour-vision deficiency.
-BLUE, ORANGE, PURPLE, GREEN, SKY, VERMILLION, YELLOW = (
-    "#0072B2",
-    "#E69F00",
-    "#CC79A7",
-    "#009E73",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-)
 
 
 class RangeForm(forms.Form):
@@ -148,176 +136,10 @@ def show(kind: str, value: Any) -> str:
     return str(value)
 
 
-def _chart(
-    labels: list[str],
-    datasets: list[dict[str, Any]],
-    *,
-    kind: str = "bar",
-    horizontal: bool = False,
-    stacked: bool = False,
-    percent_axis: bool = False,
-) -> dict[str, Any]:
-    return {
-        "type": kind,
-        "labels": labels,
-        "datasets": datasets,
-        "horizontal": horizontal,
-        "stacked": stacked,
-        "percent": percent_axis,
-    }
-
-
-def _series(label: str, data: list[Any], color: str, kind: str | None = None) -> dict[str, Any]:
-    return {"label": label, "data": data, "color": color, **({"type": kind} if kind else {})}
-
-
-def _top(labels: list[str], values: list[float]) -> str:
-    if not values or max(values) == 0:
-        return _("semua nol")
-    i = max(range(len(values)), key=values.__getitem__)
-    return _("tertinggi %(label)s (%(value)s)") % {
-        "label": labels[i],
-        "value": number_format(values[i], force_grouping=True),
-    }
-
-
-def _day_label(day: dt.date) -> str:
-    return date_format(day, "j M")
-
-
-def charts(slug: str, rows: list[tuple[Any, ...]], period: Period) -> tuple[dict | None, str]:
-    """The chart of one table and the sentence that summarises it for screen readers."""
-    see = _("Angka lengkap ada di tabel.")
-    if slug == "permohonan-harian":
-        labels = [_day_label(r[0]) for r in rows]
-        values = [r[1] for r in rows]
-        total = sum(values)
-        summary = _(
-            "Permohonan per hari: %(n)s dalam %(days)s hari, rata-rata %(avg)s per hari, %(top)s."
-        ) % {
-            "n": number_format(total, force_grouping=True),
-            "days": period.days,
-            "avg": number_format(total / period.days, 1),
-            "top": _top(labels, values),
-        }
-        return _chart(labels, [_series(_("Permohonan"), values, BLUE)]), f"{summary} {see}"
-    if slug == "jenis-layanan":
-        labels = [r[1] for r in rows]
-        values = [r[2] for r in rows]
-        return (
-            _chart(labels, [_series(_("Permohonan"), values, BLUE)], horizontal=True),
-            _("Permohonan per jenis layanan, %(top)s.") % {"top": _top(labels, values)} + f" {see}",
-        )
-    if slug == "kecamatan":
-        labels = [r[0] for r in rows]
-        values = [r[1] for r in rows]
-        return (
-            _chart(labels, [_series(_("Permohonan"), values, BLUE)]),
-            _("Permohonan per kecamatan, %(top)s.") % {"top": _top(labels, values)} + f" {see}",
-        )
-    if slug == "desa":
-        top = sorted((r for r in rows if r[2]), key=lambda r: (-r[2], r[1]))[:TOP_VILLAGES]
-        labels = [f"{r[1]} ({r[0]})" for r in top]
-        values = [r[2] for r in top]
-        return (
-            _chart(labels, [_series(_("Permohonan"), values, BLUE)], horizontal=True),
-            _("%(n)s desa/kelurahan dengan permohonan terbanyak, %(top)s.")
-            % {"n": len(top), "top": _top(labels, values)}
-            + f" {see}",
-        )
-    if slug == "keputusan-harian":
-        labels = [_day_label(r[0]) for r in rows]
-        approved, returned, rejected = ([r[i] for r in rows] for i in (1, 2, 3))
-        within = [r[5] for r in rows]
-        total = sum(r[4] for r in rows)
-        share = sum(within) / total if total else None
-        return (
-            _chart(
-                labels,
-                [
-                    _series(_("Disetujui"), approved, BLUE),
-                    _series(_("Dikembalikan"), returned, ORANGE),
-                    _series(_("Ditolak"), rejected, PURPLE),
-                    _series(_("Dalam batas waktu"), within, GREEN, "line"),
-                ],
-                stacked=True,
-            ),
-            _(
-                "Keputusan per hari: %(n)s keputusan (%(a)s disetujui, %(r)s dikembalikan, "
-                "%(j)s ditolak), %(share)s dalam batas waktu."
-            )
-            % {
-                "n": total,
-                "a": sum(approved),
-                "r": sum(returned),
-                "j": sum(rejected),
-                "share": percent(share),
-            }
-            + f" {see}",
-        )
-    if slug == "alasan":
-        labels = [r[1] for r in rows]
-        values = [r[2] for r in rows]
-        return (
-            _chart(labels, [_series(_("Jumlah"), values, ORANGE)], horizontal=True),
-            _("Alasan kekurangan terbanyak, %(top)s.") % {"top": _top(labels, values)} + f" {see}",
-        )
-    if slug == "petugas":
-        labels = [r[0] for r in rows]
-        return (
-            _chart(
-                labels,
-                [
-                    _series(_("Disetujui"), [r[3] for r in rows], BLUE),
-                    _series(_("Dikembalikan"), [r[4] for r in rows], ORANGE),
-                    _series(_("Ditolak"), [r[5] for r in rows], PURPLE),
-                ],
-                horizontal=True,
-                stacked=True,
-            ),
-            _("Keputusan per petugas, %(top)s.") % {"top": _top(labels, [r[2] for r in rows])}
-            + f" {see}",
-        )
-    if slug == "perekaman":
-        labels = [r[0] for r in rows]
-        return (
-            _chart(
-                labels,
-                [
-                    _series(_("Kuota"), [r[1] for r in rows], SKY),
-                    _series(_("Dipesan"), [r[2] for r in rows], BLUE),
-                    _series(_("Hadir"), [r[3] for r in rows], GREEN),
-                ],
-            ),
-            _("Perekaman per tempat: kuota %(cap)s, dipesan %(booked)s, hadir %(present)s.")
-            % {
-                "cap": number_format(sum(r[1] for r in rows), force_grouping=True),
-                "booked": number_format(sum(r[2] for r in rows), force_grouping=True),
-                "present": number_format(sum(r[3] for r in rows), force_grouping=True),
-            }
-            + f" {see}",
-        )
-    if slug == "ikm-layanan":
-        labels = [r[0] for r in rows]
-        values = [round(r[2], 2) if r[2] is not None else None for r in rows]
-        return (
-            _chart(labels, [_series(_("Nilai IKM"), values, BLUE)], horizontal=True),
-            _("Nilai IKM per layanan (0–100).") + f" {see}",
-        )
-    if slug == "ikm-bulanan":
-        labels = [date_format(r[0], "M Y") for r in rows]
-        values = [round(r[2], 2) if r[2] is not None else None for r in rows]
-        return (
-            _chart(labels, [_series(_("Nilai IKM"), values, BLUE)], kind="line"),
-            _("Nilai IKM per bulan (0–100).") + f" {see}",
-        )
-    return None, ""
-
-
 def section(
     table: Table, rows: list[tuple[Any, ...]], period: Period, query: str
 ) -> dict[str, Any]:
-    chart, summary = charts(table.slug, rows, period)
+    chart, summary = charts.draw(table, rows, period)
     kinds = [(c.kind, c.kind not in (TEXT, DATE, MONTH)) for c in table.columns]
     return {
         "slug": table.slug,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class WebConfig(AppConfig):
     name = "paksemmok.web"
-    verbose_name = _("Web")
+    verbose_name = _("Situs web")
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created

@@ -42,10 +42,10 @@ def test_reminder_is_sent_once_the_day_before(office, dewi, dewi_user, frozen):
 
 def test_no_reminder_for_a_cancelled_booking(office, dewi, dewi_user, frozen):
     booking = book_appointment(
-        resident=dewi, place=office, start=at("2026-12-02", "10:00"), actor=dewi_user
+        resident=dewi, place=office, start=at("2026-12-03", "10:00"), actor=dewi_user
     )
     cancel_appointment(booking, actor=dewi_user)
-    frozen.move_to(at("2026-12-01", "08:00"))
+    frozen.move_to(at("2026-12-02", "08:00"))
     assert send_due_reminders() == 0
 
 
@@ -55,11 +55,11 @@ def test_the_worker_job_sends_them(office, frozen, kudus):
         book_appointment(
             resident=resident,
             place=office,
-            start=at("2026-12-02", hhmm),
+            start=at("2026-12-03", hhmm),
             actor=account_for(resident),
         )
     assert "appointments.send_reminders" in {job.name for job in registered_jobs()}
-    frozen.move_to(at("2026-12-01", "09:00"))
+    frozen.move_to(at("2026-12-02", "09:00"))
     assert jobs.send_reminders() == 2
     assert jobs.send_reminders() == 0
     assert reminders().count() == 2

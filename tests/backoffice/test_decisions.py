@@ -211,7 +211,10 @@ def test_ektp_card_goes_ready_then_collected(family, agus_user, budi):
     assert card.card_status == IssuedDocument.CardStatus.COLLECTED and card.collected_at
     app.refresh_from_db()
     assert app.status == Status.COMPLETED and app.completed_at >= card.collected_at
-    assert Message.objects.filter(user=agus_user, template="generic").count() == 1
+    # One event, one message: the card handed over and the survey it completes.
+    [collected] = Message.objects.filter(user=agus_user, template__startswith="generic")
+    assert collected.template == "generic+survey_invitation"
+    assert "sudah diambil" in collected.body and "survei" in collected.body.lower()
     with pytest.raises(issuance.IssuanceError):
         issuance.mark_card_collected(card, actor=budi)
 

@@ -110,7 +110,7 @@ def test_one_staff_visit_is_one_line_on_the_residents_activity_page(
 
 
 def test_the_reasons_export_names_the_reason_first():
-    from paksemmok.reports.figures_extra import TABLES
+    from paksemmok.reports.tables import TABLES
 
     table = TABLES["alasan"]
     assert str(table.columns[0].header) == "Alasan"

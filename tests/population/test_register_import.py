@@ -211,3 +211,117 @@ def test_optional_columns_may_be_left_out(kudus):
     assert report.loaded, [str(p) for p in report.errors]
     fauzi = Resident.objects.get(nik="3319021208790021")
     assert (fauzi.father_name, fauzi.ektp_printed) == ("", False)
+
+
+def with_extra_field(line: int):
+    """The example with one value too many on line `line`."""
+
+    def apply(rows):
+        text = as_csv(rows).getvalue().splitlines()
+        text[line - 1] += ",extra"
+        return io.StringIO("\n".join(text) + "\n")
+
+    return apply
+
+
+# One case per rule the cases above do not reach, with the whole message staff read.
+MORE_RULES = [
+    (with_extra_field(3), ["Baris 3: Jumlah kolom 22, seharusnya 21."]),
+    (
+        lambda rows: as_csv(change(4, birth_date="1899-12-31")(rows)),
+        ["Baris 4, kolom birth_date: Tanggal lahir sebelum tahun 1900."],
+    ),
+    (
+        lambda rows: as_csv(change(7, rw="1234")(rows)),
+        ["Baris 7, kolom rw: Harus berupa angka, paling banyak 3 digit."],
+    ),
+    # An empty choice is missing, not an unknown value: one message, not two.
+    (lambda rows: as_csv(change(6, sex="")(rows)), ["Baris 6, kolom sex: Wajib diisi."]),
+    (
+        lambda rows: as_csv(change(5, father_name="B" * 121)(rows)),
+        ["Baris 5, kolom father_name: Terlalu panjang (maksimal 120 karakter)."],
+    ),
+    (
+        lambda rows: io.StringIO(",".join(rows[0]) + "\n"),
+        ["Baris 1: Berkas tidak berisi data penduduk."],
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("make", "expected"), MORE_RULES)
+def test_more_rules_in_the_words_staff_read(kudus, make, expected):
+    report = import_register(make(example_rows()))
+    assert [str(p) for p in report.errors] == expected
+    assert not report.loaded and counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_kk_number_already_in_the_register_is_refused_on_every_member_row(kudus):
+    from tests.factories import FamilyFactory
+
+    FamilyFactory(kk_number="3319022006150003")
+    report = import_register(EXAMPLE)
+    message = (
+        "kolom kk_number: Nomor KK sudah terdaftar; perubahan KK yang ada lewat layanan KK, "
+        "bukan impor."
+    )
+    assert [str(p) for p in report.errors] == [f"Baris {n}, {message}" for n in (2, 3, 4, 5)]
+    assert not report.loaded
+
+
+@pytest.mark.django_db
+def test_every_problem_of_a_row_is_reported_missing_and_too_long_first(kudus):
+    rows = change(
+        3,
+        nik="123",
+        sex="X",
+        religion="",
+        birth_date="1983-02-30",
+        rt="ab",
+        ektp_printed="?",
+        village_code="33.19.02.9999",
+        occupation="x" * 61,
+    )(example_rows())
+    report, _ = register_import.validate(as_csv(rows))
+    assert [str(p) for p in report.errors] == [
+        "Baris 3, kolom religion: Wajib diisi.",
+        "Baris 3, kolom occupation: Terlalu panjang (maksimal 60 karakter).",
+        "Baris 3, kolom sex: Nilai 'X' tidak dikenal. Pilihan: L (Laki-laki), P (Perempuan).",
+        "Baris 3, kolom birth_date: Tanggal harus berformat TTTT-BB-HH, misalnya 1990-05-17.",
+        "Baris 3, kolom nik: NIK harus terdiri dari 16 digit angka.",
+        "Baris 3, kolom village_code: Kode desa/kelurahan '33.19.02.9999' tidak dikenal; "
+        "impor wilayah dulu.",
+        "Baris 3, kolom rt: Harus berupa angka, paling banyak 3 digit.",
+        "Baris 3, kolom ektp_printed: Isi 'ya' atau 'tidak'.",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_birth_date_out_of_range_is_still_compared_with_the_nik(kudus):
+    report, _ = register_import.validate(as_csv(change(4, birth_date="1899-12-31")(example_rows())))
+    assert [str(p) for p in report.warnings] == [
+        "Baris 4, kolom nik: Tanggal lahir di register berbeda dengan yang tersirat dalam NIK."
+    ]
+
+
+@pytest.mark.django_db
+def test_values_are_tidied_as_a_kk_prints_them(kudus):
+    rows = change(
+        2,
+        full_name="  Ahmad   Fauzi ",
+        religion=" ISLAM ",
+        education="Tidak/belum   sekolah",
+        rt="2",
+        ektp_printed="Sudah",
+    )(example_rows())
+    report, cleaned = register_import.validate(as_csv(rows))
+    assert report.errors == []
+    fauzi = cleaned[0]
+    assert (fauzi["full_name"], fauzi["religion"], fauzi["education"]) == (
+        "Ahmad Fauzi",
+        "islam",
+        "tidak_sekolah",
+    )
+    assert (fauzi["rt"], fauzi["rw"], fauzi["ektp_printed"]) == ("002", "001", True)
+    assert fauzi["village"].code == "33.19.02.1017" and fauzi["line"] == 2

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from paksemmok.accounts.models import User
 from paksemmok.audit.models import AuditEntry
 from paksemmok.reports import figures
-from paksemmok.reports.figures_extra import TABLES
+from paksemmok.reports.tables import TABLES
 from tests.cast import sign_in_with_totp, staff
 
 from .conftest import END, START, World, build_perekaman, build_world
@@ -351,7 +351,7 @@ def test_csv_is_for_excel_set_to_indonesian():
     """Issue 15: semicolons between fields and decimal commas (the Indonesian list separator
     and decimal mark), no `sep=` line (Excel would then ignore the byte-order mark)."""
     from paksemmok.reports.exports import to_csv
-    from paksemmok.reports.figures_extra import NUMBER, TEXT, Column, Table
+    from paksemmok.reports.tables import NUMBER, TEXT, Column, Table
 
     table = Table("t", "T", (Column("Nama", TEXT), Column("Nilai", NUMBER)), lambda p, f: [])
     body = to_csv(table, [("Kota; Kudus", 91.666), ("Jati", 3.5)]).decode("utf-8")

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from paksemmok.reports.exports import to_xlsx
 from paksemmok.reports.figures import Period
-from paksemmok.reports.figures_extra import INT, TEXT, Column, Table
+from paksemmok.reports.tables import INT, TEXT, Column, Table
 
 
 def test_xlsx_export_survives_control_characters():

@@ -1,6 +1,7 @@
-"""The dashboard's tables: each one a title, typed columns and rows taken from `figures`.
+"""The dashboard's tables: each one a title, typed columns, rows taken from `figures` and the
+chart drawn beside it.
 
-One definition serves the page (table beside each chart) and both exports (CSV, XLSX), so
+One definition serves the page (table beside its chart) and both exports (CSV, XLSX), so
 what a supervisor reads on screen and what lands in a spreadsheet cannot drift apart. Rows
 hold raw values (ints, fractions 0-1, seconds, dates); the page and the writers format them
 by the column's kind. Nothing here reads fact rows in Python: every row comes from one of
@@ -19,25 +20,31 @@ from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from . import figures
+from . import charts, figures
+from .charts import BLUE, GREEN, ORANGE, PURPLE, SKY, Chart, Series
+from .columns import DATE, INT, MONTH, NUMBER, SECONDS, SHARE, TEXT, Column
 from .figures import Filters, Period
 
-# Column kinds: how a value is written and shown.
-TEXT, INT, DATE, MONTH, SHARE, SECONDS, NUMBER = (
-    "text",
-    "int",
-    "date",
-    "month",
-    "share",
-    "seconds",
-    "number",
-)
+__all__ = [
+    "DATE",
+    "INT",
+    "MONTH",
+    "NUMBER",
+    "SECONDS",
+    "SHARE",
+    "TABLES",
+    "TEXT",
+    "Column",
+    "Table",
+    "as_date",
+    "available_tables",
+    "hours",
+    "ikm_overall",
+    "survey_available",
+]
 
-
-@dataclass(frozen=True)
-class Column:
-    header: str | Promise
-    kind: str = INT
+# The villages a chart shows (the table lists all of them).
+TOP_VILLAGES = 15
 
 
 @dataclass(frozen=True)
@@ -50,9 +57,7 @@ class Table:
     # (the whole dashboard is, today; the flag keeps that visible if operators get a view).
     personal: bool = False
     needs_survey: bool = False
-
-
-# --- extra figures -----------------------------------------------------------------------------
+    chart: Chart | None = None
 
 
 def survey_available() -> bool:
@@ -219,144 +224,190 @@ def ikm_element_rows(period: Period, filters: Filters) -> list[tuple[Any, ...]]:
 
 # --- the registry ------------------------------------------------------------------------------
 
-_STANDARD_COLUMNS = (
-    Column(_("Layanan"), TEXT),
-    Column(_("Permohonan")),
-    Column(_("Keputusan")),
-    Column(_("Disetujui")),
-    Column(_("Dikembalikan")),
-    Column(_("Ditolak")),
-    Column(_("Dalam batas waktu")),
-    Column(_("Dalam batas waktu (%)"), SHARE),
-    Column(_("Dikembalikan (%)"), SHARE),
-    Column(_("Median waktu keputusan (jam)"), SECONDS),
-    Column(_("Persentil 90 waktu keputusan (jam)"), SECONDS),
+# Column groups that several tables share (same header, kind and key everywhere).
+_OUTCOMES = (
+    Column(_("Disetujui"), INT, "approved"),
+    Column(_("Dikembalikan"), INT, "returned"),
+    Column(_("Ditolak"), INT, "rejected"),
 )
+_WITHIN = (
+    Column(_("Dalam batas waktu"), INT, "within"),
+    Column(_("Dalam batas waktu (%)"), SHARE, "within_share"),
+)
+_MEDIAN = Column(_("Median waktu keputusan (jam)"), SECONDS, "median")
+_SERVICE = Column(_("Layanan"), TEXT, "service")
+_KECAMATAN = Column(_("Kecamatan"), TEXT, "kecamatan")
+_APPLICATIONS = Column(_("Permohonan"), INT, "count")
+_IKM = (
+    Column(_("Responden"), INT, "respondents"),
+    Column(_("Nilai IKM"), NUMBER, "score"),
+    Column(_("Mutu"), TEXT, "grade"),
+    Column(_("Kinerja"), TEXT, "grade_label"),
+)
+_OUTCOME_SERIES = (
+    Series(_("Disetujui"), "approved", BLUE),
+    Series(_("Dikembalikan"), "returned", ORANGE),
+    Series(_("Ditolak"), "rejected", PURPLE),
+)
+_APPLICATIONS_SERIES = (Series(_("Permohonan"), "count", BLUE),)
+_IKM_SERIES = (Series(_("Nilai IKM"), "score", BLUE),)
 
 TABLES: dict[str, Table] = {
     t.slug: t
     for t in (
-        Table("ringkasan", _("Ringkasan per layanan"), _STANDARD_COLUMNS, standard_rows),
+        Table(
+            "ringkasan",
+            _("Ringkasan per layanan"),
+            (
+                Column(_("Layanan"), TEXT, "label"),
+                Column(_("Permohonan"), INT, "applications"),
+                Column(_("Keputusan"), INT, "decisions"),
+                *_OUTCOMES,
+                *_WITHIN,
+                Column(_("Dikembalikan (%)"), SHARE, "returned_share"),
+                _MEDIAN,
+                Column(_("Persentil 90 waktu keputusan (jam)"), SECONDS, "p90"),
+            ),
+            standard_rows,
+        ),
         Table(
             "permohonan-harian",
             _("Permohonan per hari"),
-            (Column(_("Tanggal"), DATE), Column(_("Permohonan"))),
+            (Column(_("Tanggal"), DATE, "day"), _APPLICATIONS),
             per_day_rows,
+            chart=Chart("day", _APPLICATIONS_SERIES, charts.applications_per_day),
         ),
         Table(
             "jenis-layanan",
             _("Permohonan per layanan dan jenis"),
-            (
-                Column(_("Layanan"), TEXT),
-                Column(_("Jenis permohonan"), TEXT),
-                Column(_("Permohonan")),
-            ),
+            (_SERVICE, Column(_("Jenis permohonan"), TEXT, "variant"), _APPLICATIONS),
             variant_rows,
+            chart=Chart(
+                "variant",
+                _APPLICATIONS_SERIES,
+                charts.applications_per_variant,
+                horizontal=True,
+            ),
         ),
         Table(
             "kecamatan",
             _("Permohonan per kecamatan"),
-            (Column(_("Kecamatan"), TEXT), Column(_("Permohonan"))),
+            (_KECAMATAN, _APPLICATIONS),
             kecamatan_rows,
+            chart=Chart("kecamatan", _APPLICATIONS_SERIES, charts.applications_per_kecamatan),
         ),
         Table(
             "desa",
             _("Permohonan per desa/kelurahan"),
-            (
-                Column(_("Kecamatan"), TEXT),
-                Column(_("Desa/kelurahan"), TEXT),
-                Column(_("Permohonan")),
-            ),
+            (_KECAMATAN, Column(_("Desa/kelurahan"), TEXT, "village"), _APPLICATIONS),
             village_rows,
+            chart=Chart(
+                "village",
+                _APPLICATIONS_SERIES,
+                charts.top_villages,
+                horizontal=True,
+                label_detail="kecamatan",
+                top=TOP_VILLAGES,
+            ),
         ),
         Table(
             "keputusan-harian",
             _("Keputusan per hari"),
             (
-                Column(_("Tanggal"), DATE),
-                Column(_("Disetujui")),
-                Column(_("Dikembalikan")),
-                Column(_("Ditolak")),
-                Column(_("Jumlah keputusan")),
-                Column(_("Dalam batas waktu")),
-                Column(_("Dalam batas waktu (%)"), SHARE),
+                Column(_("Tanggal"), DATE, "day"),
+                *_OUTCOMES,
+                Column(_("Jumlah keputusan"), INT, "total"),
+                *_WITHIN,
             ),
             decision_day_rows,
+            chart=Chart(
+                "day",
+                (*_OUTCOME_SERIES, Series(_("Dalam batas waktu"), "within", GREEN, "line")),
+                charts.decisions_per_day,
+                stacked=True,
+            ),
         ),
         Table(
             "alasan",
             _("Alasan kekurangan terbanyak"),
             (
-                Column(_("Alasan"), TEXT),
-                Column(_("Jumlah")),
-                Column(_("Bagian dari semua kekurangan (%)"), SHARE),
-                Column(_("Kode"), TEXT),
+                Column(_("Alasan"), TEXT, "reason"),
+                Column(_("Jumlah"), INT, "count"),
+                Column(_("Bagian dari semua kekurangan (%)"), SHARE, "share"),
+                Column(_("Kode"), TEXT, "code"),
             ),
             reason_rows,
+            chart=Chart(
+                "reason",
+                (Series(_("Jumlah"), "count", ORANGE),),
+                charts.top_reasons,
+                horizontal=True,
+            ),
         ),
         Table(
             "petugas",
             _("Beban kerja petugas"),
             (
-                Column(_("Petugas"), TEXT),
-                Column(_("Nama pengguna"), TEXT),
-                Column(_("Keputusan")),
-                Column(_("Disetujui")),
-                Column(_("Dikembalikan")),
-                Column(_("Ditolak")),
-                Column(_("Dalam batas waktu")),
-                Column(_("Dalam batas waktu (%)"), SHARE),
-                Column(_("Median waktu keputusan (jam)"), SECONDS),
+                Column(_("Petugas"), TEXT, "officer"),
+                Column(_("Nama pengguna"), TEXT, "username"),
+                Column(_("Keputusan"), INT, "decisions"),
+                *_OUTCOMES,
+                *_WITHIN,
+                _MEDIAN,
             ),
             officer_rows,
             personal=True,
+            chart=Chart("officer", _OUTCOME_SERIES, charts.officers, horizontal=True, stacked=True),
         ),
         Table(
             "perekaman",
             _("Perekaman: kuota, pemesanan dan kehadiran"),
             (
-                Column(_("Tempat"), TEXT),
-                Column(_("Kuota")),
-                Column(_("Dipesan")),
-                Column(_("Hadir")),
-                Column(_("Sudah direkam")),
-                Column(_("Tidak hadir")),
-                Column(_("Dibatalkan")),
-                Column(_("Terisi (%)"), SHARE),
-                Column(_("Kehadiran (%)"), SHARE),
+                Column(_("Tempat"), TEXT, "place"),
+                Column(_("Kuota"), INT, "capacity"),
+                Column(_("Dipesan"), INT, "booked"),
+                Column(_("Hadir"), INT, "present"),
+                Column(_("Sudah direkam"), INT, "recorded"),
+                Column(_("Tidak hadir"), INT, "no_show"),
+                Column(_("Dibatalkan"), INT, "cancelled"),
+                Column(_("Terisi (%)"), SHARE, "booked_share"),
+                Column(_("Kehadiran (%)"), SHARE, "attendance_share"),
             ),
             perekaman_rows,
+            chart=Chart(
+                "place",
+                (
+                    Series(_("Kuota"), "capacity", SKY),
+                    Series(_("Dipesan"), "booked", BLUE),
+                    Series(_("Hadir"), "present", GREEN),
+                ),
+                charts.perekaman,
+            ),
         ),
         Table(
             "ikm-layanan",
             _("IKM per layanan"),
-            (
-                Column(_("Layanan"), TEXT),
-                Column(_("Responden")),
-                Column(_("Nilai IKM"), NUMBER),
-                Column(_("Mutu"), TEXT),
-                Column(_("Kinerja"), TEXT),
-            ),
+            (_SERVICE, *_IKM),
             ikm_service_rows,
             needs_survey=True,
+            chart=Chart("service", _IKM_SERIES, charts.ikm_per_service, horizontal=True),
         ),
         Table(
             "ikm-bulanan",
             _("IKM per bulan (semua layanan)"),
-            (
-                Column(_("Bulan"), MONTH),
-                Column(_("Responden")),
-                Column(_("Nilai IKM"), NUMBER),
-                Column(_("Mutu"), TEXT),
-                Column(_("Kinerja"), TEXT),
-            ),
+            (Column(_("Bulan"), MONTH, "month"), *_IKM),
             ikm_month_rows,
             needs_survey=True,
+            chart=Chart("month", _IKM_SERIES, charts.ikm_per_month, kind="line"),
         ),
         Table(
             "ikm-unsur",
             _("Nilai rata-rata per unsur (NRR)"),
-            (Column(_("Unsur"), TEXT), Column(_("Nama unsur"), TEXT), Column(_("NRR"), NUMBER)),
+            (
+                Column(_("Unsur"), TEXT, "element"),
+                Column(_("Nama unsur"), TEXT, "name"),
+                Column(_("NRR"), NUMBER, "nrr"),
+            ),
             ikm_element_rows,
             needs_survey=True,
         ),
