@@ -3,6 +3,7 @@
     make bench-compare                               # 850,000 residents, 1,000,000 applications
     .venv/bin/python bench/compare.py --quick        # 20,000 / 20,000: minutes, for trying
     .venv/bin/python bench/compare.py --database-url postgres://.../mydb   # seeded once, kept
+    .venv/bin/python bench/compare.py --database-url ... --only list upload --rounds 2 --port 8140
 
 Both apps run under gunicorn (2 sync workers each) on 127.0.0.1 against the same PostgreSQL
 database: the project's, seeded with `generate_population` and `generate_history
@@ -45,11 +46,11 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _databases import PYTHON, ROOT, PostgresDatabase, manage
+from _submission import child, submit
 
 SIZES = {"full": (850_000, 1_000_000), "quick": (20_000, 20_000)}
 SMALL_QUEUE = (20_000, 10_000)
 OPEN_SHARE = 0.1
-DOCS = ("surat_kelahiran", "buku_nikah", "kk", "f201")
 GOALS = {
     "static": 0.5,
     "lookup": 0.5,
@@ -117,10 +118,10 @@ def child_setup(clients: int) -> None:
 
     sys.path.insert(0, str(ROOT))
     django.setup()
+    from _submission import make_families
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from submit import make_families
 
     from paksemmok.accounts.models import User
     from paksemmok.population.models import Resident
@@ -269,7 +270,7 @@ _PHOTOS: list[bytes] = []
 
 def _photos() -> list[bytes]:
     if not _PHOTOS:
-        from submit import document_photo
+        from _submission import document_photo
 
         _PHOTOS.extend(document_photo(i) for i in range(4))
     return _PHOTOS
@@ -293,20 +294,36 @@ def _client(job: dict) -> dict:
     http.cookies.set("csrftoken", token)
     http.headers["X-CSRFToken"] = token
     photos = _photos() if kind in ("bare_upload", "project_submission") else []
-    born = (dt.date.today() - dt.timedelta(days=5)).isoformat()
     latencies, errors, n = [], 0, 0
+    failures: dict[str, int] = {}
     start = time.perf_counter()
     deadline = start + job["seconds"]
     while time.perf_counter() < deadline and n < job["max"]:
         t0 = time.perf_counter()
-        ok = _one(http, kind, base, setup, rng, photos, born, index, n)
+        # Each client has a family of its own; its sequence numbers never repeat in a run.
+        failed = _one(http, kind, base, setup, rng, photos, job["first"] + n)
         latencies.append((time.perf_counter() - t0) * 1000)
         n += 1
-        errors += not ok
-    return {"latencies": latencies, "errors": errors, "start": start, "end": time.perf_counter()}
+        if failed:
+            errors += 1
+            failures[failed] = failures.get(failed, 0) + 1
+    return {
+        "latencies": latencies,
+        "errors": errors,
+        "failures": failures,
+        "start": start,
+        "end": time.perf_counter(),
+    }
 
 
-def _one(http, kind, base, setup, rng, photos, born, index, n) -> bool:
+def _one(http, kind, base, setup, rng, photos, seq) -> str:
+    """One request (or submission): "" when it did what it should, else what failed."""
+    if kind == "project_submission":
+        return submit(http, base, photos, child(seq))
+    return "" if _request(http, kind, base, setup, rng, photos) else "unexpected answer"
+
+
+def _request(http, kind, base, setup, rng, photos) -> bool:
     if kind == "bare_hello":
         return http.get(base + "/hello/").status_code == 200
     if kind == "project_catalogue":
@@ -330,44 +347,17 @@ def _one(http, kind, base, setup, rng, photos, born, index, n) -> bool:
     if kind == "bare_upload":
         files = {f"f{i}": (f"f{i}.jpg", data, "image/jpeg") for i, data in enumerate(photos)}
         return http.post(base + "/upload/", files=files).status_code == 200
-    if kind == "project_submission":
-        return _submission(http, base, photos, born, f"{index}-{n}-{time.time_ns()}")
     raise ValueError(kind)
 
 
-def _submission(http, base: str, photos: list[bytes], born: str, tag: str) -> bool:
-    r = http.post(
-        base + "/permohonan/baru/akta-kelahiran/",
-        data={"subject": "newborn"},
-        allow_redirects=False,
-    )
-    parts = r.headers.get("Location", "").strip("/").split("/")
-    if r.status_code != 302 or len(parts) < 2:
-        return False
-    ref = parts[1]
-    http.post(
-        f"{base}/permohonan/{ref}/ubah/",
-        headers={"X-Autosave": "1"},
-        data={
-            "child_name": f"Anak Banding {tag}",
-            "child_sex": "L",
-            "child_birth_date": born,
-            "child_birth_place": "Kudus",
-        },
-    )
-    for code, data in zip(DOCS, photos, strict=True):
-        r = http.post(
-            f"{base}/permohonan/{ref}/unggah/{code}/",
-            files={"file": ("f.jpg", data, "image/jpeg")},
-            headers={"X-Requested-With": "XMLHttpRequest"},
-        )
-        if r.status_code != 200:
-            return False
-    r = http.post(f"{base}/permohonan/{ref}/periksa/", allow_redirects=False)
-    return r.status_code == 302 and r.headers["Location"].endswith("/tanda-terima/")
+# Submissions' sequence numbers handed out so far in this run (see _submission.child).
+_SEQUENCE = [0]
 
 
 def drive(kind: str, base: str, setup: dict, clients: int, seconds: float, limit: int) -> dict:
+    first = _SEQUENCE[0]
+    if kind == "project_submission":
+        _SEQUENCE[0] += max(1, limit // clients)
     jobs = [
         {
             "kind": kind,
@@ -376,6 +366,7 @@ def drive(kind: str, base: str, setup: dict, clients: int, seconds: float, limit
             "index": i,
             "seconds": seconds,
             "max": max(1, limit // clients),
+            "first": first,
         }
         for i in range(clients)
     ]
@@ -383,12 +374,17 @@ def drive(kind: str, base: str, setup: dict, clients: int, seconds: float, limit
         results = pool.map(_client, jobs)
     latencies = [x for r in results for x in r["latencies"]]
     elapsed = max(r["end"] for r in results) - min(r["start"] for r in results)
+    failures: dict[str, int] = {}
+    for r in results:
+        for what, k in r["failures"].items():
+            failures[what] = failures.get(what, 0) + k
     return {
         "rate": len(latencies) / elapsed if elapsed else 0.0,
         "p50": statistics.median(latencies) if latencies else 0.0,
         "p95": pct(latencies, 0.95),
         "n": len(latencies),
         "errors": sum(r["errors"] for r in results),
+        "failures": failures,
     }
 
 
@@ -417,7 +413,8 @@ def measure_pairs(
                 results[label][side].append(r)
                 print(
                     f"  round {rnd + 1} {label:<32} {side:<7} {r['rate']:8.1f}/s  "
-                    f"p95 {r['p95']:7.1f} ms  n={r['n']}  errors={r['errors']}",
+                    f"p95 {r['p95']:7.1f} ms  n={r['n']}  errors={r['errors']}"
+                    + (f" {r['failures']}" if r["failures"] else ""),
                     flush=True,
                 )
     return results
@@ -461,7 +458,7 @@ def run_on(url: str, args: argparse.Namespace, pairs: list) -> dict:
         "BARE_UPLOAD_ROOT": uploads,
         "PYTHONPATH": str(ROOT / "bench"),
     }
-    first_port = int(os.environ.get("BENCH_PORT", "8150"))
+    first_port = args.port
     project, project_base = start_gunicorn("paksemmok.wsgi", env, ROOT, first_port)
     bare, bare_base = start_gunicorn("bare.wsgi", bare_env, ROOT / "bench", first_port + 1)
     try:
@@ -534,6 +531,13 @@ def main() -> None:
         "--only", nargs="+", choices=sorted(GOALS), help="only these pairs (static, list, ...)"
     )
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF figure")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("BENCH_PORT", "8150")),
+        help="first of the ports to try (each server takes the first free one from here, "
+        "within 10): give each user of a shared machine a range of their own",
+    )
     parser.add_argument("--child-setup", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-search", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

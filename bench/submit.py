@@ -17,9 +17,7 @@ uploads, submit: seven requests). Reports completed submissions per second.
 from __future__ import annotations
 
 import argparse
-import io
 import os
-import random
 import shutil
 import socket
 import statistics
@@ -33,36 +31,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(__file__))
 
 from _databases import PYTHON, ROOT, PostgresDatabase, SqliteDatabase, manage
-
-TARGET_KB = 400
-DOCS = ("surat_kelahiran", "buku_nikah", "kk", "f201")
-
-
-def document_photo(seed: int) -> bytes:
-    """A 2000x1500 "phone photo of a document" of about 400 KB (what the page uploads after
-    shrinking), with sensor-like noise so JPEG cannot squeeze it to nothing."""
-    from PIL import Image, ImageDraw
-
-    rng = random.Random(seed)
-    base = Image.new("RGB", (2000, 1500), (236, 232, 220))
-    draw = ImageDraw.Draw(base)
-    for y in range(40, 1460, 28):
-        x = 40
-        while x < 1920:
-            w = rng.randint(10, 60)
-            draw.rectangle([x, y, x + w, y + 12], fill=(30, 30, 40))
-            x += w + rng.randint(6, 20)
-    noisy = Image.blend(base, Image.effect_noise((2000, 1500), 12).convert("RGB"), 0.05)
-    low, high = 30, 95
-    for _ in range(8):  # bisect the JPEG quality to land near TARGET_KB
-        quality = (low + high) // 2
-        out = io.BytesIO()
-        noisy.save(out, "JPEG", quality=quality)
-        size = len(out.getvalue()) / 1024
-        if abs(size - TARGET_KB) < 15:
-            break
-        low, high = (quality, high) if size < TARGET_KB else (low, quality)
-    return out.getvalue()
+from _submission import DOCS, child, document_photo, make_families, submit
 
 
 def env_for(url: str, media: str) -> dict[str, str]:
@@ -91,75 +60,8 @@ def setup_django() -> None:
     django.setup()
 
 
-def make_families(n: int) -> list:
-    from paksemmok.accounts.models import User
-    from paksemmok.population.models import Family, Region, Relationship, Resident
-    from paksemmok.population.services import generate_kk_number, generate_nik
-
-    village = Region.objects.get(code="33.19.02.1001")
-    users = []
-    for i in range(n):
-        import datetime as dt
-
-        family = Family.objects.create(
-            village=village,
-            address=f"Jl. Bench {i}",
-            rt="001",
-            rw="001",
-            kk_number=generate_kk_number(village.parent),
-        )
-        head = Resident.objects.create(
-            nik=generate_nik(village.parent, dt.date(1985, 1, 1), "L"),
-            full_name=f"Bench {i}",
-            sex="L",
-            birth_place="Kudus",
-            birth_date=dt.date(1985, 1, 1),
-            religion="islam",
-            education="slta",
-            occupation="Swasta",
-            marital_status="kawin",
-            village=village,
-            address=family.address,
-            rt="001",
-            rw="001",
-            family=family,
-            relationship=Relationship.HEAD,
-            ektp_recording="sudah_rekam",
-        )
-        # The wife: the birth form pre-fills the mother's NIK from the KK.
-        Resident.objects.create(
-            nik=generate_nik(village.parent, dt.date(1988, 2, 2), "P"),
-            full_name=f"Ibu {i}",
-            sex="P",
-            birth_place="Kudus",
-            birth_date=dt.date(1988, 2, 2),
-            religion="islam",
-            education="slta",
-            occupation="Swasta",
-            marital_status="kawin",
-            village=village,
-            address=family.address,
-            rt="001",
-            rw="001",
-            family=family,
-            relationship=Relationship.WIFE,
-            ektp_recording="sudah_rekam",
-        )
-        users.append(
-            User.objects.create(
-                username=head.nik,
-                role=User.Role.RESIDENT,
-                resident=head,
-                email=f"b{i}@example.invalid",
-            )
-        )
-    return users
-
-
 def child_inprocess(count: int) -> None:
     setup_django()
-    import datetime as dt
-
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
@@ -171,20 +73,10 @@ def child_inprocess(count: int) -> None:
     photos = [document_photo(i) for i in range(4)]
     print(f"photo sizes KB: {[len(p) // 1024 for p in photos]}", flush=True)
     (user,) = make_families(1)
-    born = (timezone.localdate() - dt.timedelta(days=5)).isoformat()
     timings = []
     for i in range(count + 5):
         app = services.create_draft(applicant=user, variant=variant)
-        services.save_draft(
-            app,
-            data={
-                "child_name": f"Anak {i}",
-                "child_sex": "P",
-                "child_birth_date": born,
-                "child_birth_place": "Kudus",
-            },
-            actor=user,
-        )
+        services.save_draft(app, data=child(i, timezone.localdate()), actor=user)
         started = time.perf_counter()
         for req, data in zip(requirements, photos, strict=True):
             services.attach_document(app, req, SimpleUploadedFile("f.jpg", data), actor=user)
@@ -234,8 +126,6 @@ def free_port() -> int:
 
 
 def http_benchmark(env: dict, clients: int, total: int) -> float:
-    import datetime as dt
-
     import requests
 
     out = run_child(env, "--child-http-setup", str(clients))
@@ -264,7 +154,6 @@ def http_benchmark(env: dict, clients: int, total: int) -> float:
             except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
         photos = [document_photo(i) for i in range(4)]
-        born = (dt.date.today() - dt.timedelta(days=5)).isoformat()
         counter = iter(range(total))
         lock = threading.Lock()
         done: list[int] = []
@@ -281,43 +170,12 @@ def http_benchmark(env: dict, clients: int, total: int) -> float:
                     n = next(counter, None)
                 if n is None:
                     return
-                r = http.post(
-                    base + "/permohonan/baru/akta-kelahiran/",
-                    data={"subject": "newborn"},
-                    allow_redirects=False,
-                )
-                ref = (
-                    r.headers.get("Location", "").strip("/").split("/")[1]
-                    if r.status_code == 302
-                    else ""
-                )
-                if not ref:
-                    errors.append(f"draft {r.status_code}")
-                    continue
-                http.post(
-                    f"{base}/permohonan/{ref}/ubah/",
-                    headers={"X-Autosave": "1"},
-                    data={
-                        "child_name": f"Anak HTTP {n}",
-                        "child_sex": "L",
-                        "child_birth_date": born,
-                        "child_birth_place": "Kudus",
-                    },
-                )
-                for code, data in zip(DOCS, photos, strict=True):
-                    r = http.post(
-                        f"{base}/permohonan/{ref}/unggah/{code}/",
-                        files={"file": ("f.jpg", data, "image/jpeg")},
-                        headers={"X-Requested-With": "XMLHttpRequest"},
-                    )
-                    if r.status_code != 200:
-                        errors.append(f"upload {r.status_code}")
-                r = http.post(f"{base}/permohonan/{ref}/periksa/", allow_redirects=False)
-                if r.status_code == 302 and r.headers["Location"].endswith("/tanda-terima/"):
+                failed = submit(http, base, photos, child(n))
+                if failed:
+                    errors.append(failed)
+                else:
                     with lock:
                         done.append(n)
-                else:
-                    errors.append(f"submit {r.status_code}")
 
         threads = [threading.Thread(target=work, args=(k,)) for k in sessions]
         started = time.perf_counter()

@@ -123,6 +123,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Public pages for visitors not signed in, from the shared cache (web/page_cache.py):
+    # below the CSRF middleware (each visitor's own token) and the language, above the rest.
+    "paksemmok.web.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # The one second-factor gate: supervisors and admins reach nothing but the TOTP pages
@@ -192,6 +195,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cached catalogue fragments also expire on their own after this long (edits bump a version
 # at once; the timeout only bounds the memory of stale versions).
 CATALOG_CACHE_SECONDS = env_int("CATALOG_CACHE_SECONDS", 3600)
+# Whole pages served from the cache to visitors not signed in (web/page_cache.py), by URL
+# name; a catalogue edit or a release replaces them at once, the timeout bounds the rest.
+PUBLIC_PAGE_CACHE_VIEWS = env_list(
+    "PUBLIC_PAGE_CACHE_VIEWS", "web:home,catalog:services,catalog:service"
+)
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
 
 # --- Accounts and authentication --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

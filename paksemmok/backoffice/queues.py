@@ -14,12 +14,15 @@ import base64
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from paksemmok.accounts.models import User
+from paksemmok.applications.deadlines import time_left
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application
 
@@ -30,6 +33,23 @@ COUNT_CAP = 1000
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 ROW_RELATED = ("service", "variant", "claim__officer", "family__village__parent")
+# What a row shows (the page and the API's queue_item): loading whole rows cost more than the
+# query itself (the answers' and the variant's JSON, a dozen timestamps, per row).
+ROW_FIELDS = (
+    "reference",
+    "status",
+    "submitted_at",
+    "deadline_at",
+    "service__code",
+    "service__name",
+    "variant__code",
+    "variant__name",
+    "claim__officer__username",
+    "claim__officer__first_name",
+    "claim__officer__last_name",
+    "family__village__name",
+    "family__village__parent__name",
+)
 
 
 class CursorError(ValueError):
@@ -105,8 +125,11 @@ def filtered_queue(
     return qs
 
 
-def _encode(app: Application) -> str:
-    key = f"{app.deadline_at.isoformat() if app.deadline_at else '-'}|{app.pk}"
+def _encode(row: Application | dict[str, Any]) -> str:
+    deadline, pk = (
+        (row["deadline_at"], row["id"]) if isinstance(row, dict) else (row.deadline_at, row.pk)
+    )
+    key = f"{deadline.isoformat() if deadline else '-'}|{pk}"
     return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
 
 
@@ -126,9 +149,15 @@ def queue_page(
     after: str = "",
     size: int = PAGE_SIZE,
     now: dt.datetime | None = None,
+    values: tuple[str, ...] = (),
 ) -> QueuePage:
-    """`size` rows of the filtered queue after the cursor `after` (blank: from the start)."""
-    qs = filtered_queue(user, filters, now).select_related(*ROW_RELATED)
+    """`size` rows of the filtered queue after the cursor `after` (blank: from the start):
+    applications, or with `values` dicts of those fields (plus id and deadline_at)."""
+    qs = filtered_queue(user, filters, now)
+    if values:
+        qs = qs.values("id", "deadline_at", *values)
+    else:
+        qs = qs.select_related(*ROW_RELATED).only(*ROW_FIELDS)
     size = max(1, min(size, MAX_PAGE_SIZE))
     dated = qs.filter(deadline_at__isnull=False)
     undated = qs.filter(deadline_at__isnull=True)
@@ -151,33 +180,87 @@ def queue_page(
     return QueuePage(rows=rows, next_cursor=_encode(rows[-1]) if more else None)
 
 
+# What the queue page shows of a row (queue_page's `values`): dicts, not model instances,
+# because building seven related instances per row cost more than the query.
+PAGE_VALUES = (
+    "reference",
+    "status",
+    "variant__name",
+    "family__village__parent__name",
+    "claim__officer__username",
+    "claim__officer__first_name",
+    "claim__officer__last_name",
+)
+
+
+def display_rows(rows: list[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any]]:
+    """The queue page's rows (queue_page with PAGE_VALUES) as the template prints them: the
+    status label from one dict (get_status_display hashes every choice's lazy label, per
+    row), the officer's name and the review link from one reverse()."""
+    labels = {value: str(label) for value, label in Status.choices}
+    review = reverse("backoffice:review", args=["REF"]).replace("REF", "{}")
+    shown = []
+    for row in rows:
+        first, last = row["claim__officer__first_name"], row["claim__officer__last_name"]
+        officer = f"{first or ''} {last or ''}".strip() or row["claim__officer__username"] or ""
+        shown.append(
+            {
+                "reference": row["reference"],
+                "url": review.format(row["reference"]),
+                "variant": row["variant__name"],
+                "kecamatan": row["family__village__parent__name"] or "",
+                "status": labels.get(row["status"], row["status"]),
+                "officer": officer,
+                "left": time_left(SimpleNamespace(deadline_at=row["deadline_at"]), now),
+            }
+        )
+    return shown
+
+
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> CappedCount:
     n = qs.order_by()[: cap + 1].count()
     return CappedCount(min(n, cap), n > cap)
 
 
 def queue_counts(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The queue page's tallies from ONE read of at most COUNT_CAP + 1 rows (service, deadline,
-    claim) in deadline order, plus the officer's own claims.
+    """The queue page's tallies over at most COUNT_CAP + 1 applications in deadline order
+    (one query, summed by service in the database), plus the officer's own claims.
 
     Up to the cap every figure is exact. Beyond it the total shows "1000+", and so do the
     others, as "at least": except "overdue", which stays exact below the cap because overdue
     applications have the earliest deadlines and so all come first.
     """
     now = now or timezone.now()
-    rows = list(
-        queue_for(user).values_list("service_id", "deadline_at", "claim__id")[: COUNT_CAP + 1]
+    first = queue_for(user).values("pk")[: COUNT_CAP + 1]
+    tallies = (
+        Application.objects.filter(pk__in=first)
+        .order_by()
+        .values("service_id")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Q(deadline_at__lt=now)),
+            free=Count("pk", filter=Q(claim__isnull=True)),
+        )
     )
-    capped = len(rows) > COUNT_CAP
-    rows = rows[:COUNT_CAP]
-    overdue = sum(1 for _s, deadline, _c in rows if deadline is not None and deadline < now)
     per_service: dict[int, int] = {}
-    for service_id, _d, _c in rows:
-        per_service[service_id] = per_service.get(service_id, 0) + 1
+    total = overdue = free = 0
+    for row in tallies:
+        per_service[row["service_id"]] = row["n"]
+        total += row["n"]
+        overdue += row["overdue"]
+        free += row["free"]
+    capped = total > COUNT_CAP
+    if capped:
+        # The one row past the cap is in some service's figure; the figures are "at least"
+        # anyway, and the total shows the cap.
+        total = COUNT_CAP
+        overdue = min(overdue, COUNT_CAP)
+        free = min(free, COUNT_CAP)
+        per_service = {k: min(n, COUNT_CAP) for k, n in per_service.items()}
     return {
-        "total": CappedCount(len(rows), capped),
-        "overdue": CappedCount(overdue, capped and overdue == len(rows)),
-        "free": CappedCount(sum(1 for _s, _d, claim in rows if claim is None), capped),
+        "total": CappedCount(total, capped),
+        "overdue": CappedCount(overdue, capped and overdue == total),
+        "free": CappedCount(free, capped),
         # From the claims (a few per officer), not the backlog: an officer holding nothing
         # must not cost a walk of every open application to find that out.
         "mine": capped_count(

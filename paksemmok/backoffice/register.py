@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from paksemmok.accounts.models import User
 from paksemmok.accounts.permissions import role_required
-from paksemmok.audit.reads import audited_read
+from paksemmok.audit.reads import audited_reads
 from paksemmok.population.models import Region
 from paksemmok.population.queries import (
     RegisterSearch,
@@ -52,8 +52,10 @@ class LookupForm(forms.Form):
 
 
 def _audit(request: HttpRequest, found: RegisterSearch, purpose: str) -> None:
-    for resident in found.residents:
-        audited_read(request, resident, purpose, what="register.lookup", details={"by": found.kind})
+    if found.residents:
+        audited_reads(
+            request, found.residents, purpose, what="register.lookup", details={"by": found.kind}
+        )
 
 
 def _picked(request: HttpRequest, form: LookupForm) -> tuple[RegisterSearch | None, Any]:

@@ -49,7 +49,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     f = queues.QueueFilters.from_mapping(request.GET)
     try:
-        page = queues.queue_page(user, f, after=request.GET.get("after", ""), now=now)
+        page = queues.queue_page(
+            user, f, after=request.GET.get("after", ""), now=now, values=queues.PAGE_VALUES
+        )
     except queues.CursorError:
         return redirect("backoffice:queue")
     services_shown = list(
@@ -68,7 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/queue.html",
         {
-            "rows": [{"app": a, "left": time_left(a, now)} for a in page.rows],
+            "rows": queues.display_rows(page.rows, now),
             "counts": counts,
             "filters": f.as_dict(),
             "filtered": queues.capped_count(queues.filtered_queue(user, f, now))
@@ -79,7 +81,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "services": [
                 {"s": s, "n": counts["per_service"].get(s.pk, none)} for s in services_shown
             ],
-            "variants": Variant.objects.filter(service__in=services_shown),
+            "variants": Variant.objects.filter(service__in=services_shown).only("code", "name"),
             "kecamatans": Region.objects.filter(
                 level=Region.Level.KECAMATAN, code__startswith=_regency_prefix()
             ),

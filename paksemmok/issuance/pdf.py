@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from pathlib import Path
 from typing import Any
 
 import segno
@@ -17,6 +18,7 @@ from .models import IssuedDocument
 # WeasyPrint logs every layout step at INFO.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
+STYLESHEET = Path(__file__).parent / "templates" / "issuance" / "pdf" / "document.css"
 TEMPLATES = {
     IssuedDocument.Kind.KK: "issuance/pdf/kk.html",
     IssuedDocument.Kind.BIRTH: "issuance/pdf/akta_kelahiran.html",
@@ -75,8 +77,19 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
+@functools.cache
+def _stylesheet() -> Any:
+    """document.css parsed once per process: compiling its selectors cost more than laying
+    out a page when the rules came with every document's HTML."""
+    _weasyprint_html()
+    from weasyprint import CSS
+
+    return CSS(filename=str(STYLESHEET), font_config=_font_config())
+
+
 def render_pdf(document: IssuedDocument) -> bytes:
     html = _weasyprint_html()
     return html(string=render_html(document), base_url=str(settings.BASE_DIR)).write_pdf(
-        font_config=_font_config()
+        stylesheets=[_stylesheet()],
+        font_config=_font_config(),
     )

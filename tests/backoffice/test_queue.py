@@ -141,3 +141,19 @@ def test_page_counts_beyond_the_cap_say_at_least(backlog, budi, monkeypatch):
         status__in=(Status.SUBMITTED, Status.IN_REVIEW), deadline_at__lt=timezone.now()
     ).count()
     assert counts["overdue"].n == overdue
+
+
+def test_page_rows_show_status_and_the_officer_holding_them(client, backlog, budi):
+    from paksemmok.backoffice import services
+
+    budi.first_name, budi.last_name = "Budi", "Petugas"
+    budi.save()
+    services.claim_application(backlog, actor=budi)
+    client.force_login(budi)
+    html = client.get(reverse("backoffice:queue")).content.decode()
+    rows = html.split('data-testid="queue-row"')[1:]
+    mine = next(r for r in rows if backlog.reference in r)
+    assert "Budi Petugas" in mine and "Diperiksa petugas" in mine
+    others = [r for r in rows if backlog.reference not in r]
+    assert others and all("Budi Petugas" not in r and "<td>—</td>" in r for r in others)
+    assert any("<td>Dikirim</td>" in r for r in others)

@@ -40,6 +40,18 @@ def test_by_nik_shows_the_resident_and_the_kk_members_audited(client, budi, fami
     assert entry.details["by"] == "nik" and family.agus.nik not in entry.details["path"]
 
 
+def test_the_whole_kk_is_logged_in_one_insert(client, budi, family):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(budi)
+    with CaptureQueriesContext(connection) as queries:
+        look(client, query=family.agus.nik)
+    inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "audit_auditentry"')]
+    assert len(inserts) == 1
+    assert reads().count() == 5
+
+
 def test_by_kk_number_lists_the_members(client, budi, family):
     client.force_login(budi)
     html = look(client, query=family.kk.kk_number).content.decode()
