@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, Model, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -174,6 +174,24 @@ def _version_reason(reason: str) -> str:
     return f"koreksi data: {reason}"[: FamilyVersion._meta.get_field("reason").max_length]
 
 
+def _apply_correction(
+    locked: Model, changes: dict[str, Any], *, allowed: Iterable[str]
+) -> list[str]:
+    """Sets the fields of a locked row that a staff correction changes and saves them; refuses
+    any field outside `allowed`. Returns the changed field names (empty: nothing to do)."""
+    refused = set(changes) - set(allowed)
+    if refused:
+        raise RegisterError(
+            "Data ini tidak diubah di sini: %s." % ", ".join(sorted(refused))  # noqa: UP031
+        )
+    changed = sorted(f for f, v in changes.items() if getattr(locked, f) != v)
+    for name in changed:
+        setattr(locked, name, changes[name])
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+    return changed
+
+
 @transaction.atomic
 def correct_resident(
     resident: Resident,
@@ -188,17 +206,9 @@ def correct_resident(
     Returns that version, if any. Identity and membership (NIK, KK, relationship, life
     status) change only through the applications and their register effects."""
     locked = Resident.objects.select_for_update().get(pk=resident.pk)
-    refused = set(changes) - CORRECTABLE_RESIDENT_FIELDS
-    if refused:
-        raise RegisterError(
-            "Data ini tidak diubah di sini: %s." % ", ".join(sorted(refused))  # noqa: UP031
-        )
-    changed = sorted(f for f, v in changes.items() if getattr(locked, f) != v)
+    changed = _apply_correction(locked, changes, allowed=CORRECTABLE_RESIDENT_FIELDS)
     if not changed:
         return None
-    for name in changed:
-        setattr(locked, name, changes[name])
-    locked.save(update_fields=[*changed, "updated_at"])
     record(
         "register.resident.corrected",
         actor=actor,
@@ -226,17 +236,9 @@ def correct_family_address(
     """A staff correction of a KK's address (the Django admin): the family and its living
     members move together, audited, with a new KK version."""
     locked = Family.objects.select_for_update().get(pk=family.pk)
-    refused = set(changes) - set(FAMILY_ADDRESS_FIELDS)
-    if refused:
-        raise RegisterError(
-            "Data ini tidak diubah di sini: %s." % ", ".join(sorted(refused))  # noqa: UP031
-        )
-    changed = sorted(f for f, v in changes.items() if getattr(locked, f) != v)
+    changed = _apply_correction(locked, changes, allowed=FAMILY_ADDRESS_FIELDS)
     if not changed:
         return None
-    for name in changed:
-        setattr(locked, name, changes[name])
-    locked.save(update_fields=[*changed, "updated_at"])
     locked.members.filter(life_status=Resident.LifeStatus.ALIVE).update(
         **{name: changes[name] for name in changed}, updated_at=timezone.now()
     )
