@@ -36,6 +36,23 @@ class User(AbstractUser):
         PEREKAMAN = "perekaman", _("Petugas perekaman")
         ADMIN = "admin", _("Admin")
 
+    # Who may do what, said once: pages (`role_required`), API permissions and service checks
+    # all read these sets; none of them lists roles of its own.
+    # Staff accounts: made by an admin, no contact check, staff pages and audited reads.
+    STAFF_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.PEREKAMAN, Role.ADMIN)
+    # Handle and decide applications: the back-office queue, review, decisions, register
+    # look-up, and the staff API. An operator only for the services in `services`.
+    DECIDING_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+    # Every service at once: all applications and documents, reassigning and overriding
+    # claims, the overview, dashboards, revoking documents. Signing in needs TOTP.
+    SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+    # The perekaman desk: a place's bookings, check-in, walk-ins, jemput bola days (seen).
+    PEREKAMAN_DESK_ROLES = (Role.PEREKAMAN, Role.SUPERVISOR, Role.ADMIN)
+    # Plan, change and cancel jemput bola days.
+    JEMPUT_BOLA_ROLES = (Role.PEREKAMAN, Role.ADMIN)
+    # The resident's pages: residents, and village helpers acting for one.
+    RESIDENT_SIDE_ROLES = (Role.RESIDENT, Role.HELPER)
+
     class Channel(models.TextChoices):
         WHATSAPP = "whatsapp", _("WhatsApp")
         SMS = "sms", _("SMS")
@@ -91,21 +108,12 @@ class User(AbstractUser):
 
     @property
     def is_staff_member(self) -> bool:
-        return self.role in {
-            self.Role.OPERATOR,
-            self.Role.SUPERVISOR,
-            self.Role.PEREKAMAN,
-            self.Role.ADMIN,
-        }
+        return self.role in self.STAFF_ROLES
 
     @property
     def requires_totp(self) -> bool:
-        """Supervisors and admins, and anyone who may open the admin site, need a TOTP."""
-        return (
-            self.role in {self.Role.SUPERVISOR, self.Role.ADMIN}
-            or self.is_staff
-            or self.is_superuser
-        )
+        """Supervising roles, and anyone who may open the admin site, need a TOTP."""
+        return self.role in self.SUPERVISING_ROLES or self.is_staff or self.is_superuser
 
     @property
     def needs_contact_verification(self) -> bool:

@@ -13,12 +13,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .models import User
-
-STAFF_ROLES = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.PEREKAMAN, User.Role.ADMIN)
-# Roles that must pass a TOTP check in the session before any page for their role opens.
-TOTP_ROLES = (User.Role.SUPERVISOR, User.Role.ADMIN)
-
 
 def has_role(user: Any, *roles: str) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role in roles)

@@ -58,7 +58,6 @@ PENDING_KEY = "accounts_pending_user"
 RESET_KEY = "accounts_reset_username"
 ACTING_PENDING_KEY = "accounts_acting_pending"
 PREFILL_KEY = "accounts_login_prefill"
-RESIDENT_PAGES = (User.Role.RESIDENT, User.Role.HELPER)
 
 
 def _to_login_with(request: HttpRequest, username: str) -> HttpResponse:
@@ -361,7 +360,7 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(*RESIDENT_PAGES)
+@role_required(*User.RESIDENT_SIDE_ROLES)
 def profile(request: HttpRequest) -> HttpResponse:
     subject = acting.current_subject(request)
     # One joined read with the KK and its living members, not a lazy load per relation.
@@ -389,7 +388,7 @@ def _refuse_while_acting(request: HttpRequest) -> None:
 
 
 @never_cache
-@role_required(*RESIDENT_PAGES)
+@role_required(*User.RESIDENT_SIDE_ROLES)
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     _refuse_while_acting(request)
@@ -415,7 +414,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(*RESIDENT_PAGES)
+@role_required(*User.RESIDENT_SIDE_ROLES)
 def activity(request: HttpRequest) -> HttpResponse:
     _refuse_while_acting(request)
     entries = grouped_activity(list(activity_for(request.user)[:500]), request.user)
@@ -423,7 +422,7 @@ def activity(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(*RESIDENT_PAGES)
+@role_required(*User.RESIDENT_SIDE_ROLES)
 @require_http_methods(["GET", "POST"])
 def export_data(request: HttpRequest) -> HttpResponse:
     _refuse_while_acting(request)

@@ -28,7 +28,7 @@ class IsResident(BasePermission):
 
 class IsBackofficeStaff(BasePermission):
     """Operators, supervisors and admins: the roles the back-office pages admit
-    (`backoffice.services.DECIDING_ROLES`, the same tuple as the pages' `role_required`).
+    (`User.DECIDING_ROLES`, the set the pages' `role_required` reads).
 
     Staff use the API only from a signed-in *session*, never with a token. The site's
     sign-in is where TOTP is enforced for supervisors and admins (and anyone with admin
@@ -42,12 +42,11 @@ class IsBackofficeStaff(BasePermission):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         from paksemmok.accounts.permissions import has_role, needs_totp
-        from paksemmok.backoffice.services import DECIDING_ROLES
 
         from .errors import ApiError
 
         user = request.user
-        if not has_role(user, *DECIDING_ROLES):
+        if not has_role(user, *User.DECIDING_ROLES):
             return False
         if request.auth is not None:
             raise ApiError(

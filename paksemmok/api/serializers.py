@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from paksemmok.applications.deadlines import time_left
 from paksemmok.applications.lifecycle import Action, Status, allowed
@@ -16,6 +17,9 @@ from paksemmok.applications.services import deficiency_display
 from paksemmok.appointments.models import Booking, Place
 from paksemmok.catalog.models import Requirement, Service, Variant
 from paksemmok.population.models import Resident
+
+# What a deficiency item looks like (applications.items.Item), said once for the schema.
+ITEM_HELP = "`doc:<persyaratan>`, `field:<isian>` atau `application`."
 
 # --- auth ------------------------------------------------------------------------------------
 
@@ -104,27 +108,41 @@ class ServiceSerializer(serializers.ModelSerializer):
 # --- profile and family ----------------------------------------------------------------------
 
 
-class MemberSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="Dipakai sebagai `subject` saat membuat permohonan.")
-    nik = serializers.CharField(help_text="Tersamar kecuali NIK sendiri.")
+class KkMemberSerializer(serializers.Serializer):
+    """A member's row of the KK; the resident's and the staff's views add their own fields."""
+
+    id = serializers.IntegerField()
+    nik = serializers.CharField()
     full_name = serializers.CharField()
     relationship = serializers.CharField()
     relationship_label = serializers.CharField()
-    sex = serializers.CharField()
     birth_date = serializers.DateField()
+
+
+def kk_member_data(member: Resident) -> dict[str, Any]:
+    return {
+        "id": member.pk,
+        "nik": member.nik,
+        "full_name": member.full_name,
+        "relationship": member.relationship,
+        "relationship_label": member.get_relationship_display(),
+        "birth_date": member.birth_date,
+    }
+
+
+class MemberSerializer(KkMemberSerializer):
+    id = serializers.IntegerField(help_text="Dipakai sebagai `subject` saat membuat permohonan.")
+    nik = serializers.CharField(help_text="Tersamar kecuali NIK sendiri.")
+    sex = serializers.CharField()
     is_self = serializers.BooleanField()
 
 
 def member_data(member: Resident, own: Resident) -> dict[str, Any]:
     is_self = member.pk == own.pk
     return {
-        "id": member.pk,
+        **kk_member_data(member),
         "nik": member.nik if is_self else member.masked_nik,
-        "full_name": member.full_name,
-        "relationship": member.relationship,
-        "relationship_label": member.get_relationship_display(),
         "sex": member.sex,
-        "birth_date": member.birth_date,
         "is_self": is_self,
     }
 
@@ -178,36 +196,34 @@ class FamilySerializer(serializers.Serializer):
 # --- applications ----------------------------------------------------------------------------
 
 
-class DocumentSerializer(serializers.ModelSerializer):
-    requirement = serializers.CharField(source="requirement.code")
-    id = serializers.IntegerField()
-    replaced = serializers.SerializerMethodField()
+class UploadedFileSerializer(serializers.Serializer):
+    """An uploaded file as the resident's and the staff's views both show it."""
 
-    class Meta:
-        model = ApplicationDocument
-        fields = [
-            "id",
-            "requirement",
-            "content_type",
-            "size",
-            "original_name",
-            "width",
-            "height",
-            "pages",
-            "quality_flags",
-            "round",
-            "uploaded_at",
-            "replaced",
-        ]
+    id = serializers.IntegerField()
+    requirement = serializers.CharField(source="requirement.code")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    pages = serializers.IntegerField(allow_null=True)
+    quality_flags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Pemeriksaan foto otomatis: blurry, dark, bright, low_contrast, small.",
+    )
+    round = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class DocumentSerializer(UploadedFileSerializer):
+    original_name = serializers.CharField(allow_blank=True)
+    replaced = serializers.SerializerMethodField()
 
     def get_replaced(self, doc: ApplicationDocument) -> bool:
         return doc.replaced_at is not None
 
 
 class DeficiencySerializer(serializers.Serializer):
-    code = serializers.CharField(
-        help_text="`doc:<persyaratan>`, `field:<isian>` atau `application`."
-    )
+    code = serializers.CharField(help_text=ITEM_HELP)
     item = serializers.CharField()
     reason = serializers.CharField()
     note = serializers.CharField(allow_blank=True)
@@ -403,27 +419,34 @@ class VerificationSerializer(serializers.Serializer):
     status_changed_at = serializers.DateTimeField(allow_null=True)
 
 
-class IssuedDocumentSerializer(serializers.Serializer):
+class IssuedSerializer(serializers.Serializer):
+    """An issued document as a list shows it; residents and staff each add their fields."""
+
     code = serializers.CharField()
     kind = serializers.CharField()
     kind_label = serializers.CharField()
     number = serializers.CharField()
     status = serializers.CharField()
-    issued_at = serializers.DateTimeField()
-    application = serializers.CharField(allow_null=True)
     has_pdf = serializers.BooleanField()
 
 
+class IssuedDocumentSerializer(IssuedSerializer):
+    issued_at = serializers.DateTimeField()
+    application = serializers.CharField(allow_null=True)
+
+
 def issued_data(doc: Any) -> dict[str, Any]:
+    """Every field either serializer shows (each picks its own)."""
     return {
         "code": doc.code,
         "kind": doc.kind,
         "kind_label": doc.get_kind_display(),
         "number": doc.number,
         "status": doc.status,
+        "has_pdf": bool(doc.pdf),
         "issued_at": doc.issued_at,
         "application": doc.application.reference if doc.application_id else None,
-        "has_pdf": bool(doc.pdf),
+        "card_status": doc.card_status or "",
     }
 
 
@@ -561,59 +584,34 @@ class StaffFieldSerializer(serializers.Serializer):
     )
 
 
-class StaffMemberSerializer(serializers.Serializer):
+class StaffMemberSerializer(KkMemberSerializer):
     """A living member of the KK, as the review page lists them (the read is audited)."""
 
-    id = serializers.IntegerField()
-    nik = serializers.CharField()
-    full_name = serializers.CharField()
-    relationship = serializers.CharField()
-    relationship_label = serializers.CharField()
-    birth_date = serializers.DateField()
     ektp_recording = serializers.CharField()
     ektp_recording_label = serializers.CharField()
     is_subject = serializers.BooleanField()
 
 
-class StaffDocumentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    requirement = serializers.CharField()
-    requirement_name = serializers.CharField()
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
+class StaffDocumentSerializer(UploadedFileSerializer):
+    """Needs `reference` and `request` in its context (the download URL)."""
+
+    requirement_name = serializers.CharField(source="requirement.name")
     is_image = serializers.BooleanField()
-    width = serializers.IntegerField(allow_null=True)
-    height = serializers.IntegerField(allow_null=True)
-    pages = serializers.IntegerField(allow_null=True)
-    quality_flags = serializers.ListField(
-        child=serializers.CharField(),
-        help_text="Pemeriksaan foto otomatis: blurry, dark, bright, low_contrast, small.",
+    url = serializers.SerializerMethodField(
+        help_text="Unduh lewat API petugas (setiap unduhan diaudit)."
     )
-    round = serializers.IntegerField()
-    uploaded_at = serializers.DateTimeField()
-    url = serializers.CharField(help_text="Unduh lewat API petugas (setiap unduhan diaudit).")
+
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, doc: ApplicationDocument) -> str:
+        return reverse(
+            "api:staff-document",
+            args=[self.context["reference"], doc.pk],
+            request=self.context.get("request"),
+        )
 
 
-class StaffIssuedSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField()
-    number = serializers.CharField()
-    status = serializers.CharField()
+class StaffIssuedSerializer(IssuedSerializer):
     card_status = serializers.CharField(allow_blank=True)
-    has_pdf = serializers.BooleanField()
-
-
-def staff_issued_data(doc: Any) -> dict[str, Any]:
-    return {
-        "code": doc.code,
-        "kind": doc.kind,
-        "kind_label": doc.get_kind_display(),
-        "number": doc.number,
-        "status": doc.status,
-        "card_status": doc.card_status or "",
-        "has_pdf": bool(doc.pdf),
-    }
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -622,9 +620,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class DeficiencyItemSerializer(serializers.Serializer):
-    code = serializers.CharField(
-        help_text="`doc:<persyaratan>`, `field:<isian>` atau `application`."
-    )
+    code = serializers.CharField(help_text=ITEM_HELP)
     label = serializers.CharField()
 
 
@@ -706,9 +702,7 @@ class StaffApplicationSerializer(StaffQueueItemSerializer):
 
 
 class DecisionDeficiencySerializer(serializers.Serializer):
-    item = serializers.CharField(
-        max_length=80, help_text="`doc:<persyaratan>`, `field:<isian>` atau `application`."
-    )
+    item = serializers.CharField(max_length=80, help_text=ITEM_HELP)
     reason = serializers.CharField(max_length=40, help_text="Kode alasan dari katalog.")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

@@ -31,8 +31,10 @@ from paksemmok.applications.access import resident_may_view
 from paksemmok.applications.checks import Problem, SubmissionRejected
 from paksemmok.applications.files import stored_file_response
 from paksemmok.applications.forms import ApplicationDataForm
+from paksemmok.applications.items import SUBJECT_ITEM
 from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application, ApplicationDocument
+from paksemmok.applications.queries import applications_of, subject_for
 from paksemmok.appointments import services as appt_services
 from paksemmok.appointments import slots as slot_rules
 from paksemmok.appointments.models import Booking, Place
@@ -189,11 +191,7 @@ class ApplicationListView(ResidentView):
         summary="Permohonan sendiri",
     )
     def get(self, request: Request) -> Response:
-        apps = (
-            Application.objects.filter(applicant=request.user)
-            .exclude(status=Status.CANCELLED, submitted_at__isnull=True)
-            .select_related("variant", "service", "subject")
-        )
+        apps = applications_of(request.user)
         return Response(s.ApplicationSerializer(apps, many=True).data)
 
     @extend_schema(
@@ -219,10 +217,10 @@ class ApplicationListView(ResidentView):
         if subject_id is not None:
             # Only a member of the applicant's own KK can be chosen, as on the page; the
             # words do not say whether the id exists elsewhere.
-            subject = next((m for m in family_members(user.resident) if m.pk == subject_id), None)
+            subject = subject_for(user, subject_id)
             if subject is None:
                 raise SubmissionRejected(
-                    [Problem("subject", _("Pilih anggota keluarga yang dimohonkan."))]
+                    [Problem(SUBJECT_ITEM, _("Pilih anggota keluarga yang dimohonkan."))]
                 )
         app = app_services.create_draft(
             applicant=user, variant=variant, subject=subject, filed_by=user
@@ -346,28 +344,38 @@ class DocumentUploadView(ResidentView):
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
-class DocumentFileView(ResidentView):
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        return super().perform_content_negotiation(request, force=True)
+class FileDownload:
+    """A view that answers with a file whatever the client accepts (errors stay JSON)."""
 
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        return super().perform_content_negotiation(request, force=True)  # type: ignore[misc]
+
+
+UPLOAD_RESPONSES = {
+    (200, "image/jpeg"): OpenApiTypes.BINARY,
+    (200, "application/pdf"): OpenApiTypes.BINARY,
+}
+
+
+class DocumentFileView(FileDownload, ResidentView):
     @extend_schema(
-        tags=["permohonan"],
-        responses={
-            (200, "image/jpeg"): OpenApiTypes.BINARY,
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-        },
-        summary="Unduh berkas yang diunggah",
+        tags=["permohonan"], responses=UPLOAD_RESPONSES, summary="Unduh berkas yang diunggah"
     )
     def get(self, request: Request, reference: str, document_id: int) -> Any:
         app = own_application(request, reference)
-        doc = (
-            ApplicationDocument.objects.select_related("requirement")
-            .filter(pk=document_id, application=app)
-            .first()
-        )
-        if doc is None:
-            raise ApiError("not_found", _("Berkas tidak ditemukan."), 404)
-        return upload_download(app, doc)
+        return upload_download(app, uploaded_document(app, document_id))
+
+
+def uploaded_document(app: Application, document_id: int) -> ApplicationDocument:
+    """One of the application's uploads, or the API's 404."""
+    doc = (
+        ApplicationDocument.objects.select_related("requirement")
+        .filter(pk=document_id, application=app)
+        .first()
+    )
+    if doc is None:
+        raise ApiError("not_found", _("Berkas tidak ditemukan."), 404)
+    return doc
 
 
 def upload_download(app: Application, doc: ApplicationDocument) -> FileResponse:
@@ -678,10 +686,7 @@ class IssuedDocumentListView(ResidentView):
         )
 
 
-class IssuedDocumentFileView(ResidentView):
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        return super().perform_content_negotiation(request, force=True)
-
+class IssuedDocumentFileView(FileDownload, ResidentView):
     @extend_schema(
         tags=["dokumen"],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},

@@ -12,16 +12,16 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from paksemmok.applications.access import staff_may_view
 from paksemmok.applications.checks import check_application
+from paksemmok.applications.items import APPLICATION_ITEM, Item
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
-from paksemmok.applications.models import Application, ApplicationDocument
+from paksemmok.applications.models import Application
 from paksemmok.applications.services import deficiency_display
 from paksemmok.audit.reads import audited_read
 from paksemmok.backoffice import queues, services
@@ -34,7 +34,14 @@ from paksemmok.population.services import living_members
 from . import serializers as s
 from .errors import ApiError
 from .permissions import IsBackofficeStaff
-from .views import REFERENCE_RE, invalid, upload_download
+from .views import (
+    REFERENCE_RE,
+    UPLOAD_RESPONSES,
+    FileDownload,
+    invalid,
+    upload_download,
+    uploaded_document,
+)
 
 TAGS = ["petugas"]
 # Documented as session-only: a token is authenticated (so a resident's gets a clear 403)
@@ -55,18 +62,18 @@ class StaffView(APIView):
 
 def staff_application(request: Request, reference: str) -> Application:
     """The application if this officer handles its service and it has been sent (the pages'
-    rule, `services.handles`); 404 otherwise, so a reference outside one's services is not
-    confirmed to exist."""
+    rule, `applications.access.staff_may_view`); 404 otherwise, so a reference outside one's
+    services is not confirmed to exist."""
     app = (
         Application.objects.select_related(
-            "service", "variant", "subject", "family__village__parent", "applicant", "assigned_to"
+            "service", "variant", "subject", "family__village__parent", "applicant"
         )
         .filter(reference=reference)
         .first()
         if REFERENCE_RE.fullmatch(reference)
         else None
     )
-    if app is None or app.status == Status.DRAFT or not services.handles(request.user, app):
+    if app is None or app.status == Status.DRAFT or not staff_may_view(request.user, app):
         raise ApiError("not_found", _("Permohonan tidak ditemukan."), 404)
     return app
 
@@ -180,12 +187,12 @@ class ReleaseView(StaffView):
 
 def _deficiency_items(app: Application) -> list[dict[str, str]]:
     """The parts a deficiency may name; the service (validate_deficiencies) is the judge."""
-    items = [{"code": f"doc:{r.code}", "label": r.name} for r in app.variant.requirements.all()]
+    items = [{"code": Item.doc(r.code), "label": r.name} for r in app.variant.requirements.all()]
     items += [
-        {"code": f"field:{d.code}", "label": str(d.label)}
+        {"code": Item.field(d.code), "label": str(d.label)}
         for d in field_defs(app.variant.form_fields)
     ]
-    items.append({"code": "application", "label": _("Permohonan")})
+    items.append({"code": APPLICATION_ITEM, "label": _("Permohonan")})
     return items
 
 
@@ -229,12 +236,7 @@ class ApplicationView(StaffView):
             ],
             "members": [
                 {
-                    "id": m.pk,
-                    "nik": m.nik,
-                    "full_name": m.full_name,
-                    "relationship": m.relationship,
-                    "relationship_label": m.get_relationship_display(),
-                    "birth_date": m.birth_date,
+                    **s.kk_member_data(m),
                     "ektp_recording": m.ektp_recording,
                     "ektp_recording_label": m.get_ektp_recording_display(),
                     "is_subject": m.pk == app.subject_id,
@@ -246,60 +248,30 @@ class ApplicationView(StaffView):
             ],
             "warnings": findings["warnings"],
             "possible_duplicates": findings["duplicates"],
-            "documents": [
-                {
-                    "id": d.pk,
-                    "requirement": d.requirement.code,
-                    "requirement_name": d.requirement.name,
-                    "content_type": d.content_type,
-                    "size": d.size,
-                    "is_image": d.is_image,
-                    "width": d.width,
-                    "height": d.height,
-                    "pages": d.pages,
-                    "quality_flags": d.quality_flags,
-                    "round": d.round,
-                    "uploaded_at": d.uploaded_at,
-                    "url": reverse(
-                        "api:staff-document", args=[app.reference, d.pk], request=request
-                    ),
-                }
-                for d in documents
-            ],
+            "documents": documents,
             "events": app.events.select_related("actor"),
             "issued_documents": [
-                s.staff_issued_data(d) for d in IssuedDocument.objects.filter(application=app)
+                s.issued_data(d) for d in IssuedDocument.objects.filter(application=app)
             ],
             "deficiencies": deficiency_display(app, app.deficiencies or []),
             "deficiency_items": _deficiency_items(app),
             "reasons": DeficiencyReason.objects.filter(is_active=True),
             "may_decide": mine and app.status in CLOCK_RUNNING,
         }
-        return Response(s.StaffApplicationSerializer(data).data)
+        context = {"request": request, "reference": app.reference}
+        return Response(s.StaffApplicationSerializer(data, context=context).data)
 
 
-class DocumentView(StaffView):
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        return super().perform_content_negotiation(request, force=True)
-
+class DocumentView(FileDownload, StaffView):
     @extend_schema(
         tags=TAGS,
         auth=AUTH,
-        responses={
-            (200, "image/jpeg"): OpenApiTypes.BINARY,
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-        },
+        responses=UPLOAD_RESPONSES,
         summary="Unduh berkas unggahan (setiap unduhan diaudit)",
     )
     def get(self, request: Request, reference: str, document_id: int) -> Any:
         app = staff_application(request, reference)
-        doc = (
-            ApplicationDocument.objects.select_related("requirement")
-            .filter(pk=document_id, application=app)
-            .first()
-        )
-        if doc is None:
-            raise ApiError("not_found", _("Berkas tidak ditemukan."), 404)
+        doc = uploaded_document(app, document_id)
         # As backoffice.views.document: every read of a file is its own audit entry.
         audited_read(
             request._request,
@@ -351,7 +323,7 @@ class DecideView(StaffView):
                     "reference": app.reference,
                     "status": app.status,
                     "status_label": app.get_status_display(),
-                    "issued_documents": [s.staff_issued_data(d) for d in issued],
+                    "issued_documents": [s.issued_data(d) for d in issued],
                 }
             ).data
         )

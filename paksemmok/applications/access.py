@@ -18,20 +18,17 @@ from paksemmok.accounts.models import User
 
 from .models import Application
 
-ALL_SERVICES_ROLES = (User.Role.SUPERVISOR, User.Role.ADMIN)
-
 
 def staff_may_view(user: Any, application: Application) -> bool:
-    """Supervisors and admins see all; an operator sees what is assigned to them or belongs to
-    a service they handle. Perekaman officers do not handle applications."""
+    """Supervisors and admins see all; an operator sees the applications of the services they
+    handle (the back office gives claims only for those, with this same check). Perekaman
+    officers do not handle applications."""
     if not (user.is_authenticated and user.is_active and user.is_staff_member):
         return False
-    if user.role in ALL_SERVICES_ROLES:
+    if user.role in User.SUPERVISING_ROLES:
         return True
     if user.role == User.Role.OPERATOR:
-        return application.assigned_to_id == user.pk or application.service.code in (
-            user.services or []
-        )
+        return application.service.code in (user.services or [])
     return False
 
 
@@ -59,7 +56,7 @@ def resident_side(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         if user.role == User.Role.HELPER and get_acting_for(request) is None:
             messages.info(request, _("Pilih dulu penduduk yang Anda dampingi."))
             return redirect("accounts:helper")
-        if user.role not in (User.Role.RESIDENT, User.Role.HELPER):
+        if user.role not in User.RESIDENT_SIDE_ROLES:
             raise Http404
         request.subject_user = current_subject(request)
         return view(request, *args, **kwargs)

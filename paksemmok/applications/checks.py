@@ -22,6 +22,7 @@ from paksemmok.population.identifiers import check_kk_number, check_nik
 from paksemmok.population.models import Resident
 
 from . import rules
+from .items import SUBJECT_ITEM, Item
 from .lifecycle import OPEN_STATUSES
 
 
@@ -119,7 +120,7 @@ def check_subject(
     if own is None or own.family_id is None:
         return [
             Problem(
-                "subject",
+                SUBJECT_ITEM,
                 _(
                     "Akun Anda belum terhubung dengan data KK. Hubungi "
                     "Disdukcapil atau pendamping desa."
@@ -131,10 +132,10 @@ def check_subject(
             return [as_problem(v) for v in rules.check(variant, subject, {}, family=own.family)]
         return []
     if subject is None:
-        return [Problem("subject", _("Pilih anggota keluarga yang dimohonkan."))]
+        return [Problem(SUBJECT_ITEM, _("Pilih anggota keluarga yang dimohonkan."))]
     if subject.family_id != own.family_id:
         # Deliberately the same words whether the NIK exists elsewhere or not.
-        return [Problem("subject", _("Orang ini tidak tercantum di KK Anda."))]
+        return [Problem(SUBJECT_ITEM, _("Orang ini tidak tercantum di KK Anda."))]
     # Only the rules about the person: the form is still empty when a draft starts.
     return [
         as_problem(v)
@@ -169,7 +170,7 @@ def open_duplicate(application: Any) -> Any:
 
 def duplicate_problem(first: Any) -> Problem:
     return Problem(
-        "subject",
+        SUBJECT_ITEM,
         _(
             "Sudah ada permohonan %(service)s untuk %(name)s yang sedang diproses (%(ref)s). "
             "Tunggu keputusannya atau batalkan permohonan itu lebih dulu."
@@ -189,7 +190,7 @@ def check_fields(application: Any, today: dt.date) -> list[Problem]:
     required = _("Wajib diisi.")
     for fdef in field_defs(application.variant.form_fields):
         value = fdef.read(data)
-        item = f"field:{fdef.code}"
+        item = Item.field(fdef.code)
         if fdef.required and value in (None, "", []):
             problems.append(Problem(item, required))
             continue
@@ -224,14 +225,14 @@ def _variant_field_rules(application: Any, data: dict[str, Any], today: dt.date)
             if code in codes and not data.get(code):
                 problems.append(
                     Problem(
-                        f"field:{code}",
+                        Item.field(code),
                         _(
                             "Wajib diisi bila tidak ada surat keterangan lahir (SPTJM dengan 2 saksi)."  # noqa: E501
                         ),
                     )
                 )
     if data.get("witness1_nik") and data.get("witness1_nik") == data.get("witness2_nik"):
-        problems.append(Problem("field:witness2_nik", _("Saksi 2 harus orang yang berbeda.")))
+        problems.append(Problem(Item.field("witness2_nik"), _("Saksi 2 harus orang yang berbeda.")))
     return problems
 
 
@@ -250,7 +251,7 @@ def check_documents(application: Any, today: dt.date) -> list[Problem]:
             ) % {"days": days, "limit": settings.APPLICATIONS_DEATH_REPORT_DAYS}
         else:
             message = _("Wajib diunggah.")
-        problems.append(Problem(f"doc:{requirement.code}", message))
+        problems.append(Problem(Item.doc(requirement.code), message))
     return problems
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .items import Item
 from .lifecycle import CLOCK_RUNNING, OPEN_STATUSES, Status
 
 # No 0/O/1/I/L: a reference is read aloud on the phone and typed from a printed receipt.
@@ -61,15 +62,8 @@ class Application(models.Model):
         related_name="filed_applications",
         verbose_name=_("diajukan oleh"),
     )
-    # Staff member handling it (claimed in the back office).
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assigned_applications",
-        verbose_name=_("petugas"),
-    )
+    # Who handles it is not a column here: backoffice.Claim (released, reassigned and expired
+    # in one place) is the only record of it.
     subject = models.ForeignKey(
         "population.Resident",
         on_delete=models.PROTECT,
@@ -184,8 +178,8 @@ class Application(models.Model):
     def current_documents(self) -> models.QuerySet[ApplicationDocument]:
         return self.documents.filter(replaced_at__isnull=True)
 
-    def deficient_items(self) -> set[str]:
-        return {d.get("item", "") for d in self.deficiencies}
+    def deficient_items(self) -> set[Item]:
+        return {Item.parse(d.get("item", "")) for d in self.deficiencies}
 
 
 class ApplicationDocument(models.Model):

@@ -25,12 +25,12 @@ API (reads the register, never writes; no request, no user):
     errors(violations) / warnings(violations)   split by severity: an error blocks submission
         and approval; a warning (e.g. the parents are on different KKs) is shown to staff.
 
-    RuleViolation(code, message, item="subject", severity="error", link="", link_text="",
+    RuleViolation(code, message, item=SUBJECT_ITEM, severity="error", link="", link_text="",
                   details={})
         code     stable, dotted: "split.not_recorded", "birth.already_registered"... (the API
                  returns it; tests and the property test match on it)
         message  Indonesian (the active language; English in locale/en)
-        item     where the page shows it: "subject" or "field:<code>"
+        item     where the page shows it: an items.Item, the subject or a field
 
     RULES: every rule by code (Rule: code, variants, description, function);
     ELIGIBILITY: the catalogue's admin-selectable rule codes (Variant.eligibility) -> Rule.
@@ -61,6 +61,7 @@ from paksemmok.population.invariants import PARENTS_OF
 from paksemmok.population.models import Family, MaritalStatus, Relationship, Resident, Sex
 from paksemmok.population.names import SIMILAR, name_similarity
 
+from .items import SUBJECT_ITEM, Item
 from .lifecycle import OPEN_STATUSES, ApplicationError
 
 ERROR = "error"
@@ -71,7 +72,7 @@ WARNING = "warning"
 class RuleViolation:
     code: str
     message: str
-    item: str = "subject"
+    item: Item = SUBJECT_ITEM
     severity: str = ERROR
     link: str = ""
     link_text: str = ""
@@ -111,7 +112,7 @@ class Change:
     member: str
     field: str
     value: str
-    item: str
+    item: Item
 
     def wants(self, code: str, label: Any) -> bool:
         wanted = self.value.strip().lower()
@@ -169,7 +170,7 @@ class Case:
                 self.subject.family if self.subject and self.subject.family_id else self.family
             )
         }
-        item = "field:changes" if self.data.get("changes") else "field:new_value"
+        item = Item.field("changes" if self.data.get("changes") else "new_value")
         return [
             Change(
                 number=i,
@@ -550,7 +551,7 @@ def _new_head_member(case: Case) -> RuleViolation | None:
     return RuleViolation(
         "new_head.not_member",
         _("Kepala keluarga baru harus anggota KK ini yang masih hidup."),
-        item="field:new_head_nik",
+        item=Item.field("new_head_nik"),
     )
 
 
@@ -598,7 +599,7 @@ def _marriage_spouse(case: Case) -> RuleViolation | None:
     nik = case.data.get("spouse_nik")
     if s is None or not nik:
         return None
-    item = "field:spouse_nik"
+    item = Item.field("spouse_nik")
     if nik == s.nik:
         return RuleViolation(
             "marriage.same_person", _("NIK suami/istri sama dengan NIK pemohon."), item=item
@@ -826,7 +827,7 @@ def _death_after_birth(case: Case) -> RuleViolation | None:
     return RuleViolation(
         "death.before_birth",
         _("Tanggal meninggal sebelum tanggal lahir."),
-        item="field:death_date",
+        item=Item.field("death_date"),
     )
 
 
@@ -871,7 +872,7 @@ def _birth_not_registered(case: Case) -> RuleViolation | None:
             "date": person.birth_date.strftime("%d-%m-%Y"),
             "nik": person.masked_nik,
         },
-        item="field:child_name",
+        item=Item.field("child_name"),
         # The resident sees the KK's members on their profile; a match on another KK (same
         # mother) is named by the reference above only.
         link=reverse("accounts:profile") + "#anggota" if strong.same_family else "",
@@ -912,7 +913,7 @@ def _birth_not_pending(case: Case) -> RuleViolation | None:
                     "kembar, tulis nama masing-masing anak."
                 )
                 % {"name": other.data.get("child_name", ""), "ref": other.reference},
-                item="field:child_name",
+                item=Item.field("child_name"),
                 link=reverse("applications:detail", args=[other.reference]),
                 link_text=_("Lihat permohonan %(ref)s") % {"ref": other.reference},
                 details={"application": other.reference},
@@ -939,14 +940,20 @@ def _birth_parents_rule(case: Case) -> list[RuleViolation]:
             RuleViolation(
                 "birth.mother_not_found",
                 _("NIK ibu tidak terdaftar di database kependudukan."),
-                item="field:mother_nik",
+                item=Item.field("mother_nik"),
             )
         )
     for person, item, sex, code, message in (
-        (father, "field:father_nik", Sex.MALE, "birth.father_not_male", _("Ayah harus laki-laki.")),
+        (
+            father,
+            Item.field("father_nik"),
+            Sex.MALE,
+            "birth.father_not_male",
+            _("Ayah harus laki-laki."),
+        ),
         (
             mother,
-            "field:mother_nik",
+            Item.field("mother_nik"),
             Sex.FEMALE,
             "birth.mother_not_female",
             _("Ibu harus perempuan."),

@@ -37,6 +37,7 @@ from .checks import (
     subject_key,
 )
 from .deadlines import deadline_for
+from .items import APPLICATION_ITEM, DOC, FIELD, Item, field_codes
 from .lifecycle import Action, ApplicationError, Status, ensure_allowed, transition
 from .models import Application, ApplicationDocument, Decision, DecisionReason, Event
 from .signals import application_completed
@@ -129,11 +130,11 @@ def deficiency_display(
     reasons = dict(DeficiencyReason.objects.values_list("code", "name"))
     shown = []
     for d in deficiencies:
-        kind, _sep, code = d.get("item", "").partition(":")
+        part = Item.parse(d.get("item", ""))
         item = (
-            requirements.get(code, code)
-            if kind == "doc"
-            else (field_label(code) if kind == "field" else _("Permohonan"))
+            requirements.get(part.code, part.code)
+            if part.kind == DOC
+            else (field_label(part.code) if part.kind == FIELD else _("Permohonan"))
         )
         shown.append(
             {
@@ -250,7 +251,7 @@ def save_draft(application: Application, *, data: dict[str, Any], actor: Any) ->
             and not (v in ("", None, False) and app.data.get(k) in ("", None, False))
         )
         if app.status == Status.RETURNED:
-            allowed = {i.partition(":")[2] for i in app.deficient_items() if i.startswith("field:")}
+            allowed = field_codes(app.deficient_items())
             locked = [k for k in changed if k not in allowed]
             if locked:
                 raise ApplicationError(
@@ -320,7 +321,7 @@ def attach_document(
             ensure_allowed(app.status, Action.EDIT)
             if (
                 app.status == Status.RETURNED
-                and f"doc:{requirement.code}" not in app.deficient_items()
+                and Item.doc(requirement.code) not in app.deficient_items()
             ):
                 raise ApplicationError(_("Berkas ini tidak diminta untuk diperbaiki."))
             # One locked read of the current files gives both the slot's earlier file and
@@ -426,8 +427,7 @@ def resubmit_application(application: Application, *, actor: Any, note: str = ""
             if app.returned_at and d.uploaded_at >= app.returned_at
         }
         for item in sorted(app.deficient_items()):
-            kind, _sep, code = item.partition(":")
-            if kind == "doc" and code not in fresh:
+            if item.is_doc and item.code not in fresh:
                 problems.append(Problem(item, _("Unggah berkas pengganti sesuai catatan petugas.")))
         problems += check_application(app)
         if problems:
@@ -483,8 +483,7 @@ def start_review(application: Application, *, actor: Any) -> Application:
     with transaction.atomic():
         app = _locked(application)
         before = transition(app, Action.START_REVIEW)
-        app.assigned_to = actor
-        app.save(update_fields=["status", "assigned_to", "updated_at"])
+        app.save(update_fields=["status", "updated_at"])
         _log(app, "review_started", actor, from_status=before)
     _refresh(application, app)
     return application
@@ -499,8 +498,7 @@ def stop_review(application: Application, *, actor: Any = None) -> Application:
             return application
         ensure_allowed(app.status, Action.STOP_REVIEW)
         app.status = Status.SUBMITTED
-        app.assigned_to = None
-        app.save(update_fields=["status", "assigned_to", "updated_at"])
+        app.save(update_fields=["status", "updated_at"])
         _log(app, "review_stopped", actor, from_status=Status.IN_REVIEW)
     _refresh(application, app)
     return application
@@ -518,11 +516,11 @@ def validate_deficiencies(
     reasons = set(DeficiencyReason.objects.filter(is_active=True).values_list("code", flat=True))
     clean = []
     for d in deficiencies:
-        kind, _sep, code = str(d.get("item", "")).partition(":")
+        item = Item.parse(d.get("item", ""))
         valid_item = (
-            (kind == "doc" and code in docs)
-            or (kind == "field" and code in fields)
-            or d.get("item") == "application"
+            (item.is_doc and item.code in docs)
+            or (item.is_field and item.code in fields)
+            or item == APPLICATION_ITEM
         )
         if not valid_item:
             raise ApplicationError(

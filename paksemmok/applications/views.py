@@ -21,7 +21,7 @@ from paksemmok.accounts.acting import audit_act, current_subject
 from paksemmok.audit.reads import audited_read
 from paksemmok.catalog.fields import changes_text, describe_changes, field_defs
 from paksemmok.catalog.models import Requirement, Service, Variant
-from paksemmok.population.queries import kk_order
+from paksemmok.population.services import living_members
 from paksemmok.storage import StorageUnavailable
 
 from . import services
@@ -29,8 +29,10 @@ from .access import resident_may_view, resident_side, staff_may_view
 from .checks import SubmissionRejected, answers, check_application, check_subject, group
 from .files import stored_file_response
 from .forms import ApplicationDataForm, CancelForm
+from .items import SUBJECT_ITEM, Item, field_codes
 from .lifecycle import Action, ApplicationError, Status, allowed
 from .models import Application, ApplicationDocument
+from .queries import applications_of, subject_for, subjects_for
 from .uploads import UploadRejected
 
 
@@ -73,7 +75,7 @@ def _slots(
         # `only`: the one slot an upload answers with, even if a newer answer hid it.
         if (only is not None and r.pk != only.pk) or (only is None and not r.applies(given)):
             continue
-        code = f"doc:{r.code}"
+        code = Item.doc(r.code)
         slots.append(
             {
                 "requirement": r,
@@ -100,11 +102,7 @@ def _deficiencies(app: Application) -> list[dict[str, str]]:
 @never_cache
 @resident_side
 def mine(request: HttpRequest) -> HttpResponse:
-    apps = list(
-        Application.objects.filter(applicant=request.subject_user)
-        .exclude(status=Status.CANCELLED, submitted_at__isnull=True)
-        .select_related("variant", "service", "subject")
-    )
+    apps = list(applications_of(request.subject_user))
     now = timezone.now()
     for app in apps:
         app.time_left_label = time_left_label(app, now)
@@ -162,7 +160,7 @@ def _start_draft(
     if choice != "newborn":
         # Only a member of the applicant's own KK can be chosen; anything else is refused
         # by the same check as at submission.
-        subject = next((m for m in members if str(m.pk) == choice), None)
+        subject = subject_for(request.subject_user, choice)
         if subject is None:
             return [_("Pilih anggota keluarga yang dimohonkan.")], None
     try:
@@ -181,12 +179,7 @@ def choose_subject(request: HttpRequest, variant_code: str) -> HttpResponse:
         Variant.objects.select_related("service"), code=variant_code, is_active=True
     )
     subject_user = request.subject_user
-    own = subject_user.resident
-    members = (
-        kk_order(list(own.family.members.filter(life_status="hidup")))
-        if own and own.family_id
-        else []
-    )
+    members = subjects_for(subject_user)
     problems: list = []
     choices = None
     if request.method == "POST":
@@ -218,7 +211,7 @@ def choose_subject(request: HttpRequest, variant_code: str) -> HttpResponse:
 def _editable_fields(app: Application) -> set[str] | None:
     if app.status != Status.RETURNED:
         return None
-    return {i.partition(":")[2] for i in app.deficient_items() if i.startswith("field:")}
+    return field_codes(app.deficient_items())
 
 
 @never_cache
@@ -233,10 +226,7 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
         request.POST or None,
         initial=ApplicationDataForm.initial_from(app.data),
         editable=editable,
-        members=[
-            (m.nik, m.full_name)
-            for m in kk_order(list(app.family.members.filter(life_status="hidup")))
-        ],
+        members=[(m.nik, m.full_name) for m in living_members(app.family)],
     )
     autosave = request.headers.get("X-Autosave") == "1"
     if request.method == "POST":
@@ -361,12 +351,12 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "app": app,
             "rows": [
-                {**row, "problems": by_item.get(f"field:{row['code']}", [])}
+                {**row, "problems": by_item.get(Item.field(row["code"]), [])}
                 for row in _review_rows(app)
             ],
             "slots": _slots(app, by_item),
             "problems": problems,
-            "subject_problems": by_item.get("subject", []),
+            "subject_problems": by_item.get(SUBJECT_ITEM, []),
         },
         status=422 if request.method == "POST" else 200,
     )

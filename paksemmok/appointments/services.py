@@ -33,9 +33,6 @@ from paksemmok.population.models import MaritalStatus, Region, Resident
 from . import slots as slot_rules
 from .models import Booking, JemputBolaEvent, Place, SlotCounter
 
-STAFF_ROLES = (User.Role.PEREKAMAN, User.Role.SUPERVISOR, User.Role.ADMIN)
-EVENT_ROLES = (User.Role.PEREKAMAN, User.Role.ADMIN)
-
 
 class AppointmentError(DomainError):
     """A booking action that cannot be done; the message is shown to the user as is."""
@@ -101,8 +98,12 @@ def _reminder_covered(start: dt.datetime, now: dt.datetime) -> dt.datetime | Non
     return now if days_ahead <= 1 else None
 
 
-def is_staff(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.role in STAFF_ROLES)
+def is_desk_staff(user: Any) -> bool:
+    """Staff of the perekaman desk (`User.PEREKAMAN_DESK_ROLES`): they book for walk-ins and
+    check residents in. Operators handle applications, not bookings."""
+    return bool(
+        user is not None and user.is_authenticated and user.role in User.PEREKAMAN_DESK_ROLES
+    )
 
 
 def can_act_for(user: Any, resident: Resident) -> bool:
@@ -114,7 +115,7 @@ def can_act_for(user: Any, resident: Resident) -> bool:
         return user.resident_id == resident.pk
     if user.role == User.Role.HELPER:
         return user.village_id is not None and user.village_id == resident.village_id
-    return is_staff(user)
+    return is_desk_staff(user)
 
 
 def _audit(action: str, booking: Booking, actor: Any, **details: Any) -> None:
@@ -315,7 +316,7 @@ def cancel_appointment(booking: Booking, *, actor: Any, reason: str = "") -> Boo
     """Cancels an active booking that has not been checked in; its place goes back to the slot."""
     with transaction.atomic(), one_message_per_recipient():
         booking = _lock(booking)
-        if not (can_act_for(actor, booking.resident) or is_staff(actor)):
+        if not (can_act_for(actor, booking.resident) or is_desk_staff(actor)):
             raise AppointmentError(_("Anda tidak berhak membatalkan janji ini."))
         if booking.status != Booking.Status.BOOKED:
             raise AppointmentError(
@@ -369,7 +370,7 @@ def check_in(
     now = now or timezone.now()
     with transaction.atomic():
         booking = _lock(booking)
-        if not is_staff(actor):
+        if not is_desk_staff(actor):
             raise AppointmentError(_("Hanya petugas yang dapat mencatat kehadiran."))
         if place is not None and booking.place_id != place.pk:
             raise AppointmentError(
@@ -399,7 +400,7 @@ def add_walk_in(
     """Records a resident who came without a booking, in the current or next slot of today
     that still has room. Walk-ins count against capacity like bookings do."""
     now = now or timezone.now()
-    if not is_staff(actor):
+    if not is_desk_staff(actor):
         raise AppointmentError(_("Hanya petugas yang dapat menambah pendaftar langsung."))
     today = timezone.localtime(now).date()
     try:
@@ -454,7 +455,7 @@ def mark_recorded(booking: Booking, *, actor: Any, now: dt.datetime | None = Non
     now = now or timezone.now()
     with transaction.atomic(), one_message_per_recipient():
         booking = _lock(booking)
-        if not is_staff(actor):
+        if not is_desk_staff(actor):
             raise AppointmentError(_("Hanya petugas yang dapat mencatat perekaman."))
         if booking.status != Booking.Status.CHECKED_IN:
             raise AppointmentError(
@@ -656,7 +657,7 @@ def check_jemput_bola_day(
     one event per hall and day. `event` is the one being edited (not its own duplicate)."""
     from django.conf import settings
 
-    if actor is None or not actor.is_authenticated or actor.role not in EVENT_ROLES:
+    if actor is None or not actor.is_authenticated or actor.role not in User.JEMPUT_BOLA_ROLES:
         raise AppointmentError(
             _("Hanya admin atau petugas perekaman yang dapat membuat jadwal jemput bola.")
         )
@@ -810,7 +811,7 @@ def announce_jemput_bola(event: JemputBolaEvent) -> int:
 
 def cancel_jemput_bola(event: JemputBolaEvent, *, actor: Any, reason: str = "") -> int:
     """Cancels a jemput bola day; its bookings are flagged and their residents told."""
-    if actor is None or not actor.is_authenticated or actor.role not in EVENT_ROLES:
+    if actor is None or not actor.is_authenticated or actor.role not in User.JEMPUT_BOLA_ROLES:
         raise AppointmentError(_("Anda tidak berhak membatalkan jemput bola."))
     with transaction.atomic():
         event = JemputBolaEvent.objects.select_for_update().get(pk=event.pk)

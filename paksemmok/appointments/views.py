@@ -35,7 +35,6 @@ from . import slots as slot_rules
 from .forms import CheckInForm, JemputBolaForm, NikForm
 from .models import Booking, JemputBolaEvent, Place
 
-STAFF = (User.Role.PEREKAMAN, User.Role.SUPERVISOR, User.Role.ADMIN)
 SESSION_KEY = "appointments_resident_id"
 KIND_SLUGS = {
     "kantor": Place.Kind.DINAS,
@@ -68,7 +67,7 @@ def _booking_for(request: HttpRequest, code: str) -> Booking:
         Booking.objects.select_related("resident", "place"), code=code.upper()
     )
     if not (
-        services.can_act_for(request.user, booking.resident) or services.is_staff(request.user)
+        services.can_act_for(request.user, booking.resident) or services.is_desk_staff(request.user)
     ):
         raise Http404
     return booking
@@ -85,7 +84,7 @@ def _local_day(value: str | None, default: dt.date) -> dt.date:
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     """The entry page other apps link to (e-KTP for not-yet-recorded residents)."""
-    if services.is_staff(request.user):
+    if services.is_desk_staff(request.user):
         return redirect("appointments:staff_day")
     resident = _acting_resident(request)
     eligibility = active = None
@@ -303,7 +302,7 @@ def _day_url(place: Place, day: dt.date) -> str:
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.PEREKAMAN_DESK_ROLES)
 def staff_day(request: HttpRequest) -> HttpResponse:
     """One place's day: every slot with its bookings, check-in, walk-ins, recorded, no-show."""
     place_list, place = _staff_place(request)
@@ -351,7 +350,7 @@ def staff_day(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.PEREKAMAN_DESK_ROLES)
 def staff_check_in(request: HttpRequest) -> HttpResponse:
     """Check-in by booking code or NIK (typed, or from the QR which carries ?kode=)."""
     _places, place = _staff_place(request)
@@ -400,7 +399,7 @@ def staff_check_in(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*User.PEREKAMAN_DESK_ROLES)
 def staff_recorded(request: HttpRequest, code: str) -> HttpResponse:
     booking = get_object_or_404(
         Booking.objects.select_related("resident", "place"), code=code.upper()
@@ -418,7 +417,7 @@ def staff_recorded(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*User.PEREKAMAN_DESK_ROLES)
 def staff_walk_in(request: HttpRequest) -> HttpResponse:
     _places, place = _staff_place(request)
     if place is None:
@@ -448,7 +447,7 @@ def staff_walk_in(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*User.PEREKAMAN_DESK_ROLES)
 def staff_no_shows(request: HttpRequest) -> HttpResponse:
     """Marks the place's past days' remaining bookings as no-show (the job does it nightly)."""
     _places, place = _staff_place(request)
@@ -461,7 +460,7 @@ def staff_no_shows(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.PEREKAMAN_DESK_ROLES)
 def staff_figures(request: HttpRequest) -> HttpResponse:
     """Bookings, attendance and no-shows per place and day."""
     today = timezone.localdate()
@@ -488,10 +487,10 @@ def staff_figures(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(User.Role.PEREKAMAN, User.Role.ADMIN, User.Role.SUPERVISOR)
+@role_required(*User.PEREKAMAN_DESK_ROLES)
 def staff_events(request: HttpRequest) -> HttpResponse:
     """Upcoming jemput bola days; perekaman officers and admins add them here."""
-    can_edit = request.user.role in services.EVENT_ROLES
+    can_edit = request.user.role in User.JEMPUT_BOLA_ROLES
     form = JemputBolaForm(request.POST or None)
     if request.method == "POST":
         if not can_edit:
@@ -529,7 +528,7 @@ def staff_events(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*services.EVENT_ROLES)
+@role_required(*User.JEMPUT_BOLA_ROLES)
 def staff_event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_object_or_404(JemputBolaEvent, pk=event_id)
     try:

@@ -28,7 +28,6 @@ from paksemmok.applications.models import Application
 
 from .models import Claim
 
-ALL_SERVICES_ROLES = (User.Role.SUPERVISOR, User.Role.ADMIN)
 STATUS_FILTERS = (Status.SUBMITTED, Status.IN_REVIEW, "free", "overdue")
 COUNT_CAP = 1000
 PAGE_SIZE = 50
@@ -101,7 +100,7 @@ class QueuePage:
 def queue_for(user: Any) -> QuerySet[Application]:
     """Applications awaiting a decision that this officer may handle, oldest deadline first."""
     qs = Application.objects.filter(status__in=CLOCK_RUNNING)
-    if user.role not in ALL_SERVICES_ROLES:
+    if user.role not in User.SUPERVISING_ROLES:
         qs = qs.filter(service__code__in=user.services or [])
     return qs.order_by(F("deadline_at").asc(nulls_last=True), "id")
 

@@ -30,7 +30,6 @@ from paksemmok.population.queries import (
     search_register,
 )
 
-STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 PICK_SALT = "backoffice.register.pick"
 PICK_MAX_AGE = 15 * 60
 
@@ -115,7 +114,7 @@ def _results(found: RegisterSearch | None, shown: Any) -> dict[str, Any]:
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)

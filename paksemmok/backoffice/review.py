@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from paksemmok.applications import rules
+from paksemmok.applications.items import Item
 from paksemmok.applications.models import Application
 from paksemmok.audit.reads import audited_read
 from paksemmok.catalog.fields import CHANGEABLE_FIELDS, changes_text, describe_changes, field_defs
@@ -138,7 +139,7 @@ def verdict_items(app: Application) -> list[str]:
     """What an officer must give a verdict on before approving: every file provided, and
     every answer that differs from the register or was asked to be corrected."""
     items = [
-        f"doc:{d.requirement.code}" for d in app.current_documents().select_related("requirement")
+        Item.doc(d.requirement.code) for d in app.current_documents().select_related("requirement")
     ]
     corrected = {
         code
@@ -146,7 +147,7 @@ def verdict_items(app: Application) -> list[str]:
         for code in details.get("fields", [])
     }
     items += [
-        f"field:{r['code']}"
+        Item.field(r["code"])
         for r in register_differences(app)
         if r["differs"] or r["code"] in corrected
     ]

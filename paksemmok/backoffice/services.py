@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from paksemmok.accounts.models import User
 from paksemmok.applications import rules
 from paksemmok.applications import services as app_services
+from paksemmok.applications.access import staff_may_view
 from paksemmok.applications.deadlines import NEAR_HOURS
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, ApplicationError, Status
 from paksemmok.applications.models import Application
@@ -33,9 +34,7 @@ from paksemmok.notifications.services import one_message_per_recipient
 from paksemmok.population.services import RegisterError
 
 from .models import Claim
-from .queues import ALL_SERVICES_ROLES, queue_for
-
-DECIDING_ROLES = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
+from .queues import queue_for
 
 
 class BackofficeError(DomainError):
@@ -68,14 +67,8 @@ BACKOFFICE_STATUS = {
 }
 
 
-def handles(user: Any, application: Application) -> bool:
-    if user.role in ALL_SERVICES_ROLES:
-        return True
-    return user.role == User.Role.OPERATOR and application.service.code in (user.services or [])
-
-
 def _ensure_may_decide(user: Any) -> None:
-    if not (user.is_authenticated and user.is_active and user.role in DECIDING_ROLES):
+    if not (user.is_authenticated and user.is_active and user.role in User.DECIDING_ROLES):
         raise BackofficeError(
             _("Hanya operator dan supervisor yang dapat memeriksa permohonan."), "not_permitted"
         )
@@ -104,10 +97,6 @@ def _create_claim(app: Application, actor: Any) -> Claim:
         ) from exc
     if app.status == Status.SUBMITTED:
         app_services.start_review(app, actor=actor)
-    elif app.assigned_to_id != actor.pk:
-        # In review before (claim released): the back office owns who is assigned.
-        Application.objects.filter(pk=app.pk).update(assigned_to=actor)
-        app.assigned_to = actor
     record("backoffice.claim.taken", actor=actor, obj=app)
     return claim
 
@@ -117,7 +106,7 @@ def claim_application(application: Application, *, actor: Any) -> Claim:
     _ensure_may_decide(actor)
     with transaction.atomic():
         app = _locked(application)
-        if not handles(actor, app):
+        if not staff_may_view(actor, app):
             raise BackofficeError(_("Anda tidak menangani layanan ini."), "not_permitted")
         if app.status not in CLOCK_RUNNING:
             raise BackofficeError(
@@ -175,7 +164,7 @@ def release_claim(application: Application, *, actor: Any, reason: str = "") -> 
         claim = Claim.objects.filter(application=app).first()
         if claim is None:
             return
-        if claim.officer_id != actor.pk and actor.role not in ALL_SERVICES_ROLES:
+        if claim.officer_id != actor.pk and actor.role not in User.SUPERVISING_ROLES:
             raise BackofficeError(
                 _("Hanya supervisor yang dapat melepas permohonan petugas lain."), "not_permitted"
             )
@@ -190,13 +179,13 @@ def release_claim(application: Application, *, actor: Any, reason: str = "") -> 
 
 
 def reassign(application: Application, *, to: Any, actor: Any) -> Claim:
-    if actor.role not in ALL_SERVICES_ROLES:
+    if actor.role not in User.SUPERVISING_ROLES:
         raise BackofficeError(
             _("Hanya supervisor yang dapat mengalihkan permohonan."), "not_permitted"
         )
     with transaction.atomic():
         app = _locked(application)
-        if not handles(to, app):
+        if not staff_may_view(to, app):
             raise BackofficeError(_("Petugas tujuan tidak menangani layanan ini."), "not_permitted")
         Claim.objects.filter(application=app).delete()
         claim = _create_claim(app, to)
@@ -280,7 +269,7 @@ def check_duplicates_answered(app: Application, actor: Any, reason: str) -> list
     matches = rules.possible_duplicates(app.data, app.family)
     if not matches:
         return []
-    if actor.role not in ALL_SERVICES_ROLES:
+    if actor.role not in User.SUPERVISING_ROLES:
         raise BackofficeError(
             _(
                 "Ada kemungkinan data ganda (%(n)s penduduk mirip). Hanya supervisor yang dapat "

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 
 from paksemmok.accounts.models import User
 from paksemmok.accounts.permissions import role_required
+from paksemmok.applications.access import staff_may_view
 from paksemmok.applications.checks import check_application
 from paksemmok.applications.deadlines import NEAR_HOURS, time_left
 from paksemmok.applications.files import private_file_response, stored_file_response
+from paksemmok.applications.items import APPLICATION_ITEM, Item
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application, ApplicationDocument
 from paksemmok.applications.viewer import PageNotFound, render_page
@@ -39,11 +41,9 @@ from .review import (
     verdict_items,
 )
 
-STAFF = (User.Role.OPERATOR, User.Role.SUPERVISOR, User.Role.ADMIN)
-
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     now = timezone.now()
@@ -56,7 +56,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         return redirect("backoffice:queue")
     services_shown = list(
         Service.objects.all()
-        if user.role != User.Role.OPERATOR
+        if user.role in User.SUPERVISING_ROLES
         else Service.objects.filter(code__in=user.services or [])
     )
     counts = queues.queue_counts(user, now)
@@ -96,7 +96,7 @@ def _regency_prefix() -> str:
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def take_next(request: HttpRequest) -> HttpResponse:
     try:
         app = services.take_next(actor=request.user)
@@ -112,17 +112,17 @@ def take_next(request: HttpRequest) -> HttpResponse:
 def _application(request: HttpRequest, reference: str) -> Application:
     app = get_object_or_404(
         Application.objects.select_related(
-            "service", "variant", "subject", "family__village__parent", "applicant", "assigned_to"
+            "service", "variant", "subject", "family__village__parent", "applicant"
         ),
         reference=reference,
     )
-    if app.status == Status.DRAFT or not services.handles(request.user, app):
+    if app.status == Status.DRAFT or not staff_may_view(request.user, app):
         raise Http404
     return app
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def claim(request: HttpRequest, reference: str) -> HttpResponse:
     app = _application(request, reference)
     try:
@@ -133,7 +133,7 @@ def claim(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def release(request: HttpRequest, reference: str) -> HttpResponse:
     app = _application(request, reference)
     try:
@@ -145,10 +145,12 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@role_required(User.Role.SUPERVISOR, User.Role.ADMIN)
+@role_required(*User.SUPERVISING_ROLES)
 def reassign(request: HttpRequest, reference: str) -> HttpResponse:
     app = _application(request, reference)
-    to = User.objects.filter(pk=request.POST.get("officer"), role__in=STAFF, is_active=True).first()
+    to = User.objects.filter(
+        pk=request.POST.get("officer"), role__in=User.DECIDING_ROLES, is_active=True
+    ).first()
     if to is None:
         messages.error(request, _("Pilih petugas."))
     else:
@@ -191,13 +193,17 @@ def _render_review(
         {
             "doc": d,
             "old": replaced.get(d.requirement.code),
-            **verdict(f"doc:{d.requirement.code}"),
+            **verdict(Item.doc(d.requirement.code)),
         }
         for d in app.current_documents().select_related("requirement")
     ]
     field_items = set(verdict_items(app))
     rows = [
-        {**r, **verdict(f"field:{r['code']}"), "needs_verdict": f"field:{r['code']}" in field_items}
+        {
+            **r,
+            **verdict(Item.field(r["code"])),
+            "needs_verdict": Item.field(r["code"]) in field_items,
+        }
         for r in register_differences(app)
     ]
     return render(
@@ -215,14 +221,14 @@ def _render_review(
             "problems": problems,
             "rule_warnings": findings["warnings"],
             "duplicates": findings["duplicates"],
-            "may_override": request.user.role in (User.Role.SUPERVISOR, User.Role.ADMIN),
+            "may_override": request.user.role in User.SUPERVISING_ROLES,
             "reasons": DeficiencyReason.objects.filter(is_active=True),
             "events": app.events.select_related("actor"),
             "issued": IssuedDocument.objects.filter(application=app),
             "reject_reason": posted.get("reject_reason", ""),
             "reject_note": posted.get("reject_note", ""),
-            "officers": User.objects.filter(role__in=STAFF, is_active=True)
-            if request.user.role in (User.Role.SUPERVISOR, User.Role.ADMIN)
+            "officers": User.objects.filter(role__in=User.DECIDING_ROLES, is_active=True)
+            if request.user.role in User.SUPERVISING_ROLES
             else [],
         },
         status=status,
@@ -230,14 +236,16 @@ def _render_review(
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def review(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_review(request, _application(request, reference))
 
 
-def _verdicts(request: HttpRequest) -> dict[str, str]:
+def _verdicts(request: HttpRequest) -> dict[Item, str]:
     return {
-        k.removeprefix("verdict-"): v for k, v in request.POST.items() if k.startswith("verdict-")
+        Item.parse(k.removeprefix("verdict-")): v
+        for k, v in request.POST.items()
+        if k.startswith("verdict-")
     }
 
 
@@ -257,7 +265,7 @@ def _deficiencies(request: HttpRequest, app: Application) -> list[dict[str, str]
 def _reject_items(request: HttpRequest) -> list[dict[str, str]]:
     return [
         {
-            "item": "application",
+            "item": APPLICATION_ITEM,
             "reason": request.POST.get("reject_reason", ""),
             "note": request.POST.get("reject_note", "").strip(),
         }
@@ -283,7 +291,7 @@ def _summary(app: Application, request: HttpRequest, action: str) -> list[dict[s
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def decide(request: HttpRequest, reference: str) -> HttpResponse:
     """Two steps: the officer's verdicts are checked and summed up on a confirmation page
     (with the register changes an approval makes); only the confirmed form decides."""
@@ -350,7 +358,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
     """An uploaded file: an image to show in the review page, or the rebuilt PDF as a
     download (staff read PDFs as page images, below). Same access rule as the review page;
@@ -368,7 +376,7 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def document_page(
     request: HttpRequest, reference: str, document_id: int, page: int
 ) -> HttpResponse:
@@ -392,7 +400,7 @@ def document_page(
 
 
 @never_cache
-@role_required(User.Role.SUPERVISOR, User.Role.ADMIN)
+@role_required(*User.SUPERVISING_ROLES)
 def overview(request: HttpRequest) -> HttpResponse:
     """Queue size, overdue, decisions today, workload per officer, nearing the deadline."""
     from paksemmok.applications.models import Event
@@ -404,7 +412,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     by_action = dict(decisions.order_by().values_list("action").annotate(n=Count("id")))
     decided = dict(decisions.order_by().values_list("actor").annotate(n=Count("id")))
     held = dict(Claim.objects.order_by().values_list("officer").annotate(n=Count("id")))
-    officers = User.objects.filter(role__in=STAFF, is_active=True).order_by("username")
+    officers = User.objects.filter(role__in=User.DECIDING_ROLES, is_active=True).order_by(
+        "username"
+    )
     workload = [
         {
             "officer": o,
@@ -434,7 +444,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(*STAFF)
+@role_required(*User.DECIDING_ROLES)
 def cards(request: HttpRequest) -> HttpResponse:
     """Cards being printed or waiting for pickup; staff mark them ready and collected."""
     from paksemmok.issuance import services as issuance
@@ -443,7 +453,7 @@ def cards(request: HttpRequest) -> HttpResponse:
         card = get_object_or_404(
             IssuedDocument, pk=request.POST.get("card"), card_status__in=["printing", "ready"]
         )
-        if card.application and not services.handles(request.user, card.application):
+        if card.application and not staff_may_view(request.user, card.application):
             raise Http404
         try:
             if request.POST.get("action") == "ready":
@@ -467,7 +477,7 @@ def cards(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(User.Role.SUPERVISOR, User.Role.ADMIN)
+@role_required(*User.SUPERVISING_ROLES)
 def revoke(request: HttpRequest) -> HttpResponse:
     """Supervisors revoke an issued document (found by its verification code or number)
     with a reason; the holder is told, and the verification page says "dicabut"."""

@@ -67,12 +67,12 @@ def real_staff_accounts():
     """Staff accounts (any staff role, or admin-site access) that the demo did not make."""
     from django.db.models import Q
 
-    from paksemmok.accounts.permissions import STAFF_ROLES
-
     User = get_user_model()
     from .history_generator import OFFICER_PREFIX
 
-    staff = User.objects.filter(Q(role__in=STAFF_ROLES) | Q(is_staff=True) | Q(is_superuser=True))
+    staff = User.objects.filter(
+        Q(role__in=User.STAFF_ROLES) | Q(is_staff=True) | Q(is_superuser=True)
+    )
     # The generated history's officers cannot sign in (unusable password: "!...").
     generated = Q(username__startswith=OFFICER_PREFIX, password__startswith="!")  # noqa: S106
     return staff.exclude(pk__in=demo_accounts().values("pk")).exclude(generated)

@@ -10,8 +10,8 @@ What it is and is not:
 
 * Every generated application is finished: completed, approved (a card not yet collected),
   rejected or cancelled, unless `open_share` asks for a backlog (bench/compare.py): then
-  that share is left open (submitted, or in review with an officer), undecided, its
-  deadline long past for the older days, and with a subject key of its own
+  that share is left open (submitted, or in review with an officer holding the claim),
+  undecided, its deadline long past for the older days, and with a subject key of its own
   (`riwayat-terbuka-<id>`) so the one-open-application constraint holds. With the default
   share of 0 none is open, so the back-office queue never sees them, and they can sit beside
   real applications. "Returned" exists only as a decision: about a quarter of the
@@ -57,8 +57,10 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from paksemmok.applications.items import APPLICATION_ITEM, Item
 from paksemmok.applications.models import Application, Decision, DecisionReason
 from paksemmok.appointments.models import Booking, OpeningHours, Place
+from paksemmok.backoffice.models import Claim
 from paksemmok.catalog.models import DeficiencyReason, Requirement, Variant
 from paksemmok.population.bulk import BulkWriter
 from paksemmok.population.models import Family, Region, Resident
@@ -167,7 +169,6 @@ APPLICATION_FIELDS = [
     "service_id",
     "applicant_id",
     "filed_by_id",
-    "assigned_to_id",
     "subject_id",
     "family_id",
     "subject_key",
@@ -203,6 +204,7 @@ DECISION_FIELDS = [
     "within_deadline",
 ]
 REASON_FIELDS = ["id", "decision_id", "decided_at", "service_id", "item", "reason"]
+CLAIM_FIELDS = ["id", "application_id", "officer_id", "claimed_at", "last_seen_at"]
 BOOKING_FIELDS = [
     "id",
     "code",
@@ -237,6 +239,7 @@ _TIMES = {
     ],
     "decision": [DECISION_FIELDS.index(f) for f in ("submitted_at", "deadline_at", "decided_at")],
     "reason": [REASON_FIELDS.index("decided_at")],
+    "claim": [CLAIM_FIELDS.index("claimed_at"), CLAIM_FIELDS.index("last_seen_at")],
     "booking": [
         BOOKING_FIELDS.index(f)
         for f in (
@@ -310,7 +313,7 @@ class _Pools:
         for variant_id, code in Requirement.objects.order_by("pk").values_list(
             "variant_id", "code"
         ):
-            docs[variant_id].append(f"doc:{code}")
+            docs[variant_id].append(Item.doc(code))
         self.documents = docs
         codes = list(
             DeficiencyReason.objects.filter(is_active=True)
@@ -400,6 +403,7 @@ class _Writer:
             "app": (Application, APPLICATION_FIELDS),
             "decision": (Decision, DECISION_FIELDS),
             "reason": (DecisionReason, REASON_FIELDS),
+            "claim": (Claim, CLAIM_FIELDS),
             "booking": (Booking, BOOKING_FIELDS),
         }
         # Driver values: SQLite stores naive UTC text, as Django's adapter would write it.
@@ -427,8 +431,8 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
-        # Parents first: decisions reference applications, reasons reference decisions.
-        for table in ("app", "decision", "reason", "booking"):
+        # Parents first: decisions and claims reference applications, reasons decisions.
+        for table in ("app", "decision", "reason", "claim", "booking"):
             model, fields = self.models[table]
             self.bulk.write(model, fields, self.rows[table])
             self.rows[table] = []
@@ -556,9 +560,10 @@ class _State:
             "app": _next_id(Application),
             "decision": _next_id(Decision),
             "reason": _next_id(DecisionReason),
+            "claim": _next_id(Claim),
             "booking": _next_id(Booking),
         }
-        self.counts = {"app": 0, "decision": 0, "reason": 0, "booking": 0}
+        self.counts = {"app": 0, "decision": 0, "reason": 0, "claim": 0, "booking": 0}
 
     def _id(self, table: str) -> int:
         pk = self.ids[table]
@@ -586,9 +591,9 @@ class _State:
             if code in DOCUMENT_REASONS and docs:
                 item = rng.choice(docs)
             elif code in FIELD_REASONS and fields:
-                item = f"field:{rng.choice(fields)}"
+                item = Item.field(rng.choice(fields))
             else:
-                item = "application"
+                item = APPLICATION_ITEM
             items.append({"item": item, "reason": code, "note": ""})
         return items
 
@@ -666,7 +671,6 @@ class _State:
                 app_id,
                 variant,
                 applicant,
-                officer if in_review else None,
                 subject_id,
                 family_id,
                 f"riwayat-terbuka-{app_id}",
@@ -683,6 +687,10 @@ class _State:
                 first,
                 area,
             )
+            if in_review:
+                # In review means an officer holds the claim (backoffice.Claim: the only
+                # record of who handles it).
+                self.w.add("claim", [self._id("claim"), app_id, officer, sent, sent])
             return
         if rng.random() < P_CANCELLED_BEFORE_DECISION:
             status, updated = "cancelled", self._after(sent, rng.uniform(600, 20 * 3600))
@@ -699,7 +707,6 @@ class _State:
                         app_id,
                         variant,
                         applicant,
-                        officer,
                         subject_id,
                         family_id,
                         key,
@@ -742,7 +749,6 @@ class _State:
             app_id,
             variant,
             applicant,
-            officer,
             subject_id,
             family_id,
             key,
@@ -765,7 +771,6 @@ class _State:
         app_id: int,
         variant: tuple,
         applicant: int,
-        officer: int | None,
         subject_id: int | None,
         family_id: int,
         key: str,
@@ -792,7 +797,6 @@ class _State:
                 variant[2],
                 applicant,
                 applicant,
-                officer,
                 subject_id,
                 family_id,
                 key,

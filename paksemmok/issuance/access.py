@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from paksemmok.accounts.models import User
 from paksemmok.applications.access import staff_may_view
 
 from .models import IssuedDocument
@@ -41,7 +42,7 @@ def staff_may_download(user: Any, document: IssuedDocument) -> bool:
         return False
     if document.application is not None:
         return staff_may_view(user, document.application)
-    return user.role in ("supervisor", "admin")
+    return user.role in User.SUPERVISING_ROLES
 
 
 def find_by_code(code: str) -> IssuedDocument | None:

@@ -214,8 +214,12 @@ def _birth(app: Any, actor: Any) -> list[IssuedDocument]:
         family, reason="kelahiran", actor=actor, details={"application": app.reference}
     )
     return [
-        services.issue_birth_certificate(
-            child, actor=actor, application=app, parents_note=_parents_note(data, father)
+        services.issue_certificate(
+            IssuedDocument.Kind.BIRTH,
+            child,
+            actor=actor,
+            application=app,
+            facts={"parents_note": _parents_note(data, father)},
         ),
         services.issue_kk(version, actor=actor, application=app),
     ]
@@ -261,12 +265,15 @@ def _death(app: Any, actor: Any) -> list[IssuedDocument]:
         details={"application": app.reference},
     )
     documents = [
-        services.issue_death_certificate(
+        services.issue_certificate(
+            IssuedDocument.Kind.DEATH,
             deceased,
             actor=actor,
             application=app,
-            kk_number=kk_number,
-            death_place=(app.data.get("death_place") or "")[:120],
+            facts={
+                "death_place": (app.data.get("death_place") or "")[:120],
+                "kk_number": kk_number,
+            },
         )
     ]
     if family is not None:

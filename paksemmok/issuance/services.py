@@ -286,19 +286,14 @@ def issue_kk(
             obj=old,
             details={"by": document.pk, "number": old.number},
         )
-    _store_signed_pdf(document, reason="Kartu Keluarga")
-    record(
-        "issuance.document.issued",
+    _sign_and_announce(
+        document,
+        reason="Kartu Keluarga",
         actor=actor,
-        obj=document,
-        details={
-            "kind": document.kind,
-            "version": version.version,
-            "application": getattr(application, "reference", ""),
-        },
+        application=application,
+        notify_resident=notify_resident,
+        details={"version": version.version},
     )
-    if notify_resident:
-        _notify_ready(document)
     return document
 
 
@@ -317,79 +312,75 @@ def _person_data(resident: Resident) -> dict[str, Any]:
     )
 
 
+# The akta an approval issues, with the reason its signature states.
+CERTIFICATES = {Kind.BIRTH: "Akta Kelahiran", Kind.DEATH: "Akta Kematian"}
+
+
 @transaction.atomic
-def issue_birth_certificate(
-    child: Resident,
+def issue_certificate(
+    kind: str,
+    person: Resident,
     *,
     actor: Any,
     application: Any = None,
     notify_resident: bool = True,
-    parents_note: dict[str, str] | None = None,
+    facts: dict[str, Any] | None = None,
 ) -> IssuedDocument:
-    """`parents_note`: {"before_mother": text} or {"after_parents": text}, the wording about
-    the parents (see issuance.effects._parents_note), frozen into the document."""
-    data = _person_data(child)
-    if parents_note:
-        data["parents_note"] = parents_note
+    """The signed akta (`CERTIFICATES`) of `person`: the register's data about them, the
+    death date for an akta kematian, and the event's own `facts` frozen into the document
+    (a birth: "parents_note", {"before_mother": text} or {"after_parents": text}, see
+    issuance.effects._parents_note; a death: "death_place" and the "kk_number" the person was
+    on). A fact that is empty is not written, so the register's value stays."""
+    if kind not in CERTIFICATES:
+        raise IssuanceError(_("Jenis akta tidak dikenal."))
+    data = _person_data(person)
+    if kind == Kind.DEATH:
+        data["death_date"] = _date(person.death_date)
+    data.update({k: v for k, v in (facts or {}).items() if v})
     document = IssuedDocument.objects.create(
-        kind=Kind.BIRTH,
-        number=next_number(Kind.BIRTH),
-        subject=child,
+        kind=kind,
+        number=next_number(kind),
+        subject=person,
         application=application,
-        holder_name=child.full_name,
-        holder_number=child.nik,
+        holder_name=person.full_name,
+        holder_number=person.nik,
         data=data,
         **_signer_fields(),
     )
-    _store_signed_pdf(document, reason="Akta Kelahiran")
-    record(
-        "issuance.document.issued",
+    _sign_and_announce(
+        document,
+        reason=CERTIFICATES[kind],
         actor=actor,
-        obj=document,
-        details={"kind": document.kind, "application": getattr(application, "reference", "")},
+        application=application,
+        notify_resident=notify_resident,
     )
-    if notify_resident:
-        _notify_ready(document)
     return document
 
 
-@transaction.atomic
-def issue_death_certificate(
-    deceased: Resident,
+def _sign_and_announce(
+    document: IssuedDocument,
     *,
+    reason: str,
     actor: Any,
-    application: Any = None,
-    death_place: str = "",
-    kk_number: str = "",
-    notify_resident: bool = True,
-) -> IssuedDocument:
-    data = {
-        **_person_data(deceased),
-        "death_date": _date(deceased.death_date),
-        "death_place": death_place,
-    }
-    if kk_number:
-        data["kk_number"] = kk_number
-    document = IssuedDocument.objects.create(
-        kind=Kind.DEATH,
-        number=next_number(Kind.DEATH),
-        subject=deceased,
-        application=application,
-        holder_name=deceased.full_name,
-        holder_number=deceased.nik,
-        data=data,
-        **_signer_fields(),
-    )
-    _store_signed_pdf(document, reason="Akta Kematian")
+    application: Any,
+    notify_resident: bool,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """What every signed document gets once its row exists: the PDF, the audit entry and
+    (with an application) the "ready" message."""
+    _store_signed_pdf(document, reason=reason)
     record(
         "issuance.document.issued",
         actor=actor,
         obj=document,
-        details={"kind": document.kind, "application": getattr(application, "reference", "")},
+        details={
+            "kind": document.kind,
+            **(details or {}),
+            "application": getattr(application, "reference", ""),
+        },
     )
     if notify_resident:
         _notify_ready(document)
-    return document
 
 
 @transaction.atomic

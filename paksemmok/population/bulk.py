@@ -23,7 +23,7 @@ from django.db.models import F, Max, Model
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from .models import Family, FamilyVersion, NumberSequence, Resident
+from .models import KK_MEMBER_COLUMNS, Family, FamilyVersion, NumberSequence, Resident
 from .services import kk_order_key
 
 # Attribute names (not columns) in the order the loaders build their tuples.
@@ -77,21 +77,7 @@ _RESIDENT_TUPLE = operator.itemgetter(*RESIDENT_FIELDS)
 
 # Index of each value inside a resident tuple, for code that reads them back (snapshots).
 R = {name: i for i, name in enumerate(RESIDENT_FIELDS)}
-SNAPSHOT_MEMBER_FIELDS = [
-    "nik",
-    "full_name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "religion",
-    "education",
-    "occupation",
-    "marital_status",
-    "relationship",
-    "citizenship",
-    "father_name",
-    "mother_name",
-]
+SNAPSHOT_MEMBER_FIELDS = KK_MEMBER_COLUMNS
 _SNAPSHOT_INDEXES = [(name, R[name]) for name in SNAPSHOT_MEMBER_FIELDS]
 _ALIVE = Resident.LifeStatus.ALIVE.value
 

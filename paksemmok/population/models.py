@@ -161,6 +161,25 @@ class Family(models.Model):
         return mask_number(self.kk_number)
 
 
+# What a printed KK shows for each member, in its column order: the KK version snapshot, the
+# register import's columns and the "needs a new KK version" rule all read this one list.
+KK_MEMBER_COLUMNS = (
+    "nik",
+    "full_name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "religion",
+    "education",
+    "occupation",
+    "marital_status",
+    "relationship",
+    "citizenship",
+    "father_name",
+    "mother_name",
+)
+
+
 class Resident(models.Model):
     class LifeStatus(models.TextChoices):
         ALIVE = "hidup", _("Hidup")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from .identifiers import check_kk_number, check_nik, clean_number
 from .models import (
+    KK_MEMBER_COLUMNS,
     Citizenship,
     Education,
     MaritalStatus,
@@ -36,19 +37,7 @@ from .models import (
 
 COLUMNS = [
     "kk_number",
-    "nik",
-    "full_name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "religion",
-    "education",
-    "occupation",
-    "marital_status",
-    "relationship",
-    "citizenship",
-    "father_name",
-    "mother_name",
+    *KK_MEMBER_COLUMNS,
     "village_code",
     "address",
     "rt",

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, Model, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -15,7 +15,15 @@ from paksemmok.audit.log import record
 from paksemmok.errors import DomainError
 
 from .identifiers import nik_birth_part
-from .models import Family, FamilyVersion, NumberSequence, Region, Relationship, Resident
+from .models import (
+    KK_MEMBER_COLUMNS,
+    Family,
+    FamilyVersion,
+    NumberSequence,
+    Region,
+    Relationship,
+    Resident,
+)
 
 
 class RegisterError(DomainError):
@@ -102,6 +110,12 @@ def living_members(family: Family) -> list[Resident]:
     return kk_order(family.members.filter(life_status=Resident.LifeStatus.ALIVE))
 
 
+def _kk_member_row(member: Resident) -> dict[str, Any]:
+    row = {name: getattr(member, name) for name in KK_MEMBER_COLUMNS}
+    row["birth_date"] = member.birth_date.isoformat()
+    return row
+
+
 def family_snapshot(family: Family) -> dict[str, Any]:
     """What a printed KK shows: the address and the members in KK order."""
     members = living_members(family)
@@ -112,24 +126,7 @@ def family_snapshot(family: Family) -> dict[str, Any]:
         "rw": family.rw,
         "village_code": family.village.code,
         "head_nik": family.head.nik if family.head_id else None,
-        "members": [
-            {
-                "nik": m.nik,
-                "full_name": m.full_name,
-                "sex": m.sex,
-                "birth_place": m.birth_place,
-                "birth_date": m.birth_date.isoformat(),
-                "religion": m.religion,
-                "education": m.education,
-                "occupation": m.occupation,
-                "marital_status": m.marital_status,
-                "relationship": m.relationship,
-                "citizenship": m.citizenship,
-                "father_name": m.father_name,
-                "mother_name": m.mother_name,
-            }
-            for m in members
-        ],
+        "members": [_kk_member_row(m) for m in members],
     }
 
 
@@ -161,23 +158,9 @@ def record_family_version(
     return version
 
 
-# Fields a printed KK shows for each member: changing one needs a new KK version.
-KK_MEMBER_FIELDS = frozenset(
-    {
-        "full_name",
-        "sex",
-        "birth_place",
-        "birth_date",
-        "religion",
-        "education",
-        "occupation",
-        "marital_status",
-        "relationship",
-        "citizenship",
-        "father_name",
-        "mother_name",
-    }
-)
+# Fields a printed KK shows for each member: changing one needs a new KK version (the NIK is
+# never corrected, so it is not among them).
+KK_MEMBER_FIELDS = frozenset(KK_MEMBER_COLUMNS) - {"nik"}
 # What staff may correct on a person in the admin; the relationship on the KK changes through
 # the KK services (new head, split, new family), with their rules.
 CORRECTABLE_RESIDENT_FIELDS = (KK_MEMBER_FIELDS - {"relationship"}) | {
@@ -189,6 +172,24 @@ FAMILY_ADDRESS_FIELDS = ("address", "rt", "rw", "village")
 
 def _version_reason(reason: str) -> str:
     return f"koreksi data: {reason}"[: FamilyVersion._meta.get_field("reason").max_length]
+
+
+def _apply_correction(
+    locked: Model, changes: dict[str, Any], *, allowed: Iterable[str]
+) -> list[str]:
+    """Sets the fields of a locked row that a staff correction changes and saves them; refuses
+    any field outside `allowed`. Returns the changed field names (empty: nothing to do)."""
+    refused = set(changes) - set(allowed)
+    if refused:
+        raise RegisterError(
+            "Data ini tidak diubah di sini: %s." % ", ".join(sorted(refused))  # noqa: UP031
+        )
+    changed = sorted(f for f, v in changes.items() if getattr(locked, f) != v)
+    for name in changed:
+        setattr(locked, name, changes[name])
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+    return changed
 
 
 @transaction.atomic
@@ -205,17 +206,9 @@ def correct_resident(
     Returns that version, if any. Identity and membership (NIK, KK, relationship, life
     status) change only through the applications and their register effects."""
     locked = Resident.objects.select_for_update().get(pk=resident.pk)
-    refused = set(changes) - CORRECTABLE_RESIDENT_FIELDS
-    if refused:
-        raise RegisterError(
-            "Data ini tidak diubah di sini: %s." % ", ".join(sorted(refused))  # noqa: UP031
-        )
-    changed = sorted(f for f, v in changes.items() if getattr(locked, f) != v)
+    changed = _apply_correction(locked, changes, allowed=CORRECTABLE_RESIDENT_FIELDS)
     if not changed:
         return None
-    for name in changed:
-        setattr(locked, name, changes[name])
-    locked.save(update_fields=[*changed, "updated_at"])
     record(
         "register.resident.corrected",
         actor=actor,
@@ -243,17 +236,9 @@ def correct_family_address(
     """A staff correction of a KK's address (the Django admin): the family and its living
     members move together, audited, with a new KK version."""
     locked = Family.objects.select_for_update().get(pk=family.pk)
-    refused = set(changes) - set(FAMILY_ADDRESS_FIELDS)
-    if refused:
-        raise RegisterError(
-            "Data ini tidak diubah di sini: %s." % ", ".join(sorted(refused))  # noqa: UP031
-        )
-    changed = sorted(f for f, v in changes.items() if getattr(locked, f) != v)
+    changed = _apply_correction(locked, changes, allowed=FAMILY_ADDRESS_FIELDS)
     if not changed:
         return None
-    for name in changed:
-        setattr(locked, name, changes[name])
-    locked.save(update_fields=[*changed, "updated_at"])
     locked.members.filter(life_status=Resident.LifeStatus.ALIVE).update(
         **{name: changes[name] for name in changed}, updated_at=timezone.now()
     )

@@ -46,7 +46,6 @@ from .tables import (
 )
 from .templatetags.report_format import duration, percent
 
-DASHBOARD_ROLES = (User.Role.SUPERVISOR, User.Role.ADMIN)
 PRESETS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30
 
@@ -165,7 +164,7 @@ def section(
 
 
 @never_cache
-@role_required(*DASHBOARD_ROLES)
+@role_required(*User.SUPERVISING_ROLES)
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = RangeForm(request.GET)
     context: dict[str, Any] = {"form": form, "presets": PRESETS}
@@ -238,7 +237,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(*DASHBOARD_ROLES)
+@role_required(*User.SUPERVISING_ROLES)
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     tables = available_tables()
     if table not in tables or fmt not in ("csv", "xlsx"):

@@ -51,7 +51,7 @@ def test_admin_save_flags_bookings_outside_new_hours(office, dewi, dewi_user, bu
 
 @pytest.fixture
 def admin_officer(frozen, admin_client, admin_user):
-    # Jemput bola days are for admins and perekaman staff (services.EVENT_ROLES).
+    # Jemput bola days are for admins and perekaman staff (User.JEMPUT_BOLA_ROLES).
     admin_user.role = "admin"
     admin_user.save(update_fields=["role"])
     return admin_client

@@ -19,6 +19,8 @@ from paksemmok.issuance import services
 from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.services import record_family_version
 
+Kind = IssuedDocument.Kind
+
 pytestmark = pytest.mark.django_db
 
 
@@ -72,7 +74,7 @@ def test_signature_breaks_when_the_pdf_is_altered(family, signing_pair):
 
 
 def test_birth_and_death_certificates_read_back(family):
-    birth = services.issue_birth_certificate(family.bayu, actor=None)
+    birth = services.issue_certificate(Kind.BIRTH, family.bayu, actor=None)
     text = pdf_text(pdf_bytes(birth))
     assert "AKTA KELAHIRAN" in text.upper()
     assert birth.number.startswith("3319-LT-") and birth.number in text
@@ -81,10 +83,46 @@ def test_birth_and_death_certificates_read_back(family):
     family.agus.life_status = family.agus.LifeStatus.DECEASED
     family.agus.death_date = family.agus.birth_date.replace(year=family.agus.birth_date.year + 40)
     family.agus.save()
-    death = services.issue_death_certificate(family.agus, actor=None, death_place="RSUD Kudus")
+    death = services.issue_certificate(
+        Kind.DEATH, family.agus, actor=None, facts={"death_place": "RSUD Kudus"}
+    )
     text = pdf_text(pdf_bytes(death))
     assert "AKTA KEMATIAN" in text.upper() and "RSUD Kudus" in text
     assert death.number.startswith("3319-KM-") and family.agus.nik in text
+
+
+def test_one_function_issues_both_certificates_with_their_own_facts(family):
+    from paksemmok.issuance.services import IssuanceError
+
+    birth = services.issue_certificate(
+        Kind.BIRTH,
+        family.bayu,
+        actor=None,
+        facts={"parents_note": {"before_mother": "anak dari seorang ibu"}},
+    )
+    assert birth.kind == Kind.BIRTH and birth.subject == family.bayu
+    assert birth.data["parents_note"] == {"before_mother": "anak dari seorang ibu"}
+    assert "death_date" not in birth.data and birth.data["kk_number"] == family.kk.kk_number
+    assert "anak dari seorang ibu" in pdf_text(pdf_bytes(birth))
+
+    family.agus.life_status = family.agus.LifeStatus.DECEASED
+    family.agus.death_date = family.agus.birth_date.replace(year=family.agus.birth_date.year + 40)
+    family.agus.save()
+    death = services.issue_certificate(
+        Kind.DEATH,
+        family.agus,
+        actor=None,
+        facts={"death_place": "RSUD Kudus", "kk_number": "3319021234567890", "parents_note": ""},
+    )
+    assert death.kind == Kind.DEATH and death.number.startswith("3319-KM-")
+    assert death.data["death_date"] == family.agus.death_date.strftime("%d-%m-%Y")
+    assert death.data["death_place"] == "RSUD Kudus"
+    assert death.data["kk_number"] == "3319021234567890" and "parents_note" not in death.data
+    issued = AuditEntry.objects.filter(action="issuance.document.issued").order_by("id")
+    assert [e.details["kind"] for e in issued] == [Kind.BIRTH, Kind.DEATH]
+
+    with pytest.raises(IssuanceError):
+        services.issue_certificate(Kind.KK, family.agus, actor=None)
 
 
 def test_numbers_are_sequential_per_day(family):
@@ -113,7 +151,7 @@ def test_a_new_kk_version_supersedes_the_old_document(family):
 
 
 def test_codes_are_random_and_unique(family):
-    docs = [services.issue_birth_certificate(family.bayu, actor=None) for _ in range(3)]
+    docs = [services.issue_certificate(Kind.BIRTH, family.bayu, actor=None) for _ in range(3)]
     codes = {d.code for d in docs}
     assert len(codes) == 3 and all(len(c) == 16 for c in codes)
 
@@ -124,7 +162,7 @@ def test_making_a_pdf_leaves_pillows_truncated_image_guard_on(family):
     from paksemmok.issuance.pdf import render_pdf
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
-    render_pdf(services.issue_birth_certificate(family.bayu, actor=None))
+    render_pdf(services.issue_certificate(Kind.BIRTH, family.bayu, actor=None))
     # WeasyPrint turns it on at import; the upload checks rely on it being off.
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 

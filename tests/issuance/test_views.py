@@ -14,6 +14,8 @@ from paksemmok.issuance.models import IssuedDocument
 from paksemmok.population.services import record_family_version
 from tests.cast import account_for, sign_in_with_totp
 
+Kind = IssuedDocument.Kind
+
 pytestmark = pytest.mark.django_db
 
 
@@ -38,7 +40,7 @@ def test_valid_document_shows_masked_data_without_login(client, family, kk_doc):
 
 
 def test_birth_certificate_shows_masked_nik(client, family):
-    doc = services.issue_birth_certificate(family.bayu, actor=None)
+    doc = services.issue_certificate(Kind.BIRTH, family.bayu, actor=None)
     html = client.get(f"/verifikasi/{doc.code}").content.decode()
     assert mask_number(family.bayu.nik) in html and family.bayu.nik not in html
     assert "Akta Kelahiran" in html and doc.number in html
@@ -91,7 +93,7 @@ def test_anonymous_is_sent_to_login(client, kk_doc):
 
 
 def test_child_of_the_family_may_download_their_birth_certificate(client, family):
-    doc = services.issue_birth_certificate(family.bayu, actor=None)
+    doc = services.issue_certificate(Kind.BIRTH, family.bayu, actor=None)
     client.force_login(account_for(family.dimas))
     # Dimas is in the same family but the birth certificate is Bayu's, not a KK.
     assert client.get(reverse("issuance:download", args=[doc.code])).status_code == 404

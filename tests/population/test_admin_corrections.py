@@ -11,7 +11,12 @@ import pytest
 from paksemmok.audit.models import AuditEntry
 from paksemmok.population.invariants import check_register
 from paksemmok.population.models import FamilyVersion, MaritalStatus, Relationship, Resident
-from paksemmok.population.services import record_family_version
+from paksemmok.population.services import (
+    RegisterError,
+    correct_family_address,
+    correct_resident,
+    record_family_version,
+)
 from tests.factories import FamilyFactory, ResidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +159,31 @@ def test_an_address_correction_moves_the_members_and_records_a_version(admin_cli
     assert kk.versions.get(version=2).snapshot["address"] == "Jl. Menara No. 3"
     assert AuditEntry.objects.filter(action="register.family.corrected").exists()
     assert check_register().ok
+
+
+@pytest.mark.parametrize(
+    ("correct", "field", "value"),
+    [
+        ("resident", "nik", "3319024302700009"),
+        ("resident", "life_status", Resident.LifeStatus.DECEASED),
+        ("family", "kk_number", "3319020000000099"),
+    ],
+)
+def test_a_correction_of_identity_or_membership_is_refused_and_changes_nothing(
+    kk, correct, field, value
+):
+    head = kk.head
+    versions = FamilyVersion.objects.filter(family=kk).count()
+    with pytest.raises(RegisterError, match=field):
+        if correct == "resident":
+            correct_resident(
+                head, {"full_name": "Sri Lestari", field: value}, actor=None, reason="uji"
+            )
+        else:
+            correct_family_address(kk, {"rt": "009", field: value}, actor=None, reason="uji")
+    head.refresh_from_db()
+    kk.refresh_from_db()
+    assert head.full_name == "Sri Wahyuni" and kk.rt != "009"
+    assert getattr(head if correct == "resident" else kk, field) != value
+    assert FamilyVersion.objects.filter(family=kk).count() == versions
+    assert not AuditEntry.objects.filter(action__startswith="register.resident.corrected").exists()
