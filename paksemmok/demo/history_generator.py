@@ -665,76 +665,38 @@ class _State:
         deadline = sent + variant[5] * 3600
         # Only asked-for backlogs draw this number: with no open share, the same seed gives
         # the same history as before.
+        claimed = False
         if self.open_share and rng.random() < self.open_share:
-            in_review = rng.random() < 0.5
-            self._write_app(
-                app_id,
-                variant,
-                applicant,
-                subject_id,
-                family_id,
-                f"riwayat-terbuka-{app_id}",
-                "in_review" if in_review else "submitted",
-                [],
-                1,
-                created,
-                sent,
-                sent,
-                None,
-                deadline,
-                None,
-                None,
-                first,
-                area,
-            )
-            if in_review:
-                # In review means an officer holds the claim (backoffice.Claim: the only
-                # record of who handles it).
-                self.w.add("claim", [self._id("claim"), app_id, officer, sent, sent])
-            return
-        if rng.random() < P_CANCELLED_BEFORE_DECISION:
+            # In review means an officer holds the claim (backoffice.Claim: the only record
+            # of who handles it).
+            claimed = rng.random() < 0.5
+            key = f"riwayat-terbuka-{app_id}"
+            status, updated = ("in_review" if claimed else "submitted"), sent
+        elif rng.random() < P_CANCELLED_BEFORE_DECISION:
             status, updated = "cancelled", self._after(sent, rng.uniform(600, 20 * 3600))
         else:
+            decided = True
             if rng.random() < P_RETURNED:
                 deficiencies = self._items(rng, variant, "returned")
                 returned_at = self._decide(
                     rng, app_id, 1, "returned", variant, area, sent, officer, deficiencies
                 )
                 if rng.random() >= P_RESUBMITTED:
+                    decided = False
                     status = "cancelled"
                     updated = self._after(returned_at, rng.uniform(3, 30) * 86400)
-                    self._write_app(
-                        app_id,
-                        variant,
-                        applicant,
-                        subject_id,
-                        family_id,
-                        key,
-                        status,
-                        deficiencies,
-                        round_no,
-                        created,
-                        updated,
-                        sent,
-                        returned_at,
-                        deadline,
-                        None,
-                        None,
-                        first,
-                        area,
+                else:
+                    sent = self._after(
+                        returned_at, rng.lognormvariate(RESUBMIT_MU, RESUBMIT_SIGMA) + 300
                     )
-                    return
-                sent = self._after(
-                    returned_at, rng.lognormvariate(RESUBMIT_MU, RESUBMIT_SIGMA) + 300
-                )
-                round_no, deadline = 2, sent + variant[5] * 3600
-            if rng.random() < P_REJECTED:
+                    round_no, deadline = 2, sent + variant[5] * 3600
+            if decided and rng.random() < P_REJECTED:
                 items = self._items(rng, variant, "rejected")
                 decided_at = self._decide(
                     rng, app_id, round_no, "rejected", variant, area, sent, officer, items
                 )
                 status, deficiencies, updated = "rejected", items, decided_at
-            else:
+            elif decided:
                 decided_at = self._decide(
                     rng, app_id, round_no, "approved", variant, area, sent, officer, []
                 )
@@ -765,6 +727,8 @@ class _State:
             first,
             area,
         )
+        if claimed:
+            self.w.add("claim", [self._id("claim"), app_id, officer, sent, sent])
 
     def _write_app(
         self,
