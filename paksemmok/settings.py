@@ -356,6 +356,9 @@ WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
 WORKER_TICK_SECONDS = float(env_str("WORKER_TICK_SECONDS", "2"))
 # /healthz writes a probe file to storage at most this often (per web process).
 HEALTHZ_STORAGE_CHECK_SECONDS = env_int("HEALTHZ_STORAGE_CHECK_SECONDS", 60)
+# A local store with less free space than this is "not ready": room for one more upload at
+# the catalogue's default limit (5,120 KB per file).
+HEALTHZ_STORAGE_MIN_FREE_BYTES = env_int("HEALTHZ_STORAGE_MIN_FREE_BYTES", 5 * 1024 * 1024)
 # A thread writes the heartbeat this often, whatever the loop is busy with.
 WORKER_HEARTBEAT_SECONDS = float(env_str("WORKER_HEARTBEAT_SECONDS", "10"))
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.utils import timezone
 
@@ -34,7 +36,24 @@ def _storage_key() -> str:
     )
 
 
+def _free_bytes(location: str) -> int:
+    # The storage folder may not exist before the first upload: its nearest existing parent is
+    # on the same filesystem.
+    path = Path(location)
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return shutil.disk_usage(path).free
+
+
 def check_storage() -> dict:
+    # A local disk with less room than one more upload cannot take the next one, even while a
+    # two-byte probe still fits (a nearly full disk, or one that failed uploads briefly freed):
+    # checked on every probe, it costs one statvfs.
+    if (
+        isinstance(default_storage, FileSystemStorage)
+        and _free_bytes(default_storage.location) < settings.HEALTHZ_STORAGE_MIN_FREE_BYTES
+    ):
+        return {"ok": False, "error": "low_space"}
     # A real round trip: a read-only or full disk, or a wrong bucket, must show here. A success
     # is remembered for HEALTHZ_STORAGE_CHECK_SECONDS; a failure is checked again next time.
     key = _storage_key()

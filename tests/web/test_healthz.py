@@ -113,3 +113,28 @@ def test_healthz_does_not_write_to_storage_on_every_hit(client, monkeypatch):
     for _ in range(5):
         assert client.get("/healthz").status_code == 200
     assert len(writes) == 1
+
+
+@pytest.mark.django_db
+def test_a_local_store_without_room_for_one_more_upload_answers_503(client, settings, monkeypatch):
+    """A nearly full disk still takes the two-byte probe; it is not ready for an upload."""
+    import shutil
+
+    from paksemmok.web import health
+
+    beat(1)
+    settings.HEALTHZ_STORAGE_MIN_FREE_BYTES = 5 * 1024 * 1024
+    free = {"bytes": 5 * 1024 * 1024 - 1}
+    real = shutil.disk_usage
+
+    def disk_usage(path):
+        return real(path)._replace(free=free["bytes"])
+
+    monkeypatch.setattr(health.shutil, "disk_usage", disk_usage)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"]["error"] == "low_space"
+    free["bytes"] = 5 * 1024 * 1024
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["storage"]["ok"] is True
