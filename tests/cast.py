@@ -352,3 +352,16 @@ def signup(client, data):
     from django.urls import reverse
 
     return client.post(reverse("accounts:signup"), data)
+
+
+def resident_accounts(n: int) -> list[User]:
+    """`n` residents of the register, each with a verified account (password PASSWORD)."""
+    users = []
+    for _i in range(n):
+        resident = ResidentFactory()
+        user = User(username=resident.nik, role=User.Role.RESIDENT, resident=resident)
+        user.contact_verified = True
+        user.set_password(PASSWORD)
+        user.save()
+        users.append(user)
+    return users

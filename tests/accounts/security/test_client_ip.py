@@ -12,8 +12,7 @@ from django.test import RequestFactory
 from paksemmok.accounts.models import User
 from paksemmok.audit.ip import client_ip
 from paksemmok.audit.models import AuditEntry
-from tests.cast import PASSWORD, staff
-from tests.factories import ResidentFactory
+from tests.cast import PASSWORD, resident_accounts, staff
 
 PROXY = "10.0.0.5"
 ALICE = "203.0.113.7"
@@ -107,21 +106,9 @@ def test_sign_up_budget_is_per_client_behind_the_proxy(client, behind_proxy, set
     assert hit("signup", request, 0) is not None
 
 
-def _accounts(n: int) -> list[User]:
-    users = []
-    for _i in range(n):
-        resident = ResidentFactory()
-        user = User(username=resident.nik, role=User.Role.RESIDENT, resident=resident)
-        user.contact_verified = True
-        user.set_password(PASSWORD)
-        user.save()
-        users.append(user)
-    return users
-
-
 def test_password_spraying_from_one_address_is_stopped(client, behind_proxy, settings, kudus):
     settings.ACCOUNTS_SIGNIN_IP_FAILURE_LIMIT = 6
-    victims = _accounts(4)
+    victims = resident_accounts(4)
     # Two wrong passwords on each NIK: under axes' limit of 3 per NIK, yet 8 from one address.
     for user in victims[:3]:
         for _ in range(2):
@@ -141,7 +128,7 @@ def test_password_spraying_from_one_address_is_stopped(client, behind_proxy, set
 
 def test_password_spraying_through_the_api_is_stopped_too(client, behind_proxy, settings, kudus):
     settings.ACCOUNTS_SIGNIN_IP_FAILURE_LIMIT = 4
-    victims = _accounts(3)
+    victims = resident_accounts(3)
     for user in victims[:2]:
         for _ in range(2):
             response = client.post(

@@ -9,9 +9,7 @@ import re
 import pytest
 from django.conf import settings as django_settings
 
-from paksemmok.accounts.models import User
-from tests.cast import PASSWORD
-from tests.factories import ResidentFactory
+from tests.cast import PASSWORD, resident_accounts
 from tests.i18n_check import untranslated_msgids
 
 PROXY = "10.0.0.5"  # the trusted proxy
@@ -44,18 +42,6 @@ def post_login(client, username, password, *, forwarded):
     )
 
 
-def _accounts(n: int) -> list[User]:
-    users = []
-    for _i in range(n):
-        resident = ResidentFactory()
-        user = User(username=resident.nik, role=User.Role.RESIDENT, resident=resident)
-        user.contact_verified = True
-        user.set_password(PASSWORD)
-        user.save()
-        users.append(user)
-    return users
-
-
 @pytest.fixture
 def setup(settings, kudus, time_machine):
     time_machine.move_to(dt.datetime(2026, 5, 4, 2, 0, tzinfo=dt.UTC), tick=False)  # 09.00 WIB
@@ -63,7 +49,7 @@ def setup(settings, kudus, time_machine):
     settings.TRUSTED_PROXY_IPS = [PROXY]
     settings.AXES_FAILURE_LIMIT = 3
     settings.ACCOUNTS_SIGNIN_IP_FAILURE_LIMIT = 4
-    return _accounts(3)
+    return resident_accounts(3)
 
 
 def _spray(client, users) -> None:
