@@ -694,6 +694,7 @@ class IssuedDocumentFileView(FileDownload, ResidentView):
     )
     def get(self, request: Request, code: str) -> Any:
         from paksemmok.issuance.models import IssuedDocument
+        from paksemmok.issuance.services import download_name, ensure_pdf
 
         doc = (
             IssuedDocument.objects.select_related("application", "family_version")
@@ -702,11 +703,14 @@ class IssuedDocumentFileView(FileDownload, ResidentView):
             if code.isalnum()
             else None
         )
-        if doc is None or not doc.pdf or not _may_download(request.user, doc):
+        if doc is None or not _may_download(request.user, doc):
             raise ApiError("not_found", _("Dokumen tidak ditemukan."), 404)
+        # As the page: a document whose PDF is not rendered yet is rendered now, or answers
+        # 503 document_not_ready; every version downloads under its own name.
+        ensure_pdf(doc)
         return stored_file_response(
             doc.pdf,
             content_type="application/pdf",
-            filename=f"{doc.kind}-{doc.number}.pdf",
+            filename=download_name(doc),
             download=True,
         )

@@ -154,8 +154,8 @@ def pdfs_after_commit() -> Iterator[None]:
     Inside, the approval holds the NIK/No. KK number-sequence rows of its kecamatan and birth
     date; rendering there made every approval sharing a prefix wait for the others' PDFs (20
     simultaneous births: the last finished 24 s after the first). A PDF that fails to render
-    here is rendered by the worker (`render_missing_pdfs`); until then the document's
-    download answers "not found" and the register change stands."""
+    here is rendered by the worker (`render_missing_pdfs`) or by the first download
+    (`ensure_pdf`); the register change stands either way."""
     pending: list[tuple[IssuedDocument, str]] = []
     token = _deferred.set(pending)
     try:
@@ -185,6 +185,43 @@ def render_document_pdf(document: IssuedDocument, reason: str | None = None) -> 
     document.pdf.storage.delete(document.pdf.name)
     document.refresh_from_db(fields=["pdf"])
     return False
+
+
+class DocumentNotReady(DomainError):
+    code = "document_not_ready"
+    status = 503
+
+
+def ensure_pdf(document: IssuedDocument) -> None:
+    """The document's PDF exists when this returns: the message's link can be opened before
+    the PDF rendered after the approval's commit exists (or while the worker retries a failed
+    one), so the download renders it. A failure is a "try again shortly" for the holder, not
+    an error page; the worker keeps retrying."""
+    from paksemmok.storage import StorageUnavailable
+
+    if document.pdf:
+        return
+    try:
+        render_document_pdf(document)
+    except StorageUnavailable:
+        raise  # its own 503 with its own message (web.middleware, api.errors)
+    except Exception as exc:
+        logger.exception("PDF of issued document %s not rendered on download", document.pk)
+        raise DocumentNotReady(
+            _(
+                "Dokumen Anda sedang disiapkan dan belum dapat diunduh. Silakan coba lagi "
+                "beberapa menit lagi; tautan ini tetap berlaku."
+            )
+        ) from exc
+
+
+def download_name(document: IssuedDocument) -> str:
+    """Each version its own file name: every KK version carries the same KK number, and two
+    downloads under one name overwrite each other in a phone's download folder."""
+    version = (document.data or {}).get("version")
+    if document.kind == IssuedDocument.Kind.KK and version:
+        return f"kk-{document.number}-versi-{version}.pdf"
+    return f"{document.kind}-{document.number}.pdf"
 
 
 def render_missing_pdfs(*, older_than_seconds: int = 60, limit: int = 50) -> int:

@@ -15,7 +15,7 @@ from paksemmok.audit.reads import audited_read
 from .access import documents_for, find_by_code, resident_may_download, staff_may_download
 from .forms import VerifyCodeForm
 from .models import IssuedDocument
-from .services import PDF_REASONS, render_document_pdf
+from .services import PDF_REASONS, DocumentNotReady, download_name, ensure_pdf
 
 
 @never_cache
@@ -57,15 +57,6 @@ def my_documents(request: HttpRequest) -> HttpResponse:
     return render(request, "issuance/my_documents.html", {"documents": documents_for(request.user)})
 
 
-def download_name(document: IssuedDocument) -> str:
-    """Each version its own file name: every KK version carries the same KK number, and two
-    downloads under one name overwrite each other in a phone's download folder."""
-    version = (document.data or {}).get("version")
-    if document.kind == IssuedDocument.Kind.KK and version:
-        return f"kk-{document.number}-versi-{version}.pdf"
-    return f"{document.kind}-{document.number}.pdf"
-
-
 @login_required
 @never_cache
 def download(request: HttpRequest, code: str) -> HttpResponse:
@@ -92,10 +83,14 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
     elif getattr(request, "acting_for", None) is not None:
         # A helper's download for a resident is the resident's personal data read by another.
         acting.audit_act(request, "issuance.document.downloaded", obj=document)
-    if not document.pdf:
-        # The message's link can be opened before the PDF rendered after the approval's
-        # commit exists (or while the worker retries a failed one): render it now.
-        render_document_pdf(document)
+    try:
+        ensure_pdf(document)
+    except DocumentNotReady as exc:
+        response = render(
+            request, "issuance/not_ready.html", {"message": exc.message}, status=exc.status
+        )
+        response["Retry-After"] = "60"
+        return response
     # Like every private file: an attachment under the one sandboxing policy (files.py).
     return stored_file_response(
         document.pdf,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from paksemmok.applications.services import cancel_application
 from paksemmok.issuance import services as issuance
 from paksemmok.issuance.models import IssuedDocument
-from paksemmok.issuance.views import download_name
+from paksemmok.issuance.services import download_name
 from paksemmok.notifications.models import Message
 from tests.cast import approve, birth_answers, submitted
 
@@ -148,3 +148,20 @@ def test_one_alert_run_is_one_message_to_each_supervisor(settings, family, agus_
         )
         assert f"{overdue.reference} (lewat batas)" in message.body
         assert "PS-TEST-NEAR (hampir batas)" in message.body
+
+
+def test_a_link_opened_while_the_pdf_cannot_be_rendered_says_try_again(
+    client, settings, tmp_path, family, agus_user, budi
+):
+    app = submitted(agus_user, "akta-kelahiran", answers=birth_answers())
+    approve(app, budi)
+    doc = IssuedDocument.objects.get(application=app, kind="akta_kelahiran")
+    IssuedDocument.objects.filter(pk=doc.pk).update(pdf="")
+    settings.SIGNING_KEY_PATH = tmp_path / "missing" / "key.pem"  # signing is down
+    client.force_login(agus_user)
+    response = client.get(reverse("issuance:download", args=[doc.code]))
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    html = response.content.decode()
+    assert "Dokumen belum siap" in html and "coba lagi beberapa menit lagi" in html
+    doc.refresh_from_db()
+    assert not doc.pdf  # nothing half-made is kept; the worker or the next click renders it

@@ -11,7 +11,7 @@ import pytest
 
 from paksemmok.backoffice import services as backoffice
 from paksemmok.issuance.models import IssuedDocument
-from paksemmok.issuance.views import download_name
+from paksemmok.issuance.services import download_name
 from paksemmok.notifications.models import Message
 from tests.cast import PASSWORD, birth_answers, submitted
 
