@@ -365,3 +365,17 @@ def resident_accounts(n: int) -> list[User]:
         user.save()
         users.append(user)
     return users
+
+
+def act_for(client, helper: User, account: User, minutes: int = 30) -> None:
+    """Puts the session of `client` (signed in as `helper`) where accounts.acting.begin puts
+    it once the resident's code is accepted: acting for `account` for `minutes`."""
+    from paksemmok.accounts import acting
+
+    session = client.session
+    session[acting.SESSION_KEY] = {
+        "user": account.pk,
+        "helper": helper.pk,
+        "until": (timezone.now() + dt.timedelta(minutes=minutes)).timestamp(),
+    }
+    session.save()

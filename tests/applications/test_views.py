@@ -11,7 +11,7 @@ from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application
 from paksemmok.audit.models import AuditEntry
 from paksemmok.catalog.models import Requirement
-from tests.cast import birth_answers, client_for, fill_required, pdf, photo, variant
+from tests.cast import act_for, birth_answers, client_for, fill_required, pdf, photo, variant
 
 pytestmark = pytest.mark.django_db
 
@@ -193,11 +193,6 @@ def test_staff_read_is_audited_and_limited_to_their_services(submitted, operator
 
 
 def test_helper_reads_the_file_only_while_acting_and_audited(family, agus_user, helper_user):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from paksemmok.accounts import acting
 
     app = services.create_draft(
         applicant=agus_user, variant=variant("akta-kelahiran"), filed_by=helper_user
@@ -208,33 +203,16 @@ def test_helper_reads_the_file_only_while_acting_and_audited(family, agus_user, 
     c = client_for(helper_user)
     # Not acting for anyone any more: filing it gave no lasting access.
     assert c.get(url).status_code == 404
-    session = c.session
-    session[acting.SESSION_KEY] = {
-        "user": agus_user.pk,
-        "helper": helper_user.pk,
-        "until": (timezone.now() + dt.timedelta(minutes=30)).timestamp(),
-    }
-    session.save()
+    act_for(c, helper_user, agus_user)
     assert c.get(url).status_code == 200
     entry = AuditEntry.objects.get(action="applications.document.viewed")
     assert entry.actor == helper_user and entry.on_behalf_of == agus_user
 
 
 def test_helper_acting_for_a_resident_applies_for_them(family, agus_user, helper_user):
-    from paksemmok.accounts import acting
 
     c = client_for(helper_user)
-    session = c.session
-    import datetime as dt
-
-    from django.utils import timezone
-
-    session[acting.SESSION_KEY] = {
-        "user": agus_user.pk,
-        "helper": helper_user.pk,
-        "until": (timezone.now() + dt.timedelta(minutes=30)).timestamp(),
-    }
-    session.save()
+    act_for(c, helper_user, agus_user)
     r = c.post("/permohonan/baru/kia-5-17/", {"subject": family.sinta.pk})
     app = Application.objects.get()
     assert r.url == f"/permohonan/{app.reference}/ubah/"

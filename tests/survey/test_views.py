@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from paksemmok.survey.models import SurveyInvitation, SurveyResponse
 from paksemmok.survey.services import SurveyError, submit_response
+from tests.cast import act_for
 
 from .conftest import ALL_FOURS, completed
 
@@ -152,22 +153,13 @@ def test_the_application_page_invites_until_answered(client, done, agus_user, bu
 def test_the_helper_who_filed_it_may_answer_while_acting(
     client, family, agus_user, helper_user, budi
 ):
-    from django.utils import timezone
-
-    from paksemmok.accounts import acting
 
     app = completed(agus_user, budi, family.agus)
     type(app).objects.filter(pk=app.pk).update(filed_by=helper_user)
     client.force_login(helper_user)
     # Not acting for anyone yet: sent to choose a resident, like every resident-side page.
     assert client.get(url(app))["Location"].startswith("/akun/")
-    session = client.session
-    session[acting.SESSION_KEY] = {
-        "user": agus_user.pk,
-        "helper": helper_user.pk,
-        "until": timezone.now().timestamp() + 600,
-    }
-    session.save()
+    act_for(client, helper_user, agus_user, minutes=10)
     assert client.get(url(app)).status_code == 200
     assert client.post(url(app), ALL_FOURS).status_code == 302
     assert SurveyResponse.objects.count() == 1
