@@ -51,6 +51,22 @@ def document_photo(seed: int) -> bytes:
     return out.getvalue()
 
 
+def bench_operator() -> Any:
+    """The operator for every service whose queue and look-ups the benchmarks request (made
+    once, kept in the seeded database)."""
+    from paksemmok.accounts.models import User
+
+    operator, _ = User.objects.get_or_create(
+        username="bench-compare-operator",
+        defaults={
+            "role": User.Role.OPERATOR,
+            "services": ["kk", "ektp", "akta_lahir", "akta_mati", "kia"],
+            "first_name": "Bench",
+        },
+    )
+    return operator
+
+
 def make_families(n: int) -> list:
     """`n` new families (head and wife) in Kudus, each with the head's resident account;
     runs inside Django."""

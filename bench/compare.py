@@ -118,7 +118,7 @@ def child_setup(clients: int) -> None:
 
     sys.path.insert(0, str(ROOT))
     django.setup()
-    from _submission import make_families
+    from _submission import bench_operator, make_families
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -134,14 +134,7 @@ def child_setup(clients: int) -> None:
         s.create()
         return s.session_key
 
-    operator, _ = User.objects.get_or_create(
-        username="bench-compare-operator",
-        defaults={
-            "role": User.Role.OPERATOR,
-            "services": ["kk", "ektp", "akta_lahir", "akta_mati", "kia"],
-            "first_name": "Bench",
-        },
-    )
+    operator = bench_operator()
     alive = Resident.objects.filter(life_status="hidup", family__isnull=False, account__isnull=True)
     top = alive.order_by("-id").values_list("id", flat=True).first() or 0
     rng = random.Random(7)

@@ -52,6 +52,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from _submission import bench_operator
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -61,14 +62,7 @@ def main() -> None:
     from paksemmok.population.models import Resident
 
     call_command("createcachetable", verbosity=0)
-    operator, _ = User.objects.get_or_create(
-        username="bench-compare-operator",
-        defaults={
-            "role": User.Role.OPERATOR,
-            "services": ["kk", "ektp", "akta_lahir", "akta_mati", "kia"],
-            "first_name": "Bench",
-        },
-    )
+    operator = bench_operator()
     resident_user = (
         User.objects.filter(role="resident", resident__family__isnull=False)
         .select_related("resident")
