@@ -59,7 +59,7 @@ GOALS = {
 }
 
 
-def project_env(url: str, media: str) -> dict[str, str]:
+def project_env(url: str, media: str, cache_url: str = "db") -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": url,
@@ -71,8 +71,9 @@ def project_env(url: str, media: str) -> dict[str, str]:
         "SECURE_COOKIES": "0",
         "SECURE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
-        # Production's shared cache (settings.CACHE_URL): the database cache.
-        "CACHE_URL": "db",
+        # Production's shared cache (settings.CACHE_URL): Redis (deploy/paksemmok.env.example)
+        # when redis-server is installed, else the database cache.
+        "CACHE_URL": cache_url,
         "DJANGO_SETTINGS_MODULE": "paksemmok.settings",
     }
 
@@ -223,6 +224,31 @@ def free_port(first: int) -> int:
                 continue
             return port
     raise SystemExit(f"no free port in {first}-{first + 9}")
+
+
+def start_redis(first_port: int) -> tuple[subprocess.Popen | None, str]:
+    """A private redis-server (no persistence) as production's shared cache and session
+    store, or (None, "db") for the database cache when Debian's redis-server is missing."""
+    import redis
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        print("  redis-server not installed: the database cache instead", flush=True)
+        return None, "db"
+    port = free_port(first_port)
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/1"
+    for _ in range(100):
+        try:
+            redis.Redis.from_url(url).ping()
+            return proc, url
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    proc.terminate()
+    raise SystemExit("redis-server did not start")
 
 
 def start_gunicorn(
@@ -424,7 +450,8 @@ def summary(runs: list[dict]) -> dict:
 def run_on(url: str, args: argparse.Namespace, pairs: list) -> dict:
     media = tempfile.mkdtemp(prefix="paksemmok-compare-media-")
     uploads = tempfile.mkdtemp(prefix="paksemmok-compare-bare-")
-    env = project_env(url, media)
+    cache, cache_url = start_redis(args.port + 5) if args.cache == "redis" else (None, "db")
+    env = project_env(url, media, cache_url)
     out = subprocess.run(
         [PYTHON, __file__, "--child-setup", str(args.clients)],
         cwd=ROOT,
@@ -457,9 +484,10 @@ def run_on(url: str, args: argparse.Namespace, pairs: list) -> dict:
     try:
         return measure_pairs(pairs, bare_base, project_base, setup, args)
     finally:
-        for proc in (project, bare):
-            proc.terminate()
-            proc.wait(timeout=20)
+        for proc in (project, bare, cache):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(timeout=20)
         shutil.rmtree(media, ignore_errors=True)
         shutil.rmtree(uploads, ignore_errors=True)
 
@@ -525,6 +553,13 @@ def main() -> None:
     )
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF figure")
     parser.add_argument(
+        "--cache",
+        choices=("redis", "db"),
+        default="redis" if shutil.which("redis-server") else "db",
+        help="the project's shared cache: a private redis-server (as production) or the "
+        "database cache",
+    )
+    parser.add_argument(
         "--port",
         type=int,
         default=int(os.environ.get("BENCH_PORT", "8150")),
@@ -549,7 +584,8 @@ def main() -> None:
     )
     print(
         f"{residents:,} residents, {applications:,} applications ({OPEN_SHARE:.0%} open); "
-        f"{args.clients} clients, {args.rounds} rounds of {args.seconds:g} s per side",
+        f"{args.clients} clients, {args.rounds} rounds of {args.seconds:g} s per side; "
+        f"shared cache and sessions: {args.cache}",
         flush=True,
     )
     url, drop = with_database(args.database_url, residents, applications)

@@ -46,6 +46,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", help="pstats order: tottime...")
     parser.add_argument("--queries", action="store_true", help="print each page's SQL once")
+    parser.add_argument(
+        "--split", action="store_true", help="median time in templates and in SQL per request"
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -100,6 +103,9 @@ def main() -> None:
         "lookup": lookup,
         "queue": lambda: staff.get("/staf/antrean/").status_code,
     }
+    spent = {"template": 0.0, "sql": 0.0}
+    if args.split:
+        _time_templates_and_sql(spent, connection)
     for name, call in cases.items():
         if args.only and name not in args.only:
             continue
@@ -109,10 +115,11 @@ def main() -> None:
             status = call()
         queries = ctx.captured_queries
         sql_ms = sum(float(q["time"]) for q in queries) * 1000
-        times, cpu = [], []
+        times, cpu, in_templates, in_sql = [], [], [], []
         profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.count):
             started, cpu_started = time.perf_counter(), time.process_time()
+            spent.update(template=0.0, sql=0.0)
             if profiler:
                 profiler.enable()
             call()
@@ -120,12 +127,19 @@ def main() -> None:
                 profiler.disable()
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - cpu_started) * 1000)
+            in_templates.append(spent["template"] * 1000)
+            in_sql.append(spent["sql"] * 1000)
         print(
             f"{name:<10} status {status}  median {statistics.median(times):6.2f} ms  "
             f"min {min(times):6.2f} ms  CPU here (median) {statistics.median(cpu):6.2f} ms  "
             f"{len(queries)} queries ({sql_ms:.1f} ms of SQL)",
             flush=True,
         )
+        if args.split:
+            print(
+                f"{'':<10} of which templates {statistics.median(in_templates):6.2f} ms, "
+                f"SQL {statistics.median(in_sql):6.2f} ms (medians)"
+            )
         if args.queries:
             for q in queries:
                 print(f"    {float(q['time']) * 1000:6.1f} ms  {q['sql'][:300]}")
@@ -133,6 +147,36 @@ def main() -> None:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
             print(out.getvalue())
+
+
+def _time_templates_and_sql(spent: dict[str, float], connection) -> None:
+    """Add each request's time in the template engine and in SQL to `spent` (the outermost
+    render only: included templates are inside it)."""
+    from django.template.backends.django import Template
+
+    render = Template.render
+    depth = [0]
+
+    def timed_render(self, *args, **kwargs):
+        depth[0] += 1
+        started = time.perf_counter()
+        try:
+            return render(self, *args, **kwargs)
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                spent["template"] += time.perf_counter() - started
+
+    Template.render = timed_render
+
+    def timed_sql(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent["sql"] += time.perf_counter() - started
+
+    connection.execute_wrappers.append(timed_sql)
 
 
 if __name__ == "__main__":

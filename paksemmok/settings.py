@@ -609,6 +609,17 @@ elif CACHE_URL == "db":
         }
     }
 
+# Sessions live in the database either way (they survive a cache flush or eviction). With
+# Redis they are also read through it, so a signed-in request need not ask PostgreSQL for its
+# session: one query fewer on every page. Sign-out-everywhere does not depend on the store (it
+# rotates the account's session token, accounts.services.sessions).
+SESSION_ENGINE = env_str(
+    "SESSION_ENGINE",
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+    else "django.contrib.sessions.backends.db",
+)
+
 # `manage.py backup` writes here unless given --output (keep it on another disk or host).
 BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(BASE_DIR / "var" / "backups")))
 

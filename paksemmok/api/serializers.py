@@ -522,7 +522,6 @@ def queue_item(app: Application, user: Any, now: Any) -> dict[str, Any]:
     left = time_left(app, now)
     claim = getattr(app, "claim", None) if _has_claim(app) else None
     officer = claim.officer if claim is not None else None
-    village = app.family.village if app.family_id else None
     return {
         "reference": app.reference,
         "service": app.service.code,
@@ -531,7 +530,8 @@ def queue_item(app: Application, user: Any, now: Any) -> dict[str, Any]:
         "variant_name": app.variant.name,
         "status": app.status,
         "status_label": app.get_status_display(),
-        "kecamatan": village.parent.name if village and village.parent_id else None,
+        # The application's own kecamatan, as on the queue page (backoffice.queues).
+        "kecamatan": app.kecamatan.name if app.kecamatan_id else None,
         "submitted_at": app.submitted_at,
         "deadline_at": app.deadline_at,
         "seconds_left": int((app.deadline_at - now).total_seconds()) if app.deadline_at else None,

@@ -106,6 +106,7 @@ class QueueView(StaffView):
         data = query.validated_data
         filters = queues.QueueFilters.from_mapping(data)
         now = timezone.now()
+        choices = queues.queue_choices()
         try:
             page = queues.queue_page(
                 request.user,
@@ -113,10 +114,11 @@ class QueueView(StaffView):
                 after=data.get("after", ""),
                 size=data.get("page_size") or queues.PAGE_SIZE,
                 now=now,
+                choices=choices,
             )
         except queues.CursorError as exc:
             raise ApiError("invalid", _("Kursor halaman tidak dikenal."), 400) from exc
-        count = queues.capped_count(queues.filtered_queue(request.user, filters, now))
+        count = queues.capped_count(queues.filtered_queue(request.user, filters, now, choices))
         next_url = None
         if page.next_cursor:
             params = request.query_params.copy()

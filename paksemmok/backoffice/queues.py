@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,9 @@ from paksemmok.accounts.models import User
 from paksemmok.applications.deadlines import time_left
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application
+from paksemmok.catalog import caching
+from paksemmok.catalog.models import Service, Variant
+from paksemmok.population.models import Region
 
 from .models import Claim
 
@@ -32,9 +36,12 @@ STATUS_FILTERS = (Status.SUBMITTED, Status.IN_REVIEW, "free", "overdue")
 COUNT_CAP = 1000
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
-ROW_RELATED = ("service", "variant", "claim__officer", "family__village__parent")
-# What a row shows (the page and the API's queue_item): loading whole rows cost more than the
-# query itself (the answers' and the variant's JSON, a dozen timestamps, per row).
+# The kecamatan a row shows and filters by is the application's own (fixed when it was first
+# sent, applications.services.submit_application), not its family's current one: one column
+# of the application, not three joined tables.
+ROW_RELATED = ("service", "variant", "claim__officer", "kecamatan")
+# What a row shows (the API's queue_item): loading whole rows cost more than the query
+# itself (the answers' and the variant's JSON, a dozen timestamps, per row).
 ROW_FIELDS = (
     "reference",
     "status",
@@ -47,9 +54,55 @@ ROW_FIELDS = (
     "claim__officer__username",
     "claim__officer__first_name",
     "claim__officer__last_name",
-    "family__village__name",
-    "family__village__parent__name",
+    "kecamatan__name",
 )
+
+
+@dataclass(frozen=True)
+class QueueChoices:
+    """The services, variants and kecamatans the queue filters by and names its rows with.
+
+    A few dozen rows that change only when an admin edits the catalogue or the regions are
+    imported: kept in each process for the catalogue version (catalog.caching.in_process),
+    so the queue's rows need not join three more tables (planning that join cost PostgreSQL
+    more than running it) and the page need not read three lists per request.
+    """
+
+    services: tuple[dict[str, Any], ...]
+    variants: tuple[dict[str, Any], ...]
+    kecamatans: tuple[dict[str, Any], ...]
+    _ids: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for kind in ("services", "variants", "kecamatans"):
+            ids: dict[str, list[int]] = {}
+            for row in getattr(self, kind):
+                ids.setdefault(row["code"], []).append(row["id"])
+            self._ids[kind] = {code: tuple(found) for code, found in ids.items()}
+
+    def ids(self, kind: str, codes: Iterable[str]) -> list[int]:
+        """The ids of `kind` ("services", "variants", "kecamatans") with these codes."""
+        known = self._ids[kind]
+        return [pk for code in codes for pk in known.get(code, ())]
+
+    def names(self, kind: str) -> dict[int, str]:
+        return {row["id"]: row["name"] for row in getattr(self, kind)}
+
+
+def _read_choices() -> QueueChoices:
+    return QueueChoices(
+        services=tuple(Service.objects.values("id", "code", "name")),
+        variants=tuple(Variant.objects.values("id", "code", "name", "service_id")),
+        kecamatans=tuple(
+            Region.objects.filter(
+                level=Region.Level.KECAMATAN, code__startswith=settings.REGENCY_CODE + "."
+            ).values("id", "code", "name")
+        ),
+    )
+
+
+def queue_choices() -> QueueChoices:
+    return caching.in_process("queue-choices", _read_choices)
 
 
 class CursorError(ValueError):
@@ -97,25 +150,31 @@ class QueuePage:
     next_cursor: str | None
 
 
-def queue_for(user: Any) -> QuerySet[Application]:
+def queue_for(user: Any, choices: QueueChoices | None = None) -> QuerySet[Application]:
     """Applications awaiting a decision that this officer may handle, oldest deadline first."""
     qs = Application.objects.filter(status__in=CLOCK_RUNNING)
     if user.role not in User.SUPERVISING_ROLES:
-        qs = qs.filter(service__code__in=user.services or [])
+        choices = choices or queue_choices()
+        qs = qs.filter(service_id__in=choices.ids("services", user.services or []))
     return qs.order_by(F("deadline_at").asc(nulls_last=True), "id")
 
 
 def filtered_queue(
-    user: Any, filters: QueueFilters, now: dt.datetime | None = None
+    user: Any,
+    filters: QueueFilters,
+    now: dt.datetime | None = None,
+    choices: QueueChoices | None = None,
 ) -> QuerySet[Application]:
     """The officer's queue narrowed by the page's (and the API's) filters."""
-    qs = queue_for(user)
+    choices = choices or queue_choices()
+    qs = queue_for(user, choices)
+    # An unknown code matches no id, so the queue is empty: as a join on the code would be.
     if filters.service:
-        qs = qs.filter(service__code=filters.service)
+        qs = qs.filter(service_id__in=choices.ids("services", [filters.service]))
     if filters.variant:
-        qs = qs.filter(variant__code=filters.variant)
+        qs = qs.filter(variant_id__in=choices.ids("variants", [filters.variant]))
     if filters.kecamatan:
-        qs = qs.filter(family__village__parent__code=filters.kecamatan)
+        qs = qs.filter(kecamatan_id__in=choices.ids("kecamatans", [filters.kecamatan]))
     if filters.status in (Status.SUBMITTED, Status.IN_REVIEW):
         qs = qs.filter(status=filters.status)
     elif filters.status == "overdue":
@@ -150,10 +209,11 @@ def queue_page(
     size: int = PAGE_SIZE,
     now: dt.datetime | None = None,
     values: tuple[str, ...] = (),
+    choices: QueueChoices | None = None,
 ) -> QueuePage:
     """`size` rows of the filtered queue after the cursor `after` (blank: from the start):
     applications, or with `values` dicts of those fields (plus id and deadline_at)."""
-    qs = filtered_queue(user, filters, now)
+    qs = filtered_queue(user, filters, now, choices)
     if values:
         qs = qs.values("id", "deadline_at", *values)
     else:
@@ -185,19 +245,24 @@ def queue_page(
 PAGE_VALUES = (
     "reference",
     "status",
-    "variant__name",
-    "family__village__parent__name",
+    "variant_id",
+    "kecamatan_id",
     "claim__officer__username",
     "claim__officer__first_name",
     "claim__officer__last_name",
 )
 
 
-def display_rows(rows: list[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any]]:
+def display_rows(
+    rows: list[dict[str, Any]], now: dt.datetime, choices: QueueChoices | None = None
+) -> list[dict[str, Any]]:
     """The queue page's rows (queue_page with PAGE_VALUES) as the template prints them: the
     status label from one dict (get_status_display hashes every choice's lazy label, per
-    row), the officer's name and the review link from one reverse()."""
+    row), the officer's name and the review link from one reverse(), the variant's and the
+    kecamatan's names from queue_choices()."""
     labels = {value: str(label) for value, label in Status.choices}
+    choices = choices or queue_choices()
+    variants, kecamatans = choices.names("variants"), choices.names("kecamatans")
     review = reverse("backoffice:review", args=["REF"]).replace("REF", "{}")
     shown = []
     for row in rows:
@@ -207,8 +272,8 @@ def display_rows(rows: list[dict[str, Any]], now: dt.datetime) -> list[dict[str,
             {
                 "reference": row["reference"],
                 "url": review.format(row["reference"]),
-                "variant": row["variant__name"],
-                "kecamatan": row["family__village__parent__name"] or "",
+                "variant": variants.get(row["variant_id"], ""),
+                "kecamatan": kecamatans.get(row["kecamatan_id"], ""),
                 "status": labels.get(row["status"], row["status"]),
                 "officer": officer,
                 "left": time_left(SimpleNamespace(deadline_at=row["deadline_at"]), now),
@@ -222,33 +287,30 @@ def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> CappedCount:
     return CappedCount(min(n, cap), n > cap)
 
 
-def queue_counts(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+def queue_counts(
+    user: Any, now: dt.datetime | None = None, choices: QueueChoices | None = None
+) -> dict[str, Any]:
     """The queue page's tallies over at most COUNT_CAP + 1 applications in deadline order
-    (one query, summed by service in the database), plus the officer's own claims.
+    (one query: filtered counts over the first rows, one per service in the catalogue), plus
+    the officer's own claims.
 
     Up to the cap every figure is exact. Beyond it the total shows "1000+", and so do the
     others, as "at least": except "overdue", which stays exact below the cap because overdue
     applications have the earliest deadlines and so all come first.
     """
     now = now or timezone.now()
-    first = queue_for(user).values("pk")[: COUNT_CAP + 1]
-    tallies = (
-        Application.objects.filter(pk__in=first)
-        .order_by()
-        .values("service_id")
-        .annotate(
-            n=Count("pk"),
-            overdue=Count("pk", filter=Q(deadline_at__lt=now)),
-            free=Count("pk", filter=Q(claim__isnull=True)),
-        )
+    choices = choices or queue_choices()
+    # Counting over the sliced queryset reads the first rows once, in a subquery; grouping
+    # by service needed the rows again by id (an IN of a thousand ids) and took twice as long.
+    per = {f"s{row['id']}": Count("pk", filter=Q(service_id=row["id"])) for row in choices.services}
+    tallies = queue_for(user, choices)[: COUNT_CAP + 1].aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(deadline_at__lt=now)),
+        free=Count("pk", filter=Q(claim__isnull=True)),
+        **per,
     )
-    per_service: dict[int, int] = {}
-    total = overdue = free = 0
-    for row in tallies:
-        per_service[row["service_id"]] = row["n"]
-        total += row["n"]
-        overdue += row["overdue"]
-        free += row["free"]
+    total, overdue, free = tallies["total"], tallies["overdue"], tallies["free"]
+    per_service = {row["id"]: tallies[f"s{row['id']}"] for row in choices.services}
     capped = total > COUNT_CAP
     if capped:
         # The one row past the cap is in some service's figure; the figures are "at least"

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,12 +22,13 @@ from django.views.decorators.http import require_http_methods
 from paksemmok.accounts.models import User
 from paksemmok.accounts.permissions import role_required
 from paksemmok.audit.reads import audited_reads
-from paksemmok.population.models import Region
 from paksemmok.population.queries import (
     RegisterSearch,
     resident_with_family_by_id,
     search_register,
 )
+
+from .queues import queue_choices
 
 PICK_SALT = "backoffice.register.pick"
 PICK_MAX_AGE = 15 * 60
@@ -45,10 +45,11 @@ class LookupForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kecamatans = Region.objects.filter(
-            level=Region.Level.KECAMATAN, code__startswith=settings.REGENCY_CODE + "."
-        )
-        self.fields["kecamatan"].choices = [("", "—")] + [(k.code, k.name) for k in kecamatans]
+        # The queue's per-process copy of the regency's kecamatans: no query per page.
+        kecamatans = queue_choices().kecamatans
+        self.fields["kecamatan"].choices = [("", "—")] + [
+            (k["code"], k["name"]) for k in kecamatans
+        ]
 
 
 def _audit(request: HttpRequest, found: RegisterSearch, purpose: str) -> None:

@@ -25,9 +25,8 @@ from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application, ApplicationDocument
 from paksemmok.applications.viewer import PageNotFound, render_page
 from paksemmok.audit.reads import audited_read
-from paksemmok.catalog.models import DeficiencyReason, Service, Variant
+from paksemmok.catalog.models import DeficiencyReason
 from paksemmok.issuance.models import IssuedDocument
-from paksemmok.population.models import Region
 from paksemmok.population.services import living_members
 
 from . import queues, services
@@ -48,18 +47,26 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     now = timezone.now()
     f = queues.QueueFilters.from_mapping(request.GET)
+    # Read once: each call would ask the shared cache for the catalogue version again.
+    choices = queues.queue_choices()
     try:
         page = queues.queue_page(
-            user, f, after=request.GET.get("after", ""), now=now, values=queues.PAGE_VALUES
+            user,
+            f,
+            after=request.GET.get("after", ""),
+            now=now,
+            values=queues.PAGE_VALUES,
+            choices=choices,
         )
     except queues.CursorError:
         return redirect("backoffice:queue")
-    services_shown = list(
-        Service.objects.all()
+    services_shown = (
+        choices.services
         if user.role in User.SUPERVISING_ROLES
-        else Service.objects.filter(code__in=user.services or [])
+        else [row for row in choices.services if row["code"] in (user.services or [])]
     )
-    counts = queues.queue_counts(user, now)
+    shown_ids = {row["id"] for row in services_shown}
+    counts = queues.queue_counts(user, now, choices)
     none = queues.CappedCount(0, counts["capped"])
     next_query = None
     if page.next_cursor:
@@ -70,29 +77,21 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/queue.html",
         {
-            "rows": queues.display_rows(page.rows, now),
+            "rows": queues.display_rows(page.rows, now, choices),
             "counts": counts,
             "filters": f.as_dict(),
-            "filtered": queues.capped_count(queues.filtered_queue(user, f, now))
+            "filtered": queues.capped_count(queues.filtered_queue(user, f, now, choices))
             if f.active
             else None,
             "next_query": next_query.urlencode() if next_query else "",
             "first_page": bool(request.GET.get("after")),
             "services": [
-                {"s": s, "n": counts["per_service"].get(s.pk, none)} for s in services_shown
+                {"s": s, "n": counts["per_service"].get(s["id"], none)} for s in services_shown
             ],
-            "variants": Variant.objects.filter(service__in=services_shown).only("code", "name"),
-            "kecamatans": Region.objects.filter(
-                level=Region.Level.KECAMATAN, code__startswith=_regency_prefix()
-            ),
+            "variants": [v for v in choices.variants if v["service_id"] in shown_ids],
+            "kecamatans": choices.kecamatans,
         },
     )
-
-
-def _regency_prefix() -> str:
-    from django.conf import settings
-
-    return settings.REGENCY_CODE + "."
 
 
 @require_POST

@@ -33,6 +33,30 @@ def invalidate(**_kwargs: Any) -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
+# name -> (catalogue version, value): see in_process().
+_in_process: dict[str, tuple[str, Any]] = {}
+
+
+def in_process(name: str, build: Callable[[], T]) -> T:
+    """`build()`'s value for this catalogue version, kept in this process's memory.
+
+    For small reference data read on every staff request (service and variant names, the
+    kecamatans): a shared-cache entry would still cost a round trip and a pickle per request,
+    the rows three queries. Only the version is asked of the shared cache, so an edit in any
+    process still shows at the next request everywhere.
+    """
+    from django.utils.translation import get_language
+
+    current = version()
+    key = f"{name}:{get_language()}"
+    hit = _in_process.get(key)
+    if hit is not None and hit[0] == current:
+        return hit[1]
+    value = build()
+    _in_process[key] = (current, value)
+    return value
+
+
 def cached(name: str, build: Callable[[], T]) -> T:
     """`build()`'s value for this catalogue version (and language, when it has words)."""
     from django.utils.translation import get_language

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -119,7 +120,17 @@ def test_password_reset_lifts_a_lockout(client, resident_user, settings):
     assert post_login(client, resident_user.username, "Menara-Kudus-1685").status_code == 302
 
 
-def test_sign_out_everywhere_ends_other_sessions(resident_user):
+@pytest.mark.parametrize(
+    "store",
+    [
+        "django.contrib.sessions.backends.db",
+        # Production's store with Redis (settings.SESSION_ENGINE): a session still held in the
+        # cache must end too.
+        "django.contrib.sessions.backends.cached_db",
+    ],
+)
+def test_sign_out_everywhere_ends_other_sessions(resident_user, settings, store):
+    settings.SESSION_ENGINE = store
     phone, laptop = Client(), Client()
     for device in (phone, laptop):
         assert post_login(device, resident_user.username).status_code == 302

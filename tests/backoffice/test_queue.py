@@ -157,3 +157,59 @@ def test_page_rows_show_status_and_the_officer_holding_them(client, backlog, bud
     others = [r for r in rows if backlog.reference not in r]
     assert others and all("Budi Petugas" not in r and "<td>—</td>" in r for r in others)
     assert any("<td>Dikirim</td>" in r for r in others)
+
+
+def test_rows_name_the_variant_and_kecamatan_as_the_catalogue_and_regions_now_say(
+    client, family, agus_user, budi
+):
+    """The names come from a per-process copy of the catalogue (queues.queue_choices): an
+    admin's edit of a variant or a region must show at the next request all the same."""
+    from paksemmok.catalog.models import Variant
+    from paksemmok.population.models import Region
+
+    app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
+    client.force_login(budi)
+    before = client.get(reverse("backoffice:queue")).content.decode()
+    assert app.variant.name in before and app.kecamatan.name in before
+    variant = Variant.objects.get(pk=app.variant_id)
+    variant.name = "Cetak ulang KTP-el (nama baru)"
+    variant.save()
+    assert (
+        "Cetak ulang KTP-el (nama baru)" in client.get(reverse("backoffice:queue")).content.decode()
+    )
+    kecamatan = Region.objects.get(pk=app.kecamatan_id)
+    kecamatan.name = "KOTA KUDUS BARU"
+    kecamatan.save()
+    assert "KOTA KUDUS BARU" in client.get(reverse("backoffice:queue")).content.decode()
+    api = client.get("/api/v1/staff/queue/").json()["results"][0]
+    assert api["variant_name"] == "Cetak ulang KTP-el (nama baru)"
+    assert api["kecamatan"] == "KOTA KUDUS BARU"
+
+
+def test_a_warm_queue_page_reads_no_catalogue_or_region_rows(client, family, agus_user, budi):
+    submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
+    client.force_login(budi)
+    client.get(reverse("backoffice:queue"))
+    with CaptureQueriesContext(connection) as warm:
+        html = client.get(reverse("backoffice:queue"), {"kecamatan": "33.19.02"}).content
+    tables = ("catalog_service", "catalog_variant", "population_region")
+    assert not [q["sql"] for q in warm if any(t in q["sql"] for t in tables)]
+    assert html.decode().count('data-testid="queue-row"') == 1
+
+
+def test_a_row_keeps_the_kecamatan_it_was_sent_from(client, family, agus_user, budi):
+    """The queue filters and names rows by the application's kecamatan, fixed at its first
+    sending (as the figures count it), not by where the family lives today."""
+    from paksemmok.population.models import Region
+
+    app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
+    elsewhere = Region.objects.filter(
+        level=Region.Level.VILLAGE, code__startswith="33.19.01."
+    ).first()
+    family.kk.village = elsewhere
+    family.kk.save()
+    client.force_login(budi)
+    by_sent = client.get(reverse("backoffice:queue"), {"kecamatan": app.kecamatan.code})
+    by_now = client.get(reverse("backoffice:queue"), {"kecamatan": "33.19.01"})
+    assert app.reference in by_sent.content.decode()
+    assert app.reference not in by_now.content.decode()
