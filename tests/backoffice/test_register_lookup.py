@@ -107,3 +107,36 @@ def test_admin_search_matches_exact_numbers_first(family):
     assert list(exact_number_matches(family.rina.nik)) == [family.rina]
     assert set(exact_number_matches(family.kk.kk_number)) == set(family.kk.members.all())
     assert exact_number_matches("Rina") is None
+
+
+def test_a_name_search_keeps_the_first_page_by_name_and_says_there_is_more(family):
+    """The page of ids is cut before the rows are read with their KK: the cut must still be
+    the first names in order, and `capped` must say that more matched."""
+    from tests.factories import ResidentFactory
+
+    for name in ("Zaenal Santoso", "Ahmad Santoso", "Maryam Santosa"):
+        ResidentFactory(full_name=name, family=family.kk)
+    found = search_register("santos", kecamatan="33.19.02", limit=3)
+    assert [r.full_name for r in found.residents] == sorted(
+        r.full_name for r in family.kk.members.filter(full_name__icontains="santos")
+    )[:3]
+    assert found.capped
+    assert found.residents[0].family.kk_number == family.kk.kk_number
+    assert not search_register("santos", kecamatan="33.19.02", limit=50).capped
+
+
+@pytest.mark.postgres
+def test_the_planner_setting_for_a_name_search_ends_with_it(family):
+    """Within a kecamatan the search turns plain index scans off for its one query
+    (population.queries._ids_by_village_and_name): a caller's transaction must get it back."""
+    from django.db import connection, transaction
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_indexscan")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        assert search_register("santoso", kecamatan="33.19.02").residents
+        assert setting() == "on"
+    assert setting() == "on"
