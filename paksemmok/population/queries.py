@@ -66,7 +66,7 @@ def search_register(query: str, *, kecamatan: str = "", limit: int = 50) -> Regi
     """The staff look-up and the admin search: an exact NIK, then an exact No. KK (all its
     living members), else residents whose name contains the words, optionally within one
     kecamatan. Exact numbers first, so a number never becomes a scan of 850k names;
-    names use the trigram index on PostgreSQL (migration 0002)."""
+    names use the trigram indexes on PostgreSQL (migrations 0003 and 0004)."""
     text = " ".join(query.split())
     number = clean_number(text)
     if number.isdigit() and len(number) == 16:
