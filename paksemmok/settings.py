@@ -177,18 +177,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     "DB_SERVER_SIDE_BINDING", True
 ):
     # Parameters bound on the server let psycopg prepare a statement it has run five times on
-    # the (persistent) connection, so PostgreSQL parses it once (bench/compare.py: the profile
-    # and staff look-up pages 10-15% faster over HTTP at 850k residents).
-    # Every execution is still planned for its own values (force_custom_plan): a generic plan
-    # cannot use a partial index whose condition is a bound parameter (status IN ($1, $2)), so
-    # once PostgreSQL switched to one, the queue's tallies walked every deadline, closed
-    # applications included (EXPLAIN EXECUTE at 1M: 7.6 ms against 0.3 ms), and grew with the
-    # history.
+    # the (persistent) connection, so PostgreSQL parses it once and, when it judges a generic
+    # plan good enough, plans it once: profile and staff look-up 10-15% faster over HTTP, a
+    # submission 10-20% (bench/compare.py, against force_custom_plan). A generic plan cannot
+    # use a partial index whose condition is a bound parameter, so the queries that need one
+    # write their condition as constants (paksemmok/db.py). DB_PLAN_CACHE_MODE (e.g.
+    # force_custom_plan) sets PostgreSQL's plan_cache_mode, should another query need it.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True,
-        prepare_threshold=5,
-        options="-c plan_cache_mode=force_custom_plan",
+        server_side_binding=True, prepare_threshold=5
     )
+    if env_str("DB_PLAN_CACHE_MODE"):
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"-c plan_cache_mode={env_str('DB_PLAN_CACHE_MODE')}"
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout let the web process and the worker share one SQLite file;

@@ -118,7 +118,7 @@ def _postgres_only(request):
         return
     if os.environ.get("REQUIRE_POSTGRES") == "1":
         pytest.fail(f"REQUIRE_POSTGRES=1 but the test database is {connection.vendor}.")
-    pytest.skip("needs PostgreSQL: row locks under real concurrency (set DATABASE_URL)")
+    pytest.skip("needs PostgreSQL: row locks, partial indexes or plans (set DATABASE_URL)")
 
 
 @pytest.fixture

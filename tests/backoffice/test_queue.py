@@ -213,15 +213,3 @@ def test_a_row_keeps_the_kecamatan_it_was_sent_from(client, family, agus_user, b
     by_now = client.get(reverse("backoffice:queue"), {"kecamatan": "33.19.01"})
     assert app.reference in by_sent.content.decode()
     assert app.reference not in by_now.content.decode()
-
-
-@pytest.mark.postgres
-def test_prepared_statements_are_planned_for_their_own_values(settings):
-    """With server-side binding psycopg prepares the queue's queries; a generic plan cannot
-    prove `status IN ($1, $2)` matches the open applications' partial index and walks every
-    deadline instead (settings: plan_cache_mode). Each execution must get its own plan."""
-    if not settings.DATABASES["default"].get("OPTIONS", {}).get("server_side_binding"):
-        pytest.skip("DB_SERVER_SIDE_BINDING=0: nothing is prepared")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW plan_cache_mode")
-        assert cursor.fetchone()[0] == "force_custom_plan"

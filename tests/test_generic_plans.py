@@ -1,0 +1,90 @@
+"""Prepared statements and partial indexes (paksemmok/db.py): a generic plan, which
+PostgreSQL may choose for a statement psycopg has prepared, must still use the partial index
+the query was written for."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from paksemmok.applications.lifecycle import CLOCK_RUNNING
+from paksemmok.applications.models import Application
+from paksemmok.db import in_constants
+from paksemmok.notifications.models import Message
+
+pytestmark = pytest.mark.django_db
+
+# The partial indexes that hold only open applications (applications.models).
+OPEN_INDEXES = re.compile(r"application_open_(deadline|service)_idx")
+
+
+def generic_plan(qs: QuerySet) -> str:
+    """EXPLAIN of `qs` prepared and planned once for all values (force_generic_plan); plain
+    scans are discouraged so the tiny test tables do not hide which indexes are usable."""
+    import psycopg
+
+    sql, params = qs.query.sql_with_params()
+    numbers = iter(range(1, len(params) + 1))
+    prepared = re.sub(r"%s", lambda _m: f"${next(numbers)}", sql)
+    connection.ensure_connection()
+    raw = connection.connection
+    with psycopg.ClientCursor(raw) as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(f"PREPARE generic_plan_test AS {prepared}")
+        try:
+            args = ", ".join(["%s"] * len(params))
+            cursor.execute(
+                f"EXPLAIN EXECUTE generic_plan_test({args})"
+                if params
+                else "EXPLAIN EXECUTE generic_plan_test",
+                params,
+            )
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE generic_plan_test")
+            cursor.execute("RESET plan_cache_mode")
+            cursor.execute("RESET enable_seqscan")
+
+
+@pytest.mark.postgres
+def test_a_bound_status_cannot_use_the_partial_index():
+    """The hazard itself, so the tests below mean something: with the status as a bound
+    parameter the generic plan passes the open applications' partial index by."""
+    qs = Application.objects.filter(status__in=CLOCK_RUNNING).order_by("deadline_at", "id")[:50]
+    assert not OPEN_INDEXES.search(generic_plan(qs))
+
+
+@pytest.mark.postgres
+def test_the_queue_uses_the_open_partial_index_in_a_generic_plan():
+    from paksemmok.backoffice.queues import queue_for
+
+    class Supervisor:
+        role = "supervisor"
+        services: list[str] = []
+
+    qs = queue_for(Supervisor()).filter(deadline_at__isnull=False)[:51]
+    assert OPEN_INDEXES.search(generic_plan(qs))
+
+
+@pytest.mark.postgres
+def test_the_outbox_claim_uses_the_pending_partial_index_in_a_generic_plan():
+    qs = (
+        Message.objects.filter(
+            in_constants("status", [Message.Status.PENDING]), next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:20]
+    )
+    assert "notif_msg_due_idx" in generic_plan(qs)
+
+
+def test_only_fixed_codes_become_sql():
+    with pytest.raises(ValueError):
+        in_constants("status", ["pending'); DROP TABLE x; --"])
+    with pytest.raises(ValueError):
+        in_constants("status", [])
