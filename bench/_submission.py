@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import random
 from typing import Any
 
 TARGET_KB = 400
@@ -27,17 +26,11 @@ SYLLABLES = ("ba", "di", "ka", "lo", "mu", "ni", "ra", "si", "tu", "wi", "ya", "
 def document_photo(seed: int) -> bytes:
     """A 2000x1500 "phone photo of a document" of about 400 KB (what the page uploads after
     shrinking), with sensor-like noise so JPEG cannot squeeze it to nothing."""
-    from PIL import Image, ImageDraw
+    from PIL import Image
 
-    rng = random.Random(seed)
-    base = Image.new("RGB", (2000, 1500), (236, 232, 220))
-    draw = ImageDraw.Draw(base)
-    for y in range(40, 1460, 28):
-        x = 40
-        while x < 1920:
-            w = rng.randint(10, 60)
-            draw.rectangle([x, y, x + w, y + 12], fill=(30, 30, 40))
-            x += w + rng.randint(6, 20)
+    from paksemmok.demo.images import document_image
+
+    base = document_image(2000, 1500, seed=seed)
     noisy = Image.blend(base, Image.effect_noise((2000, 1500), 12).convert("RGB"), 0.05)
     low, high = 30, 95
     for _ in range(8):  # bisect the JPEG quality to land near TARGET_KB

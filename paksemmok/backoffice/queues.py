@@ -89,6 +89,14 @@ class QueueChoices:
     def names(self, kind: str) -> dict[int, str]:
         return {row["id"]: row["name"] for row in getattr(self, kind)}
 
+    def services_for(self, user: Any) -> tuple[dict[str, Any], ...]:
+        """The services whose applications this officer handles: every one for supervisors
+        and admins, else the officer's own (applications.access.staff_may_view's rule)."""
+        if user.role in User.SUPERVISING_ROLES:
+            return self.services
+        handled = set(user.services or [])
+        return tuple(row for row in self.services if row["code"] in handled)
+
 
 def _read_choices() -> QueueChoices:
     return QueueChoices(
@@ -157,8 +165,8 @@ def queue_for(user: Any, choices: QueueChoices | None = None) -> QuerySet[Applic
     # generic plan of the prepared statement can then use (paksemmok/db.py).
     qs = Application.objects.filter(in_constants("status", CLOCK_RUNNING))
     if user.role not in User.SUPERVISING_ROLES:
-        choices = choices or queue_choices()
-        qs = qs.filter(service_id__in=choices.ids("services", user.services or []))
+        handled = (choices or queue_choices()).services_for(user)
+        qs = qs.filter(service_id__in=[row["id"] for row in handled])
     return qs.order_by(F("deadline_at").asc(nulls_last=True), "id")
 
 

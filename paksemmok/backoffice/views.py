@@ -60,11 +60,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     except queues.CursorError:
         return redirect("backoffice:queue")
-    services_shown = (
-        choices.services
-        if user.role in User.SUPERVISING_ROLES
-        else [row for row in choices.services if row["code"] in (user.services or [])]
-    )
+    services_shown = choices.services_for(user)
     shown_ids = {row["id"] for row in services_shown}
     counts = queues.queue_counts(user, now, choices)
     none = queues.CappedCount(0, counts["capped"])

@@ -8,25 +8,16 @@ notification: demo data should not fill the outbox.
 from __future__ import annotations
 
 import io
-import random
 from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image, ImageDraw
+
+from .images import document_image
 
 
 def _document_photo(seed: int) -> SimpleUploadedFile:
-    image = Image.new("RGB", (1200, 900), (236, 232, 220))
-    draw = ImageDraw.Draw(image)
-    rng = random.Random(seed)
-    for y in range(40, 860, 28):
-        x = 40
-        while x < 1120:
-            w = rng.randint(10, 60)
-            draw.rectangle([x, y, x + w, y + 12], fill=(30, 30, 40))
-            x += w + rng.randint(6, 20)
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
+    document_image(1200, 900, seed=seed).save(out, "JPEG", quality=80)
     return SimpleUploadedFile("dokumen.jpg", out.getvalue(), content_type="image/jpeg")
 
 

@@ -5,29 +5,17 @@ Shared by the upload tests, the browser test and bench/uploads.py."""
 from __future__ import annotations
 
 import io
-import random
 import zlib
 
 import pikepdf
-from PIL import Image, ImageDraw
+from PIL import Image
+
+from paksemmok.demo.images import document_image
+
+__all__ = ["document_image"]  # re-exported: the tests and bench/uploads.py reach it here
 
 PHP = b"<?php system($_GET['c']); ?>"
 JS = "app.alert('pwned'); this.exportDataObject({cName: 'x', nLaunch: 2});"
-
-
-def document_image(width: int = 1200, height: int = 900, *, seed: int = 1) -> Image.Image:
-    """Lines of dark strokes on paper (the look of a typed form)."""
-    image = Image.new("RGB", (width, height), (236, 232, 220))
-    rng = random.Random(seed)
-    draw = ImageDraw.Draw(image)
-    step = max(height // 32, 12)
-    for y in range(height // 20, height - height // 20, step):
-        x = width // 30
-        while x < width - width // 15:
-            w = rng.randint(width // 120 + 2, width // 20 + 4)
-            draw.rectangle([x, y, x + w, y + step // 2], fill=(30, 30, 40))
-            x += w + rng.randint(width // 200 + 2, width // 60 + 4)
-    return image
 
 
 def jpeg(image: Image.Image, **kwargs) -> bytes:
