@@ -26,48 +26,12 @@ from django.utils import timezone
 from .models import KK_MEMBER_COLUMNS, Family, FamilyVersion, NumberSequence, Resident
 from .services import kk_order_key
 
-# Attribute names (not columns) in the order the loaders build their tuples.
-FAMILY_FIELDS = [
-    "id",
-    "kk_number",
-    "village_id",
-    "address",
-    "rt",
-    "rw",
-    "head_id",
-    "is_active",
-    "current_version",
-    "created_at",
-    "updated_at",
-]
-RESIDENT_FIELDS = [
-    "id",
-    "nik",
-    "full_name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "religion",
-    "education",
-    "occupation",
-    "marital_status",
-    "citizenship",
-    "father_name",
-    "mother_name",
-    "village_id",
-    "address",
-    "rt",
-    "rw",
-    "family_id",
-    "relationship",
-    "life_status",
-    "death_date",
-    "ektp_recording",
-    "ektp_printed",
-    "created_at",
-    "updated_at",
-]
-VERSION_FIELDS = ["id", "family_id", "version", "kk_number", "reason", "snapshot", "created_at"]
+# Attribute names (not columns) in the order the loaders build their tuples: every column of
+# each table, in the model's order, so a field added to a model is written here too (or its
+# absence from a caller's row fails at once) with no second list to keep in step.
+FAMILY_FIELDS = [f.attname for f in Family._meta.concrete_fields]
+RESIDENT_FIELDS = [f.attname for f in Resident._meta.concrete_fields]
+VERSION_FIELDS = [f.attname for f in FamilyVersion._meta.concrete_fields]
 
 # What a caller gives for one new resident; `NewFamilies` adds the rest.
 MEMBER_FIELDS = [
