@@ -616,6 +616,19 @@ elif CACHE_URL == "db":
             "LOCATION": "paksemmok_cache",
         }
     }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page chrome every page repeats (templates/base.html: the header's links for a role, the
+# footer's links) is the same for every request in one language and role, and changes only
+# with the code: rendered once per process and language, not a dozen reverse() calls and
+# translations per page. Per-process memory on purpose: nothing a request does can change it,
+# so there is nothing to share or invalidate between processes.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "page-chrome",
+    "TIMEOUT": None,
+}
 
 # Sessions live in the database either way (they survive a cache flush or eviction). With
 # Redis they are also read through it, so a signed-in request need not ask PostgreSQL for its

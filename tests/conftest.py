@@ -325,10 +325,12 @@ def signing_settings(settings, signing_pair):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: cached catalogue fragments (catalog/caching.py)
-    must not outlive the rolled-back rows of the test that rendered them."""
-    from django.core.cache import cache
+    must not outlive the rolled-back rows of the test that rendered them. The page chrome
+    (the "fragments" cache) starts empty too, so a test sees the chrome it renders."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["fragments"].clear()
     yield
 
 

@@ -22,8 +22,10 @@ def _with_family(**lookup: object) -> Resident | None:
     try:
         # get(), not first(): first() adds ORDER BY id, which can steer the planner away
         # from the unique NIK index.
+        # Only what the profile and the staff look-up show: the KK's village and head were
+        # two more joined rows (a whole second resident) built on every read and never shown.
         resident = (
-            Resident.objects.select_related("village", "family", "family__village", "family__head")
+            Resident.objects.select_related("village", "family")
             .prefetch_related(members)
             .get(**lookup)
         )
@@ -34,8 +36,8 @@ def _with_family(**lookup: object) -> Resident | None:
 
 
 def resident_with_family(nik: str) -> Resident | None:
-    """A resident by NIK with their village, KK, the KK's village and head, and the KK's living
-    members in KK order as `resident.kk_members` (an empty list without a KK).
+    """A resident by NIK with their village, KK, and the KK's living members in KK order as
+    `resident.kk_members` (an empty list without a KK).
 
     Two queries whatever the family's size: one join for the resident, one for the members.
     Returns None for an unknown NIK. Callers that show the result to staff must audit the read.

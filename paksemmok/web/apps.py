@@ -13,6 +13,19 @@ class WebConfig(AppConfig):
 
         connection_created.connect(_private_sqlite_files, dispatch_uid="paksemmok-sqlite-0600")
 
+        from django.test.signals import setting_changed
+
+        setting_changed.connect(_fresh_page_chrome, dispatch_uid="paksemmok-page-chrome")
+
+
+def _fresh_page_chrome(sender, setting, **kwargs) -> None:
+    """The page chrome (templates/base.html's cached fragments) is rendered from the code and
+    the settings, once per process; a setting changed at run time (tests' override_settings)
+    must not leave chrome rendered under the old value."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+
 
 def _private_sqlite_files(sender, connection, **kwargs) -> None:
     """The SQLite database holds the register: readable by the service's user only (0600),
