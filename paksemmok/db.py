@@ -46,7 +46,15 @@ class InConstants(Lookup):
 
     def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} IN ({', '.join(_literal(v) for v in self.rhs)})", params
+        return f"{lhs} IN ({constants_sql(self.rhs)})", params
+
+
+def constants_sql(values: Iterable[object]) -> str:
+    """`'a', 'b'`: fixed codes as SQL literals, for a hand-written statement's IN list."""
+    literals = [_literal(v) for v in values]
+    if not literals:
+        raise ValueError("constants_sql needs at least one value")
+    return ", ".join(literals)
 
 
 def in_constants(field: str, values: Iterable[object]) -> InConstants:

@@ -25,9 +25,12 @@ OPEN_INDEXES = re.compile(r"application_open_(deadline|service)_idx")
 def generic_plan(qs: QuerySet) -> str:
     """EXPLAIN of `qs` prepared and planned once for all values (force_generic_plan); plain
     scans are discouraged so the tiny test tables do not hide which indexes are usable."""
+    return generic_plan_of(*qs.query.sql_with_params())
+
+
+def generic_plan_of(sql: str, params: tuple | list) -> str:
     import psycopg
 
-    sql, params = qs.query.sql_with_params()
     numbers = iter(range(1, len(params) + 1))
     prepared = re.sub(r"%s", lambda _m: f"${next(numbers)}", sql)
     connection.ensure_connection()
@@ -69,6 +72,16 @@ def test_the_queue_uses_the_open_partial_index_in_a_generic_plan():
 
     qs = queue_for(Supervisor()).filter(deadline_at__isnull=False)[:51]
     assert OPEN_INDEXES.search(generic_plan(qs))
+
+
+@pytest.mark.postgres
+def test_the_queue_tallies_use_the_open_partial_index_in_a_generic_plan():
+    from paksemmok.backoffice.queues import _tallies_sql
+
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    for handled in (None, [1, 2]):
+        plan = generic_plan_of(_tallies_sql(handled, [1, 2, 3]), [now, 1, 1001, 1001])
+        assert OPEN_INDEXES.search(plan), plan
 
 
 @pytest.mark.postgres

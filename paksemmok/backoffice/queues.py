@@ -18,7 +18,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from paksemmok.applications.lifecycle import CLOCK_RUNNING, Status
 from paksemmok.applications.models import Application
 from paksemmok.catalog import caching
 from paksemmok.catalog.models import Service, Variant
-from paksemmok.db import in_constants
+from paksemmok.db import constants_sql, in_constants
 from paksemmok.population.models import Region
 
 from .models import Claim
@@ -298,30 +299,82 @@ def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> CappedCount:
     return CappedCount(min(n, cap), n > cap)
 
 
+def _tallies_sql(service_ids: Iterable[int] | None, per_service: Iterable[int]) -> str:
+    """queue_counts' one statement: the filtered counts over the first rows of the queue in
+    deadline order, and the officer's own claims as a scalar subquery.
+
+    Written out rather than built by the ORM: compiling the aggregate over a sliced queryset
+    (one filtered Count per service) cost three times what PostgreSQL spent running it
+    (3.9 ms against 1.3 ms at 1,000,000 applications). Tables and columns come from the
+    models, the open statuses are SQL constants (the partial indexes' condition, as in
+    queue_for) and ids are integers from the database; the deadline, the officer and the cap
+    are parameters.
+    """
+    qn = connection.ops.quote_name
+
+    def col(model: Any, name: str) -> str:
+        return qn(model._meta.get_field(name).column)
+
+    app, claim = qn(Application._meta.db_table), qn(Claim._meta.db_table)
+    open_statuses = constants_sql(CLOCK_RUNNING)
+    if service_ids is None:
+        handled = ""
+    else:
+        ids = ", ".join(str(int(pk)) for pk in service_ids)
+        # An officer with no services has an empty queue (the ORM's `IN ()` short-circuit).
+        handled = f" AND a.{col(Application, 'service')} IN ({ids})" if ids else " AND 1 = 0"
+    per = "".join(
+        f", COALESCE(SUM(CASE WHEN q.service_id = {int(pk)} THEN 1 ELSE 0 END), 0)"
+        for pk in per_service
+    )
+    # Every interpolated piece is a quoted identifier, a checked constant or an int.
+    return (
+        "SELECT COUNT(*),"  # noqa: S608
+        " COALESCE(SUM(CASE WHEN q.deadline_at < %s THEN 1 ELSE 0 END), 0),"
+        " COALESCE(SUM(CASE WHEN q.claim_id IS NULL THEN 1 ELSE 0 END), 0),"
+        f" (SELECT COUNT(*) FROM (SELECT 1 AS one FROM {claim} c INNER JOIN {app} a"
+        f" ON a.{col(Application, 'id')} = c.{col(Claim, 'application')}"
+        f" WHERE c.{col(Claim, 'officer')} = %s AND a.{col(Application, 'status')}"
+        f" IN ({open_statuses}) LIMIT %s) m){per}"
+        f" FROM (SELECT a.{col(Application, 'deadline_at')} AS deadline_at,"
+        f" a.{col(Application, 'service')} AS service_id, c.{col(Claim, 'id')} AS claim_id"
+        f" FROM {app} a LEFT OUTER JOIN {claim} c"
+        f" ON c.{col(Claim, 'application')} = a.{col(Application, 'id')}"
+        f" WHERE a.{col(Application, 'status')} IN ({open_statuses}){handled}"
+        f" ORDER BY a.{col(Application, 'deadline_at')} ASC NULLS LAST,"
+        f" a.{col(Application, 'id')} ASC LIMIT %s) q"
+    )
+
+
 def queue_counts(
     user: Any, now: dt.datetime | None = None, choices: QueueChoices | None = None
 ) -> dict[str, Any]:
     """The queue page's tallies over at most COUNT_CAP + 1 applications in deadline order
-    (one query: filtered counts over the first rows, one per service in the catalogue), plus
-    the officer's own claims.
+    (filtered counts over the first rows, one per service in the catalogue), plus the
+    officer's own claims: one statement (_tallies_sql).
 
-    Up to the cap every figure is exact. Beyond it the total shows "1000+", and so do the
-    others, as "at least": except "overdue", which stays exact below the cap because overdue
-    applications have the earliest deadlines and so all come first.
+    The rows counted are queue_for(user)'s. Up to the cap every figure is exact. Beyond it
+    the total shows "1000+", and so do the others, as "at least": except "overdue", which
+    stays exact below the cap because overdue applications have the earliest deadlines and
+    so all come first.
     """
     now = now or timezone.now()
     choices = choices or queue_choices()
-    # Counting over the sliced queryset reads the first rows once, in a subquery; grouping
-    # by service needed the rows again by id (an IN of a thousand ids) and took twice as long.
-    per = {f"s{row['id']}": Count("pk", filter=Q(service_id=row["id"])) for row in choices.services}
-    tallies = queue_for(user, choices)[: COUNT_CAP + 1].aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=Q(deadline_at__lt=now)),
-        free=Count("pk", filter=Q(claim__isnull=True)),
-        **per,
+    handled = (
+        None
+        if user.role in User.SUPERVISING_ROLES
+        else [row["id"] for row in choices.services_for(user)]
     )
-    total, overdue, free = tallies["total"], tallies["overdue"], tallies["free"]
-    per_service = {row["id"]: tallies[f"s{row['id']}"] for row in choices.services}
+    services = [row["id"] for row in choices.services]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _tallies_sql(handled, services),
+            # Mine is counted from the claims (a few per officer), not the backlog: an
+            # officer holding nothing must not cost a walk of every open application.
+            [connection.ops.adapt_datetimefield_value(now), user.pk, COUNT_CAP + 1, COUNT_CAP + 1],
+        )
+        total, overdue, free, mine, *per_counts = cursor.fetchone()
+    per_service = dict(zip(services, per_counts, strict=True))
     capped = total > COUNT_CAP
     if capped:
         # The one row past the cap is in some service's figure; the figures are "at least"
@@ -334,11 +387,7 @@ def queue_counts(
         "total": CappedCount(total, capped),
         "overdue": CappedCount(overdue, capped and overdue == total),
         "free": CappedCount(free, capped),
-        # From the claims (a few per officer), not the backlog: an officer holding nothing
-        # must not cost a walk of every open application to find that out.
-        "mine": capped_count(
-            Claim.objects.filter(officer=user, application__status__in=CLOCK_RUNNING)
-        ),
+        "mine": CappedCount(min(mine, COUNT_CAP), mine > COUNT_CAP),
         "per_service": {k: CappedCount(n, capped) for k, n in per_service.items()},
         "capped": capped,
     }
