@@ -9,7 +9,7 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageChops
 
 from paksemmok.applications import services
 from paksemmok.applications.uploads import UploadRejected, clean_upload
@@ -84,6 +84,19 @@ def test_tiny_image_is_refused():
 def test_blank_image_is_refused():
     with pytest.raises(UploadRejected, match="kosong"):
         clean_upload(upload(photo_bytes(colour="white")), file_kinds=BOTH, max_bytes=MB5)
+
+
+def test_blank_page_with_camera_grain_is_still_blank():
+    """The blank check looks at a copy of about BLANK_SIDE pixels, coarser than the quality
+    probe: a phone camera's grain on an empty page (spread 5 on the probe) is not writing."""
+    paper = Image.new("RGB", (2000, 1500), (236, 232, 220))
+    grain = Image.effect_noise(paper.size, 24)  # grey noise around 128
+    grainy = Image.merge("RGB", [ImageChops.add(band, grain, 1, -128) for band in paper.split()])
+    out = io.BytesIO()
+    grainy.save(out, "JPEG", quality=85)
+    with pytest.raises(UploadRejected, match="kosong") as refused:
+        clean_upload(upload(out.getvalue()), file_kinds=BOTH, max_bytes=MB5)
+    assert refused.value.code == "image_blank"
 
 
 def png_header_only(width: int, height: int) -> bytes:
