@@ -1,4 +1,7 @@
-"""Conditions written into the SQL as constants, for queries served by partial indexes.
+"""Database helpers shared by the apps: conditions written into the SQL as constants, for
+queries served by partial indexes, and cheaper choice labels for models (ChoiceLabels).
+
+Conditions as constants:
 
 With server-side binding (settings `DB_SERVER_SIDE_BINDING`) psycopg prepares the statements
 a connection runs often, and after five executions PostgreSQL may plan one once for all
@@ -15,10 +18,12 @@ refused before it could reach the SQL.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 from django.db.models import F, Lookup
+from django.utils.encoding import force_str
 
 _CODE = re.compile(r"[A-Za-z0-9_]+\Z")
 
@@ -60,3 +65,27 @@ def constants_sql(values: Iterable[object]) -> str:
 def in_constants(field: str, values: Iterable[object]) -> InConstants:
     """A filter for `QuerySet.filter()`: `field` is one of these fixed codes."""
     return InConstants(F(field), values)
+
+
+class ChoiceLabels:
+    """Model mixin: `get_FOO_display()` translating only the label it returns.
+
+    Django's own looks the value up in `dict(make_hashable(field.flatchoices))`, built per
+    call, and hashing a lazy label translates it: every label of the field is translated
+    to show one. A resident's profile showed five such fields and a relationship per KK
+    member, ~75 translations a page. Here the value-to-label table is built once per field
+    and only the label returned is translated (in the active language, as before).
+    """
+
+    def _get_FIELD_display(self, field):  # type: ignore[no-untyped-def]
+        value = getattr(self, field.attname)
+        try:
+            label = _choice_labels(field).get(value, value)
+        except TypeError:  # an unhashable value: Django's own handles those
+            return super()._get_FIELD_display(field)  # type: ignore[misc]
+        return force_str(label, strings_only=True)
+
+
+@functools.cache
+def _choice_labels(field: object) -> dict[object, object]:
+    return dict(field.flatchoices)  # type: ignore[attr-defined]

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from paksemmok.db import ChoiceLabels
+
 from .items import Item
 from .lifecycle import CLOCK_RUNNING, OPEN_STATUSES, Status
 
@@ -31,7 +33,7 @@ def document_path(instance: ApplicationDocument, filename: str) -> str:
     return f"applications/{now:%Y/%m}/{secrets.token_urlsafe(24)}.{ext}"
 
 
-class Application(models.Model):
+class Application(ChoiceLabels, models.Model):
     reference = models.CharField(
         _("nomor registrasi"), max_length=20, unique=True, default=new_reference, editable=False
     )

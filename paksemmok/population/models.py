@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from paksemmok.audit.masking import mask_number
+from paksemmok.db import ChoiceLabels
 
 from .identifiers import validate_kk_number, validate_nik
 
@@ -180,7 +181,7 @@ KK_MEMBER_COLUMNS = (
 )
 
 
-class Resident(models.Model):
+class Resident(ChoiceLabels, models.Model):
     class LifeStatus(models.TextChoices):
         ALIVE = "hidup", _("Hidup")
         DECEASED = "meninggal", _("Meninggal")
