@@ -22,6 +22,8 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from paksemmok.accounts.models import User
 from paksemmok.applications.deadlines import time_left
@@ -265,33 +267,47 @@ PAGE_VALUES = (
 )
 
 
-def display_rows(
+# One row of the queue page's table, every value escaped by format_html. Built here and not
+# by the template engine: fifty rows through {% for %} cost 1.4 ms, more than half of the
+# page's template time (Django's admin builds its change-list rows the same way).
+ROW_HTML = (
+    '<tr data-testid="queue-row" class="{}"><td>{}{}</td><td><a href="{}">{}</a></td>'
+    "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
+)
+
+
+def rows_html(
     rows: list[dict[str, Any]], now: dt.datetime, choices: QueueChoices | None = None
-) -> list[dict[str, Any]]:
-    """The queue page's rows (queue_page with PAGE_VALUES) as the template prints them: the
-    status label from one dict (get_status_display hashes every choice's lazy label, per
-    row), the officer's name and the review link from one reverse(), the variant's and the
-    kecamatan's names from queue_choices()."""
+) -> str:
+    """The queue page's table rows (queue_page with PAGE_VALUES): the status label from one
+    dict (get_status_display hashes every choice's lazy label, per row), the officer's name
+    and the review link from one reverse(), the variant's and the kecamatan's names from
+    queue_choices(). Blank when there are no rows."""
     labels = {value: str(label) for value, label in Status.choices}
     choices = choices or queue_choices()
     variants, kecamatans = choices.names("variants"), choices.names("kecamatans")
     review = reverse("backoffice:review", args=["REF"]).replace("REF", "{}")
-    shown = []
+    badge = format_html('<span class="badge bo-badge-overdue">{}</span> ', _("Lewat"))
+    cells = []
     for row in rows:
         first, last = row["claim__officer__first_name"], row["claim__officer__last_name"]
         officer = f"{first or ''} {last or ''}".strip() or row["claim__officer__username"] or ""
-        shown.append(
-            {
-                "reference": row["reference"],
-                "url": review.format(row["reference"]),
-                "variant": variants.get(row["variant_id"], ""),
-                "kecamatan": kecamatans.get(row["kecamatan_id"], ""),
-                "status": labels.get(row["status"], row["status"]),
-                "officer": officer,
-                "left": time_left(SimpleNamespace(deadline_at=row["deadline_at"]), now),
-            }
+        left = time_left(SimpleNamespace(deadline_at=row["deadline_at"]), now)
+        css = "bo-row-overdue" if left["overdue"] else "bo-row-near" if left["near"] else ""
+        cells.append(
+            (
+                css,
+                badge if left["overdue"] else "",
+                left["label"],
+                review.format(row["reference"]),
+                row["reference"],
+                variants.get(row["variant_id"], ""),
+                kecamatans.get(row["kecamatan_id"], ""),
+                labels.get(row["status"], row["status"]),
+                officer or "—",
+            )
         )
-    return shown
+    return format_html_join("\n", ROW_HTML, cells)
 
 
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> CappedCount:

@@ -73,7 +73,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/queue.html",
         {
-            "rows": queues.display_rows(page.rows, now, choices),
+            "rows": queues.rows_html(page.rows, now, choices),
             "counts": counts,
             "filters": f.as_dict(),
             "filtered": queues.capped_count(queues.filtered_queue(user, f, now, choices))

@@ -159,6 +159,30 @@ def test_page_rows_show_status_and_the_officer_holding_them(client, backlog, bud
     assert any("<td>Dikirim</td>" in r for r in others)
 
 
+def test_row_values_are_escaped_and_overdue_rows_are_marked(client, backlog, budi):
+    from paksemmok.backoffice import services
+
+    budi.first_name, budi.last_name = "<b>Budi</b>", "& Co"
+    budi.save()
+    services.claim_application(backlog, actor=budi)
+    client.force_login(budi)
+    html = client.get(reverse("backoffice:queue")).content.decode()
+    assert "<b>Budi</b>" not in html and "&lt;b&gt;Budi&lt;/b&gt; &amp; Co" in html
+    rows = html.split('data-testid="queue-row"')[1:]
+    # Deadlines 3 hours ago come first (the backlog fixture): marked, with the badge.
+    assert 'class="bo-row-overdue"' in rows[0] and "bo-badge-overdue" in rows[0]
+    assert "lewat" in rows[0]
+    assert all(r.startswith(' class="">') or "bo-row" in r for r in rows)
+    assert 'class="bo-row-overdue"' not in rows[-1] and "bo-badge-overdue" not in rows[-1]
+
+
+def test_an_empty_queue_says_so(client, budi):
+    client.force_login(budi)
+    html = client.get(reverse("backoffice:queue")).content.decode()
+    assert 'data-testid="queue-row"' not in html
+    assert "Tidak ada permohonan yang menunggu." in html
+
+
 def test_rows_name_the_variant_and_kecamatan_as_the_catalogue_and_regions_now_say(
     client, family, agus_user, budi
 ):
