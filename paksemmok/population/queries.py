@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.db.models.functions import Upper
 
 from .identifiers import clean_number
@@ -14,32 +14,39 @@ from .services import kk_order
 
 
 def _with_family(**lookup: object) -> Resident | None:
-    members = Prefetch(
-        "family__members",
-        queryset=Resident.objects.filter(life_status=Resident.LifeStatus.ALIVE),
-        to_attr="living_members",
-    )
-    try:
-        # get(), not first(): first() adds ORDER BY id, which can steer the planner away
-        # from the unique NIK index.
-        # Only what the profile and the staff look-up show: the KK's village and head were
-        # two more joined rows (a whole second resident) built on every read and never shown.
-        resident = (
-            Resident.objects.select_related("village", "family")
-            .prefetch_related(members)
-            .get(**lookup)
+    # One query: the resident and their KK's living members (the resident among them when
+    # alive), each with village and KK. A join and a second query for the members cost a
+    # round trip and a second compilation, more than the few extra columns of the members.
+    family = Resident.objects.filter(**lookup).values("family_id")[:1]
+    rows = list(
+        Resident.objects.select_related("village", "family").filter(
+            Q(**lookup) | Q(family_id=Subquery(family), life_status=Resident.LifeStatus.ALIVE)
         )
-    except Resident.DoesNotExist:
+    )
+    resident = next((r for r in rows if all(_matches(r, k, v) for k, v in lookup.items())), None)
+    if resident is None:
         return None
-    resident.kk_members = kk_order(resident.family.living_members) if resident.family else []
+    resident.kk_members = (
+        kk_order(
+            r
+            for r in rows
+            if r.family_id == resident.family_id and r.life_status == Resident.LifeStatus.ALIVE
+        )
+        if resident.family_id
+        else []
+    )
     return resident
+
+
+def _matches(resident: Resident, field: str, value: object) -> bool:
+    return getattr(resident, field) == value
 
 
 def resident_with_family(nik: str) -> Resident | None:
     """A resident by NIK with their village, KK, and the KK's living members in KK order as
     `resident.kk_members` (an empty list without a KK).
 
-    Two queries whatever the family's size: one join for the resident, one for the members.
+    One query whatever the family's size.
     Returns None for an unknown NIK. Callers that show the result to staff must audit the read.
     """
     return _with_family(nik=clean_number(nik))

@@ -25,5 +25,5 @@ def test_profile_register_reads_do_not_grow_with_the_family(client, resident_use
     with CaptureQueriesContext(connection) as large:
         html = client.get(reverse("accounts:profile")).content.decode()
     assert "ANAK KE 5" in html
-    # The resident with village and KK in one join, the living members in one more.
-    assert len(register_queries(large)) == len(register_queries(small)) == 2
+    # The resident and the KK's living members, each with village and KK, in one query.
+    assert len(register_queries(large)) == len(register_queries(small)) == 1

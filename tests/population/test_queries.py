@@ -50,7 +50,7 @@ def test_resident_comes_with_village_kk_and_living_members_in_kk_order(
     family, django_assert_num_queries
 ):
     dimas = family.members.get(full_name="Dimas")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         found = resident_with_family(dimas.nik)
         names = [m.full_name for m in found.kk_members]
         shown = (found.village.code, found.family.kk_number)
@@ -73,3 +73,21 @@ def test_resident_without_kk_has_no_members(kudus, django_assert_num_queries):
     with django_assert_num_queries(1):
         found = resident_with_family(loner.nik)
     assert found == loner and found.kk_members == []
+
+
+@pytest.mark.django_db
+def test_a_deceased_resident_is_found_with_the_living_members_only(family):
+    painem = family.members.get(full_name="Painem")
+    ResidentFactory(family=FamilyFactory(), relationship="kepala", full_name="Tetangga")
+    found = resident_with_family(painem.nik)
+    assert found == painem and found.life_status == Resident.LifeStatus.DECEASED
+    assert [m.full_name for m in found.kk_members] == ["Slamet", "Sri", "Ayu", "Dimas"]
+
+
+@pytest.mark.django_db
+def test_members_of_other_families_never_come_along(family):
+    other = FamilyFactory()
+    ResidentFactory(family=other, relationship="kepala", full_name="Tetangga")
+    found = resident_with_family(family.head.nik)
+    assert {m.family_id for m in found.kk_members} == {family.pk}
+    assert "Tetangga" not in [m.full_name for m in found.kk_members]
