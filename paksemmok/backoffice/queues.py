@@ -152,6 +152,11 @@ class CappedCount:
     n: int
     capped: bool
 
+    @classmethod
+    def of(cls, counted: int, cap: int) -> CappedCount:
+        """From a count taken over at most cap + 1 rows: the extra row says "more"."""
+        return cls(min(counted, cap), counted > cap)
+
     def __str__(self) -> str:
         return f"{self.n}+" if self.capped else str(self.n)
 
@@ -312,7 +317,7 @@ def rows_html(
 
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> CappedCount:
     n = qs.order_by()[: cap + 1].count()
-    return CappedCount(min(n, cap), n > cap)
+    return CappedCount.of(n, cap)
 
 
 def _tallies_sql(service_ids: Iterable[int] | None, per_service: Iterable[int]) -> str:
@@ -403,7 +408,7 @@ def queue_counts(
         "total": CappedCount(total, capped),
         "overdue": CappedCount(overdue, capped and overdue == total),
         "free": CappedCount(free, capped),
-        "mine": CappedCount(min(mine, COUNT_CAP), mine > COUNT_CAP),
+        "mine": CappedCount.of(mine, COUNT_CAP),
         "per_service": {k: CappedCount(n, capped) for k, n in per_service.items()},
         "capped": capped,
     }
