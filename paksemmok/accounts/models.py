@@ -11,6 +11,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from paksemmok.db import ChoiceLabels
+
 
 def new_session_token() -> str:
     return secrets.token_hex(16)
@@ -21,7 +23,7 @@ def validate_service_codes(value: object) -> None:
         raise ValidationError(_('Isi dengan daftar kode layanan, misalnya ["kk", "ektp"].'))
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     """Residents, village helpers and Disdukcapil staff.
 
     A resident's username is their NIK; a staff member's is chosen by an admin. The role decides
@@ -138,7 +140,7 @@ class User(AbstractUser):
         self.save(update_fields=["session_token"])
 
 
-class OneTimeCode(models.Model):
+class OneTimeCode(ChoiceLabels, models.Model):
     """A 6-digit code sent to a resident: sign-up verification, password reset, or consent
     for a village helper to act for them. Only an HMAC of the code is stored."""
 

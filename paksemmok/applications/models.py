@@ -276,7 +276,7 @@ class Event(models.Model):
         return event_label(self.action)
 
 
-class Decision(models.Model):
+class Decision(ChoiceLabels, models.Model):
     """One staff answer to one sending of an application (approve, return or reject): the
     fact the service standard is measured on. Written in the decision's own transaction and
     never changed, so figures over years are a GROUP BY on one indexed table with no joins.

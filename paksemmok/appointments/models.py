@@ -15,10 +15,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from paksemmok.db import ChoiceLabels
 from paksemmok.population.models import Region, Resident
 
 
-class Place(models.Model):
+class Place(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         DINAS = "dinas", _("Kantor Disdukcapil")
         KECAMATAN = "kecamatan", _("Kantor kecamatan")
@@ -59,7 +60,7 @@ class Place(models.Model):
         return self.name
 
 
-class OpeningHours(models.Model):
+class OpeningHours(ChoiceLabels, models.Model):
     """Hours for one weekday (Monday = 0). A weekday without a row is closed."""
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="hours")
@@ -119,7 +120,7 @@ class Closure(models.Model):
         return f"{self.place} {self.date:%Y-%m-%d}"
 
 
-class JemputBolaEvent(models.Model):
+class JemputBolaEvent(ChoiceLabels, models.Model):
     """An outreach day at a village hall. Its total capacity is spread over its slots."""
 
     class Status(models.TextChoices):
@@ -202,7 +203,7 @@ def new_booking_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
 
-class Booking(models.Model):
+class Booking(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", _("Terjadwal")
         CHECKED_IN = "checked_in", _("Hadir")

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from paksemmok.db import ChoiceLabels
+
 from .fields import CHANGEABLE_FIELDS, FIELDS
 
 ELIGIBILITY_RULES = {
@@ -80,7 +82,7 @@ class Service(models.Model):
         return self.name
 
 
-class Variant(models.Model):
+class Variant(ChoiceLabels, models.Model):
     class Subject(models.TextChoices):
         MEMBER = "member", _("Anggota KK pemohon")
         NEWBORN = "newborn", _("Anak yang baru lahir")
@@ -118,7 +120,7 @@ class Variant(models.Model):
         return f"{self.service.name}: {self.name}"
 
 
-class Requirement(models.Model):
+class Requirement(ChoiceLabels, models.Model):
     """One upload slot. `condition` makes it needed only for some answers:
     `no_birth_letter` (the answer is yes), `!no_birth_letter` (no), `lost_or_damaged=hilang`."""
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from paksemmok.audit.masking import mask_number
+from paksemmok.db import ChoiceLabels
 
 # No 0/O/1/I/L: the code may be typed from a printout when the QR cannot be scanned.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -25,7 +26,7 @@ def pdf_path(instance: IssuedDocument, filename: str) -> str:
     return f"issued/{now:%Y/%m}/{secrets.token_urlsafe(24)}.pdf"
 
 
-class IssuedDocument(models.Model):
+class IssuedDocument(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         KK = "kk", _("Kartu Keluarga")
         BIRTH = "akta_kelahiran", _("Akta Kelahiran")

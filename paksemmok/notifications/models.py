@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from paksemmok.db import ChoiceLabels
+
 
 class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
@@ -33,7 +35,7 @@ def mask_address(address: str) -> str:
     return "****"
 
 
-class Message(models.Model):
+class Message(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("menunggu")
         SENDING = "sending", _("sedang dikirim")
@@ -106,7 +108,7 @@ class Message(models.Model):
         return f"{self.template} → {self.get_channel_display()} {mask_address(self.address)}"
 
 
-class Attempt(models.Model):
+class Attempt(ChoiceLabels, models.Model):
     """One try on one channel: the fallback history shown in the admin."""
 
     class Outcome(models.TextChoices):

@@ -12,7 +12,7 @@ from paksemmok.db import ChoiceLabels
 from .identifiers import validate_kk_number, validate_nik
 
 
-class Region(models.Model):
+class Region(ChoiceLabels, models.Model):
     """A Kemendagri region: province, regency, kecamatan or village, by its dotted code."""
 
     class Level(models.IntegerChoices):
@@ -312,7 +312,7 @@ class FamilyVersion(models.Model):
         return f"{mask_number(self.kk_number)} v{self.version}"
 
 
-class NumberSequence(models.Model):
+class NumberSequence(ChoiceLabels, models.Model):
     """The last serial used under a 12-digit NIK or No. KK prefix.
 
     Incremented with one UPDATE ... SET last = last + 1 so concurrent requests never read the

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from paksemmok.db import ChoiceLabels
+
 from .questions import ELEMENTS, FIELDS
 
 COMMENT_MAX_LENGTH = 1000
@@ -58,7 +60,7 @@ def _answer_field(element) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(element.name, choices=element.choices())
 
 
-class SurveyResponse(models.Model):
+class SurveyResponse(ChoiceLabels, models.Model):
     # SET_NULL, not CASCADE: if a retention job ever removes the application, the anonymous
     # answers stay in the figures. Several NULLs do not collide in a unique column.
     application = models.OneToOneField(
