@@ -243,6 +243,23 @@ def submitted(applicant, code: str, subject=None, answers: dict | None = None):
     return app
 
 
+def clones(app, count: int, prefix: str, vary=None) -> list:
+    """`count` copies of a real application saved in one INSERT, for backlogs: each with its
+    own reference (`prefix` and a number) and subject key; `vary(i, clone)` sets the rest."""
+    from paksemmok.applications.models import Application
+
+    rows = []
+    for i in range(count):
+        clone = Application.objects.get(pk=app.pk)
+        clone.pk = None
+        clone.reference = f"{prefix}-{i:05d}"
+        clone.subject_key = f"{prefix}-{i}"
+        if vary is not None:
+            vary(i, clone)
+        rows.append(clone)
+    return Application.objects.bulk_create(rows)
+
+
 def approve(app, officer) -> list:
     """`officer` claims `app` and approves it; returns the documents issued."""
     from paksemmok.backoffice import services as backoffice

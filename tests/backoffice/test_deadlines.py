@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from paksemmok.applications.deadlines import add_working_hours, deadline_for
-from tests.cast import birth_answers, submitted, wib
+from tests.cast import birth_answers, clones, submitted, wib
 
 
 @pytest.fixture
@@ -105,7 +105,6 @@ def test_jobs_are_registered_for_the_worker():
 def test_alerts_reach_newer_applications_behind_a_backlog_of_more_than_500(
     settings, family, agus_user, dewi
 ):
-    from paksemmok.applications.models import Application
     from paksemmok.backoffice.models import AlertSent
     from paksemmok.backoffice.services import send_deadline_alerts
 
@@ -114,15 +113,11 @@ def test_alerts_reach_newer_applications_behind_a_backlog_of_more_than_500(
     app.refresh_from_db()
     # 520 more overdue applications, the oldest deadlines first; the newest is the one to watch.
     oldest = app.deadline_at - dt.timedelta(days=3)
-    clones = []
-    for i in range(520):
-        clone = Application.objects.get(pk=app.pk)
-        clone.pk = None
-        clone.reference = f"PS-TEST-{i:04d}"
-        clone.subject_key = f"backlog-{i}"
+
+    def vary(i, clone):
         clone.deadline_at = oldest + dt.timedelta(minutes=i)
-        clones.append(clone)
-    Application.objects.bulk_create(clones)
+
+    clones(app, 520, "PS-TEST", vary)
     now = app.deadline_at + dt.timedelta(hours=1)
 
     assert send_deadline_alerts(now) == 500

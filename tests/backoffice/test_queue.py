@@ -13,7 +13,7 @@ from django.utils import timezone
 from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application
 from paksemmok.backoffice import queues
-from tests.cast import submitted
+from tests.cast import clones, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +24,14 @@ def backlog(family, agus_user):
     deadline, so the id must break ties between pages."""
     app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
     base = timezone.now()
-    rows = []
-    for i in range(57):
-        clone = Application.objects.get(pk=app.pk)
-        clone.pk = None
-        clone.reference = f"PS-T-{i:05d}"
-        clone.subject_key = f"backlog-{i}"
+
+    def vary(i, clone):
         clone.status = Status.IN_REVIEW if i % 3 == 0 else Status.SUBMITTED
         if i >= 37:
             clone.status = Status.APPROVED
         clone.deadline_at = base + dt.timedelta(hours=i // 4 - 3)
-        rows.append(clone)
-    Application.objects.bulk_create(rows)
+
+    clones(app, 57, "PS-T", vary)
     return app
 
 

@@ -18,7 +18,7 @@ from paksemmok.applications.models import Application
 from paksemmok.backoffice import queues
 from paksemmok.backoffice.models import Claim
 from paksemmok.catalog.models import Service
-from tests.cast import staff, submitted
+from tests.cast import clones, staff, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +32,13 @@ def mixed(family, agus_user):
     officers = [staff(f"petugas{i}", services=[s.code for s in services]) for i in range(3)]
     rnd = random.Random(7)
     now = timezone.now()
-    rows = []
-    for i in range(90):
-        clone = Application.objects.get(pk=app.pk)
-        clone.pk = None
-        clone.reference = f"PS-M-{i:05d}"
-        clone.subject_key = f"mixed-{i}"
+
+    def vary(i, clone):
         clone.service = services[i % len(services)]
         clone.status = rnd.choice([Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED])
         clone.deadline_at = None if i == 5 else now + dt.timedelta(minutes=rnd.randint(-900, 900))
-        rows.append(clone)
-    created = Application.objects.bulk_create(rows)
-    for clone in created[::4]:
+
+    for clone in clones(app, 90, "PS-M", vary)[::4]:
         Claim.objects.create(application=clone, officer=rnd.choice(officers))
     return now, services, officers
 
