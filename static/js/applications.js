@@ -184,6 +184,7 @@
     document.querySelectorAll("form[data-autosave]").forEach(autosave);
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
+      button.hidden = false; // shown only once it can print
     });
     document.querySelectorAll("button[data-once]").forEach(function (button) {
       // One tap sends once; the server refuses a second submission anyway.

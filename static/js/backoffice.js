@@ -15,6 +15,8 @@ document.addEventListener("click", (event) => {
     }
   });
 });
+// The tools only work from here on: shown now, so a click before this script ran is never lost.
+document.querySelectorAll(".bo-tools [data-needs-script]").forEach((button) => { button.hidden = false; });
 
 // Verdicts by keyboard: S = Sesuai and on to the next item, K = Kurang and to its reason,
 // N/P = next/previous item. Typing in a field or list is never taken as a shortcut.

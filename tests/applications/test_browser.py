@@ -75,6 +75,11 @@ def test_birth_certificate_on_a_phone(
         )
         > 0
     )
+    # "Cetak" is shown once the script can print, and prints (the dialog itself is stubbed;
+    # a function, as Playwright would call a bare assignment's value).
+    page.evaluate("() => { window.print = () => { window.printed = (window.printed || 0) + 1; }; }")
+    page.get_by_role("button", name="Cetak").click()
+    assert page.evaluate("window.printed") == 1
     app = Application.objects.get(reference=reference)
     assert app.status == Status.SUBMITTED
     assert app.data["child_name"] == "Putri Santoso"

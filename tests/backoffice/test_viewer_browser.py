@@ -40,3 +40,35 @@ def test_javascript_pdf_opens_as_page_images(live_server, browser, family, agus_
     assert dialogs == []
     assert console == []
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
+def test_viewer_tools_show_only_when_they_work(
+    live_server, browser, family, agus_user, budi, script
+):
+    """Rotate and zoom exist only in the script: they are shown once it has run, so a quick
+    click on a slow line is never lost, and without a script they are not offered at all.
+    The PDF download needs no script and is there either way."""
+    app, _slot = with_hostile_files(agus_user)
+    context = browser.new_context(locale="id-ID", java_script_enabled=script)
+    context.add_cookies([login_cookie(budi, live_server)])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/staf/antrean/{app.reference}/")
+    box = page.get_by_test_id("doc-kk")
+    rotate = box.get_by_role("button", name="Putar")
+    assert box.get_by_role("link", name="Unduh PDF").is_visible()
+    if script:
+        rotate.click()  # waits until it is shown, i.e. until the script has bound it
+        first = box.locator("img.bo-page").first
+        assert "bo-rot-90" in first.get_attribute("class")
+        box.get_by_role("button", name="Perbesar").click()
+        assert "bo-zoomed" in first.get_attribute("class")
+    else:
+        # In the page, but hidden (so not in the accessibility tree either).
+        assert box.locator("button.bo-rotate").count() == 1
+        assert not box.locator("button.bo-rotate").is_visible()
+        assert not box.locator("button.bo-zoom").is_visible()
+        assert rotate.count() == 0
+    context.close()
