@@ -3,7 +3,7 @@ the staff API alike.
 
 Applications awaiting a decision are read in deadline order by keyset pagination (the last
 row's deadline and id, never an OFFSET), so page 2,000 of a backlog costs what page 1 costs.
-The partial index `application_open_deadline_idx` (applications.models) holds only the open
+The partial index `application_open_queue_idx` (applications.models) holds only the open
 applications, so the walk never passes the closed history. Counts stop at COUNT_CAP: an
 officer needs "more than a thousand", not a number that costs a scan of the whole backlog.
 """
