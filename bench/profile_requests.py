@@ -145,7 +145,10 @@ def main() -> None:
                 print(f"    {float(q['time']) * 1000:6.1f} ms  {q['sql'][:300]}")
         if profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+            stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
+            stats.print_stats(args.top)
+            if os.environ.get("CALLERS"):
+                stats.print_callers(os.environ["CALLERS"])
             print(out.getvalue())
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import lokal
@@ -67,13 +68,25 @@ def deadline_for(start: dt.datetime, hours: float) -> dt.datetime:
 NEAR_HOURS = 4
 
 
+def time_left_formatter() -> Callable[[dt.datetime | None, dt.datetime], dict[str, Any]]:
+    """time_left for many rows: its two phrases translated once, not twice per row (a
+    queue page of fifty rows spent more on those lookups than on the arithmetic)."""
+    span, late = _("%(h)s j %(m)s m"), _("lewat %(t)s")
+    near = NEAR_HOURS * 3600
+
+    def left(deadline_at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+        if not deadline_at:
+            return {"label": "", "overdue": False, "near": False}
+        seconds = int((deadline_at - now).total_seconds())
+        hours, rest = divmod(abs(seconds), 3600)
+        label = span % {"h": hours, "m": rest // 60}
+        if seconds < 0:
+            return {"label": late % {"t": label}, "overdue": True, "near": False}
+        return {"label": label, "overdue": False, "near": seconds < near}
+
+    return left
+
+
 def time_left(app: Any, now: dt.datetime) -> dict[str, Any]:
     """The time left to an application's deadline as staff pages and the API show it."""
-    if not app.deadline_at:
-        return {"label": "", "overdue": False, "near": False}
-    seconds = int((app.deadline_at - now).total_seconds())
-    hours, rest = divmod(abs(seconds), 3600)
-    label = _("%(h)s j %(m)s m") % {"h": hours, "m": rest // 60}
-    if seconds < 0:
-        return {"label": _("lewat %(t)s") % {"t": label}, "overdue": True, "near": False}
-    return {"label": label, "overdue": False, "near": seconds < NEAR_HOURS * 3600}
+    return time_left_formatter()(app.deadline_at, now)

@@ -172,6 +172,32 @@ def test_row_values_are_escaped_and_overdue_rows_are_marked(client, backlog, bud
     assert 'class="bo-row-overdue"' not in rows[-1] and "bo-badge-overdue" not in rows[-1]
 
 
+def test_every_value_a_row_shows_is_escaped(client, family, agus_user, budi):
+    """Names an admin types (variant, kecamatan) and an officer's name reach the row only
+    escaped, quotes included: the row is built outside the template engine."""
+    from paksemmok.backoffice import services
+    from paksemmok.catalog.models import Variant
+    from paksemmok.population.models import Region
+
+    app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
+    Variant.objects.filter(pk=app.variant_id).update(name='Cetak "ulang" <i>KTP</i>')
+    Variant.objects.get(pk=app.variant_id).save()  # the catalogue's version moves on save
+    Region.objects.filter(pk=app.kecamatan_id).update(name="KOTA <script>x</script>")
+    Region.objects.get(pk=app.kecamatan_id).save()
+    budi.first_name, budi.last_name = "O'Neil", '"Budi"'
+    budi.save()
+    services.claim_application(app, actor=budi)
+    client.force_login(budi)
+    row = (
+        client.get(reverse("backoffice:queue")).content.decode().split('data-testid="queue-row"')[1]
+    )
+    row = row.split("</tr>")[0]
+    assert "<i>" not in row and "<script>" not in row and '"ulang"' not in row
+    assert "Cetak &quot;ulang&quot; &lt;i&gt;KTP&lt;/i&gt;" in row
+    assert "KOTA &lt;script&gt;x&lt;/script&gt;" in row
+    assert "O&#x27;Neil &quot;Budi&quot;" in row
+
+
 def test_an_empty_queue_says_so(client, budi):
     client.force_login(budi)
     html = client.get(reverse("backoffice:queue")).content.decode()
