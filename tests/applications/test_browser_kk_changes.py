@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application
@@ -82,7 +83,8 @@ def test_two_changes_in_one_kk_application(
     desk.goto(f"{live_server.url}/staf/antrean/")
     desk.get_by_test_id("take-next").click()
     changes = desk.get_by_test_id("changes").get_by_test_id("change-item")
-    assert changes.count() == 2
+    # The click returns once the review page starts loading: wait for its rows, not count().
+    expect(changes).to_have_count(2)
     assert "Dimas Santoso · Pekerjaan" in changes.nth(1).inner_text()
     # Three files and the changes need a verdict: S on each, then approve and confirm.
     desk.locator(".bo-verdict :focus").wait_for()
