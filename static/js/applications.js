@@ -45,7 +45,46 @@
     return (file.name || "foto").replace(/\.[^.]*$/, "") + ".jpg";
   }
 
+  // Files picked and not yet answered by the server (being checked, shrunk or sent).
+  // Leaving the page drops them, so the data form's "Lanjut" and "Simpan draf" wait for
+  // them and then go on by themselves, and a link asks first: a quick tap on a slow line
+  // must not lose a photo the resident has just picked.
+  var pending = 0;
+  var waiting = null;
+
+  function uploadSettled(ok) {
+    pending -= 1;
+    if (!waiting) { return; }
+    if (!ok) { waiting.failed = true; }
+    if (pending > 0) { return; }
+    var w = waiting;
+    waiting = null;
+    if (w.button) { w.button.disabled = false; }
+    if (w.failed) {
+      w.status.textContent = w.status.getAttribute("data-failed") || "";
+      return;
+    }
+    w.status.textContent = "";
+    if (w.form.requestSubmit) { w.form.requestSubmit(w.button || undefined); } else { w.form.submit(); }
+  }
+
+  function waitForUploads(form) {
+    var status = document.querySelector(".app-submit-status");
+    form.addEventListener("submit", function (e) {
+      if (pending <= 0 || !status) { return; }
+      e.preventDefault();
+      var button = e.submitter || null;
+      waiting = { form: form, button: button, status: status, failed: false };
+      if (button) { button.disabled = true; }
+      status.textContent = status.getAttribute("data-wait") || "";
+    });
+    window.addEventListener("beforeunload", function (e) {
+      if (pending > 0 && !waiting) { e.preventDefault(); e.returnValue = ""; }
+    });
+  }
+
   function send(form, blob, name) {
+    pending += 1; // settled when the server has answered (or the line failed)
     var box = form.querySelector(".app-progress");
     var bar = box.querySelector("progress");
     var text = box.querySelector(".app-progress-text");
@@ -76,6 +115,8 @@
         if (fresh && slot) {
           slot.replaceWith(fresh);
           bind(fresh);
+          // A refusal (422) comes back as the slot with its reason: not sent, so not "done".
+          uploadSettled(xhr.status === 200);
           return;
         }
       }
@@ -90,6 +131,7 @@
       text.textContent = "Gagal mengunggah (sinyal terputus?).";
       retry.hidden = false;
       retry.onclick = function () { send(form, blob, name); };
+      uploadSettled(false);
     }
   }
 
@@ -133,16 +175,26 @@
         input.addEventListener("change", function () {
           var file = input.files && input.files[0];
           if (!file) { return; }
+          // Counted from the pick: the check and the shrink come before the send, and each
+          // step is counted before the one before it settles, so the count never passes 0.
+          pending += 1;
           var checker = window.PakSemmokPhotoCheck;
           var checked = checker ? checker.check(file) : Promise.resolve([]);
           checked.then(function (flags) {
-            if (!flags.length) { return go(); }
+            if (!flags.length) {
+              go();
+              uploadSettled(true);
+              return;
+            }
             ask(form, input, flags, go);
+            uploadSettled(false); // waits for the resident's answer, not sent
           });
           function go() {
+            pending += 1;
             shrink(file).then(function (blob) {
               send(form, blob, jpegName(file, blob));
               input.value = "";
+              uploadSettled(true);
             });
           }
         });
@@ -182,6 +234,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     bind(document);
     document.querySelectorAll("form[data-autosave]").forEach(autosave);
+    document.querySelectorAll("form[data-autosave]").forEach(waitForUploads);
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
       button.hidden = false; // shown only once it can print

@@ -5,6 +5,7 @@ birth certificate."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from paksemmok.applications.lifecycle import Status
 from paksemmok.issuance.models import IssuedDocument
@@ -63,7 +64,8 @@ def test_return_fix_approve_download(live_server, browser, family, agus_user, bu
         path = tmp_path / f"{code}.jpg"
         path.write_bytes(photo_bytes(seed=40 + i))
         res.get_by_test_id(f"file-{code}").set_input_files(str(path))
-        res.get_by_test_id(f"uploaded-{code}").wait_for(timeout=15000)
+        # The slot said "Terunggah" already (the first file): wait for the new one's name.
+        expect(res.locator(f"#slot-{code}")).to_contain_text(f"{code}.jpg", timeout=15000)
     res.get_by_role("button", name="Lanjut: periksa dan kirim").click()
     # Wait for the page the sending leads to: wait_for_load_state() alone could return at once,
     # on the page that is still shown, before the POST has been answered.

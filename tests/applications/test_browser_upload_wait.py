@@ -1,0 +1,96 @@
+"""In a real browser: "Lanjut" tapped while a picked file is still on its way waits for it
+and then goes on by itself; an upload that fails keeps the resident on the page with the
+reason, instead of leaving it and losing the file."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from paksemmok.applications import services
+from tests.cast import birth_answers, fill_required, login_cookie, photo_bytes, variant
+
+WAIT = "Menunggu unggahan selesai, lalu lanjut sendiri…"
+
+
+@pytest.fixture
+def draft(family, agus_user):
+    app = services.create_draft(applicant=agus_user, variant=variant("akta-kelahiran"))
+    fill_required(app, agus_user, birth_answers())
+    return app
+
+
+def _page(browser, live_server, user):
+    context = browser.new_context(locale="id-ID")
+    context.add_cookies([login_cookie(user, live_server)])
+    return context, context.new_page()
+
+
+def _held(page) -> list:
+    """Upload requests held back until the test lets them go: a slow line, made exact."""
+    held: list = []
+
+    def hold(route) -> None:
+        held.append(route)
+
+    page.route("**/unggah/**", hold)
+    return held
+
+
+def _wait_until(page, ready) -> None:
+    for _ in range(100):
+        if ready():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the upload never started")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_lanjut_waits_for_the_upload_in_flight(live_server, browser, agus_user, draft, tmp_path):
+    context, page = _page(browser, live_server, agus_user)
+    page.goto(f"{live_server.url}/permohonan/{draft.reference}/ubah/")
+    held = _held(page)
+    path = tmp_path / "kk-baru.jpg"
+    path.write_bytes(photo_bytes(seed=77))
+    page.get_by_test_id("file-kk").set_input_files(str(path))
+    page.get_by_role("button", name="Lanjut: periksa dan kirim").click()
+    # Still here, saying why, with the button held until the file is in.
+    expect(page.get_by_test_id("submit-status")).to_have_text(WAIT)
+    assert page.url.endswith("/ubah/")
+    expect(page.get_by_role("button", name="Lanjut: periksa dan kirim")).to_be_disabled()
+    _wait_until(page, lambda: held)
+    held[0].continue_()
+    page.wait_for_url("**/periksa/")
+    kk = draft.current_documents().get(requirement__code="kk")
+    assert kk.original_name == "kk-baru.jpg"
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_upload_keeps_the_resident_on_the_page(
+    live_server, browser, agus_user, draft, tmp_path
+):
+    context, page = _page(browser, live_server, agus_user)
+    page.goto(f"{live_server.url}/permohonan/{draft.reference}/ubah/")
+    held = _held(page)
+    path = tmp_path / "kk-baru.jpg"
+    path.write_bytes(photo_bytes(seed=78))
+    page.get_by_test_id("file-kk").set_input_files(str(path))
+    lanjut = page.get_by_role("button", name="Lanjut: periksa dan kirim")
+    lanjut.click()
+    _wait_until(page, lambda: held)
+    held[0].abort()  # the line drops
+    expect(page.get_by_test_id("submit-status")).to_contain_text("belum terkirim")
+    assert page.url.endswith("/ubah/")
+    assert draft.current_documents().get(requirement__code="kk").original_name != "kk-baru.jpg"
+    # "Coba lagi" sends the same prepared file; then "Lanjut" goes on.
+    page.unroute("**/unggah/**")
+    page.locator("#slot-kk").get_by_role("button", name="Coba lagi").click()
+    expect(page.locator("#slot-kk")).to_contain_text("kk-baru.jpg")
+    expect(lanjut).to_be_enabled()
+    lanjut.click()
+    page.wait_for_url("**/periksa/")
+    assert draft.current_documents().get(requirement__code="kk").original_name == "kk-baru.jpg"
+    context.close()
