@@ -233,8 +233,10 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     bind(document);
-    document.querySelectorAll("form[data-autosave]").forEach(autosave);
-    document.querySelectorAll("form[data-autosave]").forEach(waitForUploads);
+    document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+      autosave(form);
+      waitForUploads(form);
+    });
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
       button.hidden = false; // shown only once it can print

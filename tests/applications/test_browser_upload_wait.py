@@ -20,21 +20,22 @@ def draft(family, agus_user):
     return app
 
 
-def _page(browser, live_server, user):
+def _replace_kk_held(browser, live_server, user, draft, path, seed: int):
+    """The resident's form with a new KK photo picked, its upload request held back until
+    the test lets it go (a slow line, made exact). Returns the context, page and held list."""
     context = browser.new_context(locale="id-ID")
     context.add_cookies([login_cookie(user, live_server)])
-    return context, context.new_page()
-
-
-def _held(page) -> list:
-    """Upload requests held back until the test lets them go: a slow line, made exact."""
+    page = context.new_page()
+    page.goto(f"{live_server.url}/permohonan/{draft.reference}/ubah/")
     held: list = []
 
     def hold(route) -> None:
         held.append(route)
 
     page.route("**/unggah/**", hold)
-    return held
+    path.write_bytes(photo_bytes(seed=seed))
+    page.get_by_test_id("file-kk").set_input_files(str(path))
+    return context, page, held
 
 
 def _wait_until(page, ready) -> None:
@@ -48,12 +49,9 @@ def _wait_until(page, ready) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_lanjut_waits_for_the_upload_in_flight(live_server, browser, agus_user, draft, tmp_path):
-    context, page = _page(browser, live_server, agus_user)
-    page.goto(f"{live_server.url}/permohonan/{draft.reference}/ubah/")
-    held = _held(page)
-    path = tmp_path / "kk-baru.jpg"
-    path.write_bytes(photo_bytes(seed=77))
-    page.get_by_test_id("file-kk").set_input_files(str(path))
+    context, page, held = _replace_kk_held(
+        browser, live_server, agus_user, draft, tmp_path / "kk-baru.jpg", seed=77
+    )
     page.get_by_role("button", name="Lanjut: periksa dan kirim").click()
     # Still here, saying why, with the button held until the file is in.
     expect(page.get_by_test_id("submit-status")).to_have_text(WAIT)
@@ -72,12 +70,9 @@ def test_lanjut_waits_for_the_upload_in_flight(live_server, browser, agus_user, 
 def test_a_failed_upload_keeps_the_resident_on_the_page(
     live_server, browser, agus_user, draft, tmp_path
 ):
-    context, page = _page(browser, live_server, agus_user)
-    page.goto(f"{live_server.url}/permohonan/{draft.reference}/ubah/")
-    held = _held(page)
-    path = tmp_path / "kk-baru.jpg"
-    path.write_bytes(photo_bytes(seed=78))
-    page.get_by_test_id("file-kk").set_input_files(str(path))
+    context, page, held = _replace_kk_held(
+        browser, live_server, agus_user, draft, tmp_path / "kk-baru.jpg", seed=78
+    )
     lanjut = page.get_by_role("button", name="Lanjut: periksa dan kirim")
     lanjut.click()
     _wait_until(page, lambda: held)
