@@ -93,7 +93,8 @@
     box.hidden = false;
     retry.hidden = true;
     bar.value = 0;
-    text.textContent = "Mengunggah…";
+    // The words come from the page (data attributes), in its language.
+    text.textContent = box.getAttribute("data-sending") || "Mengunggah…";
     var data = new FormData();
     data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     data.append("file", blob, name);
@@ -103,7 +104,8 @@
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) {
         bar.value = Math.round((e.loaded / e.total) * 100);
-        text.textContent = bar.value + "% dari " + Math.ceil(e.total / 1024) + " KB";
+        text.textContent = (box.getAttribute("data-progress") || "{percent}% dari {kb} KB")
+          .replace("{percent}", bar.value).replace("{kb}", Math.ceil(e.total / 1024));
       }
     });
     xhr.addEventListener("load", function () {
@@ -128,7 +130,7 @@
     xhr.send(data);
 
     function failed() {
-      text.textContent = "Gagal mengunggah (sinyal terputus?).";
+      text.textContent = box.getAttribute("data-failed") || "Gagal mengunggah (sinyal terputus?).";
       retry.hidden = false;
       retry.onclick = function () { send(form, blob, name); };
       uploadSettled(false);
@@ -218,11 +220,11 @@
             // A yes/no or a choice can change which documents are asked for.
             if (reloadAfter) { window.location.reload(); }
           } else {
-            status.textContent = pair[1].error || "Periksa kembali isian yang bertanda merah.";
+            status.textContent = pair[1].error || status.getAttribute("data-invalid") || "";
           }
           reloadAfter = false;
         })
-        .catch(function () { status.textContent = "Belum tersimpan (tidak ada sinyal)."; });
+        .catch(function () { status.textContent = status.getAttribute("data-offline") || ""; });
     }
     form.addEventListener("change", function (e) {
       if (e.target.hasAttribute("data-affects-slots")) { reloadAfter = true; }

@@ -4,6 +4,8 @@ reason, instead of leaving it and losing the file."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,10 +22,10 @@ def draft(family, agus_user):
     return app
 
 
-def _replace_kk_held(browser, live_server, user, draft, path, seed: int):
+def _replace_kk_held(browser, live_server, user, draft, path, seed: int, locale: str = "id-ID"):
     """The resident's form with a new KK photo picked, its upload request held back until
     the test lets it go (a slow line, made exact). Returns the context, page and held list."""
-    context = browser.new_context(locale="id-ID")
+    context = browser.new_context(locale=locale)
     context.add_cookies([login_cookie(user, live_server)])
     page = context.new_page()
     page.goto(f"{live_server.url}/permohonan/{draft.reference}/ubah/")
@@ -88,4 +90,28 @@ def test_a_failed_upload_keeps_the_resident_on_the_page(
     lanjut.click()
     page.wait_for_url("**/periksa/")
     assert draft.current_documents().get(requirement__code="kk").original_name == "kk-baru.jpg"
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_upload_messages_follow_the_page_language(live_server, browser, agus_user, draft, tmp_path):
+    """The script's words come from the page, so an English page says them in English."""
+    context, page, held = _replace_kk_held(
+        browser, live_server, agus_user, draft, tmp_path / "kk-baru.jpg", seed=79, locale="en-US"
+    )
+    # "Uploading…", or its progress once the browser reports some.
+    expect(page.locator("#slot-kk .app-progress-text")).to_have_text(
+        re.compile(r"^(Uploading…|\d+% of \d+ KB)$")
+    )
+    page.get_by_role("button", name="Next: review and submit").click()
+    expect(page.get_by_test_id("submit-status")).to_have_text(
+        "Waiting for the uploads to finish, then going on by itself…"
+    )
+    _wait_until(page, lambda: held)
+    held[0].abort()
+    expect(page.locator("#slot-kk .app-progress-text")).to_have_text(
+        "Upload failed (signal lost?)."
+    )
+    expect(page.get_by_test_id("submit-status")).to_contain_text("A file has not been sent.")
     context.close()
