@@ -307,14 +307,13 @@ def rows_html(
         officer = f"{first or ''} {last or ''}".strip() or row["claim__officer__username"] or ""
         left = left_of(row["deadline_at"], now)
         css = "bo-row-overdue" if left["overdue"] else "bo-row-near" if left["near"] else ""
-        reference = esc(row["reference"])
         cells.append(
             ROW_HTML.format(
                 css,
                 badge if left["overdue"] else "",
                 esc(left["label"]),
                 esc(review.format(row["reference"])),
-                reference,
+                esc(row["reference"]),
                 esc(variants.get(row["variant_id"], "")),
                 esc(kecamatans.get(row["kecamatan_id"], "")),
                 esc(labels.get(row["status"], row["status"])),

@@ -94,7 +94,7 @@
     retry.hidden = true;
     bar.value = 0;
     // The words come from the page (data attributes), in its language.
-    text.textContent = box.getAttribute("data-sending") || "Mengunggah…";
+    text.textContent = box.getAttribute("data-sending") || "";
     var data = new FormData();
     data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     data.append("file", blob, name);
@@ -104,7 +104,7 @@
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) {
         bar.value = Math.round((e.loaded / e.total) * 100);
-        text.textContent = (box.getAttribute("data-progress") || "{percent}% dari {kb} KB")
+        text.textContent = (box.getAttribute("data-progress") || "")
           .replace("{percent}", bar.value).replace("{kb}", Math.ceil(e.total / 1024));
       }
     });
@@ -130,7 +130,7 @@
     xhr.send(data);
 
     function failed() {
-      text.textContent = box.getAttribute("data-failed") || "Gagal mengunggah (sinyal terputus?).";
+      text.textContent = box.getAttribute("data-failed") || "";
       retry.hidden = false;
       retry.onclick = function () { send(form, blob, name); };
       uploadSettled(false);

@@ -139,14 +139,19 @@ def test_page_counts_beyond_the_cap_say_at_least(backlog, budi, monkeypatch):
     assert counts["overdue"].n == overdue
 
 
-def test_page_rows_show_status_and_the_officer_holding_them(client, backlog, budi):
+def _queue_page_holding(client, app, officer, first_name: str, last_name: str) -> str:
+    """The queue page as `officer`, so named, after they took `app`."""
     from paksemmok.backoffice import services
 
-    budi.first_name, budi.last_name = "Budi", "Petugas"
-    budi.save()
-    services.claim_application(backlog, actor=budi)
-    client.force_login(budi)
-    html = client.get(reverse("backoffice:queue")).content.decode()
+    officer.first_name, officer.last_name = first_name, last_name
+    officer.save()
+    services.claim_application(app, actor=officer)
+    client.force_login(officer)
+    return client.get(reverse("backoffice:queue")).content.decode()
+
+
+def test_page_rows_show_status_and_the_officer_holding_them(client, backlog, budi):
+    html = _queue_page_holding(client, backlog, budi, "Budi", "Petugas")
     rows = html.split('data-testid="queue-row"')[1:]
     mine = next(r for r in rows if backlog.reference in r)
     assert "Budi Petugas" in mine and "Diperiksa petugas" in mine
@@ -156,13 +161,7 @@ def test_page_rows_show_status_and_the_officer_holding_them(client, backlog, bud
 
 
 def test_row_values_are_escaped_and_overdue_rows_are_marked(client, backlog, budi):
-    from paksemmok.backoffice import services
-
-    budi.first_name, budi.last_name = "<b>Budi</b>", "& Co"
-    budi.save()
-    services.claim_application(backlog, actor=budi)
-    client.force_login(budi)
-    html = client.get(reverse("backoffice:queue")).content.decode()
+    html = _queue_page_holding(client, backlog, budi, "<b>Budi</b>", "& Co")
     assert "<b>Budi</b>" not in html and "&lt;b&gt;Budi&lt;/b&gt; &amp; Co" in html
     rows = html.split('data-testid="queue-row"')[1:]
     # Deadlines 3 hours ago come first (the backlog fixture): marked, with the badge.
@@ -175,23 +174,15 @@ def test_row_values_are_escaped_and_overdue_rows_are_marked(client, backlog, bud
 def test_every_value_a_row_shows_is_escaped(client, family, agus_user, budi):
     """Names an admin types (variant, kecamatan) and an officer's name reach the row only
     escaped, quotes included: the row is built outside the template engine."""
-    from paksemmok.backoffice import services
-    from paksemmok.catalog.models import Variant
-    from paksemmok.population.models import Region
-
     app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
-    Variant.objects.filter(pk=app.variant_id).update(name='Cetak "ulang" <i>KTP</i>')
-    Variant.objects.get(pk=app.variant_id).save()  # the catalogue's version moves on save
-    Region.objects.filter(pk=app.kecamatan_id).update(name="KOTA <script>x</script>")
-    Region.objects.get(pk=app.kecamatan_id).save()
-    budi.first_name, budi.last_name = "O'Neil", '"Budi"'
-    budi.save()
-    services.claim_application(app, actor=budi)
-    client.force_login(budi)
-    row = (
-        client.get(reverse("backoffice:queue")).content.decode().split('data-testid="queue-row"')[1]
-    )
-    row = row.split("</tr>")[0]
+    # Saved, not updated: a save moves the catalogue's version, so the names show at once.
+    variant, kecamatan = app.variant, app.kecamatan
+    variant.name = 'Cetak "ulang" <i>KTP</i>'
+    variant.save()
+    kecamatan.name = "KOTA <script>x</script>"
+    kecamatan.save()
+    html = _queue_page_holding(client, app, budi, "O'Neil", '"Budi"')
+    row = html.split('data-testid="queue-row"')[1].split("</tr>")[0]
     assert "<i>" not in row and "<script>" not in row and '"ulang"' not in row
     assert "Cetak &quot;ulang&quot; &lt;i&gt;KTP&lt;/i&gt;" in row
     assert "KOTA &lt;script&gt;x&lt;/script&gt;" in row
