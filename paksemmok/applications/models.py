@@ -138,16 +138,18 @@ class Application(ChoiceLabels, models.Model):
             models.Index(fields=["status", "deadline_at"], name="application_queue_idx"),
             # The staff queue (backoffice.queues) walks only open applications in deadline
             # order: a partial index holds just those, so a backlog of history is never read.
-            # It carries the service too, so the tallies' walk of the first 1,001 is read
-            # from the index alone, wherever in the table those rows were stored.
+            # It carries the service and the status too, so the tallies' walk of the first
+            # 1,001 (by service, taken or not) is read from the index alone, wherever in the
+            # table those rows were stored.
             models.Index(
                 fields=["deadline_at", "id"],
-                include=["service"],
+                include=["service", "status"],
                 condition=Q(status__in=CLOCK_RUNNING),
                 name="application_open_queue_idx",
             ),
             models.Index(
                 fields=["service", "deadline_at", "id"],
+                include=["status"],
                 condition=Q(status__in=CLOCK_RUNNING),
                 name="application_open_service_idx",
             ),

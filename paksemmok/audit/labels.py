@@ -65,6 +65,10 @@ AUDIT_LABELS = {
     "backoffice.claim.released": _("Permohonan dilepas petugas"),
     "backoffice.claim.expired": _("Permohonan kembali ke antrean (tidak disentuh)"),
     "backoffice.claim.reassigned": _("Permohonan dialihkan ke petugas lain"),
+    "backoffice.claim.missing": _("Status diperbaiki: diperiksa tanpa petugas, kembali ke antrean"),
+    "backoffice.claim.unmarked": _(
+        "Status diperbaiki: permohonan menunggu ternyata dipegang petugas"
+    ),
     "backoffice.duplicate.overridden": _("Kemungkinan data ganda dinyatakan bukan ganda"),
     "issuance.document.issued": _("Dokumen terbit"),
     "issuance.document.superseded": _("Dokumen digantikan versi baru"),

@@ -13,3 +13,8 @@ def release_idle_claims() -> int:
 @periodic(every_seconds=60, name="backoffice.deadline_alerts")
 def deadline_alerts() -> int:
     return services.send_deadline_alerts()
+
+
+@periodic(every_seconds=600, name="backoffice.reconcile_review_states")
+def reconcile_review_states() -> int:
+    return services.reconcile_review_states()

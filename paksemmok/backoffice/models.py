@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 class Claim(models.Model):
     """One per application (the unique key is the last guard against two reviewers). Released
     when the officer decides, lets go, a supervisor releases or reassigns it, or it sits idle
-    longer than BACKOFFICE_CLAIM_IDLE_MINUTES (jobs.release_idle_claims)."""
+    longer than BACKOFFICE_CLAIM_IDLE_MINUTES (jobs.release_idle_claims).
+
+    An application awaiting a decision is "in review" exactly when it has a claim: the
+    services take the claim and start the review in one transaction, and release it and stop
+    the review in one. So the queue counts and filters "not yet taken" by the status alone,
+    from its index, without a probe into this table per application (queues). Rows written
+    around the services are put right by jobs.reconcile_review_states.
+    """
 
     application = models.OneToOneField(
         "applications.Application", on_delete=models.CASCADE, related_name="claim"

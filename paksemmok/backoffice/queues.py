@@ -200,7 +200,8 @@ def filtered_queue(
     elif filters.status == "overdue":
         qs = qs.filter(deadline_at__lt=now or timezone.now())
     elif filters.status == "free":
-        qs = qs.filter(claim__isnull=True)
+        # Not taken: in review exactly when claimed (backoffice.models.Claim).
+        qs = qs.filter(status=Status.SUBMITTED)
     return qs
 
 
@@ -332,6 +333,11 @@ def _tallies_sql(service_ids: Iterable[int] | None, per_service: Iterable[int]) 
     """queue_counts' one statement: the filtered counts over the first rows of the queue in
     deadline order, and the officer's own claims as a scalar subquery.
 
+    The first rows are read from application_open_queue_idx alone (deadline, id, service and
+    status): "not yet taken" is the status, not a join to the claims (backoffice.models.Claim
+    says why they agree). The probe into the claims per row cost 1.4 of the 1.8 ms the
+    statement took at 1,000,000 applications (EXPLAIN ANALYZE, 0.42 ms without it).
+
     Written out rather than built by the ORM: compiling the aggregate over a sliced queryset
     (one filtered Count per service) cost three times what PostgreSQL spent running it
     (3.9 ms against 1.3 ms at 1,000,000 applications). Tables and columns come from the
@@ -360,16 +366,15 @@ def _tallies_sql(service_ids: Iterable[int] | None, per_service: Iterable[int]) 
     return (
         "SELECT COUNT(*),"  # noqa: S608
         " COALESCE(SUM(CASE WHEN q.deadline_at < %s THEN 1 ELSE 0 END), 0),"
-        " COALESCE(SUM(CASE WHEN q.claim_id IS NULL THEN 1 ELSE 0 END), 0),"
+        f" COALESCE(SUM(CASE WHEN q.status = {constants_sql([Status.SUBMITTED])}"
+        " THEN 1 ELSE 0 END), 0),"
         f" (SELECT COUNT(*) FROM (SELECT 1 AS one FROM {claim} c INNER JOIN {app} a"
         f" ON a.{col(Application, 'id')} = c.{col(Claim, 'application')}"
         f" WHERE c.{col(Claim, 'officer')} = %s AND a.{col(Application, 'status')}"
         f" IN ({open_statuses}) LIMIT %s) m){per}"
         f" FROM (SELECT a.{col(Application, 'deadline_at')} AS deadline_at,"
-        f" a.{col(Application, 'service')} AS service_id, c.{col(Claim, 'id')} AS claim_id"
-        f" FROM {app} a LEFT OUTER JOIN {claim} c"
-        f" ON c.{col(Claim, 'application')} = a.{col(Application, 'id')}"
-        f" WHERE a.{col(Application, 'status')} IN ({open_statuses}){handled}"
+        f" a.{col(Application, 'service')} AS service_id, a.{col(Application, 'status')} AS status"
+        f" FROM {app} a WHERE a.{col(Application, 'status')} IN ({open_statuses}){handled}"
         f" ORDER BY a.{col(Application, 'deadline_at')} ASC NULLS LAST,"
         f" a.{col(Application, 'id')} ASC LIMIT %s) q"
     )

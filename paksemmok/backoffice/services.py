@@ -26,6 +26,7 @@ from paksemmok.applications.lifecycle import CLOCK_RUNNING, ApplicationError, St
 from paksemmok.applications.models import Application
 from paksemmok.applications.rules import RulesRefused
 from paksemmok.audit.log import record
+from paksemmok.db import in_constants
 from paksemmok.errors import DomainError
 from paksemmok.issuance.effects import apply_approval
 from paksemmok.issuance.models import IssuedDocument
@@ -210,6 +211,45 @@ def release_idle_claims(now: dt.datetime | None = None) -> int:
             )
             released += 1
     return released
+
+
+def reconcile_review_states() -> int:
+    """Puts back the rule "an application awaiting a decision is in review exactly when an
+    officer holds its claim" (backoffice.models.Claim) where rows were written around these
+    functions (an import, a hand edit in the database). Returns how many it mended.
+
+    In review with no claim: back to waiting (nobody is examining it, and "take next" would
+    otherwise never offer it). Waiting with a claim: in review by the claim's officer (the
+    claim is the guard of who handles it). Each mend is audited. SKIP LOCKED: an application
+    a decision holds right now is left for the next run.
+    """
+    mended = 0
+    skip = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
+    with transaction.atomic():
+        orphans = Application.objects.select_for_update(of=("self",), **skip).filter(
+            Q(in_constants("status", [Status.IN_REVIEW])) & Q(claim__isnull=True)
+        )
+        for app in orphans.order_by("pk"):
+            app_services.stop_review(app)
+            record("backoffice.claim.missing", obj=app)
+            mended += 1
+        held = Claim.objects.select_for_update(of=("self",), **skip).filter(
+            application__status=Status.SUBMITTED
+        )
+        for claim in held.select_related("application", "officer").order_by("pk"):
+            # An officer who may no longer decide keeps nothing: the application is free.
+            kept = claim.officer.is_active and claim.officer.role in User.DECIDING_ROLES
+            if kept:
+                app_services.start_review(claim.application, actor=claim.officer)
+            else:
+                claim.delete()
+            record(
+                "backoffice.claim.unmarked",
+                obj=claim.application,
+                details={"officer": claim.officer_id, "kept": kept},
+            )
+            mended += 1
+    return mended
 
 
 # --- decisions ---------------------------------------------------------------------------

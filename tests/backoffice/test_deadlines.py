@@ -98,7 +98,11 @@ def test_jobs_are_registered_for_the_worker():
 
     autodiscover_modules("jobs")
     names = {job.name for job in registered_jobs()}
-    assert {"backoffice.release_idle_claims", "backoffice.deadline_alerts"} <= names
+    assert {
+        "backoffice.release_idle_claims",
+        "backoffice.deadline_alerts",
+        "backoffice.reconcile_review_states",
+    } <= names
 
 
 @pytest.mark.django_db

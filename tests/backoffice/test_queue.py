@@ -13,7 +13,8 @@ from django.utils import timezone
 from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application
 from paksemmok.backoffice import queues
-from tests.cast import clones, submitted
+from paksemmok.backoffice.models import Claim
+from tests.cast import clones, staff, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def backlog(family, agus_user):
     """One real e-KTP application cloned into 37 open and 20 closed rows; several share a
-    deadline, so the id must break ties between pages."""
+    deadline, so the id must break ties between pages. Every third open clone is in review,
+    so held by an officer (Siti, who is in none of the tests' counts of "mine")."""
     app = submitted(agus_user, "ektp-cetak", family.agus, {"pickup_place": "dinas"})
     base = timezone.now()
 
@@ -31,7 +33,10 @@ def backlog(family, agus_user):
             clone.status = Status.APPROVED
         clone.deadline_at = base + dt.timedelta(hours=i // 4 - 3)
 
-    clones(app, 57, "PS-T", vary)
+    siti = staff("siti", services=["ektp"])
+    for clone in clones(app, 57, "PS-T", vary):
+        if clone.status == Status.IN_REVIEW:
+            Claim.objects.create(application=clone, officer=siti)
     return app
 
 
@@ -119,14 +124,19 @@ def test_counts_name_what_the_officer_holds(backlog, budi, citra):
     services.claim_application(backlog, actor=budi)
     counts = queues.queue_counts(budi)
     assert counts["mine"].n == 1 and counts["total"].n == 38
-    assert counts["free"].n == 37
+    # 38 open: Budi's, Siti's 13 (every third clone) and 24 nobody has taken.
+    assert counts["free"].n == 24
     assert queues.queue_counts(citra)["mine"].n == 0
 
 
 def test_page_counts_beyond_the_cap_say_at_least(backlog, budi, monkeypatch):
     monkeypatch.setattr(queues, "COUNT_CAP", 10)
     counts = queues.queue_counts(budi)
-    assert str(counts["total"]) == "10+" and str(counts["free"]) == "10+"
+    assert str(counts["total"]) == "10+"
+    # "Not taken" among the first eleven by deadline, said as "at least" like the rest.
+    first = queues.queue_for(budi).values_list("pk", flat=True)[:11]
+    free = Application.objects.filter(pk__in=list(first), claim__isnull=True).count()
+    assert 0 < free < 10 and str(counts["free"]) == f"{free}+"
     # The 12 earliest deadlines are past (deadline = now + (i // 4 - 3) hours): the first
     # ten by deadline are all overdue, so overdue too can only say "at least".
     assert str(counts["overdue"]) == "10+"
@@ -156,8 +166,13 @@ def test_page_rows_show_status_and_the_officer_holding_them(client, backlog, bud
     mine = next(r for r in rows if backlog.reference in r)
     assert "Budi Petugas" in mine and "Diperiksa petugas" in mine
     others = [r for r in rows if backlog.reference not in r]
-    assert others and all("Budi Petugas" not in r and "<td>—</td>" in r for r in others)
-    assert any("<td>Dikirim</td>" in r for r in others)
+    assert others and all("Budi Petugas" not in r for r in others)
+    # Each other row names who holds it (Siti, in the backlog) or nobody.
+    held = [r for r in others if "<td>Diperiksa petugas</td>" in r]
+    waiting = [r for r in others if "<td>Dikirim</td>" in r]
+    assert held and all("<td>Siti</td>" in r for r in held)
+    assert waiting and all("<td>—</td>" in r for r in waiting)
+    assert len(held) + len(waiting) == len(others)
 
 
 def test_row_values_are_escaped_and_overdue_rows_are_marked(client, backlog, budi):

@@ -35,7 +35,9 @@ def mixed(family, agus_user):
 
     def vary(i, clone):
         clone.service = services[i % len(services)]
-        clone.status = rnd.choice([Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED])
+        # Every fourth is claimed below: open, that is "in review" (backoffice.models.Claim).
+        open_as = Status.IN_REVIEW if i % 4 == 0 else Status.SUBMITTED
+        clone.status = rnd.choice([open_as, open_as, Status.APPROVED])
         clone.deadline_at = None if i == 5 else now + dt.timedelta(minutes=rnd.randint(-900, 900))
 
     for clone in clones(app, 90, "PS-M", vary)[::4]:

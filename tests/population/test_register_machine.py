@@ -391,7 +391,8 @@ class RegisterMachine(RuleBasedStateMachine):
         except REFUSALS as exc:
             note(f"{outcome} {application!r} refused: {exc}")
             event(f"{outcome} refused: {app.variant.code}")
-            backoffice.Claim.objects.filter(application=app, officer=self.officer).delete()
+            # Let go through the service, as the page's button does: the review stops with it.
+            backoffice.release_claim(app, actor=self.officer)
         else:
             event(f"{outcome}: {app.variant.code}")
 

@@ -1,0 +1,200 @@
+"""A stateful property test of "who is examining it": random sequences of what officers,
+supervisors, residents and the worker do to a small backlog, through the service functions
+the pages and the API call, with the rule the queue counts by asserted after every step.
+
+The rule (backoffice.models.Claim): an application awaiting a decision is in review exactly
+when an officer holds its claim. The queue counts and filters "not yet taken" by the status
+alone (queues), so the page's "Belum diambil" and the "free" filter are checked against the
+claims themselves too. One step writes around the services (a claim deleted or made in the
+database, as an import or a hand edit might) and runs the reconciling job, which must put
+the rule back. A refusal with a message is a correct outcome; any other exception or a
+broken rule fails the test, and hypothesis shrinks the sequence to a short, named one.
+
+Each example runs inside a savepoint rolled back at its end, so the examples share one
+set-up (regions, catalogue, staff, the backlog).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, note, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from paksemmok.accounts.models import User
+from paksemmok.applications import services as applications
+from paksemmok.applications.lifecycle import CLOCK_RUNNING, ApplicationError, Status
+from paksemmok.applications.models import Application
+from paksemmok.backoffice import queues
+from paksemmok.backoffice import services as backoffice
+from paksemmok.backoffice.models import Claim
+from paksemmok.backoffice.services import BackofficeError
+from paksemmok.catalog.models import DeficiencyReason
+from tests.cast import clones
+
+REFUSALS = (ApplicationError, BackofficeError)
+BACKLOG = 6
+OFFICERS = ("budi", "citra", "dewi")
+
+apps = st.integers(min_value=0, max_value=BACKLOG - 1)
+officers = st.sampled_from(OFFICERS)
+
+
+class ClaimMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self.apps = list(Application.objects.filter(reference__startswith="PS-C").order_by("pk"))
+        self.staff = {u.username: u for u in User.objects.filter(username__in=OFFICERS)}
+        self.reason = DeficiencyReason.objects.values_list("code", flat=True).first()
+
+    def teardown(self) -> None:
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    def app(self, i: int) -> Application:
+        return Application.objects.get(pk=self.apps[i].pk)
+
+    def attempt(self, what: str, act) -> None:
+        try:
+            act()
+        except REFUSALS as exc:
+            note(f"{what} refused: {exc}")
+
+    # --- officers and supervisors ---------------------------------------------------------
+
+    @rule(i=apps, who=officers)
+    def claim(self, i, who):
+        self.attempt(
+            "claim", lambda: backoffice.claim_application(self.app(i), actor=self.staff[who])
+        )
+
+    @rule(who=officers)
+    def take_next(self, who):
+        self.attempt("take next", lambda: backoffice.take_next(actor=self.staff[who]))
+
+    @rule(i=apps, who=officers)
+    def release(self, i, who):
+        self.attempt(
+            "release", lambda: backoffice.release_claim(self.app(i), actor=self.staff[who])
+        )
+
+    @rule(i=apps, to=officers)
+    def reassign(self, i, to):
+        self.attempt(
+            "reassign",
+            lambda: backoffice.reassign(self.app(i), to=self.staff[to], actor=self.staff["dewi"]),
+        )
+
+    @rule(i=apps, who=officers, outcome=st.sampled_from(["return", "reject"]))
+    def decide(self, i, who, outcome):
+        act = backoffice.return_for_fixes if outcome == "return" else backoffice.reject
+        deficiencies = [{"item": "application", "reason": self.reason, "note": "periksa"}]
+        self.attempt(
+            outcome, lambda: act(self.app(i), deficiencies=deficiencies, actor=self.staff[who])
+        )
+
+    # --- the resident and the worker --------------------------------------------------------
+
+    @rule(i=apps)
+    def resident_resubmits(self, i):
+        app = self.app(i)
+        self.attempt(
+            "resubmit", lambda: applications.resubmit_application(app, actor=app.applicant)
+        )
+
+    @rule(i=apps)
+    def resident_cancels(self, i):
+        app = self.app(i)
+        self.attempt("cancel", lambda: applications.cancel_application(app, actor=app.applicant))
+
+    @rule()
+    def claims_sit_idle(self):
+        later = timezone.now() + dt.timedelta(minutes=10_000)
+        backoffice.release_idle_claims(now=later)
+
+    # --- rows written around the services, then the job --------------------------------------
+
+    @rule(i=apps, who=officers)
+    def written_around_then_reconciled(self, i, who):
+        app = self.app(i)
+        claim = Claim.objects.filter(application=app).first()
+        if claim is not None:
+            claim.delete()
+        else:
+            Claim.objects.create(application=app, officer=self.staff[who])
+        backoffice.reconcile_review_states()
+
+    # --- after every step -----------------------------------------------------------------
+
+    @invariant()
+    def in_review_exactly_when_claimed(self):
+        waiting = Application.objects.filter(status__in=CLOCK_RUNNING)
+        for app in waiting.select_related("claim"):
+            claimed = hasattr(app, "claim")
+            assert (app.status == Status.IN_REVIEW) == claimed, (app.reference, app.status)
+
+    @invariant()
+    def free_is_what_nobody_holds(self):
+        supervisor = self.staff["dewi"]
+        unheld = set(
+            queues.queue_for(supervisor).filter(claim__isnull=True).values_list("pk", flat=True)
+        )
+        free = queues.filtered_queue(supervisor, queues.QueueFilters(status="free"))
+        assert set(free.values_list("pk", flat=True)) == unheld
+        assert queues.queue_counts(supervisor)["free"].n == len(unheld)
+
+
+@pytest.fixture
+def backlog(ektp, budi, citra, dewi):
+    clones(ektp, BACKLOG, "PS-C")
+
+
+@pytest.mark.django_db
+def test_in_review_exactly_when_claimed_through_any_sequence(backlog):
+    run_state_machine_as_test(
+        ClaimMachine,
+        settings=settings(
+            max_examples=int(os.environ.get("MACHINE_EXAMPLES", 100)),
+            stateful_step_count=12,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
+
+
+@pytest.mark.django_db
+def test_the_job_mends_each_way_and_audits_it(ektp, budi, citra):
+    """In review with nobody holding it goes back to waiting; a claim on a waiting one makes
+    it in review by that officer, unless the officer may no longer decide."""
+    from paksemmok.audit.models import AuditEntry
+
+    orphan, held, stale = clones(ektp, 3, "PS-R")
+    Application.objects.filter(pk=orphan.pk).update(status=Status.IN_REVIEW)
+    Claim.objects.create(application=held, officer=budi)
+    Claim.objects.create(application=stale, officer=citra)
+    User.objects.filter(pk=citra.pk).update(is_active=False)
+
+    assert backoffice.reconcile_review_states() == 3
+
+    status = dict(Application.objects.values_list("reference", "status"))
+    assert status[orphan.reference] == Status.SUBMITTED
+    assert status[held.reference] == Status.IN_REVIEW
+    assert Claim.objects.get(application=held).officer == budi
+    assert status[stale.reference] == Status.SUBMITTED
+    assert not Claim.objects.filter(application=stale).exists()
+    actions = sorted(
+        AuditEntry.objects.filter(action__contains=".claim.").values_list("action", flat=True)
+    )
+    assert actions == [
+        "backoffice.claim.missing",
+        "backoffice.claim.unmarked",
+        "backoffice.claim.unmarked",
+    ]
+    assert backoffice.reconcile_review_states() == 0
