@@ -607,7 +607,7 @@ CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "paksemmok.cache.SharedRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "paksemmok",
         }

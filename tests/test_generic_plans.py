@@ -24,7 +24,9 @@ OPEN_INDEXES = re.compile(r"application_open_(queue|service)_idx")
 
 def generic_plan(qs: QuerySet) -> str:
     """EXPLAIN of `qs` prepared and planned once for all values (force_generic_plan); plain
-    scans are discouraged so the tiny test tables do not hide which indexes are usable."""
+    scans and sorts are discouraged so the tiny test tables do not hide which indexes are
+    usable (with a row or two, any index that holds the rows plus a sort costs the same as
+    the ordered partial index, and PostgreSQL may pick either)."""
     return generic_plan_of(*qs.query.sql_with_params())
 
 
@@ -38,6 +40,7 @@ def generic_plan_of(sql: str, params: tuple | list) -> str:
     with psycopg.ClientCursor(raw) as cursor:
         cursor.execute("SET plan_cache_mode = force_generic_plan")
         cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_sort = off")
         cursor.execute(f"PREPARE generic_plan_test AS {prepared}")
         try:
             args = ", ".join(["%s"] * len(params))
@@ -52,6 +55,7 @@ def generic_plan_of(sql: str, params: tuple | list) -> str:
             cursor.execute("DEALLOCATE generic_plan_test")
             cursor.execute("RESET plan_cache_mode")
             cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_sort")
 
 
 @pytest.mark.postgres
@@ -80,8 +84,19 @@ def test_the_queue_tallies_use_the_open_partial_index_in_a_generic_plan():
 
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     for handled in (None, [1, 2]):
-        plan = generic_plan_of(_tallies_sql(handled, [1, 2, 3]), [now, 1, 1001, 1001])
+        plan = generic_plan_of(_tallies_sql(handled, [1, 2, 3], 1), [now])
         assert OPEN_INDEXES.search(plan), plan
+
+
+def test_the_tallies_bind_only_the_deadline():
+    """The officer and the cap are written in, so the prepared statement's generic plan is
+    the plan: with the officer bound, PostgreSQL priced an average officer's claims and
+    re-planned the statement on every run (0.45 ms each at 1M applications)."""
+    from paksemmok.backoffice.queues import _tallies_sql
+
+    sql = _tallies_sql([1, 2], [1, 2, 3], 1234, cap=40)
+    assert sql.count("LIMIT 41") == 2 and '."officer_id" = 1234 AND' in sql
+    assert sql.count("%s") == 1  # the deadline
 
 
 @pytest.mark.postgres

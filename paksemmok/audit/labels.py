@@ -66,6 +66,7 @@ AUDIT_LABELS = {
     "backoffice.claim.expired": _("Permohonan kembali ke antrean (tidak disentuh)"),
     "backoffice.claim.reassigned": _("Permohonan dialihkan ke petugas lain"),
     "backoffice.claim.missing": _("Status diperbaiki: diperiksa tanpa petugas, kembali ke antrean"),
+    "backoffice.claim.stale": _("Pengambilan dilepas: permohonan tidak lagi menunggu keputusan"),
     "backoffice.claim.unmarked": _(
         "Status diperbaiki: permohonan menunggu ternyata dipegang petugas"
     ),

@@ -102,6 +102,18 @@ def _create_claim(app: Application, actor: Any) -> Claim:
     return claim
 
 
+def _ensure_pending(app: Application) -> None:
+    """Only an application awaiting a decision can be taken or handed to someone: a claim
+    on any other would outlive the review it stands for (a returned one sent again would
+    come back "taken" by nobody examining it)."""
+    if app.status not in CLOCK_RUNNING:
+        raise BackofficeError(
+            _("Permohonan ini tidak menunggu keputusan (status: %(status)s).")
+            % {"status": app.get_status_display()},
+            "not_pending",
+        )
+
+
 def claim_application(application: Application, *, actor: Any) -> Claim:
     """Takes this application for review, unless another officer holds it."""
     _ensure_may_decide(actor)
@@ -109,12 +121,7 @@ def claim_application(application: Application, *, actor: Any) -> Claim:
         app = _locked(application)
         if not staff_may_view(actor, app):
             raise BackofficeError(_("Anda tidak menangani layanan ini."), "not_permitted")
-        if app.status not in CLOCK_RUNNING:
-            raise BackofficeError(
-                _("Permohonan ini tidak menunggu keputusan (status: %(status)s).")
-                % {"status": app.get_status_display()},
-                "not_pending",
-            )
+        _ensure_pending(app)
         existing = Claim.objects.select_related("officer").filter(application=app).first()
         if existing is not None:
             if existing.officer_id == actor.pk:
@@ -186,6 +193,7 @@ def reassign(application: Application, *, to: Any, actor: Any) -> Claim:
         )
     with transaction.atomic():
         app = _locked(application)
+        _ensure_pending(app)
         if not staff_may_view(to, app):
             raise BackofficeError(_("Petugas tujuan tidak menangani layanan ini."), "not_permitted")
         Claim.objects.filter(application=app).delete()
@@ -220,8 +228,11 @@ def reconcile_review_states() -> int:
 
     In review with no claim: back to waiting (nobody is examining it, and "take next" would
     otherwise never offer it). Waiting with a claim: in review by the claim's officer (the
-    claim is the guard of who handles it). Each mend is audited. SKIP LOCKED: an application
-    a decision holds right now is left for the next run.
+    claim is the guard of who handles it). A claim on an application that no longer awaits
+    a decision (returned, decided, withdrawn while in review) is let go: sent again, a
+    returned one would otherwise come back "taken" by nobody examining it. Each mend is
+    audited. SKIP LOCKED: an application a decision holds right now is left for the next
+    run.
     """
     mended = 0
     skip = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
@@ -247,6 +258,17 @@ def reconcile_review_states() -> int:
                 "backoffice.claim.unmarked",
                 obj=claim.application,
                 details={"officer": claim.officer_id, "kept": kept},
+            )
+            mended += 1
+        stale = Claim.objects.select_for_update(of=("self",), **skip).exclude(
+            in_constants("application__status", CLOCK_RUNNING)
+        )
+        for claim in stale.select_related("application").order_by("pk"):
+            claim.delete()
+            record(
+                "backoffice.claim.stale",
+                obj=claim.application,
+                details={"officer": claim.officer_id, "status": claim.application.status},
             )
             mended += 1
     return mended

@@ -84,8 +84,13 @@ def queue(request: HttpRequest) -> HttpResponse:
             "services": [
                 {"s": s, "n": counts["per_service"].get(s["id"], none)} for s in services_shown
             ],
-            "variants": [v for v in choices.variants if v["service_id"] in shown_ids],
-            "kecamatans": choices.kecamatans,
+            "options": {
+                "service": queues.options_html(services_shown, f.service),
+                "variant": queues.options_html(
+                    (v for v in choices.variants if v["service_id"] in shown_ids), f.variant
+                ),
+                "kecamatan": queues.options_html(choices.kecamatans, f.kecamatan),
+            },
         },
     )
 

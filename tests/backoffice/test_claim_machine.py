@@ -22,12 +22,13 @@ import os
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, note, settings
+from hypothesis import HealthCheck, event, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from paksemmok.accounts.models import User
 from paksemmok.applications import services as applications
+from paksemmok.applications.checks import SubmissionRejected
 from paksemmok.applications.lifecycle import CLOCK_RUNNING, ApplicationError, Status
 from paksemmok.applications.models import Application
 from paksemmok.backoffice import queues
@@ -37,11 +38,12 @@ from paksemmok.backoffice.services import BackofficeError
 from paksemmok.catalog.models import DeficiencyReason
 from tests.cast import clones
 
-REFUSALS = (ApplicationError, BackofficeError)
-BACKLOG = 6
+REFUSALS = (ApplicationError, BackofficeError, SubmissionRejected)
+BACKLOG = 6  # Agus's own application and five copies for his wife
 OFFICERS = ("budi", "citra", "dewi")
 
-apps = st.integers(min_value=0, max_value=BACKLOG - 1)
+# Agus's application (the first) half the time: the one a resident can send again.
+apps = st.one_of(st.just(0), st.integers(min_value=0, max_value=BACKLOG - 1))
 officers = st.sampled_from(OFFICERS)
 
 
@@ -50,7 +52,7 @@ class ClaimMachine(RuleBasedStateMachine):
         super().__init__()
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
-        self.apps = list(Application.objects.filter(reference__startswith="PS-C").order_by("pk"))
+        self.apps = list(Application.objects.order_by("pk"))
         self.staff = {u.username: u for u in User.objects.filter(username__in=OFFICERS)}
         self.reason = DeficiencyReason.objects.values_list("code", flat=True).first()
 
@@ -66,6 +68,9 @@ class ClaimMachine(RuleBasedStateMachine):
             act()
         except REFUSALS as exc:
             note(f"{what} refused: {exc}")
+            event(f"{what}: refused")
+        else:
+            event(f"{what}: done")
 
     # --- officers and supervisors ---------------------------------------------------------
 
@@ -92,10 +97,17 @@ class ClaimMachine(RuleBasedStateMachine):
             lambda: backoffice.reassign(self.app(i), to=self.staff[to], actor=self.staff["dewi"]),
         )
 
-    @rule(i=apps, who=officers, outcome=st.sampled_from(["return", "reject"]))
-    def decide(self, i, who, outcome):
+    @rule(
+        i=apps,
+        who=officers,
+        outcome=st.sampled_from(["return", "reject"]),
+        takes_it_first=st.booleans(),
+    )
+    def decide(self, i, who, outcome, takes_it_first):
         act = backoffice.return_for_fixes if outcome == "return" else backoffice.reject
         deficiencies = [{"item": "application", "reason": self.reason, "note": "periksa"}]
+        if takes_it_first:
+            self.claim(i, who)
         self.attempt(
             outcome, lambda: act(self.app(i), deficiencies=deficiencies, actor=self.staff[who])
         )
@@ -152,8 +164,15 @@ class ClaimMachine(RuleBasedStateMachine):
 
 
 @pytest.fixture
-def backlog(ektp, budi, citra, dewi):
-    clones(ektp, BACKLOG, "PS-C")
+def backlog(ektp, family, budi, citra, dewi):
+    """Agus's e-KTP application, whole (its files: a returned one can be sent again), and
+    copies of it for Rina (no files: sending one again is refused, which is a correct
+    outcome too)."""
+
+    def for_rina(i, clone):
+        clone.subject = family.rina
+
+    clones(ektp, BACKLOG - 1, "PS-C", for_rina)
 
 
 @pytest.mark.django_db
@@ -172,16 +191,19 @@ def test_in_review_exactly_when_claimed_through_any_sequence(backlog):
 @pytest.mark.django_db
 def test_the_job_mends_each_way_and_audits_it(ektp, budi, citra):
     """In review with nobody holding it goes back to waiting; a claim on a waiting one makes
-    it in review by that officer, unless the officer may no longer decide."""
+    it in review by that officer, unless the officer may no longer decide; a claim on one
+    that no longer awaits a decision is let go."""
     from paksemmok.audit.models import AuditEntry
 
-    orphan, held, stale = clones(ektp, 3, "PS-R")
+    orphan, held, stale, returned = clones(ektp, 4, "PS-R")
     Application.objects.filter(pk=orphan.pk).update(status=Status.IN_REVIEW)
+    Application.objects.filter(pk=returned.pk).update(status=Status.RETURNED)
     Claim.objects.create(application=held, officer=budi)
     Claim.objects.create(application=stale, officer=citra)
+    Claim.objects.create(application=returned, officer=budi)
     User.objects.filter(pk=citra.pk).update(is_active=False)
 
-    assert backoffice.reconcile_review_states() == 3
+    assert backoffice.reconcile_review_states() == 4
 
     status = dict(Application.objects.values_list("reference", "status"))
     assert status[orphan.reference] == Status.SUBMITTED
@@ -189,12 +211,27 @@ def test_the_job_mends_each_way_and_audits_it(ektp, budi, citra):
     assert Claim.objects.get(application=held).officer == budi
     assert status[stale.reference] == Status.SUBMITTED
     assert not Claim.objects.filter(application=stale).exists()
+    assert status[returned.reference] == Status.RETURNED
+    assert not Claim.objects.filter(application=returned).exists()
     actions = sorted(
         AuditEntry.objects.filter(action__contains=".claim.").values_list("action", flat=True)
     )
     assert actions == [
         "backoffice.claim.missing",
+        "backoffice.claim.stale",
         "backoffice.claim.unmarked",
         "backoffice.claim.unmarked",
     ]
     assert backoffice.reconcile_review_states() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.RETURNED, Status.REJECTED, Status.CANCELLED])
+def test_only_an_application_awaiting_a_decision_can_be_handed_to_someone(ektp, budi, dewi, status):
+    """The state machine's first find: a supervisor handed a returned application to an
+    officer, and when the resident sent it again it came back "taken" while waiting."""
+    Application.objects.filter(pk=ektp.pk).update(status=status)
+    with pytest.raises(BackofficeError) as refused:
+        backoffice.reassign(ektp, to=budi, actor=dewi)
+    assert refused.value.code == "not_pending"
+    assert not Claim.objects.filter(application=ektp).exists()

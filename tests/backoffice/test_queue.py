@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -14,6 +15,8 @@ from paksemmok.applications.lifecycle import Status
 from paksemmok.applications.models import Application
 from paksemmok.backoffice import queues
 from paksemmok.backoffice.models import Claim
+from paksemmok.catalog.models import Variant
+from paksemmok.population.models import Region
 from tests.cast import clones, staff, submitted
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +205,35 @@ def test_every_value_a_row_shows_is_escaped(client, family, agus_user, budi):
     assert "Cetak &quot;ulang&quot; &lt;i&gt;KTP&lt;/i&gt;" in row
     assert "KOTA &lt;script&gt;x&lt;/script&gt;" in row
     assert "O&#x27;Neil &quot;Budi&quot;" in row
+    # The filter's options show the same names, escaped as well.
+    assert ">Cetak &quot;ulang&quot; &lt;i&gt;KTP&lt;/i&gt;</option>" in html
+    assert ">KOTA &lt;script&gt;x&lt;/script&gt;</option>" in html
+
+
+def _options(html: str, name: str) -> list[tuple[str, bool]]:
+    """The (value, selected) of each option of the filter's `name` select."""
+    select = re.search(rf'<select name="{name}">(.*?)</select>', html, re.S).group(1)
+    return [
+        (value, bool(chosen))
+        for value, chosen in re.findall(r'<option value="([^"]*)"( selected)?>', select)
+    ]
+
+
+def test_filter_options_offer_what_the_officer_handles_and_keep_the_choice(client, backlog, citra):
+    kecamatan = backlog.kecamatan
+    client.force_login(citra)  # e-KTP only
+    html = client.get(
+        reverse("backoffice:queue"), {"variant": "ektp-cetak", "kecamatan": kecamatan.code}
+    ).content.decode()
+    assert _options(html, "service") == [("", False), ("ektp", False)]
+    variants = _options(html, "variant")
+    ektp = set(Variant.objects.filter(service__code="ektp").values_list("code", flat=True))
+    assert {v for v, _ in variants[1:]} == ektp and variants[0] == ("", False)
+    assert [v for v, chosen in variants if chosen] == ["ektp-cetak"]
+    kecamatans = _options(html, "kecamatan")
+    assert len(kecamatans) == 1 + Region.objects.filter(level=Region.Level.KECAMATAN).count()
+    assert [k for k, chosen in kecamatans if chosen] == [kecamatan.code]
+    assert [s for s, chosen in _options(html, "status") if chosen] == []
 
 
 def test_an_empty_queue_says_so(client, budi):
