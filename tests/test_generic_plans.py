@@ -88,6 +88,31 @@ def test_the_queue_tallies_use_the_open_partial_index_in_a_generic_plan():
         assert OPEN_INDEXES.search(plan), plan
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("role", ["supervisor", "operator"])
+def test_the_queue_page_rows_use_the_open_partial_index_in_a_generic_plan(role):
+    from paksemmok.backoffice import queues
+
+    class Officer:
+        pk = 1
+        services = ["ektp", "kk"]
+
+    Officer.role = role
+    now = timezone.now()
+    for after in (None, (now, 10)):
+        sql, params = queues._page_sql(
+            Officer(),
+            queues.QueueFilters(),
+            now,
+            queues.queue_choices(),
+            dated=True,
+            after=after,
+            limit=51,
+        )
+        plan = generic_plan_of(sql, params)
+        assert OPEN_INDEXES.search(plan), plan
+
+
 def test_the_tallies_bind_only_the_deadline():
     """The officer and the cap are written in, so the prepared statement's generic plan is
     the plan: with the officer bound, PostgreSQL priced an average officer's claims and

@@ -50,13 +50,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     # Read once: each call would ask the shared cache for the catalogue version again.
     choices = queues.queue_choices()
     try:
-        page = queues.queue_page(
-            user,
-            f,
-            after=request.GET.get("after", ""),
-            now=now,
-            values=queues.PAGE_VALUES,
-            choices=choices,
+        page = queues.page_rows(
+            user, f, after=request.GET.get("after", ""), now=now, choices=choices
         )
     except queues.CursorError:
         return redirect("backoffice:queue")
