@@ -396,3 +396,23 @@ def act_for(client, helper: User, account: User, minutes: int = 30) -> None:
         "until": (timezone.now() + dt.timedelta(minutes=minutes)).timestamp(),
     }
     session.save()
+
+
+def run_machine(machine, *, examples: int, steps: int) -> None:
+    """Runs a hypothesis state machine whose examples each roll back their own savepoint:
+    `examples` of them (MACHINE_EXAMPLES overrides, for a longer hunt), `steps` steps
+    each, with no deadline (database work is slow by hypothesis's measure)."""
+    import os
+
+    from hypothesis import HealthCheck, settings
+    from hypothesis.stateful import run_state_machine_as_test
+
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=int(os.environ.get("MACHINE_EXAMPLES", examples)),
+            stateful_step_count=steps,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

@@ -17,14 +17,13 @@ set-up (regions, catalogue, staff, the backlog).
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, event, note, settings
+from hypothesis import event, note
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from paksemmok.accounts.models import User
 from paksemmok.applications import services as applications
@@ -36,7 +35,7 @@ from paksemmok.backoffice import services as backoffice
 from paksemmok.backoffice.models import Claim
 from paksemmok.backoffice.services import BackofficeError
 from paksemmok.catalog.models import DeficiencyReason
-from tests.cast import clones
+from tests.cast import clones, run_machine
 
 REFUSALS = (ApplicationError, BackofficeError, SubmissionRejected)
 BACKLOG = 6  # Agus's own application and five copies for his wife
@@ -177,15 +176,7 @@ def backlog(ektp, family, budi, citra, dewi):
 
 @pytest.mark.django_db
 def test_in_review_exactly_when_claimed_through_any_sequence(backlog):
-    run_state_machine_as_test(
-        ClaimMachine,
-        settings=settings(
-            max_examples=int(os.environ.get("MACHINE_EXAMPLES", 100)),
-            stateful_step_count=12,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
-    )
+    run_machine(ClaimMachine, examples=100, steps=12)
 
 
 @pytest.mark.django_db

@@ -17,13 +17,12 @@ them): the register is what is under test.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, event, note, settings
+from hypothesis import event, note
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -33,7 +32,6 @@ from hypothesis.stateful import (
     invariant,
     multiple,
     rule,
-    run_state_machine_as_test,
 )
 
 from paksemmok.accounts.models import User
@@ -53,6 +51,7 @@ from paksemmok.population.models import (
     Sex,
 )
 from paksemmok.population.services import RegisterError, record_family_version
+from tests.cast import run_machine
 from tests.factories import FamilyFactory, ResidentFactory
 
 # What a service says when the rules refuse: the resident or officer is told why.
@@ -463,12 +462,4 @@ def machine_world(kudus, monkeypatch):
 
 @pytest.mark.django_db
 def test_register_invariants_hold_through_any_sequence_of_actions(machine_world):
-    run_state_machine_as_test(
-        RegisterMachine,
-        settings=settings(
-            max_examples=int(os.environ.get("MACHINE_EXAMPLES", 200)),
-            stateful_step_count=10,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-        ),
-    )
+    run_machine(RegisterMachine, examples=200, steps=10)
