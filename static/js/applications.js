@@ -174,7 +174,11 @@
     root.querySelectorAll("form.app-upload").forEach(function (form) {
       form.classList.add("js");
       form.querySelectorAll("input[data-upload]").forEach(function (input) {
-        input.addEventListener("change", function () {
+        input.addEventListener("change", picked);
+        // A file picked before this script ran (a slow line delays it) is sent now: its
+        // change event came when nothing listened, and the form's own button is hidden.
+        if (input.files && input.files.length) { picked(); }
+        function picked() {
           var file = input.files && input.files[0];
           if (!file) { return; }
           // Counted from the pick: the check and the shrink come before the send, and each
@@ -199,7 +203,7 @@
               uploadSettled(true);
             });
           }
-        });
+        }
       });
     });
   }

@@ -115,3 +115,36 @@ def test_upload_messages_follow_the_page_language(live_server, browser, agus_use
     )
     expect(page.get_by_test_id("submit-status")).to_contain_text("A file has not been sent.")
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_file_picked_before_the_script_ran_is_still_sent(
+    live_server, browser, agus_user, draft, tmp_path
+):
+    """On a slow line the resident can pick a photo before the page's script has arrived:
+    its change event then came when nothing listened (and the form's own button is hidden
+    once the script runs). The script sends such a file when it starts."""
+    before = draft.current_documents().get(requirement__code="kk").pk
+    context = browser.new_context()
+    context.add_cookies([login_cookie(agus_user, live_server)])
+    page = context.new_page()
+    held: list = []
+    page.route("**/js/applications.js*", lambda route: held.append(route))
+    page.goto(f"{live_server.url}/permohonan/{draft.reference}/ubah/", wait_until="commit")
+    path = tmp_path / "kk-dini.jpg"
+    path.write_bytes(photo_bytes(seed=79))
+    page.get_by_test_id("file-kk").set_input_files(str(path))
+    _wait_until(page, lambda: bool(held))
+    held[0].continue_()
+
+    def replaced() -> bool:
+        return draft.current_documents().get(requirement__code="kk").pk != before
+
+    for _ in range(300):
+        if replaced():
+            break
+        page.wait_for_timeout(50)
+    assert replaced(), "the photo picked early was never sent"
+    expect(page.get_by_test_id("uploaded-kk")).to_be_visible()
+    context.close()
