@@ -68,8 +68,12 @@ BACKOFFICE_STATUS = {
 }
 
 
+def _may_decide(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in User.DECIDING_ROLES)
+
+
 def _ensure_may_decide(user: Any) -> None:
-    if not (user.is_authenticated and user.is_active and user.role in User.DECIDING_ROLES):
+    if not _may_decide(user):
         raise BackofficeError(
             _("Hanya operator dan supervisor yang dapat memeriksa permohonan."), "not_permitted"
         )
@@ -249,7 +253,7 @@ def reconcile_review_states() -> int:
         )
         for claim in held.select_related("application", "officer").order_by("pk"):
             # An officer who may no longer decide keeps nothing: the application is free.
-            kept = claim.officer.is_active and claim.officer.role in User.DECIDING_ROLES
+            kept = _may_decide(claim.officer)
             if kept:
                 app_services.start_review(claim.application, actor=claim.officer)
             else:
